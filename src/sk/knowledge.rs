@@ -1,0 +1,196 @@
+//! Entities and their facts (THEORY.md §2.1), derived on demand from the seed
+//! and the entity's index, so memory never grows with the universe.
+//!
+//! - Names: a seeded bijection (a Feistel network with cycle-walking) maps the
+//!   entity index onto `0..V_name^L_name`, whose base-`V_name` digits are the
+//!   name's tokens: distinct names by construction.
+//! - Facts: `v(e, a)` is drawn once from `H_a(v) ∝ v^-sigma` by an alias table
+//!   indexed with a keyed hash of `(e, a)`: fixed for the whole run.
+//! - Noise: with probability `epsilon` a sentence states a value drawn afresh
+//!   from `H_a`.
+
+use super::alias::AliasTable;
+use super::params::GeneratorParams;
+use super::rng::{SkRng, mix};
+use super::vocab::{Token, Vocab};
+
+/// An entity: its universe (0 for pre-training, 1, 2, … for the new entities
+/// of fine-tuning phases) in the top 16 bits, its index below.
+pub type EntityId = u64;
+
+const INDEX_BITS: u32 = 48;
+
+pub fn entity_id(universe: u32, index: u64) -> EntityId {
+    ((universe as u64) << INDEX_BITS) | index
+}
+
+pub fn universe_of(e: EntityId) -> u32 {
+    (e >> INDEX_BITS) as u32
+}
+
+pub fn index_of(e: EntityId) -> u64 {
+    e & ((1 << INDEX_BITS) - 1)
+}
+
+#[derive(Clone, Debug)]
+pub struct Knowledge {
+    key: u64,
+    name_length: u32,
+    name_alphabet: u64,
+    /// Size of the name space, capped at 2^62.
+    name_space: u64,
+    /// Half-width in bits of the Feistel network's domain.
+    half_bits: u32,
+    attributes: u32,
+    /// `H_a`, the same law for every attribute.
+    base: AliasTable,
+    noise: f64,
+}
+
+impl Knowledge {
+    pub fn new(p: &GeneratorParams, seed: u64) -> Self {
+        let name_space = p.name_space().min(1 << 62);
+        let bits = 64 - (name_space - 1).leading_zeros();
+        let half_bits = bits.div_ceil(2).max(1);
+        let weights: Vec<f64> = (1..=p.values).map(|v| (v as f64).powf(-p.value_skew)).collect();
+        Knowledge {
+            key: mix(seed, 0x4b4e_4f57),
+            name_length: p.name_length,
+            name_alphabet: p.name_alphabet as u64,
+            name_space,
+            half_bits,
+            attributes: p.attributes,
+            base: AliasTable::new(&weights),
+            noise: p.fact_noise,
+        }
+    }
+
+    /// `H_a`, the value base measure.
+    pub fn value_law(&self) -> &AliasTable {
+        &self.base
+    }
+
+    pub fn noise(&self) -> f64 {
+        self.noise
+    }
+
+    /// The entity's position in the name space (a bijection of its id).
+    pub fn name_index(&self, e: EntityId) -> u64 {
+        let key = mix(self.key, universe_of(e) as u64);
+        let mut x = index_of(e) % self.name_space;
+        loop {
+            x = self.feistel(x, key);
+            if x < self.name_space {
+                return x;
+            }
+        }
+    }
+
+    fn feistel(&self, x: u64, key: u64) -> u64 {
+        let mask = (1u64 << self.half_bits) - 1;
+        let (mut left, mut right) = (x >> self.half_bits, x & mask);
+        for round in 0..4u64 {
+            let f = mix(key ^ round, right) & mask;
+            (left, right) = (right, left ^ f);
+        }
+        (left << self.half_bits) | right
+    }
+
+    /// Writes the name's `L_name` tokens.
+    pub fn name_tokens(&self, e: EntityId, vocab: &Vocab, out: &mut Vec<Token>) {
+        let mut x = self.name_index(e);
+        let start = out.len();
+        for _ in 0..self.name_length {
+            out.push(vocab.name_syllable((x % self.name_alphabet) as u32));
+            x /= self.name_alphabet;
+        }
+        out[start..].reverse();
+    }
+
+    /// The true value `v(e, a)`.
+    #[inline]
+    pub fn true_value(&self, e: EntityId, attribute: u32) -> u32 {
+        let word = mix(self.key ^ 0xFAC7, e.wrapping_mul(self.attributes as u64) + attribute as u64);
+        self.base.sample(word) as u32
+    }
+
+    /// The value a sentence states and the oracle's fact bits for it:
+    /// `-log2((1-eps)[v = v*] + eps H_a(v))`.
+    #[inline]
+    pub fn stated_value(&self, truth: u32, rng: &mut SkRng) -> (u32, f64) {
+        if self.noise == 0.0 {
+            return (truth, 0.0);
+        }
+        let value = if rng.open01() < self.noise { self.base.sample(rng.next_u64()) as u32 } else { truth };
+        (value, self.fact_bits(truth, value))
+    }
+
+    /// `-log2 P(stated = value | truth)` under the noise model.
+    pub fn fact_bits(&self, truth: u32, value: u32) -> f64 {
+        let agree = if value == truth { 1.0 - self.noise } else { 0.0 };
+        -(agree + self.noise * self.base.prob(value as usize)).log2()
+    }
+
+    /// Expected fact bits per sentence: the entropy of the noise channel
+    /// averaged over `v* ~ H_a`.
+    pub fn entropy_bits(&self) -> f64 {
+        if self.noise == 0.0 {
+            return 0.0;
+        }
+        let n = self.base.len();
+        (0..n)
+            .map(|truth| {
+                let h: f64 = (0..n)
+                    .map(|v| {
+                        let bits = self.fact_bits(truth as u32, v as u32);
+                        let p = (-bits).exp2();
+                        if p > 0.0 { p * bits } else { 0.0 }
+                    })
+                    .sum();
+                self.base.prob(truth) * h
+            })
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_are_distinct_even_when_the_space_is_full() {
+        // 5^6 = 15625 names for 15625 entities: a bijection or a failure.
+        let p = GeneratorParams { name_alphabet: 5, name_length: 6, entities: 15_625, ..Default::default() };
+        let k = Knowledge::new(&p, 3);
+        let v = Vocab::new(&p);
+        let mut names = HashSet::new();
+        for i in 0..15_625 {
+            let mut t = Vec::new();
+            k.name_tokens(entity_id(0, i), &v, &mut t);
+            assert_eq!(t.len(), 6);
+            assert!(names.insert(t), "duplicate name at {i}");
+        }
+    }
+
+    #[test]
+    fn universes_get_other_names_and_facts() {
+        let p = GeneratorParams::default();
+        let k = Knowledge::new(&p, 3);
+        let same = (0..1000).filter(|&i| k.name_index(entity_id(0, i)) == k.name_index(entity_id(1, i))).count();
+        assert!(same < 5);
+        let facts = (0..1000).filter(|&i| k.true_value(entity_id(0, i), 0) == k.true_value(entity_id(1, i), 0)).count();
+        // Uniform over 64 values: about 1000/64 = 16 agree by chance.
+        assert!(facts < 40, "{facts}");
+    }
+
+    #[test]
+    fn noise_channel_is_a_distribution() {
+        let p = GeneratorParams { fact_noise: 0.3, value_skew: 1.2, values: 10, ..Default::default() };
+        let k = Knowledge::new(&p, 1);
+        for truth in 0..10 {
+            let total: f64 = (0..10).map(|v| (-k.fact_bits(truth, v)).exp2()).sum();
+            assert!((total - 1.0).abs() < 1e-12);
+        }
+    }
+}

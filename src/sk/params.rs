@@ -1,0 +1,241 @@
+//! The generator's parameters (THEORY.md §2), the `[generator]` table of a
+//! preset: defaults, derived quantities and the valid range of every key.
+
+use serde::{Deserialize, Serialize};
+
+/// Which process chooses the entity a sentence is about (THEORY.md §2.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// A finite universe of `K` entities, `P(r) ∝ (r+q)^-s` (sk-tui choice).
+    Zipf,
+    /// The Pitman–Yor Chinese restaurant process (the paper's model).
+    Pycrp,
+}
+
+impl SourceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Zipf => "zipf",
+            SourceKind::Pycrp => "pycrp",
+        }
+    }
+}
+
+/// Every parameter of the Syntax-Knowledge generator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GeneratorParams {
+    pub source: SourceKind,
+    /// Pitman–Yor discount; also sets the zipf exponent `s = 1/alpha`.
+    pub alpha: f64,
+    /// Pitman–Yor concentration, `beta > -alpha`.
+    pub beta: f64,
+    /// `K`, the size of the zipf universe.
+    pub entities: u64,
+    /// `q` in `P(r) ∝ (r+q)^-s`.
+    pub zipf_offset: f64,
+    /// `s`; `1/alpha` when absent.
+    pub zipf_exponent: Option<f64>,
+    /// `F`, attributes per entity.
+    pub attributes: u32,
+    /// `V_a`, values per attribute.
+    pub values: u32,
+    /// `sigma`, popularity skew of the value base measure `H_a(v) ∝ v^-sigma`.
+    pub value_skew: f64,
+    /// `L_name`, tokens per name.
+    pub name_length: u32,
+    /// `V_name`, tokens in the name alphabet.
+    pub name_alphabet: u32,
+    /// `T`, templates per attribute.
+    pub templates: u32,
+    /// `gamma_t`, Dirichlet concentration of template probabilities.
+    pub template_concentration: f64,
+    /// `V_fill`, filler words.
+    pub filler_words: u32,
+    /// Filler slots in each template (sk-tui choice: the same for every template).
+    pub filler_slots: u32,
+    /// `gamma_f`, Dirichlet concentration of filler probabilities.
+    pub filler_concentration: f64,
+    /// `epsilon`, probability that a stated value is redrawn from `H_a`.
+    pub fact_noise: f64,
+}
+
+impl Default for GeneratorParams {
+    fn default() -> Self {
+        GeneratorParams {
+            source: SourceKind::Zipf,
+            alpha: 0.6,
+            beta: 1.0,
+            entities: 1_000_000,
+            zipf_offset: 0.0,
+            zipf_exponent: None,
+            attributes: 4,
+            values: 64,
+            value_skew: 0.0,
+            name_length: 4,
+            name_alphabet: 64,
+            templates: 4,
+            template_concentration: 1.0,
+            filler_words: 32,
+            filler_slots: 1,
+            filler_concentration: 0.5,
+            fact_noise: 0.0,
+        }
+    }
+}
+
+/// A parameter outside its valid range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Invalid {
+    /// The preset key, as written in `[generator]`.
+    pub key: &'static str,
+    /// What is wrong, and the valid range.
+    pub message: String,
+}
+
+/// The smallest name space a pycrp run must have: it may create up to 2^32 entities.
+pub const PYCRP_NAME_SPACE: u64 = 1 << 32;
+
+impl GeneratorParams {
+    /// `s`, the zipf exponent in force.
+    pub fn zipf_s(&self) -> f64 {
+        self.zipf_exponent.unwrap_or(1.0 / self.alpha)
+    }
+
+    /// `V_name^L_name`, saturating at `u64::MAX`.
+    pub fn name_space(&self) -> u64 {
+        (0..self.name_length).fold(1u64, |acc, _| acc.saturating_mul(self.name_alphabet as u64))
+    }
+
+    /// `J`, filler slots in all.
+    pub fn filler_slot_count(&self) -> u64 {
+        self.attributes as u64 * self.templates as u64 * self.filler_slots as u64
+    }
+
+    /// Syntax dimension `d = F(T-1) + J(V_fill-1)` (THEORY.md §2.2).
+    pub fn syntax_dimension(&self) -> u64 {
+        self.attributes as u64 * (self.templates as u64 - 1)
+            + self.filler_slot_count() * (self.filler_words as u64 - 1)
+    }
+
+    /// Bits to store one entity's name, `L_name log2 V_name`.
+    pub fn name_bits(&self) -> f64 {
+        self.name_length as f64 * (self.name_alphabet as f64).log2()
+    }
+
+    /// Bits to store one fact, `log2 V_a`.
+    pub fn fact_bits(&self) -> f64 {
+        (self.values as f64).log2()
+    }
+
+    /// Every violated range, in key order; empty when the parameters are valid.
+    pub fn check(&self) -> Vec<Invalid> {
+        let mut bad = Vec::new();
+        let mut need = |ok: bool, key: &'static str, message: String| {
+            if !ok {
+                bad.push(Invalid { key, message });
+            }
+        };
+        let a = self.alpha;
+        need(a.is_finite() && (0.0..1.0).contains(&a), "alpha", format!("alpha = {a} is outside [0, 1)"));
+        if self.source == SourceKind::Zipf && self.zipf_exponent.is_none() {
+            need(a > 0.0, "alpha", "alpha = 0 gives the zipf source an infinite exponent s = 1/alpha: use alpha in (0, 1) or set zipf_exponent".into());
+        }
+        let b = self.beta;
+        need(b.is_finite() && b > -a && b <= 1e9, "beta", format!("beta = {b} must satisfy -alpha < beta <= 1e9 (alpha = {a})"));
+        need((1..=1_000_000_000_000).contains(&self.entities), "entities", format!("entities = {} is outside [1, 10^12]", self.entities));
+        let q = self.zipf_offset;
+        need(q.is_finite() && (0.0..=1e9).contains(&q), "zipf_offset", format!("zipf_offset = {q} is outside [0, 1e9]"));
+        if let Some(s) = self.zipf_exponent {
+            need(s.is_finite() && s > 0.0 && s <= 50.0, "zipf_exponent", format!("zipf_exponent = {s} is outside (0, 50]"));
+        }
+        need((1..=64).contains(&self.attributes), "attributes", format!("attributes = {} is outside [1, 64]", self.attributes));
+        need((2..=4096).contains(&self.values), "values", format!("values = {} is outside [2, 4096]", self.values));
+        let sg = self.value_skew;
+        need(sg.is_finite() && (0.0..=10.0).contains(&sg), "value_skew", format!("value_skew = {sg} is outside [0, 10]"));
+        need((1..=12).contains(&self.name_length), "name_length", format!("name_length = {} is outside [1, 12]", self.name_length));
+        need((2..=4096).contains(&self.name_alphabet), "name_alphabet", format!("name_alphabet = {} is outside [2, 4096]", self.name_alphabet));
+        need((1..=256).contains(&self.templates), "templates", format!("templates = {} is outside [1, 256]", self.templates));
+        let gt = self.template_concentration;
+        need(gt.is_finite() && gt > 0.0 && gt <= 1e6, "template_concentration", format!("template_concentration = {gt} is outside (0, 1e6]"));
+        need((1..=4096).contains(&self.filler_words), "filler_words", format!("filler_words = {} is outside [1, 4096]", self.filler_words));
+        need(self.filler_slots <= 8, "filler_slots", format!("filler_slots = {} is outside [0, 8]", self.filler_slots));
+        let gf = self.filler_concentration;
+        need(gf.is_finite() && gf > 0.0 && gf <= 1e6, "filler_concentration", format!("filler_concentration = {gf} is outside (0, 1e6]"));
+        let e = self.fact_noise;
+        need(e.is_finite() && (0.0..=1.0).contains(&e), "fact_noise", format!("fact_noise = {e} is outside [0, 1]"));
+        if (1..=12).contains(&self.name_length) && (2..=4096).contains(&self.name_alphabet) {
+            let space = self.name_space();
+            match self.source {
+                SourceKind::Zipf => need(
+                    space >= self.entities,
+                    "name_length",
+                    format!(
+                        "names cannot be distinct: name_alphabet^name_length = {}^{} = {space} < entities = {}; raise name_length or name_alphabet",
+                        self.name_alphabet, self.name_length, self.entities
+                    ),
+                ),
+                SourceKind::Pycrp => need(
+                    space >= PYCRP_NAME_SPACE,
+                    "name_length",
+                    format!(
+                        "the pycrp source may create up to 2^32 entities, but name_alphabet^name_length = {}^{} = {space}; raise name_length or name_alphabet",
+                        self.name_alphabet, self.name_length
+                    ),
+                ),
+            }
+        }
+        bad
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(GeneratorParams::default().check(), vec![]);
+    }
+
+    #[test]
+    fn syntax_dimension_counts_free_parameters() {
+        let p = GeneratorParams { attributes: 2, templates: 3, filler_words: 5, filler_slots: 1, ..Default::default() };
+        // F(T-1) + J(V_fill-1) with J = F*T*slots = 6.
+        assert_eq!(p.syntax_dimension(), 2 * 2 + 6 * 4);
+    }
+
+    #[test]
+    fn each_bad_value_names_its_key() {
+        let cases: Vec<(GeneratorParams, &str)> = vec![
+            (GeneratorParams { alpha: 1.0, ..Default::default() }, "alpha"),
+            (GeneratorParams { alpha: f64::NAN, ..Default::default() }, "alpha"),
+            (GeneratorParams { alpha: 0.0, ..Default::default() }, "alpha"),
+            (GeneratorParams { beta: -0.7, ..Default::default() }, "beta"),
+            (GeneratorParams { entities: 0, ..Default::default() }, "entities"),
+            (GeneratorParams { zipf_offset: -1.0, ..Default::default() }, "zipf_offset"),
+            (GeneratorParams { zipf_exponent: Some(0.0), ..Default::default() }, "zipf_exponent"),
+            (GeneratorParams { attributes: 0, ..Default::default() }, "attributes"),
+            (GeneratorParams { values: 1, ..Default::default() }, "values"),
+            (GeneratorParams { value_skew: -0.1, ..Default::default() }, "value_skew"),
+            (GeneratorParams { name_length: 0, ..Default::default() }, "name_length"),
+            (GeneratorParams { name_length: 2, ..Default::default() }, "name_length"),
+            (GeneratorParams { name_alphabet: 1, ..Default::default() }, "name_alphabet"),
+            (GeneratorParams { templates: 0, ..Default::default() }, "templates"),
+            (GeneratorParams { template_concentration: 0.0, ..Default::default() }, "template_concentration"),
+            (GeneratorParams { filler_words: 0, ..Default::default() }, "filler_words"),
+            (GeneratorParams { filler_slots: 9, ..Default::default() }, "filler_slots"),
+            (GeneratorParams { filler_concentration: f64::INFINITY, ..Default::default() }, "filler_concentration"),
+            (GeneratorParams { fact_noise: 1.5, ..Default::default() }, "fact_noise"),
+            (GeneratorParams { source: SourceKind::Pycrp, ..Default::default() }, "name_length"),
+        ];
+        for (p, key) in cases {
+            let bad = p.check();
+            assert!(bad.iter().any(|b| b.key == key), "{key}: {bad:?}");
+        }
+        // alpha = 0 is fine for pycrp (the Dirichlet-process limit).
+        let p = GeneratorParams { source: SourceKind::Pycrp, alpha: 0.0, name_length: 6, ..Default::default() };
+        assert_eq!(p.check(), vec![]);
+    }
+}

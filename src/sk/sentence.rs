@@ -1,0 +1,111 @@
+//! A generated sentence: its tokens with their roles, the latent draws that
+//! produced it (entity, attribute, template, fillers, value) and the oracle's
+//! code length in bits by part (THEORY.md §2.3).
+
+use super::knowledge::EntityId;
+use super::vocab::{Token, Vocab};
+
+/// What a token expresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Literal words, fillers, end of sentence.
+    Syntax,
+    Name,
+    Value,
+}
+
+/// A code length in bits, split by part.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Bits {
+    pub syntax: f64,
+    pub identity: f64,
+    pub fact: f64,
+}
+
+impl Bits {
+    pub fn total(&self) -> f64 {
+        self.syntax + self.identity + self.fact
+    }
+}
+
+impl std::ops::AddAssign for Bits {
+    fn add_assign(&mut self, o: Bits) {
+        self.syntax += o.syntax;
+        self.identity += o.identity;
+        self.fact += o.fact;
+    }
+}
+
+impl std::ops::Sub for Bits {
+    type Output = Bits;
+    fn sub(self, o: Bits) -> Bits {
+        Bits { syntax: self.syntax - o.syntax, identity: self.identity - o.identity, fact: self.fact - o.fact }
+    }
+}
+
+/// One sentence. Reused across draws: `Generator::next` overwrites it without
+/// allocating once its buffers have grown.
+#[derive(Clone, Debug, Default)]
+pub struct Sentence {
+    pub tokens: Vec<Token>,
+    pub roles: Vec<Role>,
+    pub entity: EntityId,
+    /// The entity's frequency rank, 1-based: exact for zipf; for pycrp, its
+    /// order of first appearance.
+    pub rank: u64,
+    /// Whether this is the entity's first sentence (known for pycrp only).
+    pub first_seen: bool,
+    pub attribute: u32,
+    /// Global template id (unique across formats).
+    pub template: u32,
+    /// `(global filler slot id, filler word)` in sentence order.
+    pub fillers: Vec<(u32, u32)>,
+    /// The value the sentence states.
+    pub value: u32,
+    /// The entity's true value for the attribute (differs under fact noise).
+    pub true_value: u32,
+    /// Index of the value token in `tokens`.
+    pub value_pos: usize,
+    /// The oracle's bits for this sentence.
+    pub oracle: Bits,
+}
+
+impl Sentence {
+    pub fn clear(&mut self) {
+        self.tokens.clear();
+        self.roles.clear();
+        self.fillers.clear();
+    }
+
+    /// Words with their roles, names joined into one word.
+    pub fn words(&self, vocab: &Vocab) -> Vec<(String, Role)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.tokens.len() {
+            if self.roles[i] == Role::Name {
+                let start = i;
+                while i < self.tokens.len() && self.roles[i] == Role::Name {
+                    i += 1;
+                }
+                out.push((vocab.render_name(&self.tokens[start..i]), Role::Name));
+            } else {
+                out.push((vocab.word(self.tokens[i]), self.roles[i]));
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// The sentence as plain text: "Kavoshi 's color is bazo ."
+    pub fn text(&self, vocab: &Vocab) -> String {
+        let words = self.words(vocab);
+        let mut s = String::new();
+        for (i, (w, _)) in words.iter().enumerate() {
+            if i > 0 && w != "." {
+                s.push(' ');
+            }
+            s.push_str(w);
+        }
+        s
+    }
+}

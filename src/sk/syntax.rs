@@ -1,0 +1,177 @@
+//! The syntax model (THEORY.md §2.2): for each attribute `T` templates, each a
+//! fixed sequence of slots, chosen with probabilities `theta_a ~ Dir(gamma_t)`;
+//! each filler slot `j` draws a word with probabilities `phi_j ~ Dir(gamma_f)`.
+//!
+//! Skeletons (sk-tui choice): 2 to 4 function words, the attribute's relation
+//! word, `filler_slots` filler slots, shuffled; the NAME slot is inserted at a
+//! random place and the VALUE slot somewhere after it, so a left-to-right
+//! model has seen the name when it must predict the value.
+
+use super::alias::AliasTable;
+use super::params::GeneratorParams;
+use super::rng::SkRng;
+use super::vocab::{FUNCTION_WORDS, Token, Vocab};
+
+/// One position of a template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    Literal(Token),
+    Name,
+    Value,
+    /// A filler slot, by its index among all `J` slots of this syntax.
+    Filler(u32),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    pub attribute: u32,
+    pub slots: Vec<Slot>,
+}
+
+/// Templates, their probabilities and the filler distributions of one format.
+#[derive(Clone, Debug)]
+pub struct Syntax {
+    /// Index `a * T + t`.
+    templates: Vec<Template>,
+    /// `theta_a`, one table per attribute.
+    theta: Vec<AliasTable>,
+    /// `phi_j`, one table per filler slot.
+    phi: Vec<AliasTable>,
+    per_attribute: u32,
+    /// Which format this is (0 for pre-training; a fine-tuning phase with a
+    /// new `syntax_seed` gets another): template and slot ids are offset by it
+    /// so learners never confuse two formats.
+    format: u32,
+}
+
+impl Syntax {
+    pub fn new(p: &GeneratorParams, vocab: &Vocab, seed: u64, format: u32) -> Self {
+        let mut rng = SkRng::new(seed, 0x5947_4158 + format as u64);
+        let mut templates = Vec::with_capacity((p.attributes * p.templates) as usize);
+        let mut next_slot = 0u32;
+        for a in 0..p.attributes {
+            for _ in 0..p.templates {
+                let literals = 2 + rng.below(3);
+                let mut body: Vec<Slot> = (0..literals)
+                    .map(|_| Slot::Literal(vocab.function_word(rng.below(FUNCTION_WORDS.len() as u64) as u32)))
+                    .collect();
+                body.push(Slot::Literal(vocab.relation(a)));
+                for _ in 0..p.filler_slots {
+                    body.push(Slot::Filler(next_slot));
+                    next_slot += 1;
+                }
+                for i in (1..body.len()).rev() {
+                    body.swap(i, rng.below(i as u64 + 1) as usize);
+                }
+                let name_at = rng.below(body.len() as u64 + 1) as usize;
+                body.insert(name_at, Slot::Name);
+                let value_at = name_at + 1 + rng.below((body.len() - name_at) as u64) as usize;
+                body.insert(value_at, Slot::Value);
+                templates.push(Template { attribute: a, slots: body });
+            }
+        }
+        let theta = (0..p.attributes)
+            .map(|_| AliasTable::new(&rng.dirichlet(p.template_concentration, p.templates as usize)))
+            .collect();
+        let phi = (0..next_slot)
+            .map(|_| AliasTable::new(&rng.dirichlet(p.filler_concentration, p.filler_words as usize)))
+            .collect();
+        Syntax { templates, theta, phi, per_attribute: p.templates, format }
+    }
+
+    pub fn format(&self) -> u32 {
+        self.format
+    }
+
+    /// Templates per attribute, `T`.
+    pub fn templates_per_attribute(&self) -> u32 {
+        self.per_attribute
+    }
+
+    /// The template at local index `a * T + t`.
+    pub fn template(&self, local: u32) -> &Template {
+        &self.templates[local as usize]
+    }
+
+    pub fn templates(&self) -> &[Template] {
+        &self.templates
+    }
+
+    /// `theta_a`.
+    pub fn template_law(&self, attribute: u32) -> &AliasTable {
+        &self.theta[attribute as usize]
+    }
+
+    /// `phi_j`.
+    pub fn filler_law(&self, slot: u32) -> &AliasTable {
+        &self.phi[slot as usize]
+    }
+
+    /// `J`, filler slots in all.
+    pub fn filler_slots(&self) -> u32 {
+        self.phi.len() as u32
+    }
+
+    /// Global id of a template (unique across formats).
+    pub fn template_id(&self, local: u32) -> u32 {
+        self.format * self.templates.len() as u32 + local
+    }
+
+    /// Global id of a filler slot (unique across formats).
+    pub fn slot_id(&self, slot: u32) -> u32 {
+        self.format * self.phi.len() as u32 + slot
+    }
+
+    /// Expected syntax bits per sentence: `log2 F + E_a H(theta_a) + E Σ_j H(phi_j)`.
+    pub fn entropy_bits(&self) -> f64 {
+        let f = self.theta.len() as f64;
+        let mut h = f.log2();
+        for (a, theta) in self.theta.iter().enumerate() {
+            let mut per_attribute = theta.entropy_bits();
+            for (t, &p) in theta.probs().iter().enumerate() {
+                let template = &self.templates[a * self.per_attribute as usize + t];
+                let fillers: f64 = template
+                    .slots
+                    .iter()
+                    .filter_map(|s| match s {
+                        Slot::Filler(j) => Some(self.phi[*j as usize].entropy_bits()),
+                        _ => None,
+                    })
+                    .sum();
+                per_attribute += p * fillers;
+            }
+            h += per_attribute / f;
+        }
+        h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_has_one_name_before_one_value() {
+        let p = GeneratorParams { templates: 7, filler_slots: 2, ..Default::default() };
+        let s = Syntax::new(&p, &Vocab::new(&p), 5, 0);
+        assert_eq!(s.templates().len(), 28);
+        assert_eq!(s.filler_slots(), 56);
+        for t in s.templates() {
+            let name = t.slots.iter().position(|&x| x == Slot::Name).unwrap();
+            let value = t.slots.iter().position(|&x| x == Slot::Value).unwrap();
+            assert!(name < value);
+            assert_eq!(t.slots.iter().filter(|&&x| x == Slot::Name || x == Slot::Value).count(), 2);
+            assert_eq!(t.slots.iter().filter(|x| matches!(x, Slot::Filler(_))).count(), 2);
+        }
+    }
+
+    #[test]
+    fn formats_differ_and_are_seeded() {
+        let p = GeneratorParams::default();
+        let v = Vocab::new(&p);
+        let a = Syntax::new(&p, &v, 5, 0);
+        assert_eq!(a.templates(), Syntax::new(&p, &v, 5, 0).templates());
+        assert_ne!(a.templates(), Syntax::new(&p, &v, 5, 1).templates());
+        assert_ne!(a.templates(), Syntax::new(&p, &v, 6, 0).templates());
+    }
+}

@@ -1,0 +1,163 @@
+//! Closed forms of THEORY.md §3: Heaps' law for both sources, the exponents
+//! the theory predicts, the exact entropy of the zipf stream and the exact
+//! expected fact excess of the Bayes learner on it.
+
+use super::generator::Generator;
+use super::rank_sum::rank_sum;
+use super::source::Source;
+use super::zipf::ZipfLaw;
+
+/// Data-scaling exponent of the Bayes learner's knowledge excess, `1 - alpha`.
+pub fn data_exponent(alpha: f64) -> f64 {
+    1.0 - alpha
+}
+
+/// Model-scaling exponent of the capped `oracle` learner, `1/alpha - 1`.
+pub fn model_exponent(alpha: f64) -> f64 {
+    1.0 / alpha - 1.0
+}
+
+/// Heaps exponent (`K_n ~ n^alpha`).
+pub fn heaps_exponent(alpha: f64) -> f64 {
+    alpha
+}
+
+/// Rank–frequency slope on log–log axes, `-1/alpha` (for zipf, `-s`).
+pub fn rank_frequency_slope(alpha: f64) -> f64 {
+    -1.0 / alpha
+}
+
+/// Predicted syntax excess per sentence of the Bayes learner, `d / (2 n ln 2)`.
+pub fn syntax_excess(d: u64, n: f64) -> f64 {
+    d as f64 / (2.0 * n * std::f64::consts::LN_2)
+}
+
+/// `ln Γ(x + a) - ln Γ(x)` for `x > 0`, `x + a > 0`, accurate to ~1e-15
+/// relative even when both terms are huge (recurrence up to 20, then the
+/// difference of two Stirling series taken term by term).
+pub fn ln_gamma_ratio(x: f64, a: f64) -> f64 {
+    let (mut x, mut acc) = (x, 0.0);
+    // Γ(x+a)/Γ(x) = Γ(x+1+a)/Γ(x+1) * x/(x+a).
+    while x < 20.0 || x + a < 20.0 {
+        acc += x.ln() - (x + a).ln();
+        x += 1.0;
+    }
+    let y = x + a;
+    let main = (x - 0.5) * (a / x).ln_1p() + a * y.ln() - a;
+    let series = |z: f64| {
+        let z2 = z * z;
+        1.0 / (12.0 * z) - 1.0 / (360.0 * z * z2) + 1.0 / (1260.0 * z * z2 * z2) - 1.0 / (1680.0 * z * z2 * z2 * z2)
+    };
+    acc + main + series(y) - series(x)
+}
+
+/// The digamma function `ψ(x)`, `x > 0`.
+pub fn digamma(mut x: f64) -> f64 {
+    let mut acc = 0.0;
+    while x < 20.0 {
+        acc -= 1.0 / x;
+        x += 1.0;
+    }
+    let x2 = 1.0 / (x * x);
+    acc + x.ln() - 0.5 / x - x2 * (1.0 / 12.0 - x2 * (1.0 / 120.0 - x2 * (1.0 / 252.0 - x2 / 240.0)))
+}
+
+/// `E[K_n]` for the Pitman–Yor process (THEORY.md §3).
+pub fn expected_distinct_pycrp(alpha: f64, beta: f64, n: f64) -> f64 {
+    if n <= 0.0 {
+        return 0.0;
+    }
+    if alpha < 1e-9 {
+        // Σ_{i<n} beta/(beta+i) = beta (ψ(beta+n) - ψ(beta)).
+        return beta * (digamma(beta + n) - digamma(beta));
+    }
+    // Γ(β+1)Γ(β+α+n) / (α Γ(β+α) Γ(β+n)) - β/α.
+    let ln_ratio = ln_gamma_ratio(beta + n, alpha) + ln_gamma_ratio(beta + alpha, 1.0 - alpha);
+    if beta > 0.0 { beta * (ln_ratio - beta.ln()).exp_m1() / alpha } else { (ln_ratio.exp() - beta) / alpha }
+}
+
+/// `E[K_n] = Σ_r 1 - (1 - p_r)^n` for the zipf source.
+pub fn expected_distinct_zipf(law: &ZipfLaw, n: f64) -> f64 {
+    let (q, s) = (law.offset(), law.exponent());
+    let ln_z = -law.ln_prob(1) - s * (1.0 + q).ln();
+    rank_sum(law.k(), |r| {
+        let p = (-s * (r + q).ln() - ln_z).exp();
+        -(n * (-p).ln_1p()).exp_m1()
+    })
+}
+
+/// `E[K_n]` for a generator's source (pycrp: the closed form, whatever the state).
+pub fn expected_distinct(g: &Generator, n: f64) -> f64 {
+    let p = g.params();
+    match g.source() {
+        Source::Zipf(law) => expected_distinct_zipf(law, n),
+        Source::Pycrp(_) => expected_distinct_pycrp(p.alpha, p.beta, n),
+    }
+}
+
+/// Exact entropy of one sentence in bits (zipf only; the pycrp stream is not
+/// stationary): attribute, template and fillers, identity, and fact noise.
+pub fn sentence_entropy_bits(g: &Generator) -> Option<f64> {
+    match g.source() {
+        Source::Zipf(law) => Some(g.syntax().entropy_bits() + law.entropy_bits() + g.knowledge().entropy_bits()),
+        Source::Pycrp(_) => None,
+    }
+}
+
+/// Expected fact excess per sentence of the Bayes learner after `n`
+/// sentences of a zipf stream: a fact `(r, a)` is stated with probability
+/// `p_r / F` per sentence; while unseen it costs the value marginal's
+/// entropy `h_value` bits, afterwards nothing. Σ_r p_r (1 - p_r/F)^n h_value.
+pub fn expected_fact_excess_zipf(law: &ZipfLaw, attributes: u32, h_value: f64, n: f64) -> f64 {
+    let (q, s) = (law.offset(), law.exponent());
+    let ln_z = -law.ln_prob(1) - s * (1.0 + q).ln();
+    let f = attributes as f64;
+    h_value
+        * rank_sum(law.k(), |r| {
+            let p = (-s * (r + q).ln() - ln_z).exp();
+            p * (n * (-p / f).ln_1p()).exp()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gamma_ratio_matches_direct_products() {
+        // Γ(x+1)/Γ(x) = x, Γ(x+2)/Γ(x) = x(x+1).
+        for &x in &[0.3, 1.0, 7.5, 1e3, 1e9] {
+            assert!((ln_gamma_ratio(x, 1.0) - x.ln()).abs() < 1e-13 * x.ln().abs().max(1.0));
+            assert!((ln_gamma_ratio(x, 2.0) - (x * (x + 1.0)).ln()).abs() < 1e-12 * x.ln().abs().max(1.0));
+        }
+        // Γ(1/2) = √π: ln Γ(1) - ln Γ(1/2) = -ln √π.
+        assert!((ln_gamma_ratio(0.5, 0.5) + 0.5 * std::f64::consts::PI.ln()).abs() < 1e-13);
+    }
+
+    #[test]
+    fn pycrp_heaps_matches_the_recursion() {
+        // E[K_{n+1}] = E[K_n] + (beta + alpha E[K_n]) / (n + beta).
+        for &(alpha, beta) in &[(0.5, 1.0), (0.8, -0.5), (0.3, 10.0), (0.0, 2.0), (1e-12, 2.0)] {
+            let mut k = 0.0;
+            for n in 0..5000u32 {
+                let closed = expected_distinct_pycrp(alpha, beta, n as f64);
+                assert!((closed - k).abs() < 1e-9 * k.max(1.0), "alpha {alpha} beta {beta} n {n}: {closed} vs {k}");
+                k += if n == 0 { 1.0 } else { (beta + alpha * k) / (n as f64 + beta) };
+            }
+        }
+    }
+
+    #[test]
+    fn zipf_heaps_and_fact_excess_match_direct_sums() {
+        let law = ZipfLaw::new(50_000, 1.5, 1.4);
+        let n = 20_000.0;
+        let (direct_k, direct_x): (f64, f64) = (1..=50_000u64)
+            .map(|r| {
+                let p = law.prob(r);
+                (1.0 - (1.0 - p).powf(n), p * (1.0 - p / 4.0).powf(n) * 6.0)
+            })
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        assert!((expected_distinct_zipf(&law, n) / direct_k - 1.0).abs() < 1e-10);
+        assert!((expected_fact_excess_zipf(&law, 4, 6.0, n) / direct_x - 1.0).abs() < 1e-10);
+    }
+}
