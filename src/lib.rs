@@ -1,1 +1,11 @@
+//! sk-tui: a terminal laboratory for the Syntax-Knowledge model of language
+//! model scaling (Pan, Wang, Liao, Li, 2025). See THEORY.md and DESIGN.md.
+//!
+//! Boxes, each depending only on those before it: `sk` (the generator),
+//! `learn` (the learners), `config` (presets, themes), `engine` (training,
+//! metrics, theory, the engine thread), `ui` (the dashboard).
+
+pub mod config;
+pub mod engine;
+pub mod learn;
 pub mod sk;

@@ -1,0 +1,12 @@
+//! Presets and themes: serde types, validation with messages a person can
+//! act on (file, line, column, key, valid range), embedded defaults and the
+//! user's config directory.
+
+pub mod error;
+pub mod library;
+pub mod preset;
+pub mod source_map;
+
+pub use error::{ConfigError, Located};
+pub use library::{LoadedPreset, resolve_preset};
+pub use preset::{LearnerConfig, LearnerKind, PhaseConfig, Policy, Preset, RunConfig};

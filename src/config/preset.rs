@@ -1,0 +1,234 @@
+//! Presets: the TOML files that describe a run — `[generator]`, `[run]`,
+//! `[[learner]]` and `[[phase]]` — with defaults and the valid range of every key.
+
+use serde::{Deserialize, Serialize};
+
+use crate::sk::GeneratorParams;
+
+/// A whole preset.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Preset {
+    pub generator: GeneratorParams,
+    pub run: RunConfig,
+    #[serde(rename = "learner")]
+    pub learners: Vec<LearnerConfig>,
+    #[serde(rename = "phase")]
+    pub phases: Vec<PhaseConfig>,
+}
+
+impl Default for Preset {
+    fn default() -> Self {
+        Preset {
+            generator: GeneratorParams::default(),
+            run: RunConfig::default(),
+            learners: vec![LearnerConfig::bayes("bayes")],
+            phases: Vec::new(),
+        }
+    }
+}
+
+/// `[run]`: length, seed and measurement density.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunConfig {
+    /// Sentences of pre-training (phases add their own).
+    pub sentences: u64,
+    pub seed: u64,
+    /// Log-spaced checkpoints per decade of sentences.
+    pub checkpoints_per_decade: u32,
+    /// Facts probed in each log2 frequency-rank bin.
+    pub probe_facts_per_bin: u32,
+    /// `tau`: a wrong answer is a confident error when its probability is at least this.
+    pub confidence: f64,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig { sentences: 10_000_000, seed: 1, checkpoints_per_decade: 10, probe_facts_per_bin: 64, confidence: 0.5 }
+    }
+}
+
+/// Which kind of learner (THEORY.md §2.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LearnerKind {
+    Bayes,
+    Capped,
+    Neural,
+}
+
+impl LearnerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LearnerKind::Bayes => "bayes",
+            LearnerKind::Capped => "capped",
+            LearnerKind::Neural => "neural",
+        }
+    }
+}
+
+/// What a capped learner keeps when its budget is full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// The items of highest true frequency (the structure-function order).
+    Oracle,
+    /// Least frequently used, online.
+    Lfu,
+    /// Least recently used, online.
+    Lru,
+}
+
+impl Policy {
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Oracle => "oracle",
+            Policy::Lfu => "lfu",
+            Policy::Lru => "lru",
+        }
+    }
+}
+
+/// `[[learner]]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LearnerConfig {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: LearnerKind,
+    /// Capped: knowledge budget in bits.
+    pub budget_bits: Option<f64>,
+    /// Capped: eviction policy.
+    pub policy: Policy,
+    /// Capped: sightings `r` before an item is stored.
+    pub exposures: u32,
+    /// Neural: embedding width.
+    pub embedding: u32,
+    /// Neural: hidden width.
+    pub hidden: u32,
+    /// Neural: previous tokens the network sees.
+    pub context: u32,
+    /// Neural: step size.
+    pub learning_rate: f64,
+}
+
+impl Default for LearnerConfig {
+    fn default() -> Self {
+        LearnerConfig {
+            name: String::new(),
+            kind: LearnerKind::Bayes,
+            budget_bits: None,
+            policy: Policy::Oracle,
+            exposures: 1,
+            embedding: 32,
+            hidden: 64,
+            context: 8,
+            learning_rate: 0.05,
+        }
+    }
+}
+
+impl LearnerConfig {
+    pub fn bayes(name: &str) -> Self {
+        LearnerConfig { name: name.into(), ..Default::default() }
+    }
+}
+
+/// `[[phase]]`: a fine-tuning phase after pre-training.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhaseConfig {
+    pub name: String,
+    pub sentences: u64,
+    /// A fresh set of this many entities, with their own power-law frequencies.
+    pub new_entities: Option<u64>,
+    /// Fraction of sentences still drawn from the earlier distribution.
+    pub mix: f64,
+    /// New templates: a change of format.
+    pub syntax_seed: Option<u64>,
+}
+
+impl Default for PhaseConfig {
+    fn default() -> Self {
+        PhaseConfig { name: String::new(), sentences: 1_000_000, new_entities: None, mix: 0.0, syntax_seed: None }
+    }
+}
+
+/// A value out of range, by its path in the file (`generator.alpha`,
+/// `learner[1].budget_bits`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl Preset {
+    /// Every problem, in file order of sections.
+    pub fn check(&self) -> Vec<Problem> {
+        let mut out: Vec<Problem> = self
+            .generator
+            .check()
+            .into_iter()
+            .map(|i| Problem { path: format!("generator.{}", i.key), message: i.message })
+            .collect();
+        let mut need = |ok: bool, path: String, message: String| {
+            if !ok {
+                out.push(Problem { path, message });
+            }
+        };
+        let r = &self.run;
+        need((1..=1_000_000_000_000).contains(&r.sentences), "run.sentences".into(), format!("sentences = {} is outside [1, 10^12]", r.sentences));
+        need((1..=100).contains(&r.checkpoints_per_decade), "run.checkpoints_per_decade".into(), format!("checkpoints_per_decade = {} is outside [1, 100]", r.checkpoints_per_decade));
+        need((1..=100_000).contains(&r.probe_facts_per_bin), "run.probe_facts_per_bin".into(), format!("probe_facts_per_bin = {} is outside [1, 100000]", r.probe_facts_per_bin));
+        need(r.confidence.is_finite() && r.confidence > 0.0 && r.confidence <= 1.0, "run.confidence".into(), format!("confidence = {} is outside (0, 1]", r.confidence));
+        need(!self.learners.is_empty() && self.learners.len() <= 32, "learner".into(), format!("a preset needs 1 to 32 [[learner]] tables, not {}", self.learners.len()));
+        for (i, l) in self.learners.iter().enumerate() {
+            let at = |key: &str| format!("learner[{i}].{key}");
+            need(!l.name.is_empty() && l.name.chars().count() <= 24, at("name"), format!("name {:?} must be 1 to 24 characters", l.name));
+            need(!self.learners[..i].iter().any(|o| o.name == l.name), at("name"), format!("name {:?} is used by an earlier learner", l.name));
+            match l.kind {
+                LearnerKind::Capped => match l.budget_bits {
+                    None => need(false, at("type"), "a capped learner needs budget_bits (a knowledge budget in bits, in [1, 1e13])".into()),
+                    Some(b) => need(b.is_finite() && (1.0..=1e13).contains(&b), at("budget_bits"), format!("budget_bits = {b} is outside [1, 1e13]")),
+                },
+                _ => need(l.budget_bits.is_none() || l.kind == LearnerKind::Neural, at("budget_bits"), "budget_bits applies to capped learners only".into()),
+            }
+            need((1..=1_000_000).contains(&l.exposures), at("exposures"), format!("exposures = {} is outside [1, 10^6]", l.exposures));
+            need((2..=1024).contains(&l.embedding), at("embedding"), format!("embedding = {} is outside [2, 1024]", l.embedding));
+            need((2..=4096).contains(&l.hidden), at("hidden"), format!("hidden = {} is outside [2, 4096]", l.hidden));
+            need((1..=64).contains(&l.context), at("context"), format!("context = {} is outside [1, 64]", l.context));
+            need(l.learning_rate.is_finite() && l.learning_rate > 0.0 && l.learning_rate <= 10.0, at("learning_rate"), format!("learning_rate = {} is outside (0, 10]", l.learning_rate));
+        }
+        for (i, p) in self.phases.iter().enumerate() {
+            let at = |key: &str| format!("phase[{i}].{key}");
+            need((1..=1_000_000_000_000).contains(&p.sentences), at("sentences"), format!("sentences = {} is outside [1, 10^12]", p.sentences));
+            if let Some(k) = p.new_entities {
+                let ok = (1..=1_000_000_000_000).contains(&k) && (self.generator.source != crate::sk::SourceKind::Zipf || k <= self.generator.name_space());
+                need(ok, at("new_entities"), format!("new_entities = {k} is outside [1, min(10^12, name_alphabet^name_length = {})]", self.generator.name_space()));
+            }
+            need(p.mix.is_finite() && (0.0..=1.0).contains(&p.mix), at("mix"), format!("mix = {} is outside [0, 1]", p.mix));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_preset_is_valid() {
+        assert_eq!(Preset::default().check(), vec![]);
+    }
+
+    #[test]
+    fn learner_and_phase_problems_have_paths() {
+        let mut p = Preset::default();
+        p.learners.push(LearnerConfig { name: "c".into(), kind: LearnerKind::Capped, ..Default::default() });
+        p.learners.push(LearnerConfig { name: "c".into(), kind: LearnerKind::Capped, budget_bits: Some(0.5), ..Default::default() });
+        p.phases.push(PhaseConfig { mix: 2.0, ..Default::default() });
+        let paths: Vec<String> = p.check().into_iter().map(|x| x.path).collect();
+        assert_eq!(paths, ["learner[1].type", "learner[2].name", "learner[2].budget_bits", "phase[0].mix"]);
+    }
+}

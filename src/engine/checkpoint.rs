@@ -1,0 +1,106 @@
+//! What the engine measures at a checkpoint: the JSONL contract of
+//! `sk-tui run` (README, "JSONL schema") and the data every pane draws.
+//! Checkpoints carry no wall-clock fields: the same preset and seed give the
+//! same checkpoints byte for byte.
+
+use serde::{Deserialize, Serialize};
+
+/// A frequency-rank bin `[lo, hi]` (inclusive, 1-based): bin `b` holds ranks
+/// `2^b ..= 2^(b+1) - 1`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RankBin {
+    pub lo: u64,
+    pub hi: u64,
+}
+
+/// Bits per sentence by part.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartBits {
+    pub syntax: f64,
+    pub identity: f64,
+    pub fact: f64,
+}
+
+/// A fitted exponent with its standard error and the window of `n` (or of
+/// model bits) it was fitted on. `value` is the positive exponent: excess
+/// falls as `x^-value`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExponentFit {
+    pub value: f64,
+    pub stderr: f64,
+    pub from: f64,
+    pub to: f64,
+}
+
+/// One learner at one checkpoint. Rates are means over the window since the
+/// previous checkpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LearnerPoint {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub model_bits: f64,
+    pub params: u64,
+    /// Sentences the learner has trained on (less than `sentences` for a
+    /// neural learner that trains on a subsample).
+    pub sentences_seen: u64,
+    pub loss_bits_per_token: f64,
+    pub excess_bits_per_token: f64,
+    pub excess_bits_per_sentence: f64,
+    pub excess_by_part: PartBits,
+    /// Fraction of probed facts memorized, per rank bin (pre-training entities).
+    pub memorized: Vec<f64>,
+    /// The same for the entities introduced by fine-tuning phases, once there are any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub memorized_new: Option<Vec<f64>>,
+    pub error_rate: f64,
+    pub confident_error_rate: f64,
+    pub data_exponent: Option<ExponentFit>,
+}
+
+/// Fits across learners.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Fits {
+    pub model_exponent: Option<ExponentFit>,
+}
+
+/// THEORY.md §3 at this checkpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TheoryPoint {
+    pub data_exponent: f64,
+    pub model_exponent: f64,
+    pub heaps_exponent: f64,
+    pub expected_distinct_entities: f64,
+    /// Exact expected Bayes fact excess per sentence (zipf only).
+    pub expected_fact_excess: Option<f64>,
+    /// Predicted Bayes syntax excess per sentence, `d / (2 n ln 2)`.
+    pub expected_syntax_excess: f64,
+}
+
+/// One checkpoint line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub kind: String,
+    pub phase: u32,
+    pub sentences: u64,
+    pub tokens: u64,
+    pub distinct_entities: u64,
+    pub rank_bins: Vec<RankBin>,
+    /// Rank bins of the new entities of fine-tuning phases, once there are any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub new_rank_bins: Option<Vec<RankBin>>,
+    pub learners: Vec<LearnerPoint>,
+    pub fits: Fits,
+    pub theory: TheoryPoint,
+}
+
+/// The closing line of a headless run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub kind: String,
+    pub sentences: u64,
+    pub tokens: u64,
+    pub checkpoints: u64,
+    pub elapsed_seconds: f64,
+    pub sentences_per_second: f64,
+}

@@ -1,0 +1,79 @@
+//! The learners of THEORY.md §2.4 behind one trait: score a sentence in bits
+//! (by part) before training on it, train on it, answer a probe, report size.
+//! Pure: no I/O, no threads.
+//!
+//! - `bayes`: the Bayes-optimal predictor with unlimited capacity.
+//! - `capped`: Bayes with a knowledge budget in bits and an eviction policy.
+//! - `neural`: a small next-token network trained by gradient descent.
+
+pub mod bayes;
+pub mod capped;
+pub mod neural;
+pub mod predictive;
+
+use crate::sk::{Bits, EntityId, Sentence, Token};
+
+/// A question about one fact: what is `attribute` of `entity`?
+#[derive(Clone, Debug, PartialEq)]
+pub struct Probe {
+    pub entity: EntityId,
+    pub attribute: u32,
+    /// The entity's frequency rank (1-based).
+    pub rank: u64,
+    /// The true value.
+    pub truth: u32,
+    /// A canonical sentence prefix up to, not including, the value token:
+    /// the most probable template of the attribute with the most probable
+    /// fillers, and the entity's name. Used by token-level learners.
+    pub prompt: Vec<Token>,
+    /// The token id of value 0 of this attribute: value `v` is token
+    /// `value_token_base + v`.
+    pub value_token_base: Token,
+    /// Values per attribute.
+    pub values: u32,
+}
+
+/// A learner's answer: its most probable value and that value's probability.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Answer {
+    pub value: u32,
+    pub prob: f64,
+}
+
+/// A model trained online on the sentence stream.
+pub trait Learner: Send {
+    /// The name given in the preset.
+    fn name(&self) -> &str;
+
+    /// `"bayes"`, `"capped"` or `"neural"`.
+    fn kind(&self) -> &'static str;
+
+    /// Code length of `s` in bits under the current model, by part, before
+    /// training on it (prequential coding).
+    fn score(&mut self, s: &Sentence) -> Bits;
+
+    /// Updates the model with `s`.
+    fn train(&mut self, s: &Sentence);
+
+    /// Scores, then trains: the prequential step. Learners may fuse the two.
+    fn observe(&mut self, s: &Sentence) -> Bits {
+        let bits = self.score(s);
+        self.train(s);
+        bits
+    }
+
+    /// The most probable value of a fact, and its probability.
+    fn probe(&self, p: &Probe) -> Answer;
+
+    /// Size of the stored knowledge in bits (names and facts, THEORY.md §2.4);
+    /// for a neural learner, 32 bits per parameter.
+    fn model_bits(&self) -> f64;
+
+    /// Parameter count: stored items for Bayes and capped learners, weights
+    /// for neural ones.
+    fn params(&self) -> u64;
+
+    /// Sentences this learner has trained on (a neural learner that cannot
+    /// keep up trains on a subsample).
+    fn sentences_seen(&self) -> u64;
+}
