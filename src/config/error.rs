@@ -28,7 +28,16 @@ impl fmt::Display for Located {
         write!(f, "{}", self.message)?;
         if !self.source_line.is_empty() {
             let gutter = self.line.to_string().len();
-            write!(f, "\n{:gutter$} |\n{} | {}\n{:gutter$} | {:>col$}", "", self.line, self.source_line, "", "^", col = self.column)?;
+            write!(
+                f,
+                "\n{:gutter$} |\n{} | {}\n{:gutter$} | {:>col$}",
+                "",
+                self.line,
+                self.source_line,
+                "",
+                "^",
+                col = self.column
+            )?;
         }
         Ok(())
     }

@@ -75,7 +75,8 @@ pub fn parse_preset(file: &str, text: &str) -> Result<Preset, ConfigError> {
 
 /// Reads and checks a preset file.
 pub fn load_preset_file(path: &Path) -> Result<LoadedPreset, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.into(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.into(), source })?;
     let origin = path.display().to_string();
     let preset = parse_preset(&origin, &text)?;
     let name = path.file_stem().map_or_else(|| origin.clone(), |s| s.to_string_lossy().into_owned());
@@ -117,7 +118,12 @@ pub fn resolve_preset(spec: &str) -> Result<LoadedPreset, ConfigError> {
     embedded_preset(spec).ok_or_else(|| ConfigError::Unknown {
         what: "preset",
         name: spec.into(),
-        known: EMBEDDED_PRESETS.iter().map(|(n, _)| *n).chain(user_presets().iter().map(|(n, _)| n.as_str())).collect::<Vec<_>>().join(", "),
+        known: EMBEDDED_PRESETS
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(user_presets().iter().map(|(n, _)| n.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
     })
 }
 

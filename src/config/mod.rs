@@ -6,6 +6,7 @@ pub mod error;
 pub mod library;
 pub mod preset;
 pub mod source_map;
+pub mod theme;
 
 pub use error::{ConfigError, Located};
 pub use library::{LoadedPreset, resolve_preset};

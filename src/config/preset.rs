@@ -45,7 +45,13 @@ pub struct RunConfig {
 
 impl Default for RunConfig {
     fn default() -> Self {
-        RunConfig { sentences: 10_000_000, seed: 1, checkpoints_per_decade: 10, probe_facts_per_bin: 64, confidence: 0.5 }
+        RunConfig {
+            sentences: 10_000_000,
+            seed: 1,
+            checkpoints_per_decade: 10,
+            probe_facts_per_bin: 64,
+            confidence: 0.5,
+        }
     }
 }
 
@@ -151,7 +157,13 @@ pub struct PhaseConfig {
 
 impl Default for PhaseConfig {
     fn default() -> Self {
-        PhaseConfig { name: String::new(), sentences: 1_000_000, new_entities: None, mix: 0.0, syntax_seed: None }
+        PhaseConfig {
+            name: String::new(),
+            sentences: 1_000_000,
+            new_entities: None,
+            mix: 0.0,
+            syntax_seed: None,
+        }
     }
 }
 
@@ -178,36 +190,114 @@ impl Preset {
             }
         };
         let r = &self.run;
-        need((1..=1_000_000_000_000).contains(&r.sentences), "run.sentences".into(), format!("sentences = {} is outside [1, 10^12]", r.sentences));
-        need((1..=100).contains(&r.checkpoints_per_decade), "run.checkpoints_per_decade".into(), format!("checkpoints_per_decade = {} is outside [1, 100]", r.checkpoints_per_decade));
-        need((1..=100_000).contains(&r.probe_facts_per_bin), "run.probe_facts_per_bin".into(), format!("probe_facts_per_bin = {} is outside [1, 100000]", r.probe_facts_per_bin));
-        need(r.confidence.is_finite() && r.confidence > 0.0 && r.confidence <= 1.0, "run.confidence".into(), format!("confidence = {} is outside (0, 1]", r.confidence));
-        need(!self.learners.is_empty() && self.learners.len() <= 32, "learner".into(), format!("a preset needs 1 to 32 [[learner]] tables, not {}", self.learners.len()));
+        need(
+            (1..=1_000_000_000_000).contains(&r.sentences),
+            "run.sentences".into(),
+            format!("sentences = {} is outside [1, 10^12]", r.sentences),
+        );
+        need(
+            (1..=100).contains(&r.checkpoints_per_decade),
+            "run.checkpoints_per_decade".into(),
+            format!("checkpoints_per_decade = {} is outside [1, 100]", r.checkpoints_per_decade),
+        );
+        need(
+            (1..=100_000).contains(&r.probe_facts_per_bin),
+            "run.probe_facts_per_bin".into(),
+            format!("probe_facts_per_bin = {} is outside [1, 100000]", r.probe_facts_per_bin),
+        );
+        need(
+            r.confidence.is_finite() && r.confidence > 0.0 && r.confidence <= 1.0,
+            "run.confidence".into(),
+            format!("confidence = {} is outside (0, 1]", r.confidence),
+        );
+        need(
+            !self.learners.is_empty() && self.learners.len() <= 32,
+            "learner".into(),
+            format!("a preset needs 1 to 32 [[learner]] tables, not {}", self.learners.len()),
+        );
         for (i, l) in self.learners.iter().enumerate() {
             let at = |key: &str| format!("learner[{i}].{key}");
-            need(!l.name.is_empty() && l.name.chars().count() <= 24, at("name"), format!("name {:?} must be 1 to 24 characters", l.name));
-            need(!self.learners[..i].iter().any(|o| o.name == l.name), at("name"), format!("name {:?} is used by an earlier learner", l.name));
+            need(
+                !l.name.is_empty() && l.name.chars().count() <= 24,
+                at("name"),
+                format!("name {:?} must be 1 to 24 characters", l.name),
+            );
+            need(
+                !self.learners[..i].iter().any(|o| o.name == l.name),
+                at("name"),
+                format!("name {:?} is used by an earlier learner", l.name),
+            );
             match l.kind {
                 LearnerKind::Capped => match l.budget_bits {
-                    None => need(false, at("type"), "a capped learner needs budget_bits (a knowledge budget in bits, in [1, 1e13])".into()),
-                    Some(b) => need(b.is_finite() && (1.0..=1e13).contains(&b), at("budget_bits"), format!("budget_bits = {b} is outside [1, 1e13]")),
+                    None => need(
+                        false,
+                        at("type"),
+                        "a capped learner needs budget_bits (a knowledge budget in bits, in [1, 1e13])"
+                            .into(),
+                    ),
+                    Some(b) => need(
+                        b.is_finite() && (1.0..=1e13).contains(&b),
+                        at("budget_bits"),
+                        format!("budget_bits = {b} is outside [1, 1e13]"),
+                    ),
                 },
-                _ => need(l.budget_bits.is_none() || l.kind == LearnerKind::Neural, at("budget_bits"), "budget_bits applies to capped learners only".into()),
+                _ => need(
+                    l.budget_bits.is_none() || l.kind == LearnerKind::Neural,
+                    at("budget_bits"),
+                    "budget_bits applies to capped learners only".into(),
+                ),
             }
-            need((1..=1_000_000).contains(&l.exposures), at("exposures"), format!("exposures = {} is outside [1, 10^6]", l.exposures));
-            need((2..=1024).contains(&l.embedding), at("embedding"), format!("embedding = {} is outside [2, 1024]", l.embedding));
-            need((2..=4096).contains(&l.hidden), at("hidden"), format!("hidden = {} is outside [2, 4096]", l.hidden));
-            need((1..=64).contains(&l.context), at("context"), format!("context = {} is outside [1, 64]", l.context));
-            need(l.learning_rate.is_finite() && l.learning_rate > 0.0 && l.learning_rate <= 10.0, at("learning_rate"), format!("learning_rate = {} is outside (0, 10]", l.learning_rate));
+            need(
+                (1..=1_000_000).contains(&l.exposures),
+                at("exposures"),
+                format!("exposures = {} is outside [1, 10^6]", l.exposures),
+            );
+            need(
+                (2..=1024).contains(&l.embedding),
+                at("embedding"),
+                format!("embedding = {} is outside [2, 1024]", l.embedding),
+            );
+            need(
+                (2..=4096).contains(&l.hidden),
+                at("hidden"),
+                format!("hidden = {} is outside [2, 4096]", l.hidden),
+            );
+            need(
+                (1..=64).contains(&l.context),
+                at("context"),
+                format!("context = {} is outside [1, 64]", l.context),
+            );
+            need(
+                l.learning_rate.is_finite() && l.learning_rate > 0.0 && l.learning_rate <= 10.0,
+                at("learning_rate"),
+                format!("learning_rate = {} is outside (0, 10]", l.learning_rate),
+            );
         }
         for (i, p) in self.phases.iter().enumerate() {
             let at = |key: &str| format!("phase[{i}].{key}");
-            need((1..=1_000_000_000_000).contains(&p.sentences), at("sentences"), format!("sentences = {} is outside [1, 10^12]", p.sentences));
+            need(
+                (1..=1_000_000_000_000).contains(&p.sentences),
+                at("sentences"),
+                format!("sentences = {} is outside [1, 10^12]", p.sentences),
+            );
             if let Some(k) = p.new_entities {
-                let ok = (1..=1_000_000_000_000).contains(&k) && (self.generator.source != crate::sk::SourceKind::Zipf || k <= self.generator.name_space());
-                need(ok, at("new_entities"), format!("new_entities = {k} is outside [1, min(10^12, name_alphabet^name_length = {})]", self.generator.name_space()));
+                let ok = (1..=1_000_000_000_000).contains(&k)
+                    && (self.generator.source != crate::sk::SourceKind::Zipf
+                        || k <= self.generator.name_space());
+                need(
+                    ok,
+                    at("new_entities"),
+                    format!(
+                        "new_entities = {k} is outside [1, min(10^12, name_alphabet^name_length = {})]",
+                        self.generator.name_space()
+                    ),
+                );
             }
-            need(p.mix.is_finite() && (0.0..=1.0).contains(&p.mix), at("mix"), format!("mix = {} is outside [0, 1]", p.mix));
+            need(
+                p.mix.is_finite() && (0.0..=1.0).contains(&p.mix),
+                at("mix"),
+                format!("mix = {} is outside [0, 1]", p.mix),
+            );
         }
         out
     }
@@ -226,7 +316,12 @@ mod tests {
     fn learner_and_phase_problems_have_paths() {
         let mut p = Preset::default();
         p.learners.push(LearnerConfig { name: "c".into(), kind: LearnerKind::Capped, ..Default::default() });
-        p.learners.push(LearnerConfig { name: "c".into(), kind: LearnerKind::Capped, budget_bits: Some(0.5), ..Default::default() });
+        p.learners.push(LearnerConfig {
+            name: "c".into(),
+            kind: LearnerKind::Capped,
+            budget_bits: Some(0.5),
+            ..Default::default()
+        });
         p.phases.push(PhaseConfig { mix: 2.0, ..Default::default() });
         let paths: Vec<String> = p.check().into_iter().map(|x| x.path).collect();
         assert_eq!(paths, ["learner[1].type", "learner[2].name", "learner[2].budget_bits", "phase[0].mix"]);

@@ -38,11 +38,16 @@ pub enum Update {
     /// Sentences so far and the rate, a few times a second.
     Progress(Progress),
     /// A phase began: 0 is pre-training.
-    Phase { index: u32, name: String },
+    Phase {
+        index: u32,
+        name: String,
+    },
     /// A recoverable failure (bad parameters, engine panic); the UI shows it.
     Error(String),
     /// The schedule is complete.
-    Finished { sentences: u64 },
+    Finished {
+        sentences: u64,
+    },
 }
 
 /// Static facts about a run, for labels and overlays.

@@ -163,7 +163,10 @@ mod tests {
 
     #[test]
     fn same_seed_same_stream_other_seed_other_stream() {
-        for p in [GeneratorParams::default(), GeneratorParams { source: crate::sk::SourceKind::Pycrp, name_length: 6, ..Default::default() }] {
+        for p in [
+            GeneratorParams::default(),
+            GeneratorParams { source: crate::sk::SourceKind::Pycrp, name_length: 6, ..Default::default() },
+        ] {
             assert_eq!(stream(&p, 1, 500), stream(&p, 1, 500));
             assert_ne!(stream(&p, 1, 500), stream(&p, 2, 500));
         }

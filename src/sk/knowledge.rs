@@ -177,9 +177,12 @@ mod tests {
     fn universes_get_other_names_and_facts() {
         let p = GeneratorParams::default();
         let k = Knowledge::new(&p, 3);
-        let same = (0..1000).filter(|&i| k.name_index(entity_id(0, i)) == k.name_index(entity_id(1, i))).count();
+        let same =
+            (0..1000).filter(|&i| k.name_index(entity_id(0, i)) == k.name_index(entity_id(1, i))).count();
         assert!(same < 5);
-        let facts = (0..1000).filter(|&i| k.true_value(entity_id(0, i), 0) == k.true_value(entity_id(1, i), 0)).count();
+        let facts = (0..1000)
+            .filter(|&i| k.true_value(entity_id(0, i), 0) == k.true_value(entity_id(1, i), 0))
+            .count();
         // Uniform over 64 values: about 1000/64 = 16 agree by chance.
         assert!(facts < 40, "{facts}");
     }

@@ -143,28 +143,88 @@ impl GeneratorParams {
             need(a > 0.0, "alpha", "alpha = 0 gives the zipf source an infinite exponent s = 1/alpha: use alpha in (0, 1) or set zipf_exponent".into());
         }
         let b = self.beta;
-        need(b.is_finite() && b > -a && b <= 1e9, "beta", format!("beta = {b} must satisfy -alpha < beta <= 1e9 (alpha = {a})"));
-        need((1..=1_000_000_000_000).contains(&self.entities), "entities", format!("entities = {} is outside [1, 10^12]", self.entities));
+        need(
+            b.is_finite() && b > -a && b <= 1e9,
+            "beta",
+            format!("beta = {b} must satisfy -alpha < beta <= 1e9 (alpha = {a})"),
+        );
+        need(
+            (1..=1_000_000_000_000).contains(&self.entities),
+            "entities",
+            format!("entities = {} is outside [1, 10^12]", self.entities),
+        );
         let q = self.zipf_offset;
-        need(q.is_finite() && (0.0..=1e9).contains(&q), "zipf_offset", format!("zipf_offset = {q} is outside [0, 1e9]"));
+        need(
+            q.is_finite() && (0.0..=1e9).contains(&q),
+            "zipf_offset",
+            format!("zipf_offset = {q} is outside [0, 1e9]"),
+        );
         if let Some(s) = self.zipf_exponent {
-            need(s.is_finite() && s > 0.0 && s <= 50.0, "zipf_exponent", format!("zipf_exponent = {s} is outside (0, 50]"));
+            need(
+                s.is_finite() && s > 0.0 && s <= 50.0,
+                "zipf_exponent",
+                format!("zipf_exponent = {s} is outside (0, 50]"),
+            );
         }
-        need((1..=64).contains(&self.attributes), "attributes", format!("attributes = {} is outside [1, 64]", self.attributes));
-        need((2..=4096).contains(&self.values), "values", format!("values = {} is outside [2, 4096]", self.values));
+        need(
+            (1..=64).contains(&self.attributes),
+            "attributes",
+            format!("attributes = {} is outside [1, 64]", self.attributes),
+        );
+        need(
+            (2..=4096).contains(&self.values),
+            "values",
+            format!("values = {} is outside [2, 4096]", self.values),
+        );
         let sg = self.value_skew;
-        need(sg.is_finite() && (0.0..=10.0).contains(&sg), "value_skew", format!("value_skew = {sg} is outside [0, 10]"));
-        need((1..=12).contains(&self.name_length), "name_length", format!("name_length = {} is outside [1, 12]", self.name_length));
-        need((2..=4096).contains(&self.name_alphabet), "name_alphabet", format!("name_alphabet = {} is outside [2, 4096]", self.name_alphabet));
-        need((1..=256).contains(&self.templates), "templates", format!("templates = {} is outside [1, 256]", self.templates));
+        need(
+            sg.is_finite() && (0.0..=10.0).contains(&sg),
+            "value_skew",
+            format!("value_skew = {sg} is outside [0, 10]"),
+        );
+        need(
+            (1..=12).contains(&self.name_length),
+            "name_length",
+            format!("name_length = {} is outside [1, 12]", self.name_length),
+        );
+        need(
+            (2..=4096).contains(&self.name_alphabet),
+            "name_alphabet",
+            format!("name_alphabet = {} is outside [2, 4096]", self.name_alphabet),
+        );
+        need(
+            (1..=256).contains(&self.templates),
+            "templates",
+            format!("templates = {} is outside [1, 256]", self.templates),
+        );
         let gt = self.template_concentration;
-        need(gt.is_finite() && gt > 0.0 && gt <= 1e6, "template_concentration", format!("template_concentration = {gt} is outside (0, 1e6]"));
-        need((1..=4096).contains(&self.filler_words), "filler_words", format!("filler_words = {} is outside [1, 4096]", self.filler_words));
-        need(self.filler_slots <= 8, "filler_slots", format!("filler_slots = {} is outside [0, 8]", self.filler_slots));
+        need(
+            gt.is_finite() && gt > 0.0 && gt <= 1e6,
+            "template_concentration",
+            format!("template_concentration = {gt} is outside (0, 1e6]"),
+        );
+        need(
+            (1..=4096).contains(&self.filler_words),
+            "filler_words",
+            format!("filler_words = {} is outside [1, 4096]", self.filler_words),
+        );
+        need(
+            self.filler_slots <= 8,
+            "filler_slots",
+            format!("filler_slots = {} is outside [0, 8]", self.filler_slots),
+        );
         let gf = self.filler_concentration;
-        need(gf.is_finite() && gf > 0.0 && gf <= 1e6, "filler_concentration", format!("filler_concentration = {gf} is outside (0, 1e6]"));
+        need(
+            gf.is_finite() && gf > 0.0 && gf <= 1e6,
+            "filler_concentration",
+            format!("filler_concentration = {gf} is outside (0, 1e6]"),
+        );
         let e = self.fact_noise;
-        need(e.is_finite() && (0.0..=1.0).contains(&e), "fact_noise", format!("fact_noise = {e} is outside [0, 1]"));
+        need(
+            e.is_finite() && (0.0..=1.0).contains(&e),
+            "fact_noise",
+            format!("fact_noise = {e} is outside [0, 1]"),
+        );
         if (1..=12).contains(&self.name_length) && (2..=4096).contains(&self.name_alphabet) {
             let space = self.name_space();
             match self.source {
@@ -201,7 +261,13 @@ mod tests {
 
     #[test]
     fn syntax_dimension_counts_free_parameters() {
-        let p = GeneratorParams { attributes: 2, templates: 3, filler_words: 5, filler_slots: 1, ..Default::default() };
+        let p = GeneratorParams {
+            attributes: 2,
+            templates: 3,
+            filler_words: 5,
+            filler_slots: 1,
+            ..Default::default()
+        };
         // F(T-1) + J(V_fill-1) with J = F*T*slots = 6.
         assert_eq!(p.syntax_dimension(), 2 * 2 + 6 * 4);
     }
@@ -226,7 +292,10 @@ mod tests {
             (GeneratorParams { template_concentration: 0.0, ..Default::default() }, "template_concentration"),
             (GeneratorParams { filler_words: 0, ..Default::default() }, "filler_words"),
             (GeneratorParams { filler_slots: 9, ..Default::default() }, "filler_slots"),
-            (GeneratorParams { filler_concentration: f64::INFINITY, ..Default::default() }, "filler_concentration"),
+            (
+                GeneratorParams { filler_concentration: f64::INFINITY, ..Default::default() },
+                "filler_concentration",
+            ),
             (GeneratorParams { fact_noise: 1.5, ..Default::default() }, "fact_noise"),
             (GeneratorParams { source: SourceKind::Pycrp, ..Default::default() }, "name_length"),
         ];
@@ -235,7 +304,8 @@ mod tests {
             assert!(bad.iter().any(|b| b.key == key), "{key}: {bad:?}");
         }
         // alpha = 0 is fine for pycrp (the Dirichlet-process limit).
-        let p = GeneratorParams { source: SourceKind::Pycrp, alpha: 0.0, name_length: 6, ..Default::default() };
+        let p =
+            GeneratorParams { source: SourceKind::Pycrp, alpha: 0.0, name_length: 6, ..Default::default() };
         assert_eq!(p.check(), vec![]);
     }
 }

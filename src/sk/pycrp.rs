@@ -191,12 +191,20 @@ mod tests {
             let mut py = base.clone();
             let s = py.seat(&mut rng);
             counts[s.index as usize] += 1;
-            let p = if s.new { (beta + alpha * k as f64) / (n + beta) } else { (base.counts()[s.index as usize] as f64 - alpha) / (n + beta) };
+            let p = if s.new {
+                (beta + alpha * k as f64) / (n + beta)
+            } else {
+                (base.counts()[s.index as usize] as f64 - alpha) / (n + beta)
+            };
             assert!((s.bits + p.log2()).abs() < 1e-12);
         }
         let chi2: f64 = (0..=k)
             .map(|i| {
-                let p = if i == k { (beta + alpha * k as f64) / (n + beta) } else { (base.counts()[i] as f64 - alpha) / (n + beta) };
+                let p = if i == k {
+                    (beta + alpha * k as f64) / (n + beta)
+                } else {
+                    (base.counts()[i] as f64 - alpha) / (n + beta)
+                };
                 let e = trials as f64 * p;
                 (counts[i] as f64 - e).powi(2) / e
             })

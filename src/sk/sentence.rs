@@ -39,7 +39,11 @@ impl std::ops::AddAssign for Bits {
 impl std::ops::Sub for Bits {
     type Output = Bits;
     fn sub(self, o: Bits) -> Bits {
-        Bits { syntax: self.syntax - o.syntax, identity: self.identity - o.identity, fact: self.fact - o.fact }
+        Bits {
+            syntax: self.syntax - o.syntax,
+            identity: self.identity - o.identity,
+            fact: self.fact - o.fact,
+        }
     }
 }
 

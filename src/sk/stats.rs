@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::fit::{fit_power_law, LineFit};
+use super::fit::{LineFit, fit_power_law};
 use super::generator::Generator;
 use super::sentence::Sentence;
 use super::theory;
@@ -50,8 +50,13 @@ pub fn measure(g: &mut Generator, n: u64) -> StreamStats {
     let heaps_fit = fit_power_law(heaps.iter().copied().filter(|&(x, _)| x >= n_f / 100.0));
     let mut sorted: Vec<u32> = counts.values().copied().collect();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
-    let rank_frequency_fit =
-        fit_power_law(sorted.iter().take_while(|&&c| c >= WELL_SAMPLED).enumerate().map(|(i, &c)| ((i + 1) as f64, c as f64)));
+    let rank_frequency_fit = fit_power_law(
+        sorted
+            .iter()
+            .take_while(|&&c| c >= WELL_SAMPLED)
+            .enumerate()
+            .map(|(i, &c)| ((i + 1) as f64, c as f64)),
+    );
     StreamStats {
         sentences: n,
         tokens,

@@ -53,7 +53,9 @@ impl Syntax {
             for _ in 0..p.templates {
                 let literals = 2 + rng.below(3);
                 let mut body: Vec<Slot> = (0..literals)
-                    .map(|_| Slot::Literal(vocab.function_word(rng.below(FUNCTION_WORDS.len() as u64) as u32)))
+                    .map(|_| {
+                        Slot::Literal(vocab.function_word(rng.below(FUNCTION_WORDS.len() as u64) as u32))
+                    })
                     .collect();
                 body.push(Slot::Literal(vocab.relation(a)));
                 for _ in 0..p.filler_slots {

@@ -46,7 +46,8 @@ pub fn ln_gamma_ratio(x: f64, a: f64) -> f64 {
     let main = (x - 0.5) * (a / x).ln_1p() + a * y.ln() - a;
     let series = |z: f64| {
         let z2 = z * z;
-        1.0 / (12.0 * z) - 1.0 / (360.0 * z * z2) + 1.0 / (1260.0 * z * z2 * z2) - 1.0 / (1680.0 * z * z2 * z2 * z2)
+        1.0 / (12.0 * z) - 1.0 / (360.0 * z * z2) + 1.0 / (1260.0 * z * z2 * z2)
+            - 1.0 / (1680.0 * z * z2 * z2 * z2)
     };
     acc + main + series(y) - series(x)
 }
@@ -99,7 +100,9 @@ pub fn expected_distinct(g: &Generator, n: f64) -> f64 {
 /// stationary): attribute, template and fillers, identity, and fact noise.
 pub fn sentence_entropy_bits(g: &Generator) -> Option<f64> {
     match g.source() {
-        Source::Zipf(law) => Some(g.syntax().entropy_bits() + law.entropy_bits() + g.knowledge().entropy_bits()),
+        Source::Zipf(law) => {
+            Some(g.syntax().entropy_bits() + law.entropy_bits() + g.knowledge().entropy_bits())
+        }
         Source::Pycrp(_) => None,
     }
 }
@@ -141,7 +144,10 @@ mod tests {
             let mut k = 0.0;
             for n in 0..5000u32 {
                 let closed = expected_distinct_pycrp(alpha, beta, n as f64);
-                assert!((closed - k).abs() < 1e-9 * k.max(1.0), "alpha {alpha} beta {beta} n {n}: {closed} vs {k}");
+                assert!(
+                    (closed - k).abs() < 1e-9 * k.max(1.0),
+                    "alpha {alpha} beta {beta} n {n}: {closed} vs {k}"
+                );
                 k += if n == 0 { 1.0 } else { (beta + alpha * k) / (n as f64 + beta) };
             }
         }

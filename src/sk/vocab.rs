@@ -14,24 +14,45 @@ pub const EOS: Token = 0;
 
 /// Function words templates are built from.
 pub const FUNCTION_WORDS: [&str; 40] = [
-    "the", "of", "is", "was", "a", "for", "its", "known", "as", "by", "in", "with", "and", "has",
-    "had", "said", "to", "be", "that", "famous", "called", "born", "listed", "noted", "which", "at",
-    "from", "on", "it", "their", "this", "one", "very", "who", "some", "our", "all", "first", "new",
-    "old",
+    "the", "of", "is", "was", "a", "for", "its", "known", "as", "by", "in", "with", "and", "has", "had",
+    "said", "to", "be", "that", "famous", "called", "born", "listed", "noted", "which", "at", "from", "on",
+    "it", "their", "this", "one", "very", "who", "some", "our", "all", "first", "new", "old",
 ];
 
 const RELATIONS: [&str; 16] = [
-    "color", "city", "river", "sport", "food", "song", "tool", "animal", "flower", "planet",
-    "metal", "dance", "tree", "gem", "star", "language",
+    "color", "city", "river", "sport", "food", "song", "tool", "animal", "flower", "planet", "metal",
+    "dance", "tree", "gem", "star", "language",
 ];
 
 const FILLERS: [&str; 24] = [
-    "really", "famously", "indeed", "also", "truly", "often", "widely", "reportedly", "still",
-    "once", "surely", "mostly", "clearly", "perhaps", "always", "quietly", "proudly", "openly",
-    "rarely", "simply", "fully", "briefly", "largely", "merely",
+    "really",
+    "famously",
+    "indeed",
+    "also",
+    "truly",
+    "often",
+    "widely",
+    "reportedly",
+    "still",
+    "once",
+    "surely",
+    "mostly",
+    "clearly",
+    "perhaps",
+    "always",
+    "quietly",
+    "proudly",
+    "openly",
+    "rarely",
+    "simply",
+    "fully",
+    "briefly",
+    "largely",
+    "merely",
 ];
 
-const CONSONANTS: [&str; 18] = ["b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "sh", "ch", "th"];
+const CONSONANTS: [&str; 18] =
+    ["b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "sh", "ch", "th"];
 const VOWELS: [&str; 5] = ["a", "e", "i", "o", "u"];
 
 /// The block layout of token ids for one parameter set.
@@ -202,7 +223,8 @@ mod tests {
 
     #[test]
     fn words_are_distinct_within_each_block() {
-        let p = GeneratorParams { values: 4096, filler_words: 300, name_alphabet: 4096, ..Default::default() };
+        let p =
+            GeneratorParams { values: 4096, filler_words: 300, name_alphabet: 4096, ..Default::default() };
         let v = Vocab::new(&p);
         for a in 0..p.attributes {
             let words: HashSet<String> = v.value_range(a).map(|t| v.word(t)).collect();

@@ -1,0 +1,1 @@
+//! Themes: named colours for every role the screen uses.

@@ -1,0 +1,1 @@
+//! The dashboard (ratatui), Elm-style: `Model`, `Msg`, `update`, `view`.
