@@ -1,0 +1,2 @@
+//! Benchmark placeholder: engine.
+fn main() {}

@@ -1,0 +1,2 @@
+//! Benchmark placeholder: neural.
+fn main() {}

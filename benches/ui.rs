@@ -1,0 +1,2 @@
+//! Benchmark placeholder: ui.
+fn main() {}
