@@ -1,1 +1,35 @@
-fn main() {}
+//! The `sk-tui` binary: parses arguments and dispatches to a command.
+//! Exit codes: 0 ok, 1 runtime failure, 2 bad input.
+
+mod cli;
+mod commands;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use commands::Failure;
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(failure) = dispatch(cli) {
+        eprintln!("error: {failure}");
+        std::process::exit(failure.code);
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        None => {
+            Err(Failure::runtime("the dashboard is not built yet: try `sk-tui sample` or `sk-tui stats`"))
+        }
+        Some(Command::Sample { preset, count, seed }) => commands::sample::run(&preset, count, seed),
+        Some(Command::Stats { preset, sentences, seed, json }) => {
+            commands::stats::run(&preset, sentences, seed, json)
+        }
+        Some(Command::Presets) => commands::library::list_presets(),
+        Some(Command::Check { file }) => commands::library::check(&file),
+        Some(Command::Run { .. }) | Some(Command::Snapshot { .. }) | Some(Command::Themes) => {
+            Err(Failure::runtime("not built yet"))
+        }
+    }
+}

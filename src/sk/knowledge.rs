@@ -131,25 +131,24 @@ impl Knowledge {
         -(agree + self.noise * self.base.prob(value as usize)).log2()
     }
 
-    /// Expected fact bits per sentence: the entropy of the noise channel
-    /// averaged over `v* ~ H_a`.
-    pub fn entropy_bits(&self) -> f64 {
-        if self.noise == 0.0 {
-            return 0.0;
-        }
+    /// Entropy of the noise channel in bits for each true value `v*`:
+    /// the expected fact bits of a sentence whose fact has that truth.
+    pub fn channel_entropy_bits(&self) -> Vec<f64> {
         let n = self.base.len();
         (0..n)
             .map(|truth| {
-                let h: f64 = (0..n)
+                if self.noise == 0.0 {
+                    return 0.0;
+                }
+                (0..n)
                     .map(|v| {
                         let bits = self.fact_bits(truth as u32, v as u32);
                         let p = (-bits).exp2();
                         if p > 0.0 { p * bits } else { 0.0 }
                     })
-                    .sum();
-                self.base.prob(truth) * h
+                    .sum()
             })
-            .sum()
+            .collect()
     }
 }
 

@@ -1,0 +1,118 @@
+//! Command-line arguments (clap). `sk-tui` alone opens the dashboard.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sk-tui",
+    version,
+    about = "A terminal laboratory for the Syntax-Knowledge model of language-model scaling"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DashboardArgs {
+    /// Preset: an embedded name, a user preset name, or a path.
+    #[arg(long, default_value = "default")]
+    pub preset: String,
+    /// Theme: an embedded name, a user theme name, or a path.
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Colour: auto honours NO_COLOR; always and never override it.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Most frames per second (lower it over a slow SSH link).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub fps: u32,
+    /// How chart points are drawn (dot and half-block need no braille font).
+    #[arg(long, value_enum, default_value_t = Marker::Braille)]
+    pub marker: Marker,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Marker {
+    Braille,
+    HalfBlock,
+    Dot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train headless: one JSON line per checkpoint, then a summary.
+    Run {
+        #[arg(long, default_value = "default")]
+        preset: String,
+        /// Sentences of pre-training (overrides [run] sentences).
+        #[arg(long)]
+        sentences: Option<u64>,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write here (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+        format: Format,
+    },
+    /// Print readable sentences with their facts and oracle bits.
+    Sample {
+        #[arg(long, default_value = "default")]
+        preset: String,
+        #[arg(short = 'n', long = "count", default_value_t = 20)]
+        count: u64,
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Run the generator alone and compare it with the theory.
+    Stats {
+        #[arg(long, default_value = "default")]
+        preset: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        sentences: u64,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run headless, then print the dashboard's frame as text.
+    Snapshot {
+        #[arg(long, default_value = "default")]
+        preset: String,
+        #[arg(long)]
+        sentences: Option<u64>,
+        /// WIDTHxHEIGHT, e.g. 120x40.
+        #[arg(long, default_value = "120x40")]
+        size: String,
+        #[arg(long)]
+        theme: Option<String>,
+        /// Keep colours (ANSI escapes).
+        #[arg(long)]
+        ansi: bool,
+    },
+    /// List the presets (embedded and user).
+    Presets,
+    /// List the themes (embedded and user).
+    Themes,
+    /// Validate a preset or theme file.
+    Check { file: PathBuf },
+}

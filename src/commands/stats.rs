@@ -1,0 +1,74 @@
+//! `sk-tui stats`: the generator alone, measured against THEORY.md §3.
+
+use std::time::Instant;
+
+use serde::Serialize;
+use sk_tui::config::resolve_preset;
+use sk_tui::sk::{Generator, stats};
+
+use super::Failure;
+
+/// The `--json` object: exactly these keys.
+#[derive(Serialize)]
+struct Report {
+    sentences: u64,
+    distinct_entities: u64,
+    expected_distinct_entities: f64,
+    heaps_exponent: Option<f64>,
+    rank_frequency_slope: Option<f64>,
+    oracle_bits_per_sentence: f64,
+    oracle_bits_per_token: f64,
+    entropy_bits_per_sentence: Option<f64>,
+    sentences_per_second: f64,
+    tokens_per_second: f64,
+}
+
+pub fn run(preset: &str, sentences: u64, seed: Option<u64>, json: bool) -> Result<(), Failure> {
+    if sentences == 0 || sentences > 1_000_000_000_000 {
+        return Err(Failure::input(format!("--sentences {sentences} is outside [1, 10^12]")));
+    }
+    let loaded = resolve_preset(preset)?;
+    let seed = seed.unwrap_or(loaded.preset.run.seed);
+    let mut g = Generator::new(&loaded.preset.generator, seed);
+    let start = Instant::now();
+    let m = stats::measure(&mut g, sentences);
+    let seconds = start.elapsed().as_secs_f64().max(1e-9);
+    let r = Report {
+        sentences: m.sentences,
+        distinct_entities: m.distinct_entities,
+        expected_distinct_entities: m.expected_distinct_entities,
+        heaps_exponent: m.heaps_fit.map(|f| f.slope),
+        rank_frequency_slope: m.rank_frequency_fit.map(|f| f.slope),
+        oracle_bits_per_sentence: m.oracle_bits / m.sentences as f64,
+        oracle_bits_per_token: m.oracle_bits / m.tokens as f64,
+        entropy_bits_per_sentence: m.entropy_bits_per_sentence,
+        sentences_per_second: m.sentences as f64 / seconds,
+        tokens_per_second: m.tokens as f64 / seconds,
+    };
+    if json {
+        let line = serde_json::to_string(&r).map_err(|e| Failure::runtime(e.to_string()))?;
+        println!("{line}");
+        return Ok(());
+    }
+    let p = &loaded.preset.generator;
+    let opt = |x: Option<f64>, digits: usize| x.map_or("n/a".to_string(), |v| format!("{v:.digits$}"));
+    println!("preset                      {} (seed {seed})", loaded.name);
+    println!("sentences                   {}", r.sentences);
+    println!(
+        "distinct entities           {}   (E[K_n] = {:.1})",
+        r.distinct_entities, r.expected_distinct_entities
+    );
+    println!("heaps exponent (fitted)     {}   (theory: alpha = {})", opt(r.heaps_exponent, 3), p.alpha);
+    println!(
+        "rank-frequency slope        {}   (theory: -s = {:.3}; fitted on ranks seen >= {} times)",
+        opt(r.rank_frequency_slope, 3),
+        -p.zipf_s(),
+        stats::WELL_SAMPLED
+    );
+    println!("oracle bits / sentence      {:.4}", r.oracle_bits_per_sentence);
+    println!("oracle bits / token         {:.4}", r.oracle_bits_per_token);
+    println!("entropy bits / sentence     {}   (exact; zipf only)", opt(r.entropy_bits_per_sentence, 4));
+    println!("sentences / s               {:.0}", r.sentences_per_second);
+    println!("tokens / s                  {:.0}", r.tokens_per_second);
+    Ok(())
+}
