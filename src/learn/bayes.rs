@@ -1,1 +1,213 @@
+//! The Bayes-optimal learner with unlimited capacity (THEORY.md §2.4):
+//! Dirichlet–multinomial syntax with the true concentrations, Pitman–Yor
+//! identity over the entities seen, every fact memorized after one exposure,
+//! unknown facts coded with the learned value marginal.
+//!
+//! sk-tui choice under fact noise: the memorized value is the first one
+//! stated, and the code mixes it with the marginal as the noise model does.
 
+use rustc_hash::FxHashMap;
+
+use super::predictive::{PitmanYorCode, SyntaxModel, ValueMarginal, fact_bits, known_fact_prob};
+use super::{Answer, Learner, Probe};
+use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
+
+#[derive(Clone, Debug)]
+pub struct BayesLearner {
+    name: String,
+    syntax: SyntaxModel,
+    identity: PitmanYorCode,
+    marginal: ValueMarginal,
+    noise: f64,
+    fact_bits_each: f64,
+    /// Sentences about each seen entity.
+    counts: FxHashMap<EntityId, u32>,
+    /// The memorized value of each fact seen.
+    facts: FxHashMap<(EntityId, u32), u32>,
+    sentences: u64,
+}
+
+impl BayesLearner {
+    pub fn new(name: &str, p: &GeneratorParams) -> Self {
+        BayesLearner {
+            name: name.into(),
+            syntax: SyntaxModel::new(p),
+            identity: PitmanYorCode::new(p),
+            marginal: ValueMarginal::new(p),
+            noise: p.fact_noise,
+            fact_bits_each: p.fact_bits(),
+            counts: FxHashMap::default(),
+            facts: FxHashMap::default(),
+            sentences: 0,
+        }
+    }
+
+    /// Distinct entities seen.
+    pub fn entities(&self) -> u64 {
+        self.counts.len() as u64
+    }
+
+    /// Distinct facts seen.
+    pub fn facts(&self) -> u64 {
+        self.facts.len() as u64
+    }
+}
+
+impl Learner for BayesLearner {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn kind(&self) -> &'static str {
+        "bayes"
+    }
+
+    fn score(&mut self, s: &Sentence) -> Bits {
+        let k = self.counts.len() as u64;
+        let count = self.counts.get(&s.entity).copied();
+        let known = self.facts.get(&(s.entity, s.attribute)).copied();
+        Bits {
+            syntax: self.syntax.bits(s),
+            identity: self.identity.bits(count, self.sentences, k, self.sentences),
+            fact: fact_bits(known, s.value, s.attribute, self.noise, &self.marginal),
+        }
+    }
+
+    fn train(&mut self, s: &Sentence) {
+        self.syntax.train(s);
+        *self.counts.entry(s.entity).or_insert(0) += 1;
+        if let std::collections::hash_map::Entry::Vacant(v) = self.facts.entry((s.entity, s.attribute)) {
+            v.insert(s.value);
+            self.marginal.add(s.attribute, s.value);
+        }
+        self.sentences += 1;
+    }
+
+    fn probe(&self, p: &Probe) -> Answer {
+        match self.facts.get(&(p.entity, p.attribute)) {
+            Some(&value) => {
+                Answer { value, prob: known_fact_prob(value, p.attribute, self.noise, &self.marginal) }
+            }
+            None => {
+                let (value, prob) = self.marginal.mode(p.attribute);
+                Answer { value, prob }
+            }
+        }
+    }
+
+    fn model_bits(&self) -> f64 {
+        self.counts.len() as f64 * self.identity.name_bits + self.facts.len() as f64 * self.fact_bits_each
+    }
+
+    fn params(&self) -> u64 {
+        (self.counts.len() + self.facts.len()) as u64
+    }
+
+    fn sentences_seen(&self) -> u64 {
+        self.sentences
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sk::Generator;
+
+    /// A tiny setting whose whole outcome space is enumerable: 1 attribute,
+    /// 2 templates, 1 filler slot of 3 words, 3 values.
+    fn tiny() -> GeneratorParams {
+        GeneratorParams {
+            entities: 5,
+            attributes: 1,
+            values: 3,
+            templates: 2,
+            filler_words: 3,
+            filler_slots: 1,
+            name_length: 1,
+            name_alphabet: 8,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn probabilities_over_an_enumerable_setting_sum_to_one() {
+        // After some training, sum 2^-bits over every (template, filler, entity
+        // among seen + one new, value). The spelling code of THEORY.md §2.4
+        // (L_name log2 V_name bits) spreads the new-entity mass over all
+        // V_name^L_name names, so one new entity stands for all of them.
+        let p = tiny();
+        let mut g = Generator::new(&p, 3);
+        let mut l = BayesLearner::new("b", &p);
+        let mut s = Sentence::default();
+        for _ in 0..40 {
+            g.next(&mut s);
+            l.observe(&s);
+        }
+        let seen: Vec<EntityId> = l.counts.keys().copied().collect();
+        let all_names = p.name_space() as f64;
+        let syntax = g.syntax();
+        let mut total = 0.0;
+        for t in 0..p.templates {
+            for w in 0..p.filler_words {
+                for (i, e) in seen.iter().map(Some).chain([None]).enumerate() {
+                    for v in 0..p.values {
+                        let mut q = s.clone();
+                        q.template = syntax.template_id(t);
+                        q.fillers = vec![(syntax.slot_id(t), w)];
+                        q.entity = e.copied().unwrap_or(1 << 40);
+                        q.attribute = 0;
+                        q.value = v;
+                        let b = l.score(&q);
+                        let weight = if i == seen.len() { all_names } else { 1.0 };
+                        total += weight * (-b.total()).exp2();
+                    }
+                }
+            }
+        }
+        assert!((total - 1.0).abs() < 1e-9, "total probability {total}");
+    }
+
+    #[test]
+    fn prequential_total_is_the_sum_of_the_predicted_bits() {
+        let p = GeneratorParams::default();
+        let mut g = Generator::new(&p, 9);
+        let mut fused = BayesLearner::new("a", &p);
+        let mut split = BayesLearner::new("b", &p);
+        let mut s = Sentence::default();
+        let (mut a, mut b) = (0.0, 0.0);
+        for _ in 0..20_000 {
+            g.next(&mut s);
+            a += fused.observe(&s).total();
+            let bits = split.score(&s);
+            b += bits.total();
+            split.train(&s);
+            // Scoring must not change the model.
+            assert_eq!(split.score(&s), split.score(&s));
+        }
+        assert_eq!(a, b);
+        assert_eq!(fused.sentences_seen(), 20_000);
+    }
+
+    #[test]
+    fn facts_are_memorized_after_one_exposure() {
+        let p = GeneratorParams::default();
+        let mut g = Generator::new(&p, 2);
+        let mut l = BayesLearner::new("b", &p);
+        let mut s = Sentence::default();
+        for _ in 0..1000 {
+            g.next(&mut s);
+            l.observe(&s);
+            let probe = Probe {
+                entity: s.entity,
+                attribute: s.attribute,
+                rank: s.rank,
+                truth: s.true_value,
+                prompt: vec![],
+                value_token_base: 0,
+                values: p.values,
+            };
+            assert_eq!(l.probe(&probe).value, s.true_value);
+            assert_eq!(l.score(&s).fact, 0.0);
+        }
+    }
+}

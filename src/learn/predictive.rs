@@ -1,1 +1,187 @@
+//! Predictive distributions shared by the Bayes and capped learners
+//! (THEORY.md §2.4): Dirichlet–multinomial for templates, fillers and the
+//! value marginal, and the Pitman–Yor predictive for entity identity.
 
+use crate::sk::{GeneratorParams, Sentence};
+
+/// Dirichlet–multinomial predictive over `k` outcomes with concentration `gamma`:
+/// `P(i) = (n_i + gamma) / (n + k gamma)`.
+#[inline]
+pub fn dm_prob(count: u32, total: u32, k: u32, gamma: f64) -> f64 {
+    (count as f64 + gamma) / (total as f64 + k as f64 * gamma)
+}
+
+/// The syntax part of a Bayes learner: template and filler counts with the
+/// true concentrations. Template ids of every format share one table.
+#[derive(Clone, Debug)]
+pub struct SyntaxModel {
+    attributes: u32,
+    templates: u32,
+    filler_words: u32,
+    gamma_t: f64,
+    gamma_f: f64,
+    /// Count of each global template id.
+    template_counts: Vec<u32>,
+    /// Sentences per (format, attribute), index `format * F + a`.
+    attribute_totals: Vec<u32>,
+    /// Count of each (global slot, word), index `slot * V_fill + word`.
+    filler_counts: Vec<u32>,
+    /// Draws per global slot.
+    slot_totals: Vec<u32>,
+}
+
+impl SyntaxModel {
+    pub fn new(p: &GeneratorParams) -> Self {
+        SyntaxModel {
+            attributes: p.attributes,
+            templates: p.templates,
+            filler_words: p.filler_words,
+            gamma_t: p.template_concentration,
+            gamma_f: p.filler_concentration,
+            template_counts: Vec::new(),
+            attribute_totals: Vec::new(),
+            filler_counts: Vec::new(),
+            slot_totals: Vec::new(),
+        }
+    }
+
+    fn attribute_index(&self, s: &Sentence) -> usize {
+        let format = s.template / (self.attributes * self.templates);
+        (format * self.attributes + s.attribute) as usize
+    }
+
+    /// `log2 F - log2 P(t | a) - Σ_j log2 P(w_j | slot j)`.
+    pub fn bits(&self, s: &Sentence) -> f64 {
+        let t = *self.template_counts.get(s.template as usize).unwrap_or(&0);
+        let total = *self.attribute_totals.get(self.attribute_index(s)).unwrap_or(&0);
+        let mut bits =
+            (self.attributes as f64).log2() - dm_prob(t, total, self.templates, self.gamma_t).log2();
+        let v = self.filler_words as usize;
+        for &(slot, word) in &s.fillers {
+            let c = *self.filler_counts.get(slot as usize * v + word as usize).unwrap_or(&0);
+            let n = *self.slot_totals.get(slot as usize).unwrap_or(&0);
+            bits -= dm_prob(c, n, self.filler_words, self.gamma_f).log2();
+        }
+        bits
+    }
+
+    pub fn train(&mut self, s: &Sentence) {
+        bump(&mut self.template_counts, s.template as usize);
+        let a = self.attribute_index(s);
+        bump(&mut self.attribute_totals, a);
+        let v = self.filler_words as usize;
+        for &(slot, word) in &s.fillers {
+            bump(&mut self.filler_counts, slot as usize * v + word as usize);
+            bump(&mut self.slot_totals, slot as usize);
+        }
+    }
+}
+
+/// Increments `counts[i]`, growing the table when a new format appears.
+#[inline]
+fn bump(counts: &mut Vec<u32>, i: usize) {
+    if i >= counts.len() {
+        counts.resize(i + 1, 0);
+    }
+    counts[i] += 1;
+}
+
+/// The learned value marginal of each attribute: a Dirichlet(1)–multinomial
+/// over the values of facts learned so far (one count per distinct fact).
+#[derive(Clone, Debug)]
+pub struct ValueMarginal {
+    values: u32,
+    counts: Vec<u32>,
+    totals: Vec<u32>,
+    /// The most counted value of each attribute.
+    mode: Vec<u32>,
+}
+
+impl ValueMarginal {
+    pub fn new(p: &GeneratorParams) -> Self {
+        ValueMarginal {
+            values: p.values,
+            counts: vec![0; (p.attributes * p.values) as usize],
+            totals: vec![0; p.attributes as usize],
+            mode: vec![0; p.attributes as usize],
+        }
+    }
+
+    #[inline]
+    pub fn prob(&self, attribute: u32, value: u32) -> f64 {
+        let c = self.counts[(attribute * self.values + value) as usize];
+        dm_prob(c, self.totals[attribute as usize], self.values, 1.0)
+    }
+
+    pub fn add(&mut self, attribute: u32, value: u32) {
+        let i = (attribute * self.values + value) as usize;
+        self.counts[i] += 1;
+        self.totals[attribute as usize] += 1;
+        let m = &mut self.mode[attribute as usize];
+        if self.counts[i] > self.counts[(attribute * self.values + *m) as usize] {
+            *m = value;
+        }
+    }
+
+    /// The marginal's most probable value and its probability.
+    pub fn mode(&self, attribute: u32) -> (u32, f64) {
+        let v = self.mode[attribute as usize];
+        (v, self.prob(attribute, v))
+    }
+}
+
+/// Bits of a fact's value for a learner that believes `known` (or nothing),
+/// under fact noise `eps`: `-log2((1-eps)[v = known] + eps Ĥ(v))`, or the
+/// marginal's bits when the fact is unknown.
+#[inline]
+pub fn fact_bits(known: Option<u32>, stated: u32, attribute: u32, eps: f64, marginal: &ValueMarginal) -> f64 {
+    match known {
+        Some(v) => {
+            let agree = if v == stated { 1.0 - eps } else { 0.0 };
+            let p = agree + if eps > 0.0 { eps * marginal.prob(attribute, stated) } else { 0.0 };
+            -p.log2()
+        }
+        None => -marginal.prob(attribute, stated).log2(),
+    }
+}
+
+/// The probability a learner gives its answer for a known fact.
+#[inline]
+pub fn known_fact_prob(value: u32, attribute: u32, eps: f64, marginal: &ValueMarginal) -> f64 {
+    1.0 - eps + if eps > 0.0 { eps * marginal.prob(attribute, value) } else { 0.0 }
+}
+
+/// The Pitman–Yor predictive of identity (THEORY.md §2.4): a seen entity
+/// with count `c` costs `-log2((c - alpha)/(n + beta))`; a new one
+/// `-log2 p_new + L_name log2 V_name` with `p_new` the remaining mass.
+#[derive(Clone, Copy, Debug)]
+pub struct PitmanYorCode {
+    pub alpha: f64,
+    pub beta: f64,
+    pub name_bits: f64,
+}
+
+impl PitmanYorCode {
+    pub fn new(p: &GeneratorParams) -> Self {
+        PitmanYorCode { alpha: p.alpha, beta: p.beta, name_bits: p.name_bits() }
+    }
+
+    /// Bits for an entity seen `count` times, when the known entities have
+    /// counts summing to `known_total` over `known` entities, out of `n`
+    /// sentences. With every seen entity known this is the exact PY predictive;
+    /// with fewer (a capped learner), unknown entities share the rest.
+    #[inline]
+    pub fn bits(&self, count: Option<u32>, n: u64, known: u64, known_total: u64) -> f64 {
+        let denom = n as f64 + self.beta;
+        if n == 0 {
+            return self.name_bits;
+        }
+        match count {
+            Some(c) => -((c as f64 - self.alpha) / denom).log2(),
+            None => {
+                let rest = (denom - known_total as f64 + self.alpha * known as f64) / denom;
+                -rest.log2() + self.name_bits
+            }
+        }
+    }
+}
