@@ -1,0 +1,405 @@
+//! The network of the neural learner: a Bengio-style MLP language model with
+//! a two-level (class) softmax, its weights, and the forward and backward
+//! passes over one sentence.
+//!
+//! `x = [emb(t_{p-C}); …; emb(t_{p-1})]` (padding before the sentence start),
+//! `h = tanh(W1 x + b1)`, `P(t | h) = P(class(t) | h) P(t | class(t), h)` with
+//! `P(k | h) = softmax_k(Wc h + bc)` and `P(t | k, h) = softmax_{t in k}(Wo h + bo)`.
+//! Classes are the vocabulary's token blocks: syntax (end of sentence, literal
+//! words, fillers), name syllables, and the values of each attribute. The
+//! product is a normalized distribution over the whole vocabulary.
+
+use super::kernels::{axpy, dot};
+use crate::sk::rng::SkRng;
+use crate::sk::{Token, Vocab};
+
+/// Sizes of the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// `V`, tokens; row `V` of the embedding is the padding token.
+    pub vocab: usize,
+    /// `E`, embedding width.
+    pub embedding: usize,
+    /// `H`, hidden width.
+    pub hidden: usize,
+    /// `C`, previous tokens seen.
+    pub context: usize,
+}
+
+impl Shape {
+    /// `D = C E`, the width of the concatenated input.
+    pub fn input(&self) -> usize {
+        self.context * self.embedding
+    }
+
+    /// The padding token's embedding row.
+    pub fn pad(&self) -> usize {
+        self.vocab
+    }
+}
+
+/// The token classes of the two-level softmax: contiguous blocks of ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Classes {
+    /// `[start, end)` of each class, in order, covering `0..V`.
+    pub ranges: Vec<(usize, usize)>,
+    /// The class of each token.
+    pub of: Vec<u32>,
+    /// The largest class.
+    pub widest: usize,
+}
+
+impl Classes {
+    /// Syntax tokens, name syllables, then one class per attribute's values.
+    pub fn new(vocab: &Vocab) -> Self {
+        let mut bounds = vec![0usize, vocab.name_syllable(0) as usize];
+        for a in 0..vocab.attributes {
+            bounds.push(vocab.value(a, 0) as usize);
+        }
+        bounds.push(vocab.size() as usize);
+        let ranges: Vec<(usize, usize)> =
+            bounds.windows(2).filter(|w| w[1] > w[0]).map(|w| (w[0], w[1])).collect();
+        let mut of = vec![0u32; vocab.size() as usize];
+        for (k, &(s, e)) in ranges.iter().enumerate() {
+            of[s..e].fill(k as u32);
+        }
+        let widest = ranges.iter().map(|&(s, e)| e - s).max().unwrap_or(0);
+        Classes { ranges, of, widest }
+    }
+
+    /// `K`, the number of classes.
+    pub fn count(&self) -> usize {
+        self.ranges.len()
+    }
+}
+
+/// Every weight, each group a flat row-major array.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weights {
+    /// `(V+1) x E`: token embeddings, the last row for padding.
+    pub emb: Vec<f32>,
+    /// `H x D`.
+    pub w1: Vec<f32>,
+    /// `H`.
+    pub b1: Vec<f32>,
+    /// `K x H`: class logits.
+    pub wc: Vec<f32>,
+    /// `K`.
+    pub bc: Vec<f32>,
+    /// `V x H`: token logits within a class.
+    pub wo: Vec<f32>,
+    /// `V`.
+    pub bo: Vec<f32>,
+}
+
+impl Weights {
+    /// Seeded initialization: embeddings `N(0, 1)`, weight matrices
+    /// `N(0, 1/(3 fan_in))` (the variance of the usual uniform
+    /// `±1/sqrt(fan_in)`), biases zero.
+    pub fn init(shape: Shape, classes: &Classes, seed: u64) -> Self {
+        let mut rng = SkRng::new(seed, 0x4e45_5552_414c);
+        let mut normal =
+            |n: usize, sd: f64| -> Vec<f32> { (0..n).map(|_| (rng.normal() * sd) as f32).collect() };
+        let (v, e, h, d, k) = (shape.vocab, shape.embedding, shape.hidden, shape.input(), classes.count());
+        let emb = normal((v + 1) * e, 1.0);
+        let w1 = normal(h * d, (3.0 * d as f64).sqrt().recip());
+        let wc = normal(k * h, (3.0 * h as f64).sqrt().recip());
+        let wo = normal(v * h, (3.0 * h as f64).sqrt().recip());
+        Weights { emb, w1, b1: vec![0.0; h], wc, bc: vec![0.0; k], wo, bo: vec![0.0; v] }
+    }
+
+    /// The groups, in a fixed order, with their names.
+    pub fn groups(&self) -> [(&'static str, &[f32]); 7] {
+        [
+            ("emb", &self.emb),
+            ("w1", &self.w1),
+            ("b1", &self.b1),
+            ("wc", &self.wc),
+            ("bc", &self.bc),
+            ("wo", &self.wo),
+            ("bo", &self.bo),
+        ]
+    }
+
+    #[cfg(test)]
+    pub fn groups_mut(&mut self) -> [(&'static str, &mut Vec<f32>); 7] {
+        [
+            ("emb", &mut self.emb),
+            ("w1", &mut self.w1),
+            ("b1", &mut self.b1),
+            ("wc", &mut self.wc),
+            ("bc", &mut self.bc),
+            ("wo", &mut self.wo),
+            ("bo", &mut self.bo),
+        ]
+    }
+
+    /// Parameter count.
+    pub fn count(&self) -> usize {
+        self.groups().iter().map(|(_, g)| g.len()).sum()
+    }
+
+    /// Same shapes, all zero (a gradient accumulator).
+    #[cfg(test)]
+    pub fn zeros_like(&self) -> Self {
+        let mut z = self.clone();
+        for (_, g) in z.groups_mut() {
+            g.fill(0.0);
+        }
+        z
+    }
+}
+
+/// Activations and gradients of one sentence, position by position. Buffers
+/// grow to the longest sentence seen and are reused: no allocation per token.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    /// Positions filled by the last forward pass.
+    pub len: usize,
+    /// `C` embedding rows read per position.
+    ctx: Vec<u32>,
+    /// `D` per position.
+    x: Vec<f32>,
+    /// `H` per position.
+    h: Vec<f32>,
+    /// `K` per position: class probabilities, then their logit gradients.
+    gc: Vec<f32>,
+    /// `widest` per position: probabilities within the target's class, then
+    /// their logit gradients.
+    gin: Vec<f32>,
+    /// Target class and index within it, per position.
+    target: Vec<(u32, u32)>,
+    /// `H` per position: gradient at the hidden pre-activation.
+    dpre: Vec<f32>,
+    /// `D` per position: gradient at the input.
+    dx: Vec<f32>,
+    /// `-ln P(t_p | context)` per position.
+    pub nll: Vec<f64>,
+}
+
+/// The network: shapes, classes and weights.
+#[derive(Clone, Debug)]
+pub struct Net {
+    pub shape: Shape,
+    pub classes: Classes,
+    pub w: Weights,
+}
+
+/// Logits `b[r] + W[r]·h` for rows `rows` into `out`, turned into
+/// probabilities in place; returns `ln Σ exp(logit)` (the log normalizer).
+#[inline(always)]
+fn softmax_rows(w: &[f32], b: &[f32], rows: (usize, usize), h: &[f32], out: &mut [f32]) -> f32 {
+    let hw = h.len();
+    let mut top = f32::NEG_INFINITY;
+    for (o, r) in out.iter_mut().zip(rows.0..rows.1) {
+        *o = b[r] + dot(&w[r * hw..(r + 1) * hw], h);
+        top = top.max(*o);
+    }
+    let mut sum = 0f32;
+    for o in out.iter_mut() {
+        *o = (*o - top).exp();
+        sum += *o;
+    }
+    let inv = sum.recip();
+    for o in out.iter_mut() {
+        *o *= inv;
+    }
+    top + sum.ln()
+}
+
+impl Net {
+    pub fn new(shape: Shape, vocab: &Vocab, seed: u64) -> Self {
+        let classes = Classes::new(vocab);
+        let w = Weights::init(shape, &classes, seed);
+        Net { shape, classes, w }
+    }
+
+    /// Fills `x` (and `ctx`) with the context of position `p` of `tokens`,
+    /// then `h` with the hidden layer.
+    #[inline(always)]
+    fn hidden(&self, tokens: &[Token], p: usize, ctx: &mut [u32], x: &mut [f32], h: &mut [f32]) {
+        let Shape { embedding: e, context: c, .. } = self.shape;
+        let d = self.shape.input();
+        for slot in 0..c {
+            let back = c - slot;
+            let row = if p >= back { tokens[p - back] as usize } else { self.shape.pad() };
+            ctx[slot] = row as u32;
+            x[slot * e..(slot + 1) * e].copy_from_slice(&self.w.emb[row * e..(row + 1) * e]);
+        }
+        for (j, hj) in h.iter_mut().enumerate() {
+            *hj = (self.w.b1[j] + dot(&self.w.w1[j * d..(j + 1) * d], x)).tanh();
+        }
+    }
+
+    /// Forward pass over a sentence: fills `trace` and `trace.nll`.
+    #[inline(always)]
+    pub fn forward(&self, tokens: &[Token], trace: &mut Trace) {
+        self.forward_hidden(tokens, trace);
+        self.forward_output(tokens, trace);
+    }
+
+    /// First half of `forward`: inputs and hidden layer at every position.
+    #[inline(always)]
+    pub fn forward_hidden(&self, tokens: &[Token], trace: &mut Trace) {
+        let n = tokens.len();
+        let Shape { hidden: hw, context: c, .. } = self.shape;
+        let (d, k, m) = (self.shape.input(), self.classes.count(), self.classes.widest);
+        if trace.target.len() < n {
+            trace.ctx.resize(n * c, 0);
+            trace.x.resize(n * d, 0.0);
+            trace.h.resize(n * hw, 0.0);
+            trace.gc.resize(n * k, 0.0);
+            trace.gin.resize(n * m, 0.0);
+            trace.target.resize(n, (0, 0));
+            trace.dpre.resize(n * hw, 0.0);
+            trace.dx.resize(n * d, 0.0);
+            trace.nll.resize(n, 0.0);
+        }
+        trace.len = n;
+        for p in 0..n {
+            let h = &mut trace.h[p * hw..(p + 1) * hw];
+            self.hidden(tokens, p, &mut trace.ctx[p * c..(p + 1) * c], &mut trace.x[p * d..(p + 1) * d], h);
+        }
+    }
+
+    /// Second half of `forward`: the two-level softmax at every position.
+    #[inline(always)]
+    pub fn forward_output(&self, tokens: &[Token], trace: &mut Trace) {
+        let hw = self.shape.hidden;
+        let (k, m) = (self.classes.count(), self.classes.widest);
+        for (p, &t) in tokens.iter().enumerate().take(trace.len) {
+            let h = &trace.h[p * hw..(p + 1) * hw];
+            let t = t as usize;
+            let class = self.classes.of[t] as usize;
+            let (s, e) = self.classes.ranges[class];
+            let gc = &mut trace.gc[p * k..(p + 1) * k];
+            let class_logit = self.w.bc[class] + dot(&self.w.wc[class * hw..(class + 1) * hw], h);
+            let class_norm = softmax_rows(&self.w.wc, &self.w.bc, (0, k), h, gc);
+            let gin = &mut trace.gin[p * m..p * m + (e - s)];
+            let token_logit = self.w.bo[t] + dot(&self.w.wo[t * hw..(t + 1) * hw], h);
+            let token_norm = softmax_rows(&self.w.wo, &self.w.bo, (s, e), h, gin);
+            trace.target[p] = (class as u32, (t - s) as u32);
+            trace.nll[p] = (class_norm - class_logit) as f64 + (token_norm - token_logit) as f64;
+        }
+    }
+
+    /// Backward pass after `forward`: turns the stored probabilities into
+    /// logit gradients of `Σ_p -ln P(t_p)` and fills the hidden and input
+    /// gradients. Reads the weights, writes only `trace`.
+    #[inline(always)]
+    pub fn backward(&self, trace: &mut Trace) {
+        self.backward_output(trace);
+        self.backward_hidden(trace);
+    }
+
+    /// First half of `backward`: logit gradients and the gradient at the
+    /// hidden pre-activation.
+    #[inline(always)]
+    pub fn backward_output(&self, trace: &mut Trace) {
+        let hw = self.shape.hidden;
+        let (k, m) = (self.classes.count(), self.classes.widest);
+        for p in 0..trace.len {
+            let (class, idx) = trace.target[p];
+            let (s, e) = self.classes.ranges[class as usize];
+            let gc = &mut trace.gc[p * k..(p + 1) * k];
+            gc[class as usize] -= 1.0;
+            let gin = &mut trace.gin[p * m..p * m + (e - s)];
+            gin[idx as usize] -= 1.0;
+            let dpre = &mut trace.dpre[p * hw..(p + 1) * hw];
+            dpre.fill(0.0);
+            for (r, &g) in gc.iter().enumerate() {
+                axpy(dpre, g, &self.w.wc[r * hw..(r + 1) * hw]);
+            }
+            for (i, &g) in gin.iter().enumerate() {
+                axpy(dpre, g, &self.w.wo[(s + i) * hw..(s + i + 1) * hw]);
+            }
+            for (g, &hj) in dpre.iter_mut().zip(&trace.h[p * hw..(p + 1) * hw]) {
+                *g *= 1.0 - hj * hj;
+            }
+        }
+    }
+
+    /// Second half of `backward`: the gradient at the input embeddings.
+    #[inline(always)]
+    pub fn backward_hidden(&self, trace: &mut Trace) {
+        let hw = self.shape.hidden;
+        let d = self.shape.input();
+        for p in 0..trace.len {
+            let dx = &mut trace.dx[p * d..(p + 1) * d];
+            dx.fill(0.0);
+            for (j, &g) in trace.dpre[p * hw..(p + 1) * hw].iter().enumerate() {
+                axpy(dx, g, &self.w.w1[j * d..(j + 1) * d]);
+            }
+        }
+    }
+
+    /// Adds `scale` times the gradient held in `trace` (after `backward`) to
+    /// the weights: `scale = -learning_rate` is one SGD step on the sentence.
+    #[inline(always)]
+    pub fn apply(&mut self, trace: &Trace, scale: f32) {
+        self.apply_output(trace, scale);
+        self.apply_hidden(trace, scale);
+    }
+
+    /// The output layer's part of `apply`.
+    #[inline(always)]
+    pub fn apply_output(&mut self, trace: &Trace, scale: f32) {
+        let hw = self.shape.hidden;
+        let (k, m) = (self.classes.count(), self.classes.widest);
+        let w = &mut self.w;
+        for p in 0..trace.len {
+            let h = &trace.h[p * hw..(p + 1) * hw];
+            for (r, &g) in trace.gc[p * k..(p + 1) * k].iter().enumerate() {
+                axpy(&mut w.wc[r * hw..(r + 1) * hw], scale * g, h);
+                w.bc[r] += scale * g;
+            }
+            let (class, _) = trace.target[p];
+            let (s, e) = self.classes.ranges[class as usize];
+            for (i, &g) in trace.gin[p * m..p * m + (e - s)].iter().enumerate() {
+                axpy(&mut w.wo[(s + i) * hw..(s + i + 1) * hw], scale * g, h);
+                w.bo[s + i] += scale * g;
+            }
+        }
+    }
+
+    /// The hidden layer's and the embeddings' part of `apply`.
+    #[inline(always)]
+    pub fn apply_hidden(&mut self, trace: &Trace, scale: f32) {
+        let Shape { embedding: ew, hidden: hw, context: c, .. } = self.shape;
+        let d = self.shape.input();
+        let w = &mut self.w;
+        for p in 0..trace.len {
+            let x = &trace.x[p * d..(p + 1) * d];
+            for (j, &g) in trace.dpre[p * hw..(p + 1) * hw].iter().enumerate() {
+                axpy(&mut w.w1[j * d..(j + 1) * d], scale * g, x);
+                w.b1[j] += scale * g;
+            }
+            for slot in 0..c {
+                let row = trace.ctx[p * c + slot] as usize;
+                let dx = &trace.dx[p * d + slot * ew..p * d + (slot + 1) * ew];
+                axpy(&mut w.emb[row * ew..(row + 1) * ew], scale, dx);
+            }
+        }
+    }
+
+    /// The next-token distribution after `prefix` (a sentence's first
+    /// tokens), over the whole vocabulary.
+    pub fn distribution(&self, prefix: &[Token]) -> Vec<f64> {
+        let Shape { vocab: v, hidden: hw, context: c, .. } = self.shape;
+        let mut ctx = vec![0u32; c];
+        let mut x = vec![0f32; self.shape.input()];
+        let mut h = vec![0f32; hw];
+        self.hidden(prefix, prefix.len(), &mut ctx, &mut x, &mut h);
+        let mut pc = vec![0f32; self.classes.count()];
+        softmax_rows(&self.w.wc, &self.w.bc, (0, self.classes.count()), &h, &mut pc);
+        let mut within = vec![0f32; self.classes.widest];
+        let mut out = vec![0f64; v];
+        for (class, &(s, e)) in self.classes.ranges.iter().enumerate() {
+            softmax_rows(&self.w.wo, &self.w.bo, (s, e), &h, &mut within[..e - s]);
+            for (o, &q) in out[s..e].iter_mut().zip(&within) {
+                *o = pc[class] as f64 * q as f64;
+            }
+        }
+        out
+    }
+}
