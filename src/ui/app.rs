@@ -1,0 +1,243 @@
+//! The live dashboard: terminal lifecycle and the run loop.
+//!
+//! One thread reads terminal events into a channel, one forwards signals;
+//! the UI thread waits in a single `select!` over key events, engine updates,
+//! signals and a frame tick. It draws only when something changed, at most
+//! `fps` times a second, and never blocks the engine (the engine sends with
+//! `try_send`; commands to it are sent with a short timeout).
+//!
+//! The terminal is restored on every exit: quit, error (the `Guard`'s drop),
+//! panic on the UI thread (ratatui's hook), Ctrl-C (a key in raw mode),
+//! SIGINT, SIGTERM and SIGHUP (signal-hook).
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, never, select, tick, unbounded};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+
+use super::engine_link;
+use super::model::{Command, Model, Msg, update};
+use super::{UiArgs, UiError};
+use crate::engine::{Control, Update};
+
+/// Where the dashboard's time comes from: injected, so tests and snapshots
+/// show no wall-clock time.
+pub trait Clock {
+    /// Time since the clock started.
+    fn now(&self) -> Duration;
+}
+
+/// The real clock.
+pub struct SystemClock(Instant);
+
+impl SystemClock {
+    pub fn start() -> Self {
+        SystemClock(Instant::now())
+    }
+}
+
+impl Clock for SystemClock {
+    fn now(&self) -> Duration {
+        self.0.elapsed()
+    }
+}
+
+/// Restores the terminal when dropped, on every path out of `run`.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// Wraps ratatui's panic hook so that only a panic on the UI thread restores
+/// the terminal and prints; a panic on another thread (the engine's) is
+/// reported by the engine driver as an `Update::Error`, and the screen stays up.
+fn install_panic_hook() {
+    let ui = thread::current().id();
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if thread::current().id() == ui {
+            ratatui_hook(info);
+        }
+    }));
+}
+
+/// Reads terminal events into a channel until `stop` is set.
+fn spawn_input(stop: Arc<AtomicBool>) -> Receiver<Event> {
+    let (tx, rx) = crossbeam_channel::bounded(256);
+    thread::Builder::new()
+        .name("sk-tui-input".into())
+        .spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                match event::poll(Duration::from_millis(100)) {
+                    Ok(true) => match event::read() {
+                        Ok(ev) => {
+                            if tx.send(ev).is_err() {
+                                break;
+                            }
+                        }
+                        Err(_) => break,
+                    },
+                    Ok(false) => {}
+                    Err(_) => break,
+                }
+            }
+        })
+        .ok();
+    rx
+}
+
+/// Forwards SIGINT, SIGTERM and SIGHUP into a channel.
+fn spawn_signals() -> Result<(Receiver<i32>, signal_hook::iterator::Handle), UiError> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    let handle = signals.handle();
+    let (tx, rx) = unbounded();
+    thread::Builder::new().name("sk-tui-signals".into()).spawn(move || {
+        for s in signals.forever() {
+            if tx.send(s).is_err() {
+                break;
+            }
+        }
+    })?;
+    Ok((rx, handle))
+}
+
+/// The live dashboard (`sk-tui` with no subcommand).
+pub fn run(args: UiArgs) -> Result<(), UiError> {
+    if !std::io::stdout().is_terminal() {
+        return Err(UiError::NotATerminal);
+    }
+    if !(1..=60).contains(&args.fps) {
+        return Err(UiError::Usage(format!("--fps {} is outside [1, 60]", args.fps)));
+    }
+    let theme = super::load_theme(args.theme.as_deref())?;
+    let mut model =
+        Model::new(&args.preset.name, args.preset.preset.clone(), theme, args.color.enabled(), args.marker);
+    model.preset_choices = super::preset_choices();
+    model.theme_choices = super::theme_choices();
+    let engine = engine_link::spawn(&args.preset)?;
+    let (signals, signal_handle) = spawn_signals()?;
+    let stop = Arc::new(AtomicBool::new(false));
+
+    let mut terminal = ratatui::try_init()?;
+    let guard = Guard;
+    install_panic_hook();
+    let input = spawn_input(stop.clone());
+    let clock = SystemClock::start();
+    let result = event_loop(
+        &mut terminal,
+        &mut model,
+        Channels { control: &engine.control, updates: &engine.updates, input: &input, signals: &signals },
+        &clock,
+        args.fps,
+    );
+    drop(guard);
+    stop.store(true, Ordering::Relaxed);
+    signal_handle.close();
+    engine.shutdown();
+    result
+}
+
+/// The channels the loop waits on.
+pub struct Channels<'a> {
+    pub control: &'a Sender<Control>,
+    pub updates: &'a Receiver<Update>,
+    pub input: &'a Receiver<Event>,
+    pub signals: &'a Receiver<i32>,
+}
+
+/// Updates handled per wake-up before drawing gets a turn.
+const UPDATE_BATCH: usize = 512;
+
+/// Waits on input, engine updates, signals and the frame tick until the
+/// person quits or a signal arrives. Generic over the backend, so tests can
+/// drive it with a `TestBackend`.
+pub fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    model: &mut Model,
+    ch: Channels,
+    clock: &dyn Clock,
+    fps: u32,
+) -> Result<(), UiError>
+where
+    UiError: From<B::Error>,
+{
+    let frame = tick(Duration::from_secs_f64(1.0 / fps.clamp(1, 60) as f64));
+    let mut updates = ch.updates.clone();
+    let mut input = ch.input.clone();
+    update(model, Msg::Tick(clock.now()));
+    terminal.draw(|f| super::view(model, f))?;
+    model.dirty = false;
+    loop {
+        let mut commands = Vec::new();
+        select! {
+            recv(input) -> ev => match ev {
+                Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => commands.extend(update(model, Msg::Key(k))),
+                Ok(Event::Resize(..)) => { update(model, Msg::Resize); }
+                Ok(_) => {}
+                Err(_) => input = never(),
+            },
+            recv(updates) -> u => match u {
+                Ok(u) => {
+                    update(model, Msg::Engine(u));
+                    for u in updates.try_iter().take(UPDATE_BATCH) {
+                        update(model, Msg::Engine(u));
+                    }
+                }
+                Err(_) => {
+                    updates = never();
+                    update(model, Msg::Error("the engine stopped unexpectedly; press q to quit".into()));
+                }
+            },
+            recv(ch.signals) -> _ => return Ok(()),
+            recv(frame) -> _ => {
+                update(model, Msg::Tick(clock.now()));
+                if model.dirty {
+                    terminal.draw(|f| super::view(model, f))?;
+                    model.dirty = false;
+                }
+            },
+        }
+        for c in commands {
+            match c {
+                Command::Quit => return Ok(()),
+                Command::Engine(control) => send(model, ch.control, control),
+                Command::LoadPreset(spec) => match crate::config::resolve_preset(&spec) {
+                    Ok(p) => {
+                        model.preset_name = p.name.clone();
+                        send(model, ch.control, Control::Restart(Box::new(p.preset)));
+                    }
+                    Err(e) => {
+                        update(model, Msg::Error(e.to_string()));
+                    }
+                },
+                Command::LoadTheme(spec) => match crate::config::theme::resolve_theme(&spec) {
+                    Ok(t) => {
+                        update(model, Msg::ThemeLoaded(Box::new(t)));
+                        // A new palette changes every cell: start from a clean screen.
+                        terminal.clear()?;
+                    }
+                    Err(e) => {
+                        update(model, Msg::Error(e.to_string()));
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// Sends a command to the engine without blocking the UI for long.
+fn send(model: &mut Model, control: &Sender<Control>, c: Control) {
+    if control.send_timeout(c, Duration::from_millis(200)).is_err() {
+        update(model, Msg::Error("the engine did not accept the command (busy or stopped)".into()));
+    }
+}

@@ -1,0 +1,211 @@
+//! Every key binding, in one table. The help overlay and the status bar's
+//! hints are generated from it, so keys and help never drift apart.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Anywhere, unless an overlay or a typed edit has the keyboard.
+    Global,
+    /// When the generator-parameters pane has focus.
+    Params,
+    /// While typing a value into a field.
+    Editing,
+    /// In an overlay (help, preset picker, theme picker, error).
+    Overlay,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Anywhere",
+            Scope::Params => "Generator parameters pane",
+            Scope::Editing => "Typing a value",
+            Scope::Overlay => "Overlays and pickers",
+        }
+    }
+}
+
+/// What a key does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Pause,
+    Help,
+    Presets,
+    Themes,
+    FocusNext,
+    FocusPrev,
+    /// Focus pane 1-5 (`Pane::ALL` order).
+    Focus(u8),
+    Zoom,
+    NextLearner,
+    PrevLearner,
+    CycleY,
+    ToggleModelView,
+    ToggleHeatRows,
+    FieldUp,
+    FieldDown,
+    Increase,
+    Decrease,
+    Edit,
+    Apply,
+    FineTune,
+    Revert,
+    Commit,
+    Cancel,
+    ClearInput,
+    DeleteChar,
+    ListUp,
+    ListDown,
+    Choose,
+    Close,
+}
+
+/// A key as the table names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Up,
+    Down,
+    Left,
+    Right,
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+}
+
+impl Key {
+    fn matches(self, ev: &KeyEvent) -> bool {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        match (self, ev.code) {
+            (Key::Char(c), KeyCode::Char(d)) => !ctrl && c == d,
+            (Key::Ctrl(c), KeyCode::Char(d)) => ctrl && c == d.to_ascii_lowercase(),
+            (Key::Up, KeyCode::Up)
+            | (Key::Down, KeyCode::Down)
+            | (Key::Left, KeyCode::Left)
+            | (Key::Right, KeyCode::Right)
+            | (Key::Enter, KeyCode::Enter)
+            | (Key::Esc, KeyCode::Esc)
+            | (Key::Tab, KeyCode::Tab)
+            | (Key::BackTab, KeyCode::BackTab)
+            | (Key::Backspace, KeyCode::Backspace) => true,
+            _ => false,
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    pub scope: Scope,
+    pub keys: &'static [Key],
+    /// How help shows the keys.
+    pub label: &'static str,
+    pub action: Action,
+    pub help: &'static str,
+}
+
+const fn b(
+    scope: Scope,
+    keys: &'static [Key],
+    label: &'static str,
+    action: Action,
+    help: &'static str,
+) -> Binding {
+    Binding { scope, keys, label, action, help }
+}
+
+use Key::*;
+use Scope::*;
+
+/// The table. Order is help order; the first match in the active scopes wins.
+pub const KEYS: &[Binding] = &[
+    b(Global, &[Char('q'), Ctrl('c')], "q, Ctrl-C", Action::Quit, "quit"),
+    b(Global, &[Char(' ')], "space", Action::Pause, "pause / resume training"),
+    b(Global, &[Char('?'), Char('h')], "?, h", Action::Help, "this help"),
+    b(Global, &[Char('p')], "p", Action::Presets, "preset picker (restarts with the preset)"),
+    b(Global, &[Char('t')], "t", Action::Themes, "theme picker"),
+    b(Global, &[Tab], "Tab", Action::FocusNext, "focus the next pane"),
+    b(Global, &[BackTab], "Shift-Tab", Action::FocusPrev, "focus the previous pane"),
+    b(Global, &[Char('1')], "1", Action::Focus(1), "focus data scaling"),
+    b(Global, &[Char('2')], "2", Action::Focus(2), "focus model scaling"),
+    b(Global, &[Char('3')], "3", Action::Focus(3), "focus knowledge heatmap"),
+    b(Global, &[Char('4')], "4", Action::Focus(4), "focus generator parameters"),
+    b(Global, &[Char('5')], "5", Action::Focus(5), "focus samples"),
+    b(Global, &[Char('z')], "z", Action::Zoom, "zoom the focused pane to full screen / back"),
+    b(Global, &[Char(']')], "]", Action::NextLearner, "select the next learner"),
+    b(Global, &[Char('[')], "[", Action::PrevLearner, "select the previous learner"),
+    b(Global, &[Char('y')], "y", Action::CycleY, "data scaling: y = excess, loss, syntax, identity, fact"),
+    b(Global, &[Char('m')], "m", Action::ToggleModelView, "model scaling: scaling law / two-part code"),
+    b(Global, &[Char('v')], "v", Action::ToggleHeatRows, "heatmap rows: checkpoints / learners"),
+    b(Global, &[Esc], "Esc", Action::Close, "leave zoom"),
+    b(Params, &[Up, Char('k')], "Up, k", Action::FieldUp, "previous field"),
+    b(Params, &[Down, Char('j')], "Down, j", Action::FieldDown, "next field"),
+    b(Params, &[Right, Char('+'), Char('=')], "Right, +", Action::Increase, "step the value up"),
+    b(Params, &[Left, Char('-')], "Left, -", Action::Decrease, "step the value down"),
+    b(Params, &[Enter, Char('e')], "Enter, e", Action::Edit, "type a value"),
+    b(Params, &[Char('a')], "a", Action::Apply, "apply: restart on the edited parameters"),
+    b(Params, &[Char('f')], "f", Action::FineTune, "fine-tune: continue training on them"),
+    b(Params, &[Char('r')], "r", Action::Revert, "revert edits to the running parameters"),
+    b(Editing, &[Enter], "Enter", Action::Commit, "set the value (checked, not yet applied)"),
+    b(Editing, &[Esc], "Esc", Action::Cancel, "cancel typing"),
+    b(Editing, &[Backspace], "Backspace", Action::DeleteChar, "delete a character"),
+    b(Editing, &[Ctrl('u')], "Ctrl-U", Action::ClearInput, "clear the input"),
+    b(Overlay, &[Up, Char('k')], "Up, k", Action::ListUp, "move up"),
+    b(Overlay, &[Down, Char('j')], "Down, j", Action::ListDown, "move down"),
+    b(Overlay, &[Enter], "Enter", Action::Choose, "choose / dismiss"),
+    b(Overlay, &[Esc, Char('q')], "Esc, q", Action::Close, "close"),
+];
+
+/// The action of a key event in the given scopes (first scope first).
+pub fn lookup(ev: &KeyEvent, scopes: &[Scope]) -> Option<Action> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    // Ctrl-C quits from anywhere, even while typing or in an overlay.
+    if Key::Ctrl('c').matches(ev) {
+        return Some(Action::Quit);
+    }
+    scopes.iter().find_map(|s| {
+        KEYS.iter().find(|b| b.scope == *s && b.keys.iter().any(|k| k.matches(ev))).map(|b| b.action)
+    })
+}
+
+/// The label of the first binding of `action`, for hints.
+pub fn label(action: Action) -> &'static str {
+    KEYS.iter().find(|b| b.action == action).map_or("", |b| b.label.split(',').next().unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_scope() {
+        for (i, a) in KEYS.iter().enumerate() {
+            for b in &KEYS[i + 1..] {
+                if a.scope == b.scope {
+                    for k in a.keys {
+                        assert!(!b.keys.contains(k), "{k:?} bound to {:?} and {:?}", a.action, b.action);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scopes_are_searched_in_order() {
+        let ev = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(lookup(&ev, &[Editing, Global]), Some(Action::Cancel));
+        assert_eq!(lookup(&ev, &[Global]), Some(Action::Close));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(&ctrl_c, &[Editing]), Some(Action::Quit));
+        let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
+        assert_eq!(lookup(&c, &[Global]), None);
+    }
+}

@@ -1,0 +1,49 @@
+//! The help overlay: every binding of the key table, by scope, and what the
+//! panes show. Generated, so it cannot drift from the keys.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::centered;
+use crate::ui::keys::{KEYS, Scope};
+use crate::ui::model::Model;
+
+/// The help text, one line per binding under a heading per scope.
+pub fn lines(model: &Model) -> Vec<Line<'static>> {
+    let p = &model.palette;
+    let mut out = Vec::new();
+    for scope in [Scope::Global, Scope::Params, Scope::Editing, Scope::Overlay] {
+        if !out.is_empty() {
+            out.push(Line::raw(""));
+        }
+        out.push(Line::styled(scope.title(), p.title));
+        for b in KEYS.iter().filter(|b| b.scope == scope) {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {:<12}", b.label), p.key),
+                Span::styled(b.help, p.text),
+            ]));
+        }
+    }
+    out
+}
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, scroll: u16) {
+    let p = &model.palette;
+    let text = lines(model);
+    let h = (text.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let rect = centered(area, 72, h);
+    let title = " Help: Up/Down scroll, Esc close ";
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(p.border_set)
+        .border_style(p.border_focus)
+        .title(Span::styled(title, p.title));
+    frame.render_widget(Clear, rect);
+    let max_scroll = (text.len() as u16).saturating_sub(h.saturating_sub(2));
+    frame.render_widget(
+        Paragraph::new(text).block(block).style(p.text).scroll((scroll.min(max_scroll), 0)),
+        rect,
+    );
+}

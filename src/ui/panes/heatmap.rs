@@ -1,0 +1,301 @@
+//! Pane 3, the knowledge heatmap (THEORY.md §3, acquisition frontier): the
+//! fraction of probed facts memorized per frequency-rank bin (x, log2 bins),
+//! over log-spaced checkpoints of the selected learner or over learners at
+//! the current checkpoint, with the predicted frontier `r*(n) ∝ (n/r)^alpha`
+//! drawn over it. After a fine-tuning phase the old and the new entities get
+//! a grid each. Colour themes draw two rows per line with half blocks; the
+//! shade style draws one row per line with an ASCII ramp.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+
+use super::{fit_width, pane_block, placeholder};
+use crate::config::LearnerKind;
+use crate::engine::{Checkpoint, RankBin};
+use crate::ui::model::{HeatRows, Model, Pane};
+use crate::ui::palette::{Palette, SHADE_RAMP};
+use crate::ui::plot::short;
+
+/// One row of cells.
+struct Row<'a> {
+    label: String,
+    values: &'a [f64],
+    /// Predicted frontier rank, if the theory gives one for this row.
+    frontier: Option<f64>,
+}
+
+/// `Σ_{k=1}^{K} (k+q)^-s` of a zipf source, the normaliser of the frontier.
+pub fn zipf_norm(g: &crate::sk::GeneratorParams) -> Option<f64> {
+    if g.source != crate::sk::SourceKind::Zipf || g.check().iter().any(|_| true) {
+        return None;
+    }
+    let (q, s) = (g.zipf_offset, g.zipf_s());
+    Some(crate::sk::rank_sum::rank_sum(g.entities, |k| (k + q).powf(-s)))
+}
+
+/// The predicted frontier rank after `n` sentences for a learner that stores
+/// a fact after `r` sightings (THEORY.md §3): the rank whose facts have been
+/// stated `r` times in expectation, `n p_rank / F = r`, capped by the
+/// universe and by a budget of `budget` bits.
+pub fn frontier_rank(model: &Model, n: f64, r: f64, budget: Option<f64>) -> Option<f64> {
+    let g = &model.params.running;
+    let norm = model.zipf_norm?;
+    let s = g.zipf_s();
+    let per_rank = n / (r * g.attributes as f64 * norm);
+    let mut rank = per_rank.powf(1.0 / s) - g.zipf_offset;
+    rank = rank.min(g.entities as f64);
+    if let Some(b) = budget {
+        rank = rank.min(b / (g.name_bits() + g.attributes as f64 * g.fact_bits()));
+    }
+    (rank >= 1.0).then_some(rank)
+}
+
+/// `(exposures, budget)` of a learner by name, `None` for a neural learner
+/// (the theory gives it no threshold).
+fn threshold(model: &Model, name: &str) -> Option<(f64, Option<f64>)> {
+    let l = model.preset.learners.iter().find(|l| l.name == name)?;
+    match l.kind {
+        LearnerKind::Bayes => Some((1.0, None)),
+        LearnerKind::Capped => Some((l.exposures as f64, l.budget_bits)),
+        LearnerKind::Neural => None,
+    }
+}
+
+/// A rank as a short label: 1, 16, 256, 4k, 65k, 1M.
+fn rank_label(r: u64) -> String {
+    match r {
+        0..1_000 => r.to_string(),
+        1_000..1_000_000 => format!("{}k", r / 1_000),
+        1_000_000..1_000_000_000 => format!("{}M", r / 1_000_000),
+        _ => format!("{}G", r / 1_000_000_000),
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
+    let p = &model.palette;
+    let detail = match model.heat_rows {
+        HeatRows::Checkpoints => {
+            let name = model.learners.get(model.selected_learner).map_or("", |s| s.as_str());
+            format!("{name}, rows = n")
+        }
+        HeatRows::Learners => "rows = learners".into(),
+    };
+    let legend = legend_line(p);
+    let block = pane_block(model, Pane::Heatmap, detail).title_top(legend.right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(latest) = model.latest() else {
+        placeholder(frame.buffer_mut(), inner, "waiting for the first checkpoint", p.muted);
+        return;
+    };
+    if inner.height < 3 || inner.width < 12 {
+        return;
+    }
+    let sel = model.selected_learner.min(latest.learners.len().saturating_sub(1));
+    let fine_tuned =
+        latest.new_rank_bins.is_some() && latest.learners.iter().any(|l| l.memorized_new.is_some());
+    let (old_area, new_area) = if fine_tuned {
+        let top = inner.height / 2;
+        (Rect { height: top, ..inner }, Some(Rect { y: inner.y + top, height: inner.height - top, ..inner }))
+    } else {
+        (inner, None)
+    };
+    let half = !p.shade;
+    let buf = frame.buffer_mut();
+    for (grid_area, new) in [(Some(old_area), false), (new_area, true)] {
+        let Some(grid_area) = grid_area else { continue };
+        let bins: &[RankBin] =
+            if new { latest.new_rank_bins.as_deref().unwrap_or(&[]) } else { &latest.rank_bins };
+        let mut grid = grid_area;
+        if fine_tuned {
+            let title = if new { "new entities (fine-tuning)" } else { "pre-training entities" };
+            buf.set_stringn(
+                grid.x,
+                grid.y,
+                fit_width(title, grid.width as usize),
+                grid.width as usize,
+                p.muted,
+            );
+            grid = Rect { y: grid.y + 1, height: grid.height.saturating_sub(1), ..grid };
+        }
+        match model.heat_rows {
+            HeatRows::Checkpoints => {
+                let name = &latest.learners[sel].name;
+                let thr = threshold(model, name);
+                let lines = grid.height.saturating_sub(1) as usize;
+                let count = if half { lines * 2 } else { lines };
+                let history: Vec<&Checkpoint> = model
+                    .history
+                    .iter()
+                    .filter(|c| c.learners.get(sel).is_some_and(|l| !new || l.memorized_new.is_some()))
+                    .collect();
+                let picked = pick_rows_ref(&history, count);
+                let rows: Vec<Row> = picked
+                    .iter()
+                    .filter_map(|c| {
+                        let l = c.learners.get(sel)?;
+                        let values = if new { l.memorized_new.as_deref()? } else { &l.memorized[..] };
+                        let frontier = if new {
+                            None
+                        } else {
+                            thr.and_then(|(r, b)| frontier_rank(model, l.sentences_seen as f64, r, b))
+                        };
+                        Some(Row { label: short(c.sentences as f64), values, frontier })
+                    })
+                    .collect();
+                draw_grid(buf, grid, &rows, bins, p, half, 6);
+            }
+            HeatRows::Learners => {
+                let rows: Vec<Row> = latest
+                    .learners
+                    .iter()
+                    .filter_map(|l| {
+                        let values = if new { l.memorized_new.as_deref()? } else { &l.memorized[..] };
+                        let frontier = if new {
+                            None
+                        } else {
+                            threshold(model, &l.name)
+                                .and_then(|(r, b)| frontier_rank(model, l.sentences_seen as f64, r, b))
+                        };
+                        Some(Row { label: l.name.clone(), values, frontier })
+                    })
+                    .collect();
+                let label_w =
+                    rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4).clamp(4, 14) as u16;
+                draw_grid(buf, grid, &rows, bins, p, false, label_w + 1);
+            }
+        }
+    }
+}
+
+/// The checkpoints to show as `count` rows, spread evenly in log n.
+fn pick_rows_ref<'a>(history: &[&'a Checkpoint], count: usize) -> Vec<&'a Checkpoint> {
+    if history.len() <= count || count < 2 {
+        return history.iter().rev().take(count.max(1)).rev().copied().collect();
+    }
+    let ln = |c: &Checkpoint| (c.sentences.max(1) as f64).ln();
+    let (lo, hi) = (ln(history[0]), ln(history[history.len() - 1]));
+    let mut out: Vec<&Checkpoint> = Vec::with_capacity(count);
+    let mut j = 0;
+    for k in 0..count {
+        let t = lo + (hi - lo) * k as f64 / (count - 1) as f64;
+        while j + 1 < history.len() && (ln(history[j + 1]) - t).abs() <= (ln(history[j]) - t).abs() {
+            j += 1;
+        }
+        if out.last().is_none_or(|c| !std::ptr::eq(*c, history[j])) {
+            out.push(history[j]);
+        }
+    }
+    out
+}
+
+/// The colour legend for the pane's title.
+fn legend_line(p: &Palette) -> Line<'static> {
+    let mut spans = vec![Span::styled(" 0 ", p.muted)];
+    if p.shade {
+        spans.push(Span::styled(String::from_utf8_lossy(SHADE_RAMP).into_owned(), p.text));
+    } else {
+        for c in &p.heat {
+            spans.push(Span::styled("█", Style::default().fg(*c)));
+        }
+    }
+    spans.push(Span::styled(" 1 ", p.muted));
+    spans.push(Span::styled(if p.ascii { "| " } else { "│ " }, p.theory));
+    spans.push(Span::styled("frontier ", p.muted));
+    Line::from(spans)
+}
+
+/// Draws rows of cells (two per line in half-block mode) with labels on the
+/// left, rank labels on the last line, and the frontier over the cells.
+fn draw_grid(
+    buf: &mut Buffer,
+    area: Rect,
+    rows: &[Row],
+    bins: &[RankBin],
+    p: &Palette,
+    half: bool,
+    label_w: u16,
+) {
+    if rows.is_empty() || bins.is_empty() || area.height < 2 || area.width <= label_w + 2 {
+        placeholder(buf, area, "no probes yet", p.muted);
+        return;
+    }
+    let grid_w = area.width - label_w;
+    let cell_w = (grid_w as usize / bins.len()).max(1) as u16;
+    let shown = (grid_w / cell_w).min(bins.len() as u16) as usize;
+    let x0 = area.x + label_w;
+    let lines = (area.height - 1) as usize;
+    let per_line = if half { 2 } else { 1 };
+    let used_lines = rows.len().div_ceil(per_line).min(lines);
+    let label_every = if half { 2 } else { 1 };
+    let empty = Color::Reset;
+    for line in 0..used_lines {
+        let y = area.y + line as u16;
+        let top = &rows[line * per_line];
+        let bottom = if half { rows.get(line * per_line + 1) } else { None };
+        if line % label_every == 0 || line + 1 == used_lines || !half {
+            let label = fit_width(&top.label, (label_w - 1) as usize);
+            buf.set_stringn(
+                area.x,
+                y,
+                format!("{label:>w$}", w = (label_w - 1) as usize),
+                label_w as usize,
+                p.muted,
+            );
+        }
+        for (b, _) in bins.iter().enumerate().take(shown) {
+            let vt = top.values.get(b).copied().filter(|v| v.is_finite());
+            let vb = bottom.and_then(|r| r.values.get(b).copied()).filter(|v| v.is_finite());
+            for dx in 0..cell_w {
+                let Some(cell) = buf.cell_mut((x0 + b as u16 * cell_w + dx, y)) else { continue };
+                if p.shade {
+                    match vt {
+                        Some(v) => cell.set_char(Palette::heat_shade(v)).set_style(p.text),
+                        None => cell.set_char(' ').set_style(p.text),
+                    };
+                } else {
+                    let fg = vt.map_or(empty, |v| p.heat_color(v));
+                    let bg = if half { vb.map_or(empty, |v| p.heat_color(v)) } else { fg };
+                    let sym = if half { "▀" } else { "█" };
+                    cell.set_symbol(sym).set_fg(fg).set_bg(bg);
+                }
+            }
+        }
+        // The predicted frontier of the top row.
+        if let Some(r) = top.frontier {
+            let col = (r.log2() * cell_w as f64) as u16;
+            if col < shown as u16 * cell_w {
+                if let Some(cell) = buf.cell_mut((x0 + col, y)) {
+                    cell.set_symbol(if p.ascii { "|" } else { "│" });
+                    if let Some(fg) = p.theory.fg {
+                        cell.set_fg(fg);
+                    } else {
+                        cell.set_fg(Color::Reset);
+                    }
+                    cell.modifier = p.theory.add_modifier;
+                }
+            }
+        }
+    }
+    // Rank labels under the bins, where they fit.
+    let y = area.y + used_lines as u16;
+    buf.set_stringn(
+        area.x,
+        y,
+        format!("{:>w$}", "rank", w = (label_w - 1) as usize),
+        label_w as usize,
+        p.muted,
+    );
+    let mut next_free = x0;
+    for (b, bin) in bins.iter().enumerate().take(shown) {
+        let x = x0 + b as u16 * cell_w;
+        let label = rank_label(bin.lo);
+        if x >= next_free && x + label.len() as u16 <= area.right() {
+            buf.set_string(x, y, &label, p.muted);
+            next_free = x + label.len() as u16 + 1;
+        }
+    }
+}

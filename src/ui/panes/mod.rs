@@ -1,0 +1,70 @@
+//! One file per pane; each draws itself from the `Model` into a `Rect`.
+
+pub mod data_scaling;
+pub mod heatmap;
+pub mod model_scaling;
+pub mod params;
+pub mod samples;
+pub mod status;
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+
+use super::model::{Model, Pane};
+use super::palette::Palette;
+
+/// The bordered block of a pane: number, title, detail, and the focus colour.
+pub fn pane_block<'a>(model: &Model, pane: Pane, detail: String) -> Block<'a> {
+    let p = &model.palette;
+    let focused = model.focus == pane;
+    let border = if focused { p.border_focus } else { p.border };
+    let mut title = vec![
+        Span::styled(format!(" {} ", pane.index() + 1), if focused { p.border_focus } else { p.muted }),
+        Span::styled(pane.title().to_string(), p.title),
+    ];
+    if !detail.is_empty() {
+        title.push(Span::styled(format!(" · {detail}"), p.muted));
+    }
+    title.push(Span::raw(" "));
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(p.border_set)
+        .border_style(border)
+        .title(Line::from(title))
+}
+
+/// `±` or, in an ASCII theme, `+-`.
+pub fn plus_minus(p: &Palette) -> &'static str {
+    if p.ascii { "+-" } else { "±" }
+}
+
+/// A message centred in `area` (an empty pane says why it is empty).
+pub fn placeholder(buf: &mut ratatui::buffer::Buffer, area: Rect, text: &str, style: Style) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let w = (text.chars().count() as u16).min(area.width);
+    let x = area.x + (area.width - w) / 2;
+    let y = area.y + area.height / 2;
+    buf.set_stringn(x, y, text, w as usize, style);
+}
+
+/// The index of the learner the theory lines anchor on: the first Bayes learner.
+pub fn bayes_index(c: &crate::engine::Checkpoint) -> Option<usize> {
+    c.learners.iter().position(|l| l.kind == "bayes")
+}
+
+/// Truncates to `w` characters, marking the cut with `~`.
+pub fn fit_width(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else if w == 0 {
+        String::new()
+    } else {
+        let mut t: String = s.chars().take(w - 1).collect();
+        t.push('~');
+        t
+    }
+}
