@@ -28,8 +28,9 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Presets) => commands::library::list_presets(),
         Some(Command::Check { file }) => commands::library::check(&file),
-        Some(Command::Run { .. }) | Some(Command::Snapshot { .. }) | Some(Command::Themes) => {
-            Err(Failure::runtime("not built yet"))
+        Some(Command::Run { preset, sentences, seed, out, format }) => {
+            commands::run::run(&preset, sentences, seed, out.as_deref(), format)
         }
+        Some(Command::Snapshot { .. }) | Some(Command::Themes) => Err(Failure::runtime("not built yet")),
     }
 }

@@ -1,6 +1,7 @@
 //! The subcommands: each turns parsed arguments into output on stdout/stderr.
 
 pub mod library;
+pub mod run;
 pub mod sample;
 pub mod stats;
 

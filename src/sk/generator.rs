@@ -91,6 +91,31 @@ impl Generator {
         self.sentences
     }
 
+    /// The canonical prompt of a fact: the attribute's most probable template
+    /// with each filler slot at its most probable word and the entity's name,
+    /// up to (not including) the value token. Used to probe learners.
+    pub fn canonical_prompt(
+        &self,
+        entity: crate::sk::EntityId,
+        attribute: u32,
+        out: &mut Vec<crate::sk::Token>,
+    ) {
+        out.clear();
+        let theta = self.syntax.template_law(attribute);
+        let t = argmax(theta.probs()) as u32;
+        let local = attribute * self.syntax.templates_per_attribute() + t;
+        for &slot in &self.syntax.template(local).slots {
+            match slot {
+                Slot::Literal(token) => out.push(token),
+                Slot::Filler(j) => {
+                    out.push(self.vocab.filler(argmax(self.syntax.filler_law(j).probs()) as u32))
+                }
+                Slot::Name => self.knowledge.name_tokens(entity, &self.vocab, out),
+                Slot::Value => return,
+            }
+        }
+    }
+
     /// Draws the next sentence into `s`.
     pub fn next(&mut self, s: &mut Sentence) {
         s.clear();
@@ -144,6 +169,10 @@ impl Generator {
         s.oracle.fact = fact_bits;
         self.sentences += 1;
     }
+}
+
+fn argmax(p: &[f64]) -> usize {
+    p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i)
 }
 
 #[cfg(test)]

@@ -1,0 +1,369 @@
+//! Runs the engine on its own thread behind two crossbeam channels
+//! (`Control` in, `Update` out), or headless on the caller's thread.
+//!
+//! The engine thread never blocks on a slow reader: updates wait in an
+//! outbox that is flushed with `try_send`; when it grows past its bound,
+//! progress and samples are coalesced to the latest and then the oldest
+//! updates are dropped and counted (`Progress::dropped`). Control is checked
+//! between batches sized to take about 5 ms, so `Stop` is answered well
+//! within 100 ms. A panic in the engine becomes `Update::Error` and the
+//! thread waits for a restart or stop.
+
+use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError, bounded};
+
+use crate::config::{LoadedPreset, Preset};
+
+use super::checkpoint::Summary;
+use super::messages::{Control, Progress, RunInfo, Update};
+use super::run::{Engine, Step};
+
+/// How the engine is driven.
+#[derive(Clone, Debug, Default)]
+pub struct DriverOptions {
+    /// Live: time-based checkpoints, progress and samples a few times a second.
+    pub live: bool,
+    /// Overrides `[run] sentences`.
+    pub sentences: Option<u64>,
+    /// Overrides `[run] seed`.
+    pub seed: Option<u64>,
+    /// For tests: the engine panics after this many sentences.
+    #[doc(hidden)]
+    pub panic_at: Option<u64>,
+}
+
+/// The UI's end of a running engine thread.
+pub struct EngineHandle {
+    pub control: Sender<Control>,
+    pub updates: Receiver<Update>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EngineHandle {
+    /// Stops the engine and waits for its thread.
+    pub fn shutdown(mut self) {
+        let _ = self.control.send(Control::Stop);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for EngineHandle {
+    fn drop(&mut self) {
+        let _ = self.control.send(Control::Stop);
+    }
+}
+
+/// Capacity of the update channel; the outbox behind it holds this many more.
+pub const UPDATE_CAPACITY: usize = 256;
+const OUTBOX_BOUND: usize = 1024;
+const PROGRESS_EVERY: Duration = Duration::from_millis(200);
+const TIMED_CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+const BATCH_TARGET: Duration = Duration::from_millis(5);
+
+/// Starts the engine thread.
+pub fn spawn(preset: LoadedPreset, options: DriverOptions) -> EngineHandle {
+    let (control_tx, control_rx) = bounded::<Control>(64);
+    let (update_tx, update_rx) = bounded::<Update>(UPDATE_CAPACITY);
+    let thread = std::thread::Builder::new()
+        .name("sk-engine".into())
+        .spawn(move || EngineThread::new(preset, options, control_rx, update_tx).run())
+        .expect("spawning the engine thread");
+    EngineHandle { control: control_tx, updates: update_rx, thread: Some(thread) }
+}
+
+struct EngineThread {
+    name: String,
+    first: Option<Preset>,
+    options: DriverOptions,
+    control: Receiver<Control>,
+    updates: Sender<Update>,
+    outbox: VecDeque<Update>,
+    dropped: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Running,
+    Paused,
+    /// Finished, failed, or waiting for a restart.
+    Idle,
+}
+
+impl EngineThread {
+    fn new(
+        preset: LoadedPreset,
+        options: DriverOptions,
+        control: Receiver<Control>,
+        updates: Sender<Update>,
+    ) -> Self {
+        EngineThread {
+            name: preset.name,
+            first: Some(preset.preset),
+            options,
+            control,
+            updates,
+            outbox: VecDeque::new(),
+            dropped: 0,
+        }
+    }
+
+    fn run(mut self) {
+        let Some(preset) = self.first.take() else { return };
+        let mut engine = self.start(&preset);
+        let mut state = if engine.is_some() { State::Running } else { State::Idle };
+        let mut batch = 1024u64;
+        let mut last_progress = Instant::now();
+        let mut last_timed = Instant::now();
+        let mut rate = RateMeter::new(0);
+        loop {
+            // Control: block briefly while paused or idle, poll while running.
+            let command = if state == State::Running {
+                self.control.try_recv().ok()
+            } else {
+                match self.control.recv_timeout(Duration::from_millis(50)) {
+                    Ok(c) => Some(c),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            };
+            if let Some(c) = command {
+                match c {
+                    Control::Stop => return,
+                    Control::Pause if state == State::Running => state = State::Paused,
+                    Control::Resume if state == State::Paused => state = State::Running,
+                    Control::Pause | Control::Resume => {}
+                    Control::Restart(p) => {
+                        engine = self.start(&p);
+                        state = if engine.is_some() { State::Running } else { State::Idle };
+                    }
+                    Control::Apply(g) => {
+                        let mut p = engine.as_ref().map_or_else(Preset::default, |e| e.preset().clone());
+                        p.generator = *g;
+                        engine = self.start(&p);
+                        state = if engine.is_some() { State::Running } else { State::Idle };
+                    }
+                    Control::FineTune(ft) => {
+                        if let Some(e) = engine.as_mut() {
+                            match e.fine_tune(ft.generator, ft.phase) {
+                                Ok(()) => state = State::Running,
+                                Err(err) => self.post(Update::Error(err.to_string())),
+                            }
+                        }
+                    }
+                }
+                if let Some(e) = &engine {
+                    rate = RateMeter::new(e.sentences());
+                }
+                if self.options.live
+                    && let Some(e) = &engine
+                {
+                    let p = self.progress(e, 0.0, state == State::Paused);
+                    self.post(Update::Progress(p));
+                }
+            }
+            self.flush();
+            let Some(e) = engine.as_mut() else { continue };
+            if state != State::Running {
+                continue;
+            }
+            let started = Instant::now();
+            let panic_at = self.options.panic_at;
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                if panic_at.is_some_and(|n| e.sentences() + batch >= n) {
+                    panic!("injected engine fault at {} sentences", e.sentences());
+                }
+                e.advance(batch)
+            }));
+            let step = match outcome {
+                Ok(step) => step,
+                Err(payload) => {
+                    let msg = payload
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "unknown panic".into());
+                    self.post(Update::Error(format!("the engine failed: {msg}")));
+                    engine = None;
+                    state = State::Idle;
+                    self.flush();
+                    continue;
+                }
+            };
+            // Aim for batches of ~5 ms.
+            let took = started.elapsed();
+            if took < BATCH_TARGET / 2 && batch < 1 << 20 {
+                batch *= 2;
+            } else if took > BATCH_TARGET * 2 && batch > 16 {
+                batch /= 2;
+            }
+            match step {
+                Step::Running => {}
+                Step::Checkpoint(c) => {
+                    last_timed = Instant::now();
+                    self.post(Update::Checkpoint(c));
+                }
+                Step::Phase { index, name } => self.post(Update::Phase { index, name }),
+                Step::Finished => {
+                    let sentences = e.sentences();
+                    let p = self.progress(e, 0.0, false);
+                    self.post(Update::Progress(p));
+                    self.post(Update::Finished { sentences });
+                    state = State::Idle;
+                }
+            }
+            if self.options.live {
+                if last_timed.elapsed() >= TIMED_CHECKPOINT_EVERY && state == State::Running {
+                    last_timed = Instant::now();
+                    let c = e.checkpoint();
+                    self.post(Update::Checkpoint(Box::new(c)));
+                    self.post(Update::Samples(e.samples()));
+                }
+                if last_progress.elapsed() >= PROGRESS_EVERY {
+                    last_progress = Instant::now();
+                    let r = rate.rate(e.sentences());
+                    let p = self.progress(e, r, false);
+                    self.post(Update::Progress(p));
+                }
+            }
+        }
+    }
+
+    /// Builds an engine for a preset, or reports why it cannot.
+    fn start(&mut self, preset: &Preset) -> Option<Engine> {
+        let problems = preset.check();
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+            self.post(Update::Error(format!("not started: {}", list.join("; "))));
+            return None;
+        }
+        let mut engine = Engine::new(preset, self.options.sentences, self.options.seed);
+        engine.keep_samples(self.options.live);
+        self.post(Update::Started(Box::new(RunInfo {
+            preset_name: self.name.clone(),
+            preset: engine.preset().clone(),
+            learners: engine.learner_names(),
+            total_sentences: engine.total_sentences(),
+        })));
+        Some(engine)
+    }
+
+    fn progress(&self, e: &Engine, sentences_per_second: f64, paused: bool) -> Progress {
+        Progress { sentences: e.sentences(), sentences_per_second, paused, dropped: self.dropped }
+    }
+
+    /// Queues an update; never blocks.
+    fn post(&mut self, u: Update) {
+        self.outbox.push_back(u);
+        self.flush();
+        if self.outbox.len() > OUTBOX_BOUND {
+            self.coalesce();
+        }
+    }
+
+    fn flush(&mut self) {
+        while let Some(u) = self.outbox.pop_front() {
+            match self.updates.try_send(u) {
+                Ok(()) => {}
+                Err(TrySendError::Full(u)) => {
+                    self.outbox.push_front(u);
+                    return;
+                }
+                Err(TrySendError::Disconnected(_)) => {
+                    self.outbox.clear();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Keeps only the newest progress and samples, then drops the oldest.
+    fn coalesce(&mut self) {
+        let before = self.outbox.len();
+        let last_progress = self.outbox.iter().rposition(|u| matches!(u, Update::Progress(_)));
+        let last_samples = self.outbox.iter().rposition(|u| matches!(u, Update::Samples(_)));
+        let mut i = 0;
+        self.outbox.retain(|u| {
+            let keep = match u {
+                Update::Progress(_) => Some(i) == last_progress,
+                Update::Samples(_) => Some(i) == last_samples,
+                _ => true,
+            };
+            i += 1;
+            keep
+        });
+        while self.outbox.len() > OUTBOX_BOUND / 2 {
+            self.outbox.pop_front();
+        }
+        self.dropped += (before - self.outbox.len()) as u64;
+    }
+}
+
+/// Sentences per second over the last few seconds.
+struct RateMeter {
+    marks: VecDeque<(Instant, u64)>,
+}
+
+impl RateMeter {
+    fn new(sentences: u64) -> Self {
+        RateMeter { marks: VecDeque::from([(Instant::now(), sentences)]) }
+    }
+
+    fn rate(&mut self, sentences: u64) -> f64 {
+        let now = Instant::now();
+        self.marks.push_back((now, sentences));
+        while self.marks.len() > 2 && now.duration_since(self.marks[0].0) > Duration::from_secs(3) {
+            self.marks.pop_front();
+        }
+        let (t0, n0) = self.marks[0];
+        let dt = now.duration_since(t0).as_secs_f64();
+        if dt > 0.0 { (sentences - n0) as f64 / dt } else { 0.0 }
+    }
+}
+
+/// Runs a preset to the end on this thread: checkpoints, phase changes and
+/// the finish go to `sink` in order; returns the summary.
+pub fn run_headless(preset: &LoadedPreset, options: &DriverOptions, sink: &mut dyn FnMut(Update)) -> Summary {
+    let mut engine = Engine::new(&preset.preset, options.sentences, options.seed);
+    sink(Update::Started(Box::new(RunInfo {
+        preset_name: preset.name.clone(),
+        preset: engine.preset().clone(),
+        learners: engine.learner_names(),
+        total_sentences: engine.total_sentences(),
+    })));
+    let start = Instant::now();
+    let mut checkpoints = 0;
+    loop {
+        match engine.advance(1 << 16) {
+            Step::Running => {}
+            Step::Checkpoint(c) => {
+                checkpoints += 1;
+                sink(Update::Checkpoint(c));
+            }
+            Step::Phase { index, name } => sink(Update::Phase { index, name }),
+            Step::Finished => break,
+        }
+        sink(Update::Progress(Progress {
+            sentences: engine.sentences(),
+            sentences_per_second: engine.sentences() as f64 / start.elapsed().as_secs_f64().max(1e-9),
+            paused: false,
+            dropped: 0,
+        }));
+    }
+    sink(Update::Samples(engine.samples()));
+    sink(Update::Finished { sentences: engine.sentences() });
+    let elapsed = start.elapsed().as_secs_f64();
+    Summary {
+        kind: "summary".into(),
+        sentences: engine.sentences(),
+        tokens: engine.tokens(),
+        checkpoints,
+        elapsed_seconds: elapsed,
+        sentences_per_second: engine.sentences() as f64 / elapsed.max(1e-9),
+    }
+}

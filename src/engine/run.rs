@@ -1,0 +1,518 @@
+//! The engine proper: a schedule of phases over generators and learners,
+//! prequential scoring, log-spaced checkpoints with metrics, fits and the
+//! theory's predictions. Single-threaded and deterministic: the driver adds
+//! the thread, time-based checkpoints and samples.
+
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashSet;
+
+use crate::config::{LearnerConfig, LearnerKind, PhaseConfig, Policy, Preset};
+use crate::learn::bayes::BayesLearner;
+use crate::learn::capped::CappedLearner;
+use crate::learn::neural::NeuralLearner;
+use crate::learn::{Learner, Probe};
+use crate::sk::knowledge::universe_of;
+use crate::sk::rng::SkRng;
+use crate::sk::source::Source;
+use crate::sk::vocab::relation_word;
+use crate::sk::{Bits, EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKind, theory};
+
+use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, TheoryPoint};
+use super::fits;
+use super::messages::Sample;
+use super::probes::ProbeSet;
+
+/// One phase of the schedule: 0 is pre-training.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhasePlan {
+    pub name: String,
+    pub sentences: u64,
+    pub generator: GeneratorParams,
+    pub new_entities: Option<u64>,
+    pub mix: f64,
+    pub syntax_seed: Option<u64>,
+}
+
+/// What `advance` stopped at.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// The sentence budget of this call is used up.
+    Running,
+    Checkpoint(Box<Checkpoint>),
+    /// A new phase began.
+    Phase {
+        index: u32,
+        name: String,
+    },
+    Finished,
+}
+
+/// Sentences, tokens and bits since the last checkpoint.
+#[derive(Clone, Copy, Debug, Default)]
+struct Window {
+    sentences: u64,
+    tokens: u64,
+    bits: Bits,
+    oracle: Bits,
+}
+
+struct Trainee {
+    learner: Box<dyn Learner>,
+    window: Window,
+    /// `(sentences seen, excess bits per sentence)` at each checkpoint.
+    history: Vec<(f64, f64)>,
+    /// Capped `oracle` learners: their budget, for the model fit.
+    oracle_budget: Option<f64>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum EngineError {
+    #[error("{0}")]
+    Incompatible(String),
+}
+
+pub struct Engine {
+    preset: Preset,
+    seed: u64,
+    plan: Vec<PhasePlan>,
+    phase: usize,
+    phase_end: u64,
+    base: Generator,
+    fresh: Option<Generator>,
+    mix: f64,
+    mix_rng: SkRng,
+    trainees: Vec<Trainee>,
+    sentence: Sentence,
+    sentences: u64,
+    tokens: u64,
+    base_sentences: u64,
+    fresh_sentences: u64,
+    seen: FxHashSet<EntityId>,
+    next_checkpoint: u64,
+    probes: ProbeSet,
+    new_probes: Option<ProbeSet>,
+    recent: VecDeque<Sentence>,
+    keep_samples: bool,
+    value_entropy: f64,
+}
+
+/// Recent sentences kept for the samples pane.
+pub const SAMPLES_KEPT: usize = 12;
+
+impl Engine {
+    /// An engine for a valid preset (see `Preset::check`). `sentences` and
+    /// `seed` override `[run]`.
+    pub fn new(preset: &Preset, sentences: Option<u64>, seed: Option<u64>) -> Self {
+        let mut preset = preset.clone();
+        if let Some(n) = sentences {
+            preset.run.sentences = n;
+        }
+        if let Some(s) = seed {
+            preset.run.seed = s;
+        }
+        let seed = preset.run.seed;
+        let g = &preset.generator;
+        let mut plan = vec![PhasePlan {
+            name: "pre-training".into(),
+            sentences: preset.run.sentences,
+            generator: g.clone(),
+            new_entities: None,
+            mix: 0.0,
+            syntax_seed: None,
+        }];
+        plan.extend(preset.phases.iter().map(|p| phase_plan(p, g)));
+        let base = Generator::new(g, seed);
+        let total: u64 = plan.iter().map(|p| p.sentences).sum();
+        let probes = ProbeSet::new(&base, probe_max_rank(&base, total), preset.run.probe_facts_per_bin, seed);
+        let trainees = preset
+            .learners
+            .iter()
+            .enumerate()
+            .map(|(i, cfg)| Trainee {
+                learner: build_learner(cfg, &base, seed.wrapping_add(i as u64)),
+                window: Window::default(),
+                history: Vec::new(),
+                oracle_budget: (cfg.kind == LearnerKind::Capped && cfg.policy == Policy::Oracle)
+                    .then_some(cfg.budget_bits.unwrap_or(0.0)),
+            })
+            .collect();
+        let value_entropy = base.knowledge().value_law().entropy_bits();
+        Engine {
+            phase_end: preset.run.sentences,
+            preset,
+            seed,
+            plan,
+            phase: 0,
+            base,
+            fresh: None,
+            mix: 0.0,
+            mix_rng: SkRng::new(seed, 0x313C),
+            trainees,
+            sentence: Sentence::default(),
+            sentences: 0,
+            tokens: 0,
+            base_sentences: 0,
+            fresh_sentences: 0,
+            seen: FxHashSet::default(),
+            next_checkpoint: 10,
+            probes,
+            new_probes: None,
+            recent: VecDeque::new(),
+            keep_samples: false,
+            value_entropy,
+        }
+    }
+
+    /// Keep recent sentences for `samples` (live runs).
+    pub fn keep_samples(&mut self, on: bool) {
+        self.keep_samples = on;
+    }
+
+    pub fn preset(&self) -> &Preset {
+        &self.preset
+    }
+
+    pub fn sentences(&self) -> u64 {
+        self.sentences
+    }
+
+    pub fn tokens(&self) -> u64 {
+        self.tokens
+    }
+
+    pub fn phase(&self) -> u32 {
+        self.phase as u32
+    }
+
+    /// Sentences in the whole schedule.
+    pub fn total_sentences(&self) -> u64 {
+        self.plan.iter().map(|p| p.sentences).sum()
+    }
+
+    pub fn learner_names(&self) -> Vec<String> {
+        self.trainees.iter().map(|t| t.learner.name().to_string()).collect()
+    }
+
+    /// Trains on up to `budget` sentences, stopping early at a checkpoint, a
+    /// phase change or the end of the schedule.
+    pub fn advance(&mut self, budget: u64) -> Step {
+        for _ in 0..budget {
+            if self.sentences >= self.phase_end {
+                return self.next_phase();
+            }
+            self.draw();
+            let s = &self.sentence;
+            let tokens = s.tokens.len() as u64;
+            for t in &mut self.trainees {
+                let bits = t.learner.observe(s);
+                t.window.sentences += 1;
+                t.window.tokens += tokens;
+                t.window.bits += bits;
+                t.window.oracle += s.oracle;
+            }
+            self.sentences += 1;
+            self.tokens += tokens;
+            self.seen.insert(s.entity);
+            if self.keep_samples && self.sentences % 61 == 0 {
+                if self.recent.len() == SAMPLES_KEPT {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back(self.sentence.clone());
+            }
+            if self.sentences == self.next_checkpoint || self.sentences == self.phase_end {
+                while self.next_checkpoint <= self.sentences {
+                    self.next_checkpoint =
+                        next_log_point(self.next_checkpoint, self.preset.run.checkpoints_per_decade);
+                }
+                return Step::Checkpoint(Box::new(self.checkpoint()));
+            }
+        }
+        Step::Running
+    }
+
+    fn draw(&mut self) {
+        let s = &mut self.sentence;
+        match &mut self.fresh {
+            Some(fresh) if self.mix == 0.0 || self.mix_rng.open01() >= self.mix => {
+                fresh.next(s);
+                s.oracle.identity -= (1.0 - self.mix).log2();
+                self.fresh_sentences += 1;
+            }
+            fresh => {
+                self.base.next(s);
+                if fresh.is_some() {
+                    s.oracle.identity -= self.mix.log2();
+                }
+                self.base_sentences += 1;
+            }
+        }
+    }
+
+    fn next_phase(&mut self) -> Step {
+        if self.phase + 1 >= self.plan.len() {
+            return Step::Finished;
+        }
+        self.phase += 1;
+        let plan = self.plan[self.phase].clone();
+        self.phase_end = self.sentences + plan.sentences;
+        self.mix = plan.mix;
+        let universe = if plan.new_entities.is_some() { self.phase as u32 } else { 0 };
+        let base_parts = self.base.parts();
+        let (syntax_seed, format) = match plan.syntax_seed {
+            Some(s) => (s, self.phase as u32),
+            None => (base_parts.syntax_seed, base_parts.format),
+        };
+        let mut params = plan.generator.clone();
+        if let Some(k) = plan.new_entities {
+            params.entities = k;
+        }
+        let fresh = Generator::with_parts(&params, Parts { seed: self.seed, universe, syntax_seed, format });
+        if plan.new_entities.is_some() {
+            let max_rank = probe_max_rank(&fresh, plan.sentences);
+            self.new_probes =
+                Some(ProbeSet::new(&fresh, max_rank, self.preset.run.probe_facts_per_bin, self.seed));
+        }
+        self.fresh = Some(fresh);
+        self.fresh_sentences = 0;
+        Step::Phase { index: self.phase as u32, name: plan.name }
+    }
+
+    /// Ends the current phase now and continues with `phase` on `generator`:
+    /// a fine-tuning phase started by hand. The generator must keep the
+    /// vocabulary and structure the learners were built for.
+    pub fn fine_tune(&mut self, generator: GeneratorParams, phase: PhaseConfig) -> Result<(), EngineError> {
+        let old = &self.preset.generator;
+        let same_structure = old.attributes == generator.attributes
+            && old.values == generator.values
+            && old.templates == generator.templates
+            && old.filler_words == generator.filler_words
+            && old.filler_slots == generator.filler_slots
+            && old.name_length == generator.name_length
+            && old.name_alphabet == generator.name_alphabet
+            && old.source == generator.source;
+        if !same_structure {
+            return Err(EngineError::Incompatible(
+                "fine-tuning keeps the source, attributes, values, templates, filler words and slots and the name \
+                 alphabet and length (the learners' vocabulary); change those with apply (a restart)"
+                    .into(),
+            ));
+        }
+        let mut plan = phase_plan(&phase, &generator);
+        if plan.name.is_empty() {
+            plan.name = format!("fine-tune {}", self.phase + 1);
+        }
+        self.plan.truncate(self.phase + 1);
+        self.plan.push(plan);
+        self.phase_end = self.sentences;
+        Ok(())
+    }
+
+    /// Measures every learner over the window since the last checkpoint.
+    pub fn checkpoint(&mut self) -> Checkpoint {
+        let confidence = self.preset.run.confidence;
+        let n = self.sentences as f64;
+        let mut learners = Vec::with_capacity(self.trainees.len());
+        for t in &mut self.trainees {
+            let w = std::mem::take(&mut t.window);
+            let excess = w.bits - w.oracle;
+            let per_sentence = |x: f64| if w.sentences == 0 { f64::NAN } else { x / w.sentences as f64 };
+            let per_token = |x: f64| if w.tokens == 0 { f64::NAN } else { x / w.tokens as f64 };
+            let seen = t.learner.sentences_seen();
+            let excess_per_sentence = per_sentence(excess.total());
+            if w.sentences > 0 {
+                t.history.push((seen as f64, excess_per_sentence));
+            }
+            let score = self.probes.score(t.learner.as_ref(), confidence);
+            let new_score = self.new_probes.as_ref().map(|p| p.score(t.learner.as_ref(), confidence));
+            learners.push(LearnerPoint {
+                name: t.learner.name().to_string(),
+                kind: t.learner.kind().to_string(),
+                model_bits: t.learner.model_bits(),
+                params: t.learner.params(),
+                sentences_seen: seen,
+                loss_bits_per_token: per_token(w.bits.total()),
+                excess_bits_per_token: per_token(excess.total()),
+                excess_bits_per_sentence: excess_per_sentence,
+                excess_by_part: PartBits {
+                    syntax: per_sentence(excess.syntax),
+                    identity: per_sentence(excess.identity),
+                    fact: per_sentence(excess.fact),
+                },
+                memorized: score.memorized,
+                memorized_new: new_score.as_ref().map(|s| s.memorized.clone()),
+                error_rate: score.error_rate,
+                confident_error_rate: score.confident_error_rate,
+                data_exponent: fits::data_exponent(&t.history),
+            });
+        }
+        let knowledge_seen = self.knowledge_seen_bits();
+        let budgets: Vec<(f64, f64)> = self
+            .trainees
+            .iter()
+            .zip(&learners)
+            .filter_map(|(t, p)| t.oracle_budget.map(|m| (m, p.excess_bits_per_sentence)))
+            .collect();
+        let g = &self.preset.generator;
+        let alpha = match g.source {
+            SourceKind::Zipf => 1.0 / g.zipf_s(),
+            SourceKind::Pycrp => g.alpha,
+        };
+        Checkpoint {
+            kind: "checkpoint".into(),
+            phase: self.phase as u32,
+            sentences: self.sentences,
+            tokens: self.tokens,
+            distinct_entities: self.seen.len() as u64,
+            rank_bins: self.probes.bins.clone(),
+            new_rank_bins: self.new_probes.as_ref().map(|p| p.bins.clone()),
+            learners,
+            fits: Fits { model_exponent: fits::model_exponent(&budgets, knowledge_seen) },
+            theory: TheoryPoint {
+                data_exponent: theory::data_exponent(alpha),
+                model_exponent: theory::model_exponent(alpha),
+                heaps_exponent: theory::heaps_exponent(alpha),
+                expected_distinct_entities: self.expected_distinct(),
+                expected_fact_excess: self.expected_fact_excess(),
+                expected_syntax_excess: theory::syntax_excess(g.syntax_dimension(), n.max(1.0)),
+            },
+        }
+    }
+
+    /// Bits of all knowledge seen so far: every seen entity's name and, as
+    /// an upper bound, all its facts.
+    fn knowledge_seen_bits(&self) -> f64 {
+        let g = &self.preset.generator;
+        self.seen.len() as f64 * (g.name_bits() + g.attributes as f64 * g.fact_bits())
+    }
+
+    fn expected_distinct(&self) -> f64 {
+        let base = theory::expected_distinct(&self.base, self.base_sentences as f64);
+        match &self.fresh {
+            Some(f) if f.parts().universe != 0 => {
+                base + theory::expected_distinct(f, self.fresh_sentences as f64)
+            }
+            _ => base,
+        }
+    }
+
+    /// THEORY.md §3 exact Bayes fact excess: zipf, no fact noise, pre-training.
+    fn expected_fact_excess(&self) -> Option<f64> {
+        let Source::Zipf(law) = self.base.source() else { return None };
+        if self.fresh.is_some() || self.preset.generator.fact_noise > 0.0 {
+            return None;
+        }
+        let f = self.preset.generator.attributes;
+        Some(theory::expected_fact_excess_zipf(law, f, self.value_entropy, self.base_sentences as f64))
+    }
+
+    /// Recent sentences with, per learner, whether its probe of the fact is wrong.
+    pub fn samples(&self) -> Vec<Sample> {
+        let vocab = self.base.vocab();
+        self.recent
+            .iter()
+            .map(|s| {
+                let g = match &self.fresh {
+                    Some(f) if universe_of(s.entity) == f.parts().universe => f,
+                    _ => &self.base,
+                };
+                let mut prompt = Vec::new();
+                g.canonical_prompt(s.entity, s.attribute, &mut prompt);
+                let probe = Probe {
+                    entity: s.entity,
+                    attribute: s.attribute,
+                    rank: s.rank,
+                    truth: s.true_value,
+                    prompt,
+                    value_token_base: vocab.value(s.attribute, 0),
+                    values: self.preset.generator.values,
+                };
+                let name_at = s.roles.iter().position(|&r| r == crate::sk::Role::Name).unwrap_or(0);
+                let name = vocab
+                    .render_name(&s.tokens[name_at..name_at + self.preset.generator.name_length as usize]);
+                Sample {
+                    words: s.words(vocab),
+                    fact: format!(
+                        "{name} · {} = {}",
+                        relation_word(s.attribute),
+                        vocab.word(vocab.value(s.attribute, s.true_value))
+                    ),
+                    rank: s.rank,
+                    wrong: self
+                        .trainees
+                        .iter()
+                        .map(|t| t.learner.probe(&probe).value != s.true_value)
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+fn phase_plan(p: &PhaseConfig, generator: &GeneratorParams) -> PhasePlan {
+    PhasePlan {
+        name: p.name.clone(),
+        sentences: p.sentences,
+        generator: generator.clone(),
+        new_entities: p.new_entities,
+        mix: p.mix,
+        syntax_seed: p.syntax_seed,
+    }
+}
+
+/// Ranks the probe set covers: the whole zipf universe; for pycrp, twice the
+/// entities expected by the end of the run.
+fn probe_max_rank(g: &Generator, sentences: u64) -> u64 {
+    match g.source() {
+        Source::Zipf(law) => law.k(),
+        Source::Pycrp(_) => (2.0 * theory::expected_distinct(g, sentences as f64)).clamp(2.0, 1e12) as u64,
+    }
+}
+
+/// Builds a learner from its `[[learner]]` table.
+pub fn build_learner(cfg: &LearnerConfig, g: &Generator, seed: u64) -> Box<dyn Learner> {
+    let p = g.params();
+    match cfg.kind {
+        LearnerKind::Bayes => Box::new(BayesLearner::new(&cfg.name, p)),
+        LearnerKind::Capped => Box::new(CappedLearner::new(
+            &cfg.name,
+            p,
+            cfg.budget_bits.unwrap_or(0.0),
+            cfg.policy,
+            cfg.exposures,
+            seed,
+        )),
+        LearnerKind::Neural => Box::new(NeuralLearner::new(&cfg.name, cfg, g.vocab(), seed)),
+    }
+}
+
+/// The next point of the log-spaced schedule `ceil(10^(j / per_decade))` after `n`.
+pub fn next_log_point(n: u64, per_decade: u32) -> u64 {
+    let per = per_decade as f64;
+    let mut j = ((n.max(1) as f64).log10() * per).floor();
+    loop {
+        let p = 10f64.powf(j / per).ceil() as u64;
+        if p > n {
+            return p;
+        }
+        j += 1.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_schedule_is_increasing_and_dense_per_decade() {
+        let mut n = 10;
+        let mut points = vec![];
+        while n < 1_000_000 {
+            n = next_log_point(n, 10);
+            points.push(n);
+        }
+        assert!(points.windows(2).all(|w| w[0] < w[1]));
+        let in_decade = points.iter().filter(|&&p| (1000..10_000).contains(&p)).count();
+        assert_eq!(in_decade, 10);
+    }
+}
