@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sk_tui::ui::{ColorChoice, MarkerChoice};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,28 +27,14 @@ pub struct DashboardArgs {
     #[arg(long)]
     pub theme: Option<String>,
     /// Colour: auto honours NO_COLOR; always and never override it.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// Most frames per second (lower it over a slow SSH link).
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=120))]
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub fps: u32,
-    /// How chart points are drawn (dot and half-block need no braille font).
-    #[arg(long, value_enum, default_value_t = Marker::Braille)]
-    pub marker: Marker,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Marker {
-    Braille,
-    HalfBlock,
-    Dot,
+    /// How chart points are drawn (half-block and dot need no braille font).
+    #[arg(long, value_enum, default_value_t = MarkerChoice::Theme)]
+    pub marker: MarkerChoice,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -19,9 +19,7 @@ fn main() {
 
 fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        None => {
-            Err(Failure::runtime("the dashboard is not built yet: try `sk-tui sample` or `sk-tui stats`"))
-        }
+        None => commands::dashboard::run(cli.dashboard),
         Some(Command::Sample { preset, count, seed }) => commands::sample::run(&preset, count, seed),
         Some(Command::Stats { preset, sentences, seed, json }) => {
             commands::stats::run(&preset, sentences, seed, json)
@@ -31,6 +29,9 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Command::Run { preset, sentences, seed, out, format }) => {
             commands::run::run(&preset, sentences, seed, out.as_deref(), format)
         }
-        Some(Command::Snapshot { .. }) | Some(Command::Themes) => Err(Failure::runtime("not built yet")),
+        Some(Command::Snapshot { preset, sentences, size, theme, ansi }) => {
+            commands::dashboard::snapshot(&preset, sentences, &size, theme, ansi)
+        }
+        Some(Command::Themes) => commands::library::list_themes(),
     }
 }

@@ -31,7 +31,26 @@ pub fn check(file: &Path) -> Result<(), Failure> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;
     let name = file.display().to_string();
-    parse_preset(&name, &text)?;
-    println!("{name}: a valid preset");
+    if looks_like_theme(&text) {
+        sk_tui::config::theme::parse_theme(&name, &text)?;
+        println!("{name}: a valid theme");
+    } else {
+        parse_preset(&name, &text)?;
+        println!("{name}: a valid preset");
+    }
+    Ok(())
+}
+
+/// A theme has tables of its own; a preset uses only its four sections.
+fn looks_like_theme(text: &str) -> bool {
+    let preset_tables = ["[generator]", "[run]", "[[learner]]", "[[phase]]"];
+    let tables: Vec<&str> = text.lines().map(str::trim).filter(|l| l.starts_with('[')).collect();
+    !tables.is_empty() && !tables.iter().any(|l| preset_tables.contains(l))
+}
+
+pub fn list_themes() -> Result<(), Failure> {
+    for (name, origin, about) in sk_tui::config::theme::list_themes() {
+        println!("{name:<16} {about} [{origin}]");
+    }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The subcommands: each turns parsed arguments into output on stdout/stderr.
 
+pub mod dashboard;
 pub mod library;
 pub mod run;
 pub mod sample;
