@@ -213,7 +213,7 @@ where
                 Command::Engine(control) => send(model, ch.control, control),
                 Command::LoadPreset(spec) => match crate::config::resolve_preset(&spec) {
                     Ok(p) => {
-                        model.preset_name = p.name.clone();
+                        model.pending_preset = Some(p.name.clone());
                         send(model, ch.control, Control::Restart(Box::new(p.preset)));
                     }
                     Err(e) => {

@@ -229,6 +229,8 @@ pub struct Model {
     pub marker: MarkerChoice,
     pub preset_choices: Vec<Choice>,
     pub theme_choices: Vec<Choice>,
+    /// The name of a preset sent to the engine, for its `Started` to carry.
+    pub pending_preset: Option<String>,
     /// The zipf normaliser of the running parameters (heatmap frontier).
     pub zipf_norm: Option<f64>,
     /// Something visible changed since the last frame.
@@ -267,6 +269,7 @@ impl Model {
             preset_choices: Vec::new(),
             theme_choices: Vec::new(),
             zipf_norm: None,
+            pending_preset: None,
             dirty: true,
         }
         .with_norm()
@@ -379,7 +382,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
 fn engine_update(model: &mut Model, u: Update) {
     match u {
         Update::Started(info) => {
-            model.preset_name = info.preset_name;
+            model.preset_name = model.pending_preset.take().unwrap_or(info.preset_name);
             model.learners = info.learners;
             model.total_sentences = info.total_sentences;
             model.params = ParamsEditor::new(info.preset.generator.clone());

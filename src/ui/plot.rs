@@ -72,7 +72,7 @@ pub fn short(v: f64) -> String {
         let e = a.log10().floor() as i32;
         let m = v / 10f64.powi(e);
         if (m.abs() - 1.0).abs() < 0.05 { format!("1e{e}") } else { format!("{m:.1}e{e}") }
-    } else if a >= 100.0 {
+    } else if a >= 100.0 || v.fract() == 0.0 {
         format!("{v:.0}")
     } else if a >= 10.0 {
         format!("{v:.1}")
