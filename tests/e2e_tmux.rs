@@ -1,0 +1,224 @@
+//! End to end in a real terminal: the built `sk-tui` in a detached tmux
+//! session (120x40). Waits for data, checks that sentences advance, pauses,
+//! opens help and the preset picker, edits alpha to an invalid then a valid
+//! value and applies, switches theme, quits, and checks that the terminal
+//! left the alternate screen and the process exited 0. Run twice: as is, and
+//! with TERM=xterm NO_COLOR=1 (then no colour may reach the screen).
+//! Skips, saying why, only when tmux is absent.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+    session: String,
+    dir: PathBuf,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("running tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn start(variant: &str, env: &[(&str, &str)]) -> Tmux {
+        let socket = format!("sk-tui-e2e-{}-{variant}", std::process::id());
+        let dir = std::env::temp_dir().join(&socket);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let bin = env!("CARGO_BIN_EXE_sk-tui");
+        let envs: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        // An empty config home: only embedded presets and themes are listed.
+        let script = format!(
+            "env XDG_CONFIG_HOME={dir} {envs} '{bin}' --preset default; echo $? > {dir}/rc; sleep 30",
+            dir = dir.display(),
+            envs = envs.join(" "),
+        );
+        let t = Tmux { socket, session: "e2e".into(), dir };
+        let status = Command::new("tmux")
+            .args(["-L", &t.socket, "new-session", "-d", "-s", &t.session, "-x", "120", "-y", "40", &script])
+            .status()
+            .expect("starting tmux");
+        assert!(status.success());
+        t
+    }
+
+    fn screen(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", &self.session])
+    }
+
+    fn screen_with_escapes(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-e", "-t", &self.session])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn literal(&self, text: &str) {
+        self.cmd(&["send-keys", "-t", &self.session, "-l", text]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Waits until the screen satisfies `ok`; panics with the screen if not.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alternate_on(&self) -> bool {
+        self.cmd(&["display-message", "-p", "-t", &self.session, "#{alternate_on}"]).trim() == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The sentence count in the status bar.
+fn sentences(screen: &str) -> Option<u64> {
+    let line = screen.lines().rev().find(|l| l.contains(" sentences ("))?;
+    let before = line.split(" sentences (").next()?;
+    let n = before.rsplit('|').next()?.trim().replace(',', "");
+    n.parse().ok()
+}
+
+/// Whether any SGR sequence sets a colour.
+fn has_colour(escaped: &str) -> bool {
+    escaped.split("\x1b[").skip(1).any(|seq| {
+        let Some(end) = seq.find(|c: char| c.is_ascii_alphabetic()) else { return false };
+        if &seq[end..end + 1] != "m" {
+            return false;
+        }
+        seq[..end]
+            .split(';')
+            .filter_map(|p| p.parse::<u32>().ok())
+            .any(|p| matches!(p, 30..=37 | 38 | 40..=47 | 48 | 90..=97 | 100..=107))
+    })
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+fn session(variant: &str, env: &[(&str, &str)], expect_colour: bool) {
+    let t = Tmux::start(variant, env);
+    let first = t.wait_for("the first checkpoint and progress", |s| {
+        t.alternate_on() && sentences(s).is_some_and(|n| n > 0) && s.contains("Data scaling")
+    });
+    let n0 = sentences(&first).unwrap();
+    t.wait_for("sentences to advance", |s| sentences(s).is_some_and(|n| n > n0));
+    assert_eq!(has_colour(&t.screen_with_escapes()), expect_colour, "colour on screen");
+
+    // Pause and resume.
+    t.keys(&["Space"]);
+    t.wait_for("paused", |s| s.contains("paused"));
+    t.keys(&["Space"]);
+    t.wait_for("running again", |s| s.contains("running"));
+
+    // Help, then the preset picker.
+    t.keys(&["?"]);
+    t.wait_for("help", |s| s.contains("Help:") && s.contains("Generator parameters pane"));
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", |s| !s.contains("Help:"));
+    t.keys(&["p"]);
+    t.wait_for("preset picker", |s| s.contains("Presets:") && s.contains("knowledge-acquisition"));
+    t.keys(&["Escape"]);
+    t.wait_for("picker closed", |s| !s.contains("Presets:"));
+
+    // alpha: invalid, refused; then valid, applied.
+    t.keys(&["4", "Down", "Enter", "C-u"]);
+    t.literal("1.5");
+    t.keys(&["Enter"]);
+    t.wait_for("alpha marked invalid", |s| s.contains("alpha = 1.5 is outside [0, 1)"));
+    t.keys(&["a"]);
+    t.wait_for("apply refused", |s| s.contains("not applied"));
+    t.keys(&["Enter", "C-u"]);
+    t.literal("0.5");
+    t.keys(&["Enter", "a"]);
+    t.wait_for("applied", |s| {
+        s.contains("applied: restarting") || s.lines().any(|l| l.contains("alpha") && l.contains("0.5"))
+    });
+    t.wait_for("the restarted run to report", |s| sentences(s).is_some_and(|n| n > 0));
+
+    // Theme picker: choose light.
+    t.keys(&["t"]);
+    t.wait_for("theme picker", |s| s.contains("Themes:") && s.contains("high-contrast"));
+    t.keys(&["Down", "Enter"]);
+    t.wait_for("theme picker closed", |s| !s.contains("Themes:"));
+    assert_eq!(has_colour(&t.screen_with_escapes()), expect_colour, "colour after the theme switch");
+
+    // Quit: the alternate screen is left and the exit code is 0.
+    t.keys(&["q"]);
+    let rc_path = t.dir.join("rc");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !rc_path.exists() {
+        assert!(Instant::now() < deadline, "sk-tui did not exit; screen:\n{}", t.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let rc = std::fs::read_to_string(&rc_path).unwrap();
+    assert_eq!(rc.trim(), "0", "exit code; screen:\n{}", t.screen());
+    assert!(!t.alternate_on(), "the terminal is still in the alternate screen");
+}
+
+#[test]
+fn dashboard_in_tmux() {
+    if !tmux_available() {
+        eprintln!("skipping e2e_tmux: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    session("colour", &[], true);
+}
+
+#[test]
+fn dashboard_in_tmux_xterm_no_color() {
+    if !tmux_available() {
+        eprintln!("skipping e2e_tmux: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    session("nocolour", &[("TERM", "xterm"), ("NO_COLOR", "1")], false);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !tmux_available() {
+        eprintln!("skipping e2e_tmux: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let t = Tmux::start("sigterm", &[]);
+    t.wait_for("the dashboard", |s| t.alternate_on() && s.contains("Data scaling"));
+    let pid = t.cmd(&["list-panes", "-t", &t.session, "-F", "#{pane_pid}"]);
+    // The pane runs sh; sk-tui is its child.
+    let out = Command::new("pgrep").args(["-P", pid.trim(), "-f", "sk-tui"]).output().expect("pgrep");
+    let child = String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").trim().to_string();
+    if child.is_empty() {
+        eprintln!("skipping the SIGTERM check: cannot find the sk-tui process");
+        return;
+    }
+    assert!(Command::new("kill").args(["-TERM", &child]).status().unwrap().success());
+    let rc_path = t.dir.join("rc");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !rc_path.exists() {
+        assert!(Instant::now() < deadline, "sk-tui did not exit on SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(!t.alternate_on(), "SIGTERM left the alternate screen on");
+}
