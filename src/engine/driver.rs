@@ -243,7 +243,7 @@ impl EngineThread {
             return None;
         }
         let mut engine = Engine::new(preset, self.options.sentences, self.options.seed);
-        engine.keep_samples(self.options.live);
+        engine.set_live(self.options.live);
         self.post(Update::Started(Box::new(RunInfo {
             preset_name: self.name.clone(),
             preset: engine.preset().clone(),

@@ -9,6 +9,7 @@ pub mod fits;
 pub mod messages;
 pub mod probes;
 pub mod run;
+pub mod worker;
 
 pub use checkpoint::{Checkpoint, ExponentFit, LearnerPoint, PartBits, RankBin, Summary};
 pub use driver::{DriverOptions, EngineHandle, run_headless, spawn};

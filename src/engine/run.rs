@@ -4,6 +4,7 @@
 //! the thread, time-based checkpoints and samples.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
@@ -16,12 +17,13 @@ use crate::sk::knowledge::universe_of;
 use crate::sk::rng::SkRng;
 use crate::sk::source::Source;
 use crate::sk::vocab::relation_word;
-use crate::sk::{Bits, EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKind, theory};
+use crate::sk::{EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKind, theory};
 
 use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, TheoryPoint};
 use super::fits;
 use super::messages::Sample;
-use super::probes::ProbeSet;
+use super::probes::{ProbeScore, ProbeSet};
+use super::worker::{Window, Worker};
 
 /// One phase of the schedule: 0 is pre-training.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,17 +50,15 @@ pub enum Step {
     Finished,
 }
 
-/// Sentences, tokens and bits since the last checkpoint.
-#[derive(Clone, Copy, Debug, Default)]
-struct Window {
-    sentences: u64,
-    tokens: u64,
-    bits: Bits,
-    oracle: Bits,
+/// Where a learner runs: on the engine's thread, or on its own (neural).
+enum Runner {
+    Local(Box<dyn Learner>),
+    Remote(Worker),
 }
 
 struct Trainee {
-    learner: Box<dyn Learner>,
+    runner: Runner,
+    /// Sums since the last checkpoint (local learners).
     window: Window,
     /// `(sentences seen, excess bits per sentence)` at each checkpoint.
     history: Vec<(f64, f64)>,
@@ -90,10 +90,10 @@ pub struct Engine {
     fresh_sentences: u64,
     seen: FxHashSet<EntityId>,
     next_checkpoint: u64,
-    probes: ProbeSet,
-    new_probes: Option<ProbeSet>,
+    probes: Arc<ProbeSet>,
+    new_probes: Option<Arc<ProbeSet>>,
     recent: VecDeque<Sentence>,
-    keep_samples: bool,
+    live: bool,
     value_entropy: f64,
 }
 
@@ -124,13 +124,21 @@ impl Engine {
         plan.extend(preset.phases.iter().map(|p| phase_plan(p, g)));
         let base = Generator::new(g, seed);
         let total: u64 = plan.iter().map(|p| p.sentences).sum();
-        let probes = ProbeSet::new(&base, probe_max_rank(&base, total), preset.run.probe_facts_per_bin, seed);
+        let probes = Arc::new(ProbeSet::new(
+            &base,
+            probe_max_rank(&base, total),
+            preset.run.probe_facts_per_bin,
+            seed,
+        ));
         let trainees = preset
             .learners
             .iter()
             .enumerate()
             .map(|(i, cfg)| Trainee {
-                learner: build_learner(cfg, &base, seed.wrapping_add(i as u64)),
+                runner: match build_learner(cfg, &base, seed.wrapping_add(i as u64)) {
+                    l if cfg.kind == LearnerKind::Neural => Runner::Remote(Worker::spawn(l)),
+                    l => Runner::Local(l),
+                },
                 window: Window::default(),
                 history: Vec::new(),
                 oracle_budget: (cfg.kind == LearnerKind::Capped && cfg.policy == Policy::Oracle)
@@ -159,14 +167,16 @@ impl Engine {
             probes,
             new_probes: None,
             recent: VecDeque::new(),
-            keep_samples: false,
+            live: false,
             value_entropy,
         }
     }
 
-    /// Keep recent sentences for `samples` (live runs).
-    pub fn keep_samples(&mut self, on: bool) {
-        self.keep_samples = on;
+    /// Live runs keep recent sentences for `samples`, and never wait for a
+    /// learner on its own thread (it trains on a subsample when it cannot
+    /// keep up). Headless runs wait, so their output is deterministic.
+    pub fn set_live(&mut self, live: bool) {
+        self.live = live;
     }
 
     pub fn preset(&self) -> &Preset {
@@ -191,7 +201,7 @@ impl Engine {
     }
 
     pub fn learner_names(&self) -> Vec<String> {
-        self.trainees.iter().map(|t| t.learner.name().to_string()).collect()
+        self.trainees.iter().map(|t| t.runner.name().to_string()).collect()
     }
 
     /// Trains on up to `budget` sentences, stopping early at a checkpoint, a
@@ -205,16 +215,18 @@ impl Engine {
             let s = &self.sentence;
             let tokens = s.tokens.len() as u64;
             for t in &mut self.trainees {
-                let bits = t.learner.observe(s);
-                t.window.sentences += 1;
-                t.window.tokens += tokens;
-                t.window.bits += bits;
-                t.window.oracle += s.oracle;
+                match &mut t.runner {
+                    Runner::Local(l) => {
+                        let bits = l.observe(s);
+                        t.window.add(s, bits);
+                    }
+                    Runner::Remote(w) => w.offer(s, !self.live),
+                }
             }
             self.sentences += 1;
             self.tokens += tokens;
             self.seen.insert(s.entity);
-            if self.keep_samples && self.sentences % 61 == 0 {
+            if self.live && self.sentences % 61 == 0 {
                 if self.recent.len() == SAMPLES_KEPT {
                     self.recent.pop_front();
                 }
@@ -270,8 +282,12 @@ impl Engine {
         let fresh = Generator::with_parts(&params, Parts { seed: self.seed, universe, syntax_seed, format });
         if plan.new_entities.is_some() {
             let max_rank = probe_max_rank(&fresh, plan.sentences);
-            self.new_probes =
-                Some(ProbeSet::new(&fresh, max_rank, self.preset.run.probe_facts_per_bin, self.seed));
+            self.new_probes = Some(Arc::new(ProbeSet::new(
+                &fresh,
+                max_rank,
+                self.preset.run.probe_facts_per_bin,
+                self.seed,
+            )));
         }
         self.fresh = Some(fresh);
         self.fresh_sentences = 0;
@@ -314,22 +330,22 @@ impl Engine {
         let n = self.sentences as f64;
         let mut learners = Vec::with_capacity(self.trainees.len());
         for t in &mut self.trainees {
-            let w = std::mem::take(&mut t.window);
+            let m = t.measure(&self.probes, self.new_probes.as_ref(), confidence, !self.live);
+            let w = m.window;
             let excess = w.bits - w.oracle;
             let per_sentence = |x: f64| if w.sentences == 0 { f64::NAN } else { x / w.sentences as f64 };
             let per_token = |x: f64| if w.tokens == 0 { f64::NAN } else { x / w.tokens as f64 };
-            let seen = t.learner.sentences_seen();
+            let seen = m.sentences_seen;
             let excess_per_sentence = per_sentence(excess.total());
             if w.sentences > 0 {
                 t.history.push((seen as f64, excess_per_sentence));
             }
-            let score = self.probes.score(t.learner.as_ref(), confidence);
-            let new_score = self.new_probes.as_ref().map(|p| p.score(t.learner.as_ref(), confidence));
+            let (score, new_score) = (m.score, m.new_score);
             learners.push(LearnerPoint {
-                name: t.learner.name().to_string(),
-                kind: t.learner.kind().to_string(),
-                model_bits: t.learner.model_bits(),
-                params: t.learner.params(),
+                name: t.runner.name().to_string(),
+                kind: t.runner.kind().to_string(),
+                model_bits: m.model_bits,
+                params: m.params,
                 sentences_seen: seen,
                 loss_bits_per_token: per_token(w.bits.total()),
                 excess_bits_per_token: per_token(excess.total()),
@@ -409,7 +425,8 @@ impl Engine {
     /// Recent sentences with, per learner, whether its probe of the fact is wrong.
     pub fn samples(&self) -> Vec<Sample> {
         let vocab = self.base.vocab();
-        self.recent
+        let recent = self
+            .recent
             .iter()
             .map(|s| {
                 let g = match &self.fresh {
@@ -430,7 +447,7 @@ impl Engine {
                 let name_at = s.roles.iter().position(|&r| r == crate::sk::Role::Name).unwrap_or(0);
                 let name = vocab
                     .render_name(&s.tokens[name_at..name_at + self.preset.generator.name_length as usize]);
-                Sample {
+                Pending {
                     words: s.words(vocab),
                     fact: format!(
                         "{name} · {} = {}",
@@ -438,14 +455,97 @@ impl Engine {
                         vocab.word(vocab.value(s.attribute, s.true_value))
                     ),
                     rank: s.rank,
-                    wrong: self
-                        .trainees
-                        .iter()
-                        .map(|t| t.learner.probe(&probe).value != s.true_value)
-                        .collect(),
+                    probe,
                 }
             })
+            .collect::<Vec<_>>();
+        let mut wrong: Vec<Vec<bool>> = vec![Vec::new(); recent.len()];
+        for t in &self.trainees {
+            let answers: Vec<bool> = match &t.runner {
+                Runner::Local(l) => recent.iter().map(|r| l.probe(&r.probe).value != r.probe.truth).collect(),
+                Runner::Remote(w) => w
+                    .wrong(recent.iter().map(|r| r.probe.clone()).collect())
+                    .unwrap_or_else(|| vec![false; recent.len()]),
+            };
+            for (i, a) in answers.into_iter().enumerate() {
+                wrong[i].push(a);
+            }
+        }
+        recent
+            .into_iter()
+            .zip(wrong)
+            .map(|(r, wrong)| Sample { words: r.words, fact: r.fact, rank: r.rank, wrong })
             .collect()
+    }
+}
+
+/// A sample before the learners' answers are known.
+struct Pending {
+    words: Vec<(String, crate::sk::Role)>,
+    fact: String,
+    rank: u64,
+    probe: Probe,
+}
+
+/// A learner's measurements at a checkpoint.
+struct Measured {
+    window: Window,
+    score: ProbeScore,
+    new_score: Option<ProbeScore>,
+    model_bits: f64,
+    params: u64,
+    sentences_seen: u64,
+}
+
+impl Runner {
+    fn name(&self) -> &str {
+        match self {
+            Runner::Local(l) => l.name(),
+            Runner::Remote(w) => w.name(),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Runner::Local(l) => l.kind(),
+            Runner::Remote(w) => w.kind(),
+        }
+    }
+}
+
+impl Trainee {
+    fn measure(
+        &mut self,
+        probes: &Arc<ProbeSet>,
+        new_probes: Option<&Arc<ProbeSet>>,
+        confidence: f64,
+        wait: bool,
+    ) -> Measured {
+        match &mut self.runner {
+            Runner::Local(l) => Measured {
+                window: std::mem::take(&mut self.window),
+                score: probes.score(l.as_ref(), confidence),
+                new_score: new_probes.map(|p| p.score(l.as_ref(), confidence)),
+                model_bits: l.model_bits(),
+                params: l.params(),
+                sentences_seen: l.sentences_seen(),
+            },
+            Runner::Remote(w) => {
+                // A learner thread that died panicked: surface it here, where
+                // the driver turns panics into error updates.
+                let r = w
+                    .report(probes, new_probes, confidence, wait)
+                    .unwrap_or_else(|| panic!("learner {} stopped", w.name()));
+                Measured {
+                    window: r.window,
+                    score: r.score,
+                    new_score: r.new_score,
+                    model_bits: r.model_bits,
+                    params: r.params,
+                    sentences_seen: r.sentences_seen,
+                }
+            }
+        }
     }
 }
 
