@@ -94,6 +94,8 @@ pub struct Engine {
     new_probes: Option<Arc<ProbeSet>>,
     recent: VecDeque<Sentence>,
     live: bool,
+    /// Time spent measuring at checkpoints (for the benchmark; never output).
+    metrics_time: std::time::Duration,
     value_entropy: f64,
 }
 
@@ -168,13 +170,14 @@ impl Engine {
             new_probes: None,
             recent: VecDeque::new(),
             live: false,
+            metrics_time: std::time::Duration::ZERO,
             value_entropy,
         }
     }
 
-    /// Live runs keep recent sentences for `samples`, and never wait for a
-    /// learner on its own thread (it trains on a subsample when it cannot
-    /// keep up). Headless runs wait, so their output is deterministic.
+    /// Live runs never wait for a learner on its own thread (it trains on a
+    /// subsample when it cannot keep up). Headless runs wait, so their output
+    /// is deterministic.
     pub fn set_live(&mut self, live: bool) {
         self.live = live;
     }
@@ -226,7 +229,7 @@ impl Engine {
             self.sentences += 1;
             self.tokens += tokens;
             self.seen.insert(s.entity);
-            if self.live && self.sentences % 61 == 0 {
+            if self.sentences % 61 == 0 {
                 if self.recent.len() == SAMPLES_KEPT {
                     self.recent.pop_front();
                 }
@@ -324,8 +327,20 @@ impl Engine {
         Ok(())
     }
 
+    /// Seconds spent in `checkpoint` so far (metrics, probes, fits, theory).
+    pub fn metrics_seconds(&self) -> f64 {
+        self.metrics_time.as_secs_f64()
+    }
+
     /// Measures every learner over the window since the last checkpoint.
     pub fn checkpoint(&mut self) -> Checkpoint {
+        let started = std::time::Instant::now();
+        let c = self.measure_all();
+        self.metrics_time += started.elapsed();
+        c
+    }
+
+    fn measure_all(&mut self) -> Checkpoint {
         let confidence = self.preset.run.confidence;
         let n = self.sentences as f64;
         let mut learners = Vec::with_capacity(self.trainees.len());
