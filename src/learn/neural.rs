@@ -101,6 +101,8 @@ pub struct NeuralLearner {
     trace: Trace,
     learning_rate: f32,
     sentences: u64,
+    /// Whether the CPU runs the AVX2 build of the passes.
+    avx2: bool,
 }
 
 impl NeuralLearner {
@@ -119,6 +121,7 @@ impl NeuralLearner {
             trace: Trace::default(),
             learning_rate: cfg.learning_rate as f32,
             sentences: 0,
+            avx2: avx2_available(),
         }
     }
 
@@ -168,12 +171,45 @@ impl NeuralLearner {
         b
     }
 
-    /// Back-propagates the last forward pass and takes the SGD step.
-    fn step(&mut self) {
-        self.net.backward(&mut self.trace);
-        self.net.apply(&self.trace, -self.learning_rate);
-        self.sentences += 1;
+    /// The forward pass over `tokens` (bits in `trace.nll`), then, when
+    /// `learn`, back-propagation and the SGD step; compiled for AVX2 when the
+    /// CPU has it (same rounding either way, see `kernels`).
+    fn pass(&mut self, tokens: &[Token], learn: bool) {
+        let step = if learn { Some(-self.learning_rate) } else { None };
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: `avx2` is set only when the CPU reports AVX2.
+            unsafe { pass_avx2(&mut self.net, &mut self.trace, tokens, step) };
+            return;
+        }
+        pass_portable(&mut self.net, &mut self.trace, tokens, step);
     }
+}
+
+fn avx2_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+#[inline(always)]
+fn pass_portable(net: &mut Net, trace: &mut Trace, tokens: &[Token], step: Option<f32>) {
+    net.forward(tokens, trace);
+    if let Some(scale) = step {
+        net.backward(trace);
+        net.apply(trace, scale);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn pass_avx2(net: &mut Net, trace: &mut Trace, tokens: &[Token], step: Option<f32>) {
+    pass_portable(net, trace, tokens, step)
 }
 
 impl Learner for NeuralLearner {
@@ -186,20 +222,19 @@ impl Learner for NeuralLearner {
     }
 
     fn score(&mut self, s: &Sentence) -> Bits {
-        self.net.forward(&s.tokens, &mut self.trace);
+        self.pass(&s.tokens, false);
         self.bits_by_role(s)
     }
 
     fn train(&mut self, s: &Sentence) {
-        self.net.forward(&s.tokens, &mut self.trace);
-        self.step();
+        self.pass(&s.tokens, true);
+        self.sentences += 1;
     }
 
     fn observe(&mut self, s: &Sentence) -> Bits {
-        self.net.forward(&s.tokens, &mut self.trace);
-        let bits = self.bits_by_role(s);
-        self.step();
-        bits
+        self.pass(&s.tokens, true);
+        self.sentences += 1;
+        self.bits_by_role(s)
     }
 
     /// The most probable of the attribute's value tokens after the prompt,
