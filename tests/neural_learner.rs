@@ -169,17 +169,21 @@ fn loss_falls_on_a_small_fixed_corpus() {
     let corpus = sentences(&params, 5, 200);
     let tokens: usize = corpus.iter().map(|s| s.tokens.len()).sum();
     let mut l = NeuralLearner::new("nn", &net(32, 64), g.vocab(), 5);
+    // Before training: logits start with standard deviation about 0.3
+    // (weights N(0, 1/(3 fan_in)), tanh units), so the code is within a
+    // fraction of a bit of the uniform one, log2 V.
+    let untrained: f64 = corpus.iter().map(|s| l.score(s).total()).sum::<f64>() / tokens as f64;
     let mut per_epoch = Vec::new();
     for _ in 0..30 {
         let bits: f64 = corpus.iter().map(|s| l.observe(s).total()).sum();
         per_epoch.push(bits / tokens as f64);
     }
     let uniform = (g.vocab().size() as f64).log2();
-    println!("bits/token by epoch: {per_epoch:.3?} (uniform {uniform:.3})");
-    // The first epoch starts near the uniform code; by the end the corpus's
-    // syntax is learned and most of its 50 entities' facts are memorized.
-    assert!(per_epoch[0] > 0.5 * uniform, "first epoch {}", per_epoch[0]);
-    assert!(per_epoch[29] < 0.25 * per_epoch[0], "last epoch {} vs first {}", per_epoch[29], per_epoch[0]);
+    println!("bits/token untrained {untrained:.3}, by epoch: {per_epoch:.3?} (uniform {uniform:.3})");
+    assert!((untrained - uniform).abs() < 1.0, "untrained {untrained} vs uniform {uniform}");
+    // By the end the corpus's syntax is learned and most of its 50 entities'
+    // facts are memorized: a quarter of the untrained code length at most.
+    assert!(per_epoch[29] < 0.25 * untrained, "last epoch {} vs untrained {untrained}", per_epoch[29]);
     assert!(per_epoch.windows(5).step_by(5).all(|w| w[4] < w[0]), "{per_epoch:?}");
 }
 
