@@ -82,7 +82,7 @@ fn sample_prints_plain_sentences_with_facts_when_piped() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 14);
     for pair in lines.chunks(2) {
-        assert!(pair[0].ends_with(" ."), "{}", pair[0]);
+        assert!(pair[0].ends_with('.') && pair[0].starts_with(char::is_uppercase), "{}", pair[0]);
         assert!(pair[1].trim_start().starts_with("fact: ") && pair[1].contains("oracle bits"), "{}", pair[1]);
     }
     let again = sk().args(["sample", "-n", "7", "--seed", "3"]).output().unwrap();

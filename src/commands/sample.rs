@@ -35,7 +35,8 @@ pub fn run(preset: &str, count: u64, seed: Option<u64>) -> Result<(), Failure> {
         let truth = vocab.word(vocab.value(s.attribute, s.true_value));
         let noisy = if s.value != s.true_value { " (noise: stated another value)" } else { "" };
         let o = s.oracle;
-        let line = writeln!(out, "{}", words.join(" ")).and_then(|_| {
+        let line = writeln!(out, "{}", sk_tui::sk::sentence::join_words(words.iter().map(String::as_str)))
+            .and_then(|_| {
             writeln!(
                 out,
                 "    fact: {name} · {} = {truth}{noisy}   rank {}   oracle bits: syntax {:.2} + identity {:.2} + fact {:.2} = {:.2}",

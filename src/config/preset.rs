@@ -130,7 +130,7 @@ impl Default for LearnerConfig {
             embedding: 32,
             hidden: 64,
             context: 8,
-            learning_rate: 0.05,
+            learning_rate: 0.01,
         }
     }
 }

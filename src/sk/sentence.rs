@@ -100,16 +100,29 @@ impl Sentence {
         out
     }
 
-    /// The sentence as plain text: "Kavoshi 's color is bazo ."
+    /// The sentence as plain text: "Kavoshi's color is bazo."
     pub fn text(&self, vocab: &Vocab) -> String {
-        let words = self.words(vocab);
-        let mut s = String::new();
-        for (i, (w, _)) in words.iter().enumerate() {
-            if i > 0 && w != "." {
-                s.push(' ');
-            }
-            s.push_str(w);
-        }
-        s
+        join_words(self.words(vocab).iter().map(|(w, _)| w.as_str()))
     }
+}
+
+/// Joins words with spaces, none before punctuation or "'s", and capitalises
+/// the first letter.
+pub fn join_words<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let mut s = String::new();
+    for w in words {
+        if s.is_empty() {
+            let mut chars = w.chars();
+            if let Some(first) = chars.next() {
+                s.extend(first.to_uppercase());
+                s.push_str(chars.as_str());
+            }
+            continue;
+        }
+        if !(w.starts_with('\'') || [".", ",", ":"].contains(&w)) {
+            s.push(' ');
+        }
+        s.push_str(w);
+    }
+    s
 }

@@ -2,15 +2,42 @@
 //! fixed sequence of slots, chosen with probabilities `theta_a ~ Dir(gamma_t)`;
 //! each filler slot `j` draws a word with probabilities `phi_j ~ Dir(gamma_f)`.
 //!
-//! Skeletons (sk-tui choice): 2 to 4 function words, the attribute's relation
-//! word, `filler_slots` filler slots, shuffled; the NAME slot is inserted at a
-//! random place and the VALUE slot somewhere after it, so a left-to-right
-//! model has seen the name when it must predict the value.
+//! Skeletons (sk-tui choice): each template takes one of the sentence
+//! `FRAMES` at random — literal words around the NAME slot, the VALUE slot
+//! and the attribute's relation word, NAME always before VALUE, so a
+//! left-to-right model has read the name when it must predict the value —
+//! and inserts its `filler_slots` filler slots at random places after the
+//! first word. Sentences read as English ("Kavoshi 's color is really bazo").
 
 use super::alias::AliasTable;
 use super::params::GeneratorParams;
 use super::rng::SkRng;
-use super::vocab::{FUNCTION_WORDS, Token, Vocab};
+use super::vocab::{Token, Vocab, function_word_index};
+
+/// A frame's part: a literal word, the name, the value or the relation word.
+#[derive(Clone, Copy, Debug)]
+enum Part {
+    W(&'static str),
+    N,
+    V,
+    R,
+}
+
+use Part::{N, R, V, W};
+
+/// The sentence frames templates are drawn from.
+const FRAMES: [&[Part]; 10] = [
+    &[N, W("'s"), R, W("is"), V],
+    &[W("the"), R, W("of"), N, W("is"), V],
+    &[N, W("has"), V, W("as"), W("its"), R],
+    &[N, W("'s"), W("favourite"), R, W("was"), V],
+    &[W("as"), W("for"), N, W(","), W("its"), R, W("is"), V],
+    &[N, W("is"), W("known"), W("for"), W("the"), R, V],
+    &[W("they"), W("say"), W("the"), R, W("of"), N, W("was"), V],
+    &[W("everyone"), W("knows"), N, W("'s"), R, W(":"), V],
+    &[W("records"), W("show"), N, W("had"), W("a"), V, R],
+    &[W("we"), W("hear"), W("that"), N, W("'s"), R, W("is"), V],
+];
 
 /// One position of a template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,24 +78,21 @@ impl Syntax {
         let mut next_slot = 0u32;
         for a in 0..p.attributes {
             for _ in 0..p.templates {
-                let literals = 2 + rng.below(3);
-                let mut body: Vec<Slot> = (0..literals)
-                    .map(|_| {
-                        Slot::Literal(vocab.function_word(rng.below(FUNCTION_WORDS.len() as u64) as u32))
+                let frame = FRAMES[rng.below(FRAMES.len() as u64) as usize];
+                let mut body: Vec<Slot> = frame
+                    .iter()
+                    .map(|part| match *part {
+                        W(word) => Slot::Literal(vocab.function_word(function_word_index(word).unwrap_or(0))),
+                        N => Slot::Name,
+                        V => Slot::Value,
+                        R => Slot::Literal(vocab.relation(a)),
                     })
                     .collect();
-                body.push(Slot::Literal(vocab.relation(a)));
                 for _ in 0..p.filler_slots {
-                    body.push(Slot::Filler(next_slot));
+                    let at = 1 + rng.below(body.len() as u64) as usize;
+                    body.insert(at, Slot::Filler(next_slot));
                     next_slot += 1;
                 }
-                for i in (1..body.len()).rev() {
-                    body.swap(i, rng.below(i as u64 + 1) as usize);
-                }
-                let name_at = rng.below(body.len() as u64 + 1) as usize;
-                body.insert(name_at, Slot::Name);
-                let value_at = name_at + 1 + rng.below((body.len() - name_at) as u64) as usize;
-                body.insert(value_at, Slot::Value);
                 templates.push(Template { attribute: a, slots: body });
             }
         }
@@ -164,6 +188,17 @@ mod tests {
             assert!(name < value);
             assert_eq!(t.slots.iter().filter(|&&x| x == Slot::Name || x == Slot::Value).count(), 2);
             assert_eq!(t.slots.iter().filter(|x| matches!(x, Slot::Filler(_))).count(), 2);
+        }
+    }
+
+    #[test]
+    fn every_frame_word_is_in_the_vocabulary() {
+        for frame in FRAMES {
+            for part in frame {
+                if let W(word) = part {
+                    assert!(function_word_index(word).is_some(), "{word:?} missing from FUNCTION_WORDS");
+                }
+            }
         }
     }
 

@@ -45,14 +45,29 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                 if wrong && *role == Role::Value {
                     style = p.wrong;
                 }
-                if i > 0 {
+                // Spaced as `Sentence::text` does: none before "'s" and punctuation.
+                let joined = sk_join(i, word);
+                if i > 0 && !joined.tight {
                     spans.push(Span::raw(" "));
                 }
-                spans.push(Span::styled(word.clone(), style));
+                spans.push(Span::styled(joined.word, style));
             }
             spans.push(Span::styled(format!("   [{}]", s.fact), p.muted));
             Line::from(spans)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+struct Joined {
+    word: String,
+    tight: bool,
+}
+
+/// The word as the sentence's `i`-th, capitalised first, and whether it
+/// follows the previous word without a space.
+fn sk_join(i: usize, word: &str) -> Joined {
+    let tight = word.starts_with('\'') || [".", ",", ":"].contains(&word);
+    let word = if i == 0 { crate::sk::sentence::join_words([word]) } else { word.to_string() };
+    Joined { word, tight }
 }
