@@ -359,18 +359,17 @@ impl Learner for CappedLearner {
     }
 
     fn score(&mut self, s: &Sentence) -> Bits {
-        let count = self.slot.get(&s.entity).map(|&i| self.records[i as usize].count);
-        let known = self.records.len() as u64;
+        let slot = self.slot.get(&s.entity).map(|&i| i as usize);
+        let count = slot.map(|i| self.records[i].count);
+        let known = slot.and_then(|i| {
+            let v = self.facts[i * self.attributes + s.attribute as usize];
+            (v != NONE).then_some(v)
+        });
+        let stored = self.records.len() as u64;
         Bits {
             syntax: self.syntax.bits(s),
-            identity: self.identity.bits(count, self.sentences, known, self.known_total),
-            fact: fact_bits(
-                self.known_fact(s.entity, s.attribute),
-                s.value,
-                s.attribute,
-                self.noise,
-                &self.marginal,
-            ),
+            identity: self.identity.bits(count, self.sentences, stored, self.known_total),
+            fact: fact_bits(known, s.value, s.attribute, self.noise, &self.marginal),
         }
     }
 

@@ -20,6 +20,8 @@ pub struct SyntaxModel {
     filler_words: u32,
     gamma_t: f64,
     gamma_f: f64,
+    /// `log2 F`, the attribute's bits.
+    attribute_bits: f64,
     /// Count of each global template id.
     template_counts: Vec<u32>,
     /// Sentences per (format, attribute), index `format * F + a`.
@@ -38,6 +40,7 @@ impl SyntaxModel {
             filler_words: p.filler_words,
             gamma_t: p.template_concentration,
             gamma_f: p.filler_concentration,
+            attribute_bits: (p.attributes as f64).log2(),
             template_counts: Vec::new(),
             attribute_totals: Vec::new(),
             filler_counts: Vec::new(),
@@ -54,15 +57,16 @@ impl SyntaxModel {
     pub fn bits(&self, s: &Sentence) -> f64 {
         let t = *self.template_counts.get(s.template as usize).unwrap_or(&0);
         let total = *self.attribute_totals.get(self.attribute_index(s)).unwrap_or(&0);
-        let mut bits =
-            (self.attributes as f64).log2() - dm_prob(t, total, self.templates, self.gamma_t).log2();
+        // One logarithm of the product of the template's and fillers'
+        // probabilities (at most 9 factors, none below ~1e-12: no underflow).
+        let mut prob = dm_prob(t, total, self.templates, self.gamma_t);
         let v = self.filler_words as usize;
         for &(slot, word) in &s.fillers {
             let c = *self.filler_counts.get(slot as usize * v + word as usize).unwrap_or(&0);
             let n = *self.slot_totals.get(slot as usize).unwrap_or(&0);
-            bits -= dm_prob(c, n, self.filler_words, self.gamma_f).log2();
+            prob *= dm_prob(c, n, self.filler_words, self.gamma_f);
         }
-        bits
+        self.attribute_bits - prob.log2()
     }
 
     pub fn train(&mut self, s: &Sentence) {
@@ -136,6 +140,13 @@ impl ValueMarginal {
 #[inline]
 pub fn fact_bits(known: Option<u32>, stated: u32, attribute: u32, eps: f64, marginal: &ValueMarginal) -> f64 {
     match known {
+        Some(v) if eps == 0.0 => {
+            if v == stated {
+                0.0
+            } else {
+                f64::INFINITY
+            }
+        }
         Some(v) => {
             let agree = if v == stated { 1.0 - eps } else { 0.0 };
             let p = agree + if eps > 0.0 { eps * marginal.prob(attribute, stated) } else { 0.0 };
