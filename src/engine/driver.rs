@@ -64,6 +64,7 @@ pub const UPDATE_CAPACITY: usize = 256;
 const OUTBOX_BOUND: usize = 1024;
 const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 const TIMED_CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+const SAMPLES_EVERY: Duration = Duration::from_millis(700);
 const BATCH_TARGET: Duration = Duration::from_millis(5);
 
 /// Starts the engine thread.
@@ -120,6 +121,7 @@ impl EngineThread {
         let mut batch = 1024u64;
         let mut last_progress = Instant::now();
         let mut last_timed = Instant::now();
+        let mut last_samples = Instant::now();
         let mut rate = RateMeter::new(0);
         loop {
             // Control: block briefly while paused or idle, poll while running.
@@ -213,6 +215,7 @@ impl EngineThread {
                     let sentences = e.sentences();
                     let p = self.progress(e, 0.0, false);
                     self.post(Update::Progress(p));
+                    self.post(Update::Samples(e.samples()));
                     self.post(Update::Finished { sentences });
                     state = State::Idle;
                 }
@@ -222,6 +225,9 @@ impl EngineThread {
                     last_timed = Instant::now();
                     let c = e.checkpoint();
                     self.post(Update::Checkpoint(Box::new(c)));
+                }
+                if last_samples.elapsed() >= SAMPLES_EVERY {
+                    last_samples = Instant::now();
                     self.post(Update::Samples(e.samples()));
                 }
                 if last_progress.elapsed() >= PROGRESS_EVERY {

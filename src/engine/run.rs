@@ -345,6 +345,11 @@ impl Engine {
         let n = self.sentences as f64;
         let mut learners = Vec::with_capacity(self.trainees.len());
         for t in &mut self.trainees {
+            if let Runner::Remote(w) = &mut t.runner {
+                w.request_report(&self.probes, self.new_probes.as_ref(), confidence, !self.live);
+            }
+        }
+        for t in &mut self.trainees {
             let m = t.measure(&self.probes, self.new_probes.as_ref(), confidence, !self.live);
             let w = m.window;
             let excess = w.bits - w.oracle;

@@ -3,15 +3,16 @@
 //! sentences in batches; at a checkpoint it asks for the window's sums and
 //! the probe answers.
 //!
-//! Live runs never wait for it: a batch that finds the queue full is dropped,
-//! and the learner reports the sentences it actually trained on. Headless
-//! runs wait, so every sentence is trained on and the output is
-//! deterministic.
+//! Live runs never wait for its training: a batch that finds the queue full
+//! is dropped, the learner reports the sentences it actually trained on, and
+//! reports and questions jump the queue (answered between two sentences).
+//! Headless runs wait, and reports come after every queued sentence, so every
+//! sentence is trained on and the output is deterministic.
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded, unbounded};
 
 use crate::learn::{Learner, Probe};
 use crate::sk::{Bits, Sentence};
@@ -69,44 +70,75 @@ enum Job {
 pub struct Worker {
     name: String,
     kind: &'static str,
+    /// Training batches and, headless, reports: in order.
     jobs: Option<Sender<Job>>,
+    /// Live reports and questions, answered between two sentences.
+    urgent: Sender<Job>,
     batch: Vec<Sentence>,
+    /// A report asked for and not yet collected.
+    pending: Option<Receiver<Report>>,
     /// Sentences dropped because the worker was busy (live runs only).
     dropped: u64,
     thread: Option<JoinHandle<()>>,
 }
 
+/// The learner's side: trains, answers, and keeps the window's sums.
+struct Trainer {
+    learner: Box<dyn Learner>,
+    window: Window,
+}
+
+impl Trainer {
+    fn handle(&mut self, job: Job, urgent: &Receiver<Job>) {
+        match job {
+            Job::Train(batch) => {
+                for s in &batch {
+                    while let Ok(j) = urgent.try_recv() {
+                        self.handle(j, urgent);
+                    }
+                    let bits = self.learner.observe(s);
+                    self.window.add(s, bits);
+                }
+            }
+            Job::Report { probes, new_probes, confidence, reply } => {
+                let l = self.learner.as_ref();
+                let _ = reply.send(Report {
+                    window: std::mem::take(&mut self.window),
+                    score: probes.score(l, confidence),
+                    new_score: new_probes.map(|p| p.score(l, confidence)),
+                    model_bits: l.model_bits(),
+                    params: l.params(),
+                    sentences_seen: l.sentences_seen(),
+                });
+            }
+            Job::Ask { probes, reply } => {
+                let _ = reply.send(probes.iter().map(|p| self.learner.probe(p).value != p.truth).collect());
+            }
+        }
+    }
+}
+
 impl Worker {
-    pub fn spawn(mut learner: Box<dyn Learner>) -> Self {
+    pub fn spawn(learner: Box<dyn Learner>) -> Self {
         let name = learner.name().to_string();
         let kind = learner.kind();
         let (tx, rx): (Sender<Job>, Receiver<Job>) = bounded(QUEUE);
+        let (urgent_tx, urgent_rx): (Sender<Job>, Receiver<Job>) = unbounded();
         let thread = std::thread::Builder::new()
             .name(format!("sk-learner-{name}"))
             .spawn(move || {
-                let mut window = Window::default();
-                for job in rx {
-                    match job {
-                        Job::Train(batch) => {
-                            for s in &batch {
-                                let bits = learner.observe(s);
-                                window.add(s, bits);
-                            }
-                        }
-                        Job::Report { probes, new_probes, confidence, reply } => {
-                            let _ = reply.send(Report {
-                                window: std::mem::take(&mut window),
-                                score: probes.score(learner.as_ref(), confidence),
-                                new_score: new_probes.map(|p| p.score(learner.as_ref(), confidence)),
-                                model_bits: learner.model_bits(),
-                                params: learner.params(),
-                                sentences_seen: learner.sentences_seen(),
-                            });
-                        }
-                        Job::Ask { probes, reply } => {
-                            let _ = reply
-                                .send(probes.iter().map(|p| learner.probe(p).value != p.truth).collect());
-                        }
+                let mut trainer = Trainer { learner, window: Window::default() };
+                loop {
+                    // Urgent jobs first; stop once the in-order queue is closed.
+                    while let Ok(j) = urgent_rx.try_recv() {
+                        trainer.handle(j, &urgent_rx);
+                    }
+                    crossbeam_channel::select! {
+                        recv(urgent_rx) -> j => if let Ok(j) = j { trainer.handle(j, &urgent_rx) },
+                        recv(rx) -> j => match j {
+                            Ok(j) => trainer.handle(j, &urgent_rx),
+                            Err(_) => return,
+                        },
                     }
                 }
             })
@@ -115,7 +147,9 @@ impl Worker {
             name,
             kind,
             jobs: Some(tx),
+            urgent: urgent_tx,
             batch: Vec::with_capacity(BATCH),
+            pending: None,
             dropped: 0,
             thread: Some(thread),
         }
@@ -155,8 +189,32 @@ impl Worker {
         }
     }
 
-    /// The window since the last report and the probe answers, after every
-    /// queued sentence is trained on.
+    /// Asks for the window since the last report and the probe answers,
+    /// which the worker sends after every queued sentence is trained on;
+    /// `report` collects them. Asking every worker first lets them probe in
+    /// parallel.
+    pub fn request_report(
+        &mut self,
+        probes: &Arc<ProbeSet>,
+        new_probes: Option<&Arc<ProbeSet>>,
+        confidence: f64,
+        wait: bool,
+    ) {
+        self.flush(wait);
+        let (reply, answer) = bounded(1);
+        let job = Job::Report { probes: probes.clone(), new_probes: new_probes.cloned(), confidence, reply };
+        // Headless: after every queued sentence (deterministic). Live: now.
+        let sent = match (&self.jobs, wait) {
+            (Some(jobs), true) => jobs.send(job).is_ok(),
+            _ => self.urgent.send(job).is_ok(),
+        };
+        if sent {
+            self.pending = Some(answer);
+        }
+    }
+
+    /// The report asked for by `request_report` (asking now if it was not);
+    /// `None` if the learner's thread has died.
     pub fn report(
         &mut self,
         probes: &Arc<ProbeSet>,
@@ -164,17 +222,17 @@ impl Worker {
         confidence: f64,
         wait: bool,
     ) -> Option<Report> {
-        self.flush(wait);
-        let (reply, answer) = bounded(1);
-        let job = Job::Report { probes: probes.clone(), new_probes: new_probes.cloned(), confidence, reply };
-        self.jobs.as_ref()?.send(job).ok()?;
-        answer.recv().ok()
+        if self.pending.is_none() {
+            self.request_report(probes, new_probes, confidence, wait);
+        }
+        self.pending.take()?.recv().ok()
     }
 
-    /// Which of these facts the learner answers wrongly.
+    /// Which of these facts the learner answers wrongly (answered between
+    /// two sentences, whatever is queued).
     pub fn wrong(&self, probes: Vec<Probe>) -> Option<Vec<bool>> {
         let (reply, answer) = bounded(1);
-        self.jobs.as_ref()?.send(Job::Ask { probes, reply }).ok()?;
+        self.urgent.send(Job::Ask { probes, reply }).ok()?;
         answer.recv().ok()
     }
 }
