@@ -60,7 +60,7 @@ struct Trainee {
     runner: Runner,
     /// Sums since the last checkpoint (local learners).
     window: Window,
-    /// `(sentences seen, excess bits per sentence)` at each checkpoint.
+    /// `(sentences seen, excess bits per sentence)` at each checkpoint of the current phase.
     history: Vec<(f64, f64)>,
     /// Capped `oracle` learners: their budget, for the model fit.
     oracle_budget: Option<f64>,
@@ -270,6 +270,11 @@ impl Engine {
         }
         self.phase += 1;
         let plan = self.plan[self.phase].clone();
+        // Exponents are fitted within a phase: a change of distribution is a
+        // jump in the excess, not a point on the same power law.
+        for t in &mut self.trainees {
+            t.history.clear();
+        }
         self.phase_end = self.sentences + plan.sentences;
         self.mix = plan.mix;
         let universe = if plan.new_entities.is_some() { self.phase as u32 } else { 0 };
