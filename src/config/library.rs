@@ -96,7 +96,13 @@ pub fn embedded_preset(name: &str) -> Option<LoadedPreset> {
 
 /// Presets in the user's config directory: `(name, path)`, sorted.
 pub fn user_presets() -> Vec<(String, PathBuf)> {
-    let Some(dir) = user_config_dir().map(|d| d.join("presets")) else { return Vec::new() };
+    user_files("presets")
+}
+
+/// The `.toml` files of a folder of the user's config directory
+/// (`presets`, `themes`): `(name, path)`, sorted.
+pub fn user_files(folder: &str) -> Vec<(String, PathBuf)> {
+    let Some(dir) = user_config_dir().map(|d| d.join(folder)) else { return Vec::new() };
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut out: Vec<(String, PathBuf)> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -107,12 +113,17 @@ pub fn user_presets() -> Vec<(String, PathBuf)> {
     out
 }
 
+/// Whether `--preset`/`--theme` names a path rather than a preset or theme
+/// name: an existing file, or text with a separator or a `.toml` ending.
+pub fn names_a_path(spec: &str) -> bool {
+    Path::new(spec).is_file() || spec.contains(std::path::MAIN_SEPARATOR) || spec.ends_with(".toml")
+}
+
 /// Resolves `--preset NAME|PATH`: a path if it names a file (or contains a
 /// separator or ends in `.toml`), else a user preset, else an embedded one.
 pub fn resolve_preset(spec: &str) -> Result<LoadedPreset, ConfigError> {
-    let path = Path::new(spec);
-    if path.is_file() || spec.contains(std::path::MAIN_SEPARATOR) || spec.ends_with(".toml") {
-        return load_preset_file(path);
+    if names_a_path(spec) {
+        return load_preset_file(Path::new(spec));
     }
     if let Some((_, p)) = user_presets().into_iter().find(|(n, _)| n == spec) {
         return load_preset_file(&p);

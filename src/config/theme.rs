@@ -27,7 +27,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::error::{ConfigError, Located};
-use super::library::{description, user_config_dir};
+use super::library::{description, names_a_path, user_files};
 use super::source_map::{line_column, locate};
 
 /// The themes shipped inside the binary, in the order `sk-tui themes` lists them.
@@ -521,23 +521,14 @@ pub fn load_theme_file(path: &Path) -> Result<Theme, ConfigError> {
 
 /// Themes in the user's config directory: `(name, path)`, sorted.
 pub fn user_themes() -> Vec<(String, std::path::PathBuf)> {
-    let Some(dir) = user_config_dir().map(|d| d.join("themes")) else { return Vec::new() };
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut out: Vec<(String, std::path::PathBuf)> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter_map(|p| Some((p.file_stem()?.to_string_lossy().into_owned(), p)))
-        .collect();
-    out.sort();
-    out
+    user_files("themes")
 }
 
 /// Resolves `--theme NAME|PATH`: a path if it names a file (or contains a
 /// separator or ends in `.toml`), else a user theme, else an embedded one.
 pub fn resolve_theme(spec: &str) -> Result<Theme, ConfigError> {
-    let path = Path::new(spec);
-    if path.is_file() || spec.contains(std::path::MAIN_SEPARATOR) || spec.ends_with(".toml") {
-        return load_theme_file(path);
+    if names_a_path(spec) {
+        return load_theme_file(Path::new(spec));
     }
     if let Some((_, p)) = user_themes().into_iter().find(|(n, _)| n == spec) {
         return load_theme_file(&p);

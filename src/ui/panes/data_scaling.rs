@@ -8,9 +8,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::{Dataset, GraphType, Paragraph};
 
-use super::{bayes_index, fit_width, pane_block, placeholder, plus_minus};
+use super::{bayes_index, fit_width, format_fit, log_log_chart, pane_block, placeholder};
 use crate::engine::{Checkpoint, LearnerPoint};
 use crate::ui::model::{DataY, Model, Pane};
 use crate::ui::plot::{clip_line, downsample, log_axis, to_log};
@@ -113,34 +113,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                 .data(&series[i]),
         );
     }
-    let chart = Chart::new(datasets)
-        .x_axis(
-            Axis::default()
-                .bounds(x_axis.bounds)
-                .labels(x_axis.labels.into_iter().map(Span::from).collect::<Vec<_>>())
-                .style(p.muted),
-        )
-        .y_axis(
-            Axis::default()
-                .bounds(y_axis.bounds)
-                .labels(y_axis.labels.into_iter().map(Span::from).collect::<Vec<_>>())
-                .style(p.muted),
-        )
-        .style(p.text);
+    let chart = log_log_chart(datasets, x_axis, y_axis, p);
     frame.render_widget(chart, chart_area);
 
-    let pm = plus_minus(p);
     let theory_text = match y {
         DataY::Syntax => "theory d/(2n ln2)".to_string(),
         DataY::Fact if latest.theory.expected_fact_excess.is_some() => "theory: exact (zipf)".to_string(),
         DataY::Loss => format!("theory: excess ~ n^-{exponent:.2}"),
         _ => format!("theory n^-{exponent:.2} (1-alpha)"),
     };
-    let fit_of = |l: &LearnerPoint| match l.data_exponent {
-        Some(f) if f.stderr.is_finite() => format!("{:.2}{pm}{:.2}", f.value, f.stderr),
-        Some(f) => format!("{:.2}", f.value),
-        None => "-".into(),
-    };
+    let fit_of = |l: &LearnerPoint| format_fit(l.data_exponent, p);
     if let Some(legend) = legend_area {
         let w = legend.width.saturating_sub(1) as usize;
         let mut lines = vec![

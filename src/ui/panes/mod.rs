@@ -40,6 +40,32 @@ pub fn plus_minus(p: &Palette) -> &'static str {
     if p.ascii { "+-" } else { "±" }
 }
 
+/// A fitted exponent as `0.44±0.01` (`-` when there is none).
+pub fn format_fit(fit: Option<crate::engine::ExponentFit>, p: &Palette) -> String {
+    match fit {
+        Some(f) if f.stderr.is_finite() => format!("{:.2}{}{:.2}", f.value, plus_minus(p), f.stderr),
+        Some(f) => format!("{:.2}", f.value),
+        None => "-".into(),
+    }
+}
+
+/// A log–log chart of `datasets` on the two axes (values already in log10).
+pub fn log_log_chart<'a>(
+    datasets: Vec<ratatui::widgets::Dataset<'a>>,
+    x: super::plot::LogAxis,
+    y: super::plot::LogAxis,
+    p: &Palette,
+) -> ratatui::widgets::Chart<'a> {
+    use ratatui::widgets::{Axis, Chart};
+    let axis = |a: super::plot::LogAxis| {
+        Axis::default()
+            .bounds(a.bounds)
+            .labels(a.labels.into_iter().map(Span::from).collect::<Vec<_>>())
+            .style(p.muted)
+    };
+    Chart::new(datasets).x_axis(axis(x)).y_axis(axis(y)).style(p.text)
+}
+
 /// A message centred in `area` (an empty pane says why it is empty).
 pub fn placeholder(buf: &mut ratatui::buffer::Buffer, area: Rect, text: &str, style: Style) {
     if area.height == 0 || area.width == 0 {

@@ -8,9 +8,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::{Dataset, GraphType, Paragraph};
 
-use super::{fit_width, pane_block, placeholder, plus_minus};
+use super::{fit_width, format_fit, log_log_chart, pane_block, placeholder};
 use crate::engine::{Checkpoint, LearnerPoint};
 use crate::ui::model::{Model, ModelView, Pane};
 use crate::ui::plot::{clip_line, log_axis, short, to_log};
@@ -121,28 +121,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                 .data(pts),
         );
     }
-    let chart = Chart::new(datasets)
-        .x_axis(
-            Axis::default()
-                .bounds(x_axis.bounds)
-                .labels(x_axis.labels.into_iter().map(Span::from).collect::<Vec<_>>())
-                .style(p.muted),
-        )
-        .y_axis(
-            Axis::default()
-                .bounds(y_axis.bounds)
-                .labels(y_axis.labels.into_iter().map(Span::from).collect::<Vec<_>>())
-                .style(p.muted),
-        )
-        .style(p.text);
+    let chart = log_log_chart(datasets, x_axis, y_axis, p);
     frame.render_widget(chart, chart_area);
 
-    let pm = plus_minus(p);
-    let fit = match c.fits.model_exponent {
-        Some(f) if f.stderr.is_finite() => format!("{:.2}{pm}{:.2}", f.value, f.stderr),
-        Some(f) => format!("{:.2}", f.value),
-        None => "-".into(),
-    };
+    let fit = format_fit(c.fits.model_exponent, p);
     let summary = match model.model_view {
         ModelView::Scaling => format!("fit {fit} vs theory {exponent:.2} (1/alpha-1)"),
         ModelView::TwoPart => "model + data bits; smaller is better".into(),
