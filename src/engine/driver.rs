@@ -81,6 +81,8 @@ pub fn spawn(preset: LoadedPreset, options: DriverOptions) -> EngineHandle {
 struct EngineThread {
     name: String,
     first: Option<Preset>,
+    /// The preset of the run started last (kept when its engine fails).
+    current: Option<Preset>,
     options: DriverOptions,
     control: Receiver<Control>,
     updates: Sender<Update>,
@@ -106,6 +108,7 @@ impl EngineThread {
         EngineThread {
             name: preset.name,
             first: Some(preset.preset),
+            current: None,
             options,
             control,
             updates,
@@ -145,7 +148,7 @@ impl EngineThread {
                         state = if engine.is_some() { State::Running } else { State::Idle };
                     }
                     Control::Apply(g) => {
-                        let mut p = engine.as_ref().map_or_else(Preset::default, |e| e.preset().clone());
+                        let mut p = self.current.clone().unwrap_or_default();
                         p.generator = *g;
                         engine = self.start(&p);
                         state = if engine.is_some() { State::Running } else { State::Idle };
@@ -176,14 +179,21 @@ impl EngineThread {
             }
             let started = Instant::now();
             let panic_at = self.options.panic_at;
+            let live = self.options.live;
+            let want_timed = live && last_timed.elapsed() >= TIMED_CHECKPOINT_EVERY;
+            let want_samples = live && last_samples.elapsed() >= SAMPLES_EVERY;
+            // Everything that touches the engine runs under catch_unwind.
             let outcome = catch_unwind(AssertUnwindSafe(|| {
                 if panic_at.is_some_and(|n| e.sentences() + batch >= n) {
                     panic!("injected engine fault at {} sentences", e.sentences());
                 }
-                e.advance(batch)
+                let step = e.advance(batch);
+                let timed = (want_timed && step == Step::Running).then(|| e.checkpoint());
+                let samples = (want_samples || step == Step::Finished).then(|| e.samples());
+                (step, timed, samples)
             }));
-            let step = match outcome {
-                Ok(step) => step,
+            let (step, timed, samples) = match outcome {
+                Ok(parts) => parts,
                 Err(payload) => {
                     let msg = payload
                         .downcast_ref::<String>()
@@ -204,6 +214,14 @@ impl EngineThread {
             } else if took > BATCH_TARGET * 2 && batch > 16 {
                 batch /= 2;
             }
+            if let Some(c) = timed {
+                last_timed = Instant::now();
+                self.post(Update::Checkpoint(Box::new(c)));
+            }
+            if let Some(s) = samples {
+                last_samples = Instant::now();
+                self.post(Update::Samples(s));
+            }
             match step {
                 Step::Running => {}
                 Step::Checkpoint(c) => {
@@ -215,27 +233,15 @@ impl EngineThread {
                     let sentences = e.sentences();
                     let p = self.progress(e, 0.0, false);
                     self.post(Update::Progress(p));
-                    self.post(Update::Samples(e.samples()));
                     self.post(Update::Finished { sentences });
                     state = State::Idle;
                 }
             }
-            if self.options.live {
-                if last_timed.elapsed() >= TIMED_CHECKPOINT_EVERY && state == State::Running {
-                    last_timed = Instant::now();
-                    let c = e.checkpoint();
-                    self.post(Update::Checkpoint(Box::new(c)));
-                }
-                if last_samples.elapsed() >= SAMPLES_EVERY {
-                    last_samples = Instant::now();
-                    self.post(Update::Samples(e.samples()));
-                }
-                if last_progress.elapsed() >= PROGRESS_EVERY {
-                    last_progress = Instant::now();
-                    let r = rate.rate(e.sentences());
-                    let p = self.progress(e, r, false);
-                    self.post(Update::Progress(p));
-                }
+            if live && last_progress.elapsed() >= PROGRESS_EVERY {
+                last_progress = Instant::now();
+                let r = rate.rate(e.sentences());
+                let p = self.progress(e, r, false);
+                self.post(Update::Progress(p));
             }
         }
     }
@@ -248,6 +254,7 @@ impl EngineThread {
             self.post(Update::Error(format!("not started: {}", list.join("; "))));
             return None;
         }
+        self.current = Some(preset.clone());
         let mut engine = Engine::new(preset, self.options.sentences, self.options.seed);
         engine.set_live(self.options.live);
         self.post(Update::Started(Box::new(RunInfo {
