@@ -248,9 +248,12 @@ impl Preset {
                 ),
             }
             need(
-                (1..=1_000_000).contains(&l.exposures),
+                (1..=65_535).contains(&l.exposures),
                 at("exposures"),
-                format!("exposures = {} is outside [1, 10^6]", l.exposures),
+                format!(
+                    "exposures = {} is outside [1, 65535] (sightings are counted in 16 bits)",
+                    l.exposures
+                ),
             );
             need(
                 (2..=1024).contains(&l.embedding),
@@ -271,6 +274,31 @@ impl Preset {
                 l.learning_rate.is_finite() && l.learning_rate > 0.0 && l.learning_rate <= 10.0,
                 at("learning_rate"),
                 format!("learning_rate = {} is outside (0, 10]", l.learning_rate),
+            );
+        }
+        // Counters are 32-bit: a run stays below 2^32 sentences.
+        let total = self.phases.iter().fold(r.sentences, |t, p| t.saturating_add(p.sentences));
+        need(
+            total <= 4_000_000_000,
+            "run.sentences".into(),
+            format!("run.sentences plus every phase's sentences = {total} exceeds 4e9"),
+        );
+        // Every universe's names come from one name space.
+        let g = &self.generator;
+        let capacity = match g.source {
+            crate::sk::SourceKind::Zipf => g.entities,
+            crate::sk::SourceKind::Pycrp => crate::sk::params::PYCRP_NAME_SPACE,
+        };
+        let names =
+            self.phases.iter().filter_map(|p| p.new_entities).fold(capacity, |a, b| a.saturating_add(b));
+        if !self.phases.is_empty() {
+            need(
+                names <= g.name_space(),
+                "phase".into(),
+                format!(
+                    "the phases' new entities need {names} distinct names with the pre-training ones, but name_alphabet^name_length = {}",
+                    g.name_space()
+                ),
             );
         }
         for (i, p) in self.phases.iter().enumerate() {
@@ -298,6 +326,11 @@ impl Preset {
                 at("mix"),
                 format!("mix = {} is outside [0, 1]", p.mix),
             );
+            need(
+                p.mix == 0.0 || p.new_entities.is_some() || p.syntax_seed.is_some(),
+                at("mix"),
+                "mix > 0 needs new_entities or syntax_seed: mixing a distribution with itself changes nothing".into(),
+            );
         }
         out
     }
@@ -322,7 +355,7 @@ mod tests {
             budget_bits: Some(0.5),
             ..Default::default()
         });
-        p.phases.push(PhaseConfig { mix: 2.0, ..Default::default() });
+        p.phases.push(PhaseConfig { mix: 2.0, new_entities: Some(100), ..Default::default() });
         let paths: Vec<String> = p.check().into_iter().map(|x| x.path).collect();
         assert_eq!(paths, ["learner[1].type", "learner[2].name", "learner[2].budget_bits", "phase[0].mix"]);
     }

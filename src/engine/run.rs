@@ -287,7 +287,19 @@ impl Engine {
         if let Some(k) = plan.new_entities {
             params.entities = k;
         }
-        let fresh = Generator::with_parts(&params, Parts { seed: self.seed, universe, syntax_seed, format });
+        // New entities take the names after every earlier universe's.
+        let name_offset = name_capacity(&self.preset.generator)
+            + self.plan[1..self.phase].iter().filter_map(|p| p.new_entities).sum::<u64>();
+        let parts =
+            Parts { seed: self.seed, universe, syntax_seed, format, stream: self.phase as u32, name_offset };
+        let mut fresh = Generator::with_parts(&params, parts);
+        if universe == 0 {
+            // The same entities: a pycrp process goes on from where it is.
+            match &self.fresh {
+                Some(f) if f.parts().universe == 0 => fresh.continue_source(f),
+                _ => fresh.continue_source(&self.base),
+            }
+        }
         if plan.new_entities.is_some() {
             let max_rank = probe_max_rank(&fresh, plan.sentences);
             self.new_probes = Some(Arc::new(ProbeSet::new(
@@ -320,6 +332,11 @@ impl Engine {
                 "fine-tuning keeps the source, attributes, values, templates, filler words and slots and the name \
                  alphabet and length (the learners' vocabulary); change those with apply (a restart)"
                     .into(),
+            ));
+        }
+        if phase.mix > 0.0 && phase.new_entities.is_none() && phase.syntax_seed.is_none() {
+            return Err(EngineError::Incompatible(
+                "mix > 0 needs new_entities or syntax_seed: mixing a distribution with itself changes nothing".into(),
             ));
         }
         let mut plan = phase_plan(&phase, &generator);
@@ -582,6 +599,14 @@ fn phase_plan(p: &PhaseConfig, generator: &GeneratorParams) -> PhasePlan {
         new_entities: p.new_entities,
         mix: p.mix,
         syntax_seed: p.syntax_seed,
+    }
+}
+
+/// Names the pre-training universe may use: all `K` for zipf, 2^32 for pycrp.
+pub fn name_capacity(g: &GeneratorParams) -> u64 {
+    match g.source {
+        SourceKind::Zipf => g.entities,
+        SourceKind::Pycrp => crate::sk::params::PYCRP_NAME_SPACE,
     }
 }
 

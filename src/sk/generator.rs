@@ -20,11 +20,16 @@ pub struct Parts {
     pub syntax_seed: u64,
     /// Index of the format, so template ids of two formats never collide.
     pub format: u32,
+    /// Which random stream draws the sentences (a phase's own), so a later
+    /// phase never replays an earlier one's sentences.
+    pub stream: u32,
+    /// Where this universe's entities start in the name space.
+    pub name_offset: u64,
 }
 
 impl Parts {
     pub fn from_seed(seed: u64) -> Self {
-        Parts { seed, universe: 0, syntax_seed: seed, format: 0 }
+        Parts { seed, universe: 0, syntax_seed: seed, format: 0, stream: 0, name_offset: 0 }
     }
 }
 
@@ -49,7 +54,7 @@ impl Generator {
     pub fn with_parts(params: &GeneratorParams, parts: Parts) -> Self {
         let vocab = Vocab::new(params);
         let syntax = Syntax::new(params, &vocab, parts.syntax_seed, parts.format);
-        let knowledge = Knowledge::new(params, parts.seed ^ ((parts.universe as u64) << 40));
+        let knowledge = Knowledge::new(params, parts.seed, parts.universe, parts.name_offset);
         Generator {
             params: params.clone(),
             parts,
@@ -57,7 +62,10 @@ impl Generator {
             syntax,
             knowledge,
             source: Source::new(params),
-            rng: SkRng::new(parts.seed, 0x5354_5245_414d + parts.universe as u64),
+            rng: SkRng::new(
+                parts.seed,
+                0x5354_5245_414d + parts.universe as u64 + ((parts.stream as u64) << 20),
+            ),
             sentences: 0,
         }
     }
@@ -76,6 +84,14 @@ impl Generator {
 
     pub fn syntax(&self) -> &Syntax {
         &self.syntax
+    }
+
+    /// Continues `earlier`'s entity process (same universe): a pycrp
+    /// source keeps its seating, so the next phase does not restart at n = 0.
+    pub fn continue_source(&mut self, earlier: &Generator) {
+        if let (Source::Pycrp(mine), Source::Pycrp(theirs)) = (&mut self.source, &earlier.source) {
+            mine.adopt_seating(theirs);
+        }
     }
 
     pub fn knowledge(&self) -> &Knowledge {

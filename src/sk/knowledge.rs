@@ -34,7 +34,13 @@ pub fn index_of(e: EntityId) -> u64 {
 
 #[derive(Clone, Debug)]
 pub struct Knowledge {
+    /// Keys the facts (per universe).
     key: u64,
+    /// Keys the name bijection (one for all universes).
+    name_key: u64,
+    /// Where this universe's entities start in the name space: universes
+    /// occupy disjoint ranges, so every name of a run is distinct.
+    name_offset: u64,
     name_length: u32,
     name_alphabet: u64,
     /// Size of the name space, capped at 2^62.
@@ -48,13 +54,17 @@ pub struct Knowledge {
 }
 
 impl Knowledge {
-    pub fn new(p: &GeneratorParams, seed: u64) -> Self {
+    /// Knowledge of one universe; its names are the bijection's images of
+    /// `name_offset + index`.
+    pub fn new(p: &GeneratorParams, seed: u64, universe: u32, name_offset: u64) -> Self {
         let name_space = p.name_space().min(1 << 62);
         let bits = 64 - (name_space - 1).leading_zeros();
         let half_bits = bits.div_ceil(2).max(1);
         let weights: Vec<f64> = (1..=p.values).map(|v| (v as f64).powf(-p.value_skew)).collect();
         Knowledge {
-            key: mix(seed, 0x4b4e_4f57),
+            key: mix(seed ^ ((universe as u64) << 40), 0x4b4e_4f57),
+            name_key: mix(seed, 0x4e41_4d45),
+            name_offset,
             name_length: p.name_length,
             name_alphabet: p.name_alphabet as u64,
             name_space,
@@ -76,8 +86,8 @@ impl Knowledge {
 
     /// The entity's position in the name space (a bijection of its id).
     pub fn name_index(&self, e: EntityId) -> u64 {
-        let key = mix(self.key, universe_of(e) as u64);
-        let mut x = index_of(e) % self.name_space;
+        let key = self.name_key;
+        let mut x = (index_of(e) + self.name_offset) % self.name_space;
         loop {
             x = self.feistel(x, key);
             if x < self.name_space {
@@ -161,7 +171,7 @@ mod tests {
     fn names_are_distinct_even_when_the_space_is_full() {
         // 5^6 = 15625 names for 15625 entities: a bijection or a failure.
         let p = GeneratorParams { name_alphabet: 5, name_length: 6, entities: 15_625, ..Default::default() };
-        let k = Knowledge::new(&p, 3);
+        let k = Knowledge::new(&p, 3, 0, 0);
         let v = Vocab::new(&p);
         let mut names = HashSet::new();
         for i in 0..15_625 {
@@ -174,13 +184,20 @@ mod tests {
 
     #[test]
     fn universes_get_other_names_and_facts() {
+        // Two universes side by side fill a small name space without a clash.
+        let p = GeneratorParams { name_alphabet: 4, name_length: 6, entities: 3000, ..Default::default() };
+        let old = Knowledge::new(&p, 3, 0, 0);
+        let new = Knowledge::new(&p, 3, 1, 3000);
+        let mut names: Vec<u64> = (0..3000).map(|i| old.name_index(entity_id(0, i))).collect();
+        names.extend((0..1096).map(|i| new.name_index(entity_id(1, i))));
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 4096);
         let p = GeneratorParams::default();
-        let k = Knowledge::new(&p, 3);
-        let same =
-            (0..1000).filter(|&i| k.name_index(entity_id(0, i)) == k.name_index(entity_id(1, i))).count();
-        assert!(same < 5);
+        let k = Knowledge::new(&p, 3, 0, 0);
+        let k1 = Knowledge::new(&p, 3, 1, p.entities);
         let facts = (0..1000)
-            .filter(|&i| k.true_value(entity_id(0, i), 0) == k.true_value(entity_id(1, i), 0))
+            .filter(|&i| k.true_value(entity_id(0, i), 0) == k1.true_value(entity_id(1, i), 0))
             .count();
         // Uniform over 64 values: about 1000/64 = 16 agree by chance.
         assert!(facts < 40, "{facts}");
@@ -189,7 +206,7 @@ mod tests {
     #[test]
     fn noise_channel_is_a_distribution() {
         let p = GeneratorParams { fact_noise: 0.3, value_skew: 1.2, values: 10, ..Default::default() };
-        let k = Knowledge::new(&p, 1);
+        let k = Knowledge::new(&p, 1, 0, 0);
         for truth in 0..10 {
             let total: f64 = (0..10).map(|v| (-k.fact_bits(truth, v)).exp2()).sum();
             assert!((total - 1.0).abs() < 1e-12);

@@ -139,7 +139,7 @@ impl GeneratorParams {
         };
         let a = self.alpha;
         need(a.is_finite() && (0.0..1.0).contains(&a), "alpha", format!("alpha = {a} is outside [0, 1)"));
-        if self.source == SourceKind::Zipf && self.zipf_exponent.is_none() {
+        if self.source == SourceKind::Zipf && self.zipf_exponent.is_none() && a.is_finite() {
             need(a > 0.0, "alpha", "alpha = 0 gives the zipf source an infinite exponent s = 1/alpha: use alpha in (0, 1) or set zipf_exponent".into());
         }
         let b = self.beta;
@@ -224,6 +224,37 @@ impl GeneratorParams {
             e.is_finite() && (0.0..=1.0).contains(&e),
             "fact_noise",
             format!("fact_noise = {e} is outside [0, 1]"),
+        );
+        if self.source == SourceKind::Zipf {
+            // (K + q)^-s must be a normal f64 for the law's tail to exist.
+            let s = self.zipf_s();
+            let reach = s * (self.entities as f64 + q + 1.0).ln();
+            let key = if self.zipf_exponent.is_some() { "zipf_exponent" } else { "alpha" };
+            need(
+                !s.is_finite() || !reach.is_finite() || reach <= 700.0,
+                key,
+                format!(
+                    "the zipf law (r + q)^-s with s = {s} up to r = {} underflows: need s ln(entities + zipf_offset) <= 700",
+                    self.entities
+                ),
+            );
+        }
+        let fill = self.filler_slot_count().saturating_mul(self.filler_words as u64);
+        need(
+            fill <= 1 << 22,
+            "filler_slots",
+            format!(
+                "attributes x templates x filler_slots x filler_words = {fill} exceeds 2^22 (every filler slot has its own law over the filler words)"
+            ),
+        );
+        let distinct = super::syntax::distinct_templates(self.filler_slots);
+        need(
+            self.templates as u64 <= distinct,
+            "templates",
+            format!(
+                "templates = {} exceeds the {distinct} distinct templates the sentence frames give with filler_slots = {}",
+                self.templates, self.filler_slots
+            ),
         );
         if (1..=12).contains(&self.name_length) && (2..=4096).contains(&self.name_alphabet) {
             let space = self.name_space();

@@ -50,6 +50,15 @@ impl PitmanYor {
         }
     }
 
+    /// Takes over another process's seating (keeping this one's alpha and beta).
+    pub fn adopt_seating(&mut self, other: &PitmanYor) {
+        self.n = other.n;
+        self.counts.clone_from(&other.counts);
+        self.slot.clone_from(&other.slot);
+        self.buckets.clone_from(&other.buckets);
+        self.bucket_weight = other.bucket_weight;
+    }
+
     /// Sentences seated so far.
     pub fn sentences(&self) -> u64 {
         self.n

@@ -39,6 +39,40 @@ const FRAMES: [&[Part]; 10] = [
     &[W("we"), W("hear"), W("that"), N, W("'s"), R, W("is"), V],
 ];
 
+/// A frame with `fillers` filler slots (numbered from `first_slot`) inserted
+/// at random places after its first word.
+fn draw_skeleton(rng: &mut SkRng, vocab: &Vocab, attribute: u32, fillers: u32, first_slot: u32) -> Vec<Slot> {
+    let frame = FRAMES[rng.below(FRAMES.len() as u64) as usize];
+    let mut body: Vec<Slot> = frame
+        .iter()
+        .map(|part| match *part {
+            W(word) => Slot::Literal(vocab.function_word(function_word_index(word).unwrap_or(0))),
+            N => Slot::Name,
+            V => Slot::Value,
+            R => Slot::Literal(vocab.relation(attribute)),
+        })
+        .collect();
+    for j in 0..fillers {
+        let at = 1 + rng.below(body.len() as u64) as usize;
+        body.insert(at, Slot::Filler(first_slot + j));
+    }
+    body
+}
+
+/// How many distinct templates (as word patterns) the frames give with `k`
+/// filler slots: a frame of `L` words has `L` places after its first word,
+/// and `k` fillers fill them as a multiset, `C(L + k - 1, k)` ways.
+pub fn distinct_templates(k: u32) -> u64 {
+    FRAMES
+        .iter()
+        .map(|f| {
+            let l = f.len() as u64;
+            // C(l + k - 1, k), exactly, saturating.
+            (1..=k as u64).fold(1u64, |c, i| c.saturating_mul(l - 1 + i) / i)
+        })
+        .fold(0u64, |a, b| a.saturating_add(b))
+}
+
 /// One position of a template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Slot {
@@ -78,21 +112,24 @@ impl Syntax {
         let mut next_slot = 0u32;
         for a in 0..p.attributes {
             for _ in 0..p.templates {
-                let frame = FRAMES[rng.below(FRAMES.len() as u64) as usize];
-                let mut body: Vec<Slot> = frame
-                    .iter()
-                    .map(|part| match *part {
-                        W(word) => Slot::Literal(vocab.function_word(function_word_index(word).unwrap_or(0))),
-                        N => Slot::Name,
-                        V => Slot::Value,
-                        R => Slot::Literal(vocab.relation(a)),
-                    })
-                    .collect();
-                for _ in 0..p.filler_slots {
-                    let at = 1 + rng.below(body.len() as u64) as usize;
-                    body.insert(at, Slot::Filler(next_slot));
-                    next_slot += 1;
-                }
+                // Distinct skeletons within an attribute, so that a sentence's
+                // words determine its template (the oracle's bits are then the
+                // sentence's probability). `GeneratorParams::check` caps T at
+                // `distinct_templates`, so the rejection loop ends.
+                let body = loop {
+                    let body = draw_skeleton(&mut rng, vocab, a, p.filler_slots, next_slot);
+                    let taken = templates[(a * p.templates) as usize..].iter().any(|t: &Template| {
+                        t.slots.len() == body.len()
+                            && t.slots.iter().zip(&body).all(|(x, y)| match (x, y) {
+                                (Slot::Filler(_), Slot::Filler(_)) => true,
+                                _ => x == y,
+                            })
+                    });
+                    if !taken {
+                        break body;
+                    }
+                };
+                next_slot += p.filler_slots;
                 templates.push(Template { attribute: a, slots: body });
             }
         }
@@ -189,6 +226,29 @@ mod tests {
             assert_eq!(t.slots.iter().filter(|&&x| x == Slot::Name || x == Slot::Value).count(), 2);
             assert_eq!(t.slots.iter().filter(|x| matches!(x, Slot::Filler(_))).count(), 2);
         }
+    }
+
+    #[test]
+    fn templates_of_an_attribute_are_distinct_word_patterns() {
+        for (k, t) in [(0u32, 10u32), (1, 40), (2, 200)] {
+            assert!(t as u64 <= distinct_templates(k));
+            let p = GeneratorParams { templates: t, filler_slots: k, ..Default::default() };
+            let s = Syntax::new(&p, &Vocab::new(&p), 3, 0);
+            let pattern = |t: &Template| {
+                t.slots
+                    .iter()
+                    .map(|s| if let Slot::Filler(_) = s { Slot::Filler(0) } else { *s })
+                    .collect::<Vec<_>>()
+            };
+            for a in 0..p.attributes as usize {
+                let of_a = &s.templates()[a * t as usize..(a + 1) * t as usize];
+                let mut seen: Vec<Vec<Slot>> = of_a.iter().map(pattern).collect();
+                seen.sort_by_key(|v| format!("{v:?}"));
+                seen.dedup();
+                assert_eq!(seen.len(), t as usize, "k = {k}: duplicate templates");
+            }
+        }
+        assert_eq!(distinct_templates(0), FRAMES.len() as u64);
     }
 
     #[test]

@@ -140,7 +140,7 @@ impl Tail {
             let x = xq - q;
             let mut k = x.round().clamp(self.k0, self.k_max);
             // Guard against rounding across a bin edge near a half-integer.
-            if (x - k).abs() > 0.5 - 1e-9 * (xq + 1.0) {
+            if (x - k).abs() > 0.5 - 64.0 * f64::EPSILON * (xq + 1.0) {
                 if k < self.k_max && u < self.g_from_ln((k + 0.5 + q).ln()) {
                     k += 1.0;
                 } else if k > self.k0 && u > self.g_from_ln((k - 0.5 + q).ln()) {
