@@ -9,7 +9,8 @@ use sk_tui::ui::{ColorChoice, MarkerChoice};
 #[command(
     name = "sk-tui",
     version,
-    about = "A terminal laboratory for the Syntax-Knowledge model of language-model scaling"
+    about = "A terminal laboratory for the Syntax-Knowledge model of language-model scaling",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]

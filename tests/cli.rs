@@ -14,17 +14,17 @@ const INVALID: &[(&str, &[&str])] = &[
     ("beta_too_small.toml", &[":3:8", "generator.beta", "-alpha < beta"]),
     ("zero_entities.toml", &[":2:12", "generator.entities", "[1, 10^12]"]),
     ("too_many_entities.toml", &[":2:12", "generator.entities", "[1, 10^12]"]),
-    ("wrong_type.toml", &[":2:14", "invalid type"]),
-    ("unknown_key.toml", &[":2:1", "unknown field `alpah`"]),
-    ("unknown_source.toml", &[":2:10", "zipfian"]),
+    ("wrong_type.toml", &[":2:14", "generator.attributes", "invalid type", "[1, 64]"]),
+    ("unknown_key.toml", &[":2:1", "generator.alpah", "unknown field `alpah`"]),
+    ("unknown_source.toml", &[":2:10", "generator.source", "zipfian", "\"pycrp\""]),
     ("names_not_distinct.toml", &["generator.name_length", "names cannot be distinct"]),
     ("negative_skew.toml", &["generator.value_skew", "[0, 10]"]),
     ("noise_above_one.toml", &["generator.fact_noise", "[0, 1]"]),
     ("zero_templates.toml", &["generator.templates", "[1, 256]"]),
-    ("negative_seed.toml", &[":2:8", "seed"]),
+    ("negative_seed.toml", &[":2:8", "run.seed", "[0, 2^64)"]),
     ("zero_confidence.toml", &["run.confidence", "(0, 1]"]),
     ("capped_without_budget.toml", &["learner[0].type", "budget_bits"]),
-    ("unknown_policy.toml", &[":5:10", "fifo"]),
+    ("unknown_policy.toml", &[":5:10", "learner[0].policy", "fifo"]),
     ("duplicate_table.toml", &[":3:"]),
     ("broken_syntax.toml", &[":1:"]),
 ];
@@ -112,9 +112,9 @@ fn stats_json_has_exactly_the_contract_keys() {
         ]
     );
     assert_eq!(v["sentences"], 200_000);
-    let slope = v["rank_frequency_slope"].as_f64().unwrap();
-    // Default preset: alpha = 0.6, slope -1/alpha = -1.667 on the head.
-    assert!((slope + 1.0 / 0.6).abs() < 0.1, "slope {slope}");
+    // The fits exist (their accuracy is the statistical tests' business).
+    assert!(v["rank_frequency_slope"].as_f64().unwrap() < 0.0);
+    assert!(v["heaps_exponent"].as_f64().unwrap() > 0.0);
     let pycrp =
         sk().args(["stats", "--preset", "pycrp-heaps", "--sentences", "10000", "--json"]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&pycrp.stdout).unwrap();

@@ -45,7 +45,7 @@ fn parse_size(size: &str) -> Result<(u16, u16), Failure> {
     let (w, h) = size.split_once(['x', 'X']).ok_or_else(bad)?;
     let w: u16 = w.trim().parse().map_err(|_| bad())?;
     let h: u16 = h.trim().parse().map_err(|_| bad())?;
-    if !(20..=1000).contains(&w) || !(20..=1000).contains(&h) {
+    if !(40..=1000).contains(&w) || !(10..=500).contains(&h) {
         return Err(bad());
     }
     Ok((w, h))

@@ -3,6 +3,7 @@
 //! file written atomically; a progress bar on stderr when it is a terminal.
 
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -32,9 +33,6 @@ pub fn run(
     let mut failure: Option<Failure> = None;
     let mut header = format == Format::Csv;
     let summary = run_headless(&loaded, &options, &mut |u| {
-        if failure.is_some() {
-            return;
-        }
         let written = match &u {
             Update::Started(info) => {
                 total = info.total_sentences;
@@ -58,20 +56,31 @@ pub fn run(
             }
             _ => Ok(()),
         };
-        if let Err(e) = written {
-            failure = Some(e);
+        match written {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                // Nobody is reading (or the disk is full): stop training.
+                failure = Some(e);
+                ControlFlow::Break(())
+            }
         }
     });
     if let Some(b) = bar.as_mut() {
         b.clear();
     }
     if let Some(f) = failure {
-        return if f.message.contains("Broken pipe") { Ok(()) } else { Err(f) };
+        return if f.code == BROKEN_PIPE { Ok(()) } else { Err(f) };
     }
-    if format == Format::Jsonl {
-        sink.line(&serde_json::to_string(&summary).unwrap_or_default())?;
-    }
-    let target = sink.finish()?;
+    let finished = if format == Format::Jsonl {
+        sink.line(&serde_json::to_string(&summary).unwrap_or_default())
+    } else {
+        Ok(())
+    };
+    let target = match finished.and_then(|_| sink.finish()) {
+        Ok(target) => target,
+        Err(f) if f.code == BROKEN_PIPE => return Ok(()),
+        Err(f) => return Err(f),
+    };
     eprintln!(
         "done: {} sentences, {} checkpoints in {:.1} s ({:.0} sentences/s){}",
         summary.sentences,
@@ -83,15 +92,31 @@ pub fn run(
     Ok(())
 }
 
-/// Stdout, or a temporary file renamed over the target at the end.
+/// Stdout; or a temporary file renamed over the target at the end; or, for
+/// a target that exists and is not a regular file (a device, a FIFO), the
+/// target itself.
 enum Sink {
     Stdout(std::io::BufWriter<std::io::Stdout>),
     File { tmp: PathBuf, target: PathBuf, file: std::io::BufWriter<std::fs::File> },
+    Direct(std::io::BufWriter<std::fs::File>),
 }
+
+/// A failure code that means "the reader went away": not an error.
+const BROKEN_PIPE: i32 = -1;
 
 impl Sink {
     fn open(out: Option<&Path>) -> Result<Sink, Failure> {
         let Some(target) = out else { return Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout()))) };
+        if target.is_dir() {
+            return Err(Failure::input(format!("--out {} is a directory; name a file", target.display())));
+        }
+        if target.exists() && !target.is_file() {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(target)
+                .map_err(|e| Failure::input(format!("cannot write {}: {e}", target.display())))?;
+            return Ok(Sink::Direct(std::io::BufWriter::new(file)));
+        }
         let name = target
             .file_name()
             .ok_or_else(|| Failure::input(format!("--out {} names no file", target.display())))?;
@@ -105,8 +130,15 @@ impl Sink {
         let r = match self {
             Sink::Stdout(w) => writeln!(w, "{text}"),
             Sink::File { file, .. } => writeln!(file, "{text}"),
+            Sink::Direct(file) => writeln!(file, "{text}"),
         };
-        r.map_err(|e| Failure::runtime(format!("writing output: {e}")))
+        r.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                Failure { message: "broken pipe".into(), code: BROKEN_PIPE }
+            } else {
+                Failure::runtime(format!("writing output: {e}"))
+            }
+        })
     }
 
     fn finish(mut self) -> Result<Option<PathBuf>, Failure> {
@@ -114,6 +146,10 @@ impl Sink {
             |what: &Path, e: std::io::Error| Failure::runtime(format!("writing {}: {e}", what.display()));
         match &mut self {
             Sink::Stdout(w) => {
+                w.flush().map_err(|e| Failure::runtime(format!("writing output: {e}")))?;
+                Ok(None)
+            }
+            Sink::Direct(w) => {
                 w.flush().map_err(|e| Failure::runtime(format!("writing output: {e}")))?;
                 Ok(None)
             }

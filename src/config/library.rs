@@ -56,14 +56,16 @@ pub fn description(text: &str) -> String {
 pub fn parse_preset(file: &str, text: &str) -> Result<Preset, ConfigError> {
     let preset: Preset = toml::from_str(text).map_err(|e| {
         let (line, column, source_line) = line_column(text, e.span().map_or(0, |s| s.start));
-        // Name the key written on the offending line, if there is one.
-        let key = source_line.split_once('=').map(|(k, _)| k.trim().to_string()).unwrap_or_default();
+        // Name the key and its valid range, where the parser knows the place.
+        let offset = e.span().map_or(0, |s| s.start);
+        let key = super::source_map::path_at(text, offset).unwrap_or_default();
+        let range = super::preset::valid_range(&key).map(|r| format!(" (valid: {r})")).unwrap_or_default();
         ConfigError::Invalid(vec![Located {
             file: file.into(),
             line,
             column,
             key,
-            message: e.message().trim().to_string(),
+            message: format!("{}{range}", e.message().trim()),
             source_line,
         }])
     })?;

@@ -167,6 +167,51 @@ impl Default for PhaseConfig {
     }
 }
 
+/// The valid values of a preset key, by its path (`generator.alpha`,
+/// `learner[0].policy`), for messages about values that do not even parse.
+pub fn valid_range(path: &str) -> Option<&'static str> {
+    let (section, key) = path.rsplit_once('.')?;
+    let section = section.split('[').next().unwrap_or(section);
+    Some(match (section, key) {
+        ("generator", "source") => "\"zipf\" or \"pycrp\"",
+        ("generator", "alpha") => "a number in [0, 1)",
+        ("generator", "beta") => "a number with -alpha < beta <= 1e9",
+        ("generator", "entities") => "an integer in [1, 10^12]",
+        ("generator", "zipf_offset") => "a number in [0, 1e9]",
+        ("generator", "zipf_exponent") => "a number in (0, 50]",
+        ("generator", "attributes") => "an integer in [1, 64]",
+        ("generator", "values") => "an integer in [2, 4096]",
+        ("generator", "value_skew") => "a number in [0, 10]",
+        ("generator", "name_length") => "an integer in [1, 12]",
+        ("generator", "name_alphabet") => "an integer in [2, 4096]",
+        ("generator", "templates") => "an integer in [1, 256]",
+        ("generator", "template_concentration" | "filler_concentration") => "a number in (0, 1e6]",
+        ("generator", "filler_words") => "an integer in [1, 4096]",
+        ("generator", "filler_slots") => "an integer in [0, 8]",
+        ("generator", "fact_noise") => "a number in [0, 1]",
+        ("run", "sentences") => "an integer in [1, 4e9]",
+        ("run", "seed") => "an integer in [0, 2^64)",
+        ("run", "checkpoints_per_decade") => "an integer in [1, 100]",
+        ("run", "probe_facts_per_bin") => "an integer in [1, 100000]",
+        ("run", "confidence") => "a number in (0, 1]",
+        ("learner", "name") => "a string of 1 to 24 characters",
+        ("learner", "type") => "\"bayes\", \"capped\" or \"neural\"",
+        ("learner", "budget_bits") => "a number in [1, 1e13]",
+        ("learner", "policy") => "\"oracle\", \"lfu\" or \"lru\"",
+        ("learner", "exposures") => "an integer in [1, 65535]",
+        ("learner", "embedding") => "an integer in [2, 1024]",
+        ("learner", "hidden") => "an integer in [2, 4096]",
+        ("learner", "context") => "an integer in [1, 64]",
+        ("learner", "learning_rate") => "a number in (0, 10]",
+        ("phase", "name") => "a string",
+        ("phase", "sentences") => "an integer in [1, 10^12]",
+        ("phase", "new_entities") => "an integer in [1, 10^12]",
+        ("phase", "mix") => "a number in [0, 1]",
+        ("phase", "syntax_seed") => "an integer in [0, 2^64)",
+        _ => return None,
+    })
+}
+
 /// A value out of range, by its path in the file (`generator.alpha`,
 /// `learner[1].budget_bits`).
 #[derive(Clone, Debug, PartialEq)]

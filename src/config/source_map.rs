@@ -44,6 +44,38 @@ pub fn find_span(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
     span
 }
 
+/// The path of the key or value at byte `offset` (`generator.alpha`,
+/// `learner[1].policy`), for errors the parser reports by position only.
+pub fn path_at(text: &str, offset: usize) -> Option<String> {
+    let root = DeTable::parse(text).ok()?;
+    find_path(root.get_ref(), offset)
+}
+
+/// Depth-first: table spans may cover only their headers, so every entry
+/// is searched, not only those whose parent span holds the offset.
+fn find_path(table: &DeTable, offset: usize) -> Option<String> {
+    let inside = |r: std::ops::Range<usize>| r.start <= offset && offset <= r.end;
+    for (k, v) in table.iter() {
+        let nested = match v.get_ref() {
+            DeValue::Table(t) => find_path(t, offset).map(|p| format!("{}.{p}", k.get_ref())),
+            DeValue::Array(items) => items.iter().enumerate().find_map(|(i, item)| match item.get_ref() {
+                DeValue::Table(t) => find_path(t, offset).map(|p| format!("{}[{i}].{p}", k.get_ref())),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if nested.is_some() {
+            return nested;
+        }
+        if inside(k.span())
+            || (inside(v.span()) && !matches!(v.get_ref(), DeValue::Table(_) | DeValue::Array(_)))
+        {
+            return Some(k.get_ref().to_string());
+        }
+    }
+    None
+}
+
 /// A problem located at `path` in `text` (at the top of the file when the
 /// key is absent, e.g. a missing required key).
 pub fn locate(file: &str, text: &str, path: &str, message: &str) -> Located {

@@ -10,6 +10,7 @@
 //! thread waits for a restart or stop.
 
 use std::collections::VecDeque;
+use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -188,7 +189,7 @@ impl EngineThread {
                     panic!("injected engine fault at {} sentences", e.sentences());
                 }
                 let step = e.advance(batch);
-                let timed = (want_timed && step == Step::Running).then(|| e.checkpoint());
+                let timed = (want_timed && step == Step::Running).then(|| e.peek());
                 let samples = (want_samples || step == Step::Finished).then(|| e.samples());
                 (step, timed, samples)
             }));
@@ -255,7 +256,14 @@ impl EngineThread {
             return None;
         }
         self.current = Some(preset.clone());
-        let mut engine = Engine::new(preset, self.options.sentences, self.options.seed);
+        let (sentences, seed) = (self.options.sentences, self.options.seed);
+        let built = catch_unwind(AssertUnwindSafe(|| Engine::new(preset, sentences, seed)));
+        let Ok(mut engine) = built else {
+            self.post(Update::Error(
+                "the engine failed to start on this preset (a bug: please report it)".into(),
+            ));
+            return None;
+        };
         engine.set_live(self.options.live);
         self.post(Update::Started(Box::new(RunInfo {
             preset_name: self.name.clone(),
@@ -340,36 +348,45 @@ impl RateMeter {
 }
 
 /// Runs a preset to the end on this thread: checkpoints, phase changes and
-/// the finish go to `sink` in order; returns the summary.
-pub fn run_headless(preset: &LoadedPreset, options: &DriverOptions, sink: &mut dyn FnMut(Update)) -> Summary {
+/// the finish go to `sink` in order; the sink can stop the run early (its
+/// reader has gone). Returns the summary of what was run.
+pub fn run_headless(
+    preset: &LoadedPreset,
+    options: &DriverOptions,
+    sink: &mut dyn FnMut(Update) -> ControlFlow<()>,
+) -> Summary {
     let mut engine = Engine::new(&preset.preset, options.sentences, options.seed);
-    sink(Update::Started(Box::new(RunInfo {
+    let start = Instant::now();
+    let mut checkpoints = 0;
+    let mut flow = sink(Update::Started(Box::new(RunInfo {
         preset_name: preset.name.clone(),
         preset: engine.preset().clone(),
         learners: engine.learner_names(),
         total_sentences: engine.total_sentences(),
     })));
-    let start = Instant::now();
-    let mut checkpoints = 0;
-    loop {
-        match engine.advance(1 << 16) {
-            Step::Running => {}
+    while flow.is_continue() {
+        flow = match engine.advance(1 << 16) {
+            Step::Running => ControlFlow::Continue(()),
             Step::Checkpoint(c) => {
                 checkpoints += 1;
-                sink(Update::Checkpoint(c));
+                sink(Update::Checkpoint(c))
             }
             Step::Phase { index, name } => sink(Update::Phase { index, name }),
             Step::Finished => break,
+        };
+        if flow.is_continue() {
+            flow = sink(Update::Progress(Progress {
+                sentences: engine.sentences(),
+                sentences_per_second: engine.sentences() as f64 / start.elapsed().as_secs_f64().max(1e-9),
+                paused: false,
+                dropped: 0,
+            }));
         }
-        sink(Update::Progress(Progress {
-            sentences: engine.sentences(),
-            sentences_per_second: engine.sentences() as f64 / start.elapsed().as_secs_f64().max(1e-9),
-            paused: false,
-            dropped: 0,
-        }));
     }
-    sink(Update::Samples(engine.samples()));
-    sink(Update::Finished { sentences: engine.sentences() });
+    if flow.is_continue() {
+        let _ = sink(Update::Samples(engine.samples()));
+        let _ = sink(Update::Finished { sentences: engine.sentences() });
+    }
     let elapsed = start.elapsed().as_secs_f64();
     Summary {
         kind: "summary".into(),

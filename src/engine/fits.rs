@@ -1,5 +1,8 @@
 //! Exponent fits over checkpoints (THEORY.md §3): the data exponent of each
-//! learner and the model exponent across capped `oracle` learners.
+//! learner and the model exponent across capped `oracle` learners, both on
+//! the fact part of the excess (the engine passes it): its exact finite-size
+//! expectation is known, while the identity part carries logarithmic
+//! corrections and the syntax part falls as 1/n, bending a fit of the total.
 
 use crate::sk::fit::fit_power_law;
 

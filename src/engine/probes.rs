@@ -41,6 +41,19 @@ pub fn rank_bins(max_rank: u64) -> Vec<RankBin> {
     bins
 }
 
+/// `m` distinct numbers from `0..n` (Floyd's algorithm), in draw order.
+fn distinct_sample(rng: &mut SkRng, n: u64, m: u64) -> Vec<u64> {
+    let mut chosen = rustc_hash::FxHashSet::default();
+    let mut out = Vec::with_capacity(m as usize);
+    for j in n - m..n {
+        let t = rng.below(j + 1);
+        let pick = if chosen.contains(&t) { j } else { t };
+        chosen.insert(pick);
+        out.push(pick);
+    }
+    out
+}
+
 impl ProbeSet {
     /// `per_bin` facts in each bin of ranks `1..=max_rank` of the generator's
     /// universe: every fact when a bin has no more, else a seeded sample.
@@ -56,7 +69,7 @@ impl ProbeSet {
             let picks: Vec<u64> = if facts <= per_bin as u64 {
                 (0..facts).collect()
             } else {
-                (0..per_bin).map(|_| rng.below(facts)).collect()
+                distinct_sample(&mut rng, facts, per_bin as u64)
             };
             for pick in picks {
                 let rank = bin.lo + pick / attributes;
@@ -123,5 +136,15 @@ mod tests {
             assert_eq!(w[0].hi + 1, w[1].lo);
         }
         assert_eq!(rank_bins(1_000_000_000_000).len(), 40);
+    }
+
+    #[test]
+    fn probes_in_a_bin_are_distinct_facts() {
+        let mut rng = SkRng::new(1, 2);
+        let mut s = distinct_sample(&mut rng, 70, 64);
+        s.sort();
+        s.dedup();
+        assert_eq!(s.len(), 64);
+        assert!(s.iter().all(|&x| x < 70));
     }
 }

@@ -230,10 +230,14 @@ impl Engine {
             self.tokens += tokens;
             self.seen.insert(s.entity);
             if self.sentences % 61 == 0 {
-                if self.recent.len() == SAMPLES_KEPT {
-                    self.recent.pop_front();
-                }
-                self.recent.push_back(self.sentence.clone());
+                // Reuse the oldest sample's buffers once the ring is full.
+                let mut kept = if self.recent.len() == SAMPLES_KEPT {
+                    self.recent.pop_front().unwrap_or_default()
+                } else {
+                    Sentence::default()
+                };
+                kept.copy_from(&self.sentence);
+                self.recent.push_back(kept);
             }
             if self.sentences == self.next_checkpoint || self.sentences == self.phase_end {
                 while self.next_checkpoint <= self.sentences {
@@ -354,33 +358,49 @@ impl Engine {
         self.metrics_time.as_secs_f64()
     }
 
-    /// Measures every learner over the window since the last checkpoint.
+    /// Measures every learner over the window since the last checkpoint,
+    /// records the point for the exponent fits and starts a new window.
     pub fn checkpoint(&mut self) -> Checkpoint {
+        self.measure_timed(true)
+    }
+
+    /// A look at the learners now, for live motion between log-spaced
+    /// checkpoints: over the window so far, neither recorded for the fits
+    /// nor closing the window (so live fits equal headless ones and history
+    /// stays bounded by the log-spaced checkpoints).
+    pub fn peek(&mut self) -> Checkpoint {
+        self.measure_timed(false)
+    }
+
+    fn measure_timed(&mut self, record: bool) -> Checkpoint {
         let started = std::time::Instant::now();
-        let c = self.measure_all();
+        let c = self.measure_all(record);
         self.metrics_time += started.elapsed();
         c
     }
 
-    fn measure_all(&mut self) -> Checkpoint {
+    fn measure_all(&mut self, record: bool) -> Checkpoint {
         let confidence = self.preset.run.confidence;
         let n = self.sentences as f64;
         let mut learners = Vec::with_capacity(self.trainees.len());
         for t in &mut self.trainees {
             if let Runner::Remote(w) = &mut t.runner {
-                w.request_report(&self.probes, self.new_probes.as_ref(), confidence, !self.live);
+                w.request_report(&self.probes, self.new_probes.as_ref(), confidence, !self.live, record);
             }
         }
         for t in &mut self.trainees {
-            let m = t.measure(&self.probes, self.new_probes.as_ref(), confidence, !self.live);
+            let m = t.measure(&self.probes, self.new_probes.as_ref(), confidence, !self.live, record);
             let w = m.window;
             let excess = w.bits - w.oracle;
             let per_sentence = |x: f64| if w.sentences == 0 { f64::NAN } else { x / w.sentences as f64 };
             let per_token = |x: f64| if w.tokens == 0 { f64::NAN } else { x / w.tokens as f64 };
             let seen = m.sentences_seen;
             let excess_per_sentence = per_sentence(excess.total());
-            if w.sentences > 0 {
-                t.history.push((seen as f64, excess_per_sentence));
+            // Exponents are fitted on the fact part, whose exact finite-size
+            // expectation is known (THEORY.md §3); identity and syntax bend
+            // the total at finite n.
+            if record && w.sentences > 0 {
+                t.history.push((seen as f64, per_sentence(excess.fact)));
             }
             let (score, new_score) = (m.score, m.new_score);
             learners.push(LearnerPoint {
@@ -409,7 +429,7 @@ impl Engine {
             .trainees
             .iter()
             .zip(&learners)
-            .filter_map(|(t, p)| t.oracle_budget.map(|m| (m, p.excess_bits_per_sentence)))
+            .filter_map(|(t, p)| t.oracle_budget.map(|m| (m, p.excess_by_part.fact)))
             .collect();
         let g = &self.preset.generator;
         let alpha = match g.source {
@@ -556,16 +576,18 @@ impl Runner {
 }
 
 impl Trainee {
+    /// The learner's measurements; `take` closes its window.
     fn measure(
         &mut self,
         probes: &Arc<ProbeSet>,
         new_probes: Option<&Arc<ProbeSet>>,
         confidence: f64,
         wait: bool,
+        take: bool,
     ) -> Measured {
         match &mut self.runner {
             Runner::Local(l) => Measured {
-                window: std::mem::take(&mut self.window),
+                window: if take { std::mem::take(&mut self.window) } else { self.window },
                 score: probes.score(l.as_ref(), confidence),
                 new_score: new_probes.map(|p| p.score(l.as_ref(), confidence)),
                 model_bits: l.model_bits(),
@@ -576,7 +598,7 @@ impl Trainee {
                 // A learner thread that died panicked: surface it here, where
                 // the driver turns panics into error updates.
                 let r = w
-                    .report(probes, new_probes, confidence, wait)
+                    .report(probes, new_probes, confidence, wait, take)
                     .unwrap_or_else(|| panic!("learner {} stopped", w.name()));
                 Measured {
                     window: r.window,

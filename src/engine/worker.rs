@@ -56,6 +56,8 @@ pub struct Report {
 enum Job {
     Train(Vec<Sentence>),
     Report {
+        /// Close the window (a log-spaced checkpoint) or only look at it.
+        take: bool,
         probes: Arc<ProbeSet>,
         new_probes: Option<Arc<ProbeSet>>,
         confidence: f64,
@@ -100,10 +102,10 @@ impl Trainer {
                     self.window.add(s, bits);
                 }
             }
-            Job::Report { probes, new_probes, confidence, reply } => {
+            Job::Report { take, probes, new_probes, confidence, reply } => {
                 let l = self.learner.as_ref();
                 let _ = reply.send(Report {
-                    window: std::mem::take(&mut self.window),
+                    window: if take { std::mem::take(&mut self.window) } else { self.window },
                     score: probes.score(l, confidence),
                     new_score: new_probes.map(|p| p.score(l, confidence)),
                     model_bits: l.model_bits(),
@@ -199,10 +201,12 @@ impl Worker {
         new_probes: Option<&Arc<ProbeSet>>,
         confidence: f64,
         wait: bool,
+        take: bool,
     ) {
         self.flush(wait);
         let (reply, answer) = bounded(1);
-        let job = Job::Report { probes: probes.clone(), new_probes: new_probes.cloned(), confidence, reply };
+        let job =
+            Job::Report { take, probes: probes.clone(), new_probes: new_probes.cloned(), confidence, reply };
         // Headless: after every queued sentence (deterministic). Live: now.
         let sent = match (&self.jobs, wait) {
             (Some(jobs), true) => jobs.send(job).is_ok(),
@@ -221,9 +225,10 @@ impl Worker {
         new_probes: Option<&Arc<ProbeSet>>,
         confidence: f64,
         wait: bool,
+        take: bool,
     ) -> Option<Report> {
         if self.pending.is_none() {
-            self.request_report(probes, new_probes, confidence, wait);
+            self.request_report(probes, new_probes, confidence, wait, take);
         }
         self.pending.take()?.recv().ok()
     }

@@ -167,25 +167,85 @@ mod tests {
         assert!((total - 1.0).abs() < 1e-9, "total probability {total}");
     }
 
+    /// The prequential total of a sequence equals minus log2 of the closed-form
+    /// marginal likelihood: Dirichlet-multinomial for templates, fillers and
+    /// the value marginal, the Pitman-Yor exchangeable partition probability
+    /// (plus spelling) for identity. A wrong count, prior or order fails it.
     #[test]
-    fn prequential_total_is_the_sum_of_the_predicted_bits() {
-        let p = GeneratorParams::default();
+    fn prequential_total_is_minus_log2_of_the_marginal_likelihood() {
+        use crate::sk::theory::ln_gamma_ratio;
+        use std::collections::HashMap;
+        let p = GeneratorParams {
+            templates: 5,
+            filler_slots: 2,
+            template_concentration: 0.7,
+            ..Default::default()
+        };
         let mut g = Generator::new(&p, 9);
-        let mut fused = BayesLearner::new("a", &p);
-        let mut split = BayesLearner::new("b", &p);
+        let mut l = BayesLearner::new("a", &p);
         let mut s = Sentence::default();
-        let (mut a, mut b) = (0.0, 0.0);
-        for _ in 0..20_000 {
+        let mut total = Bits::default();
+        let mut templates: HashMap<u32, u64> = HashMap::new();
+        let mut per_attribute: HashMap<u32, u64> = HashMap::new();
+        let mut fillers: HashMap<(u32, u32), u64> = HashMap::new();
+        let mut per_slot: HashMap<u32, u64> = HashMap::new();
+        let mut entities: HashMap<EntityId, u64> = HashMap::new();
+        let mut facts: HashMap<(EntityId, u32), u32> = HashMap::new();
+        let n = 20_000u64;
+        for _ in 0..n {
             g.next(&mut s);
-            a += fused.observe(&s).total();
-            let bits = split.score(&s);
-            b += bits.total();
-            split.train(&s);
-            // Scoring must not change the model.
-            assert_eq!(split.score(&s), split.score(&s));
+            total += l.observe(&s);
+            *templates.entry(s.template).or_default() += 1;
+            *per_attribute.entry(s.attribute).or_default() += 1;
+            for &(slot, w) in &s.fillers {
+                *fillers.entry((slot, w)).or_default() += 1;
+                *per_slot.entry(slot).or_default() += 1;
+            }
+            *entities.entry(s.entity).or_default() += 1;
+            facts.entry((s.entity, s.attribute)).or_insert(s.value);
         }
-        assert_eq!(a, b);
-        assert_eq!(fused.sentences_seen(), 20_000);
+        let bits = |ln: f64| -ln / std::f64::consts::LN_2;
+        // Syntax: attribute choice, then DM(gamma_t) over T, DM(gamma_f) over V_fill.
+        let (gt, gf) = (p.template_concentration, p.filler_concentration);
+        let mut ln = 0.0;
+        for (_, &c) in &templates {
+            ln += ln_gamma_ratio(gt, c as f64);
+        }
+        for (_, &c) in &per_attribute {
+            ln -= ln_gamma_ratio(p.templates as f64 * gt, c as f64);
+        }
+        for (_, &c) in &fillers {
+            ln += ln_gamma_ratio(gf, c as f64);
+        }
+        for (_, &c) in &per_slot {
+            ln -= ln_gamma_ratio(p.filler_words as f64 * gf, c as f64);
+        }
+        let syntax = n as f64 * (p.attributes as f64).log2() + bits(ln);
+        // Identity: the Pitman-Yor exchangeable partition probability.
+        let (a, b) = (p.alpha, p.beta);
+        let k = entities.len() as f64;
+        let mut ln = -ln_gamma_ratio(b + 1.0, n as f64 - 1.0);
+        ln += (1..entities.len()).map(|i| (b + i as f64 * a).ln()).sum::<f64>();
+        ln += entities.values().map(|&c| ln_gamma_ratio(1.0 - a, c as f64 - 1.0)).sum::<f64>();
+        let identity = bits(ln) + k * p.name_bits();
+        // Facts: each new fact's value under DM(1) over the values of the
+        // facts learned before it, per attribute.
+        let mut values: HashMap<(u32, u32), u64> = HashMap::new();
+        let mut learned: HashMap<u32, u64> = HashMap::new();
+        for (&(_, attr), &v) in &facts {
+            *values.entry((attr, v)).or_default() += 1;
+            *learned.entry(attr).or_default() += 1;
+        }
+        let mut ln = values.values().map(|&c| ln_gamma_ratio(1.0, c as f64)).sum::<f64>();
+        ln -= learned.values().map(|&m| ln_gamma_ratio(p.values as f64, m as f64)).sum::<f64>();
+        let fact = bits(ln);
+        for (got, want, part) in [
+            (total.syntax, syntax, "syntax"),
+            (total.identity, identity, "identity"),
+            (total.fact, fact, "fact"),
+        ] {
+            assert!((got - want).abs() < 1e-9 * want, "{part}: prequential {got} vs closed form {want}");
+        }
     }
 
     #[test]

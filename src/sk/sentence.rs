@@ -75,6 +75,23 @@ pub struct Sentence {
 }
 
 impl Sentence {
+    /// Copies `other` into `self`, reusing `self`'s buffers (no allocation
+    /// once they are large enough; the derived `clone_from` would allocate).
+    pub fn copy_from(&mut self, other: &Sentence) {
+        self.tokens.clone_from(&other.tokens);
+        self.roles.clone_from(&other.roles);
+        self.fillers.clone_from(&other.fillers);
+        self.entity = other.entity;
+        self.rank = other.rank;
+        self.first_seen = other.first_seen;
+        self.attribute = other.attribute;
+        self.template = other.template;
+        self.value = other.value;
+        self.true_value = other.true_value;
+        self.value_pos = other.value_pos;
+        self.oracle = other.oracle;
+    }
+
     pub fn clear(&mut self) {
         self.tokens.clear();
         self.roles.clear();

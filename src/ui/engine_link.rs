@@ -19,6 +19,9 @@ pub fn run_headless(
     sentences: Option<u64>,
     sink: &mut dyn FnMut(Update),
 ) -> Result<(), UiError> {
-    drive_headless(preset, &DriverOptions { sentences, ..Default::default() }, sink);
+    drive_headless(preset, &DriverOptions { sentences, ..Default::default() }, &mut |u| {
+        sink(u);
+        std::ops::ControlFlow::Continue(())
+    });
     Ok(())
 }
