@@ -118,7 +118,12 @@ fn a_bounded_budget_evicts_the_rarest_old_facts_during_finetune() {
         let probes = preset.run.probe_facts_per_bin as f64;
         let (p0, p1) = (b.memorized[k], a.memorized[k]);
         let se = ((p0 * (1.0 - p0) + p1 * (1.0 - p1)) / probes).sqrt();
-        assert!(p0 - p1 > 3.0 * se, "{name}: frontier bin {k} kept: before {:?} after {:?}", b.memorized, a.memorized);
+        assert!(
+            p0 - p1 > 3.0 * se,
+            "{name}: frontier bin {k} kept: before {:?} after {:?}",
+            b.memorized,
+            a.memorized
+        );
         let fresh = a.memorized_new.as_ref().unwrap();
         assert!(fresh[0] == 1.0 && fresh[3] > 0.9, "{name}: new knowledge not acquired: {fresh:?}");
     }
