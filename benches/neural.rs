@@ -2,7 +2,10 @@
 //! network (`LearnerConfig` defaults, default generator) trained online on a
 //! generated stream, and where the time goes.
 //!
-//! `cargo bench --bench neural` (release profile, one thread).
+//! `cargo bench --bench neural` (release profile, one thread). Arguments
+//! that are not flags select the configurations whose label contains one of
+//! them (`cargo bench --bench neural -- hidden`); `NEURAL_BENCH_SENTENCES` and
+//! `NEURAL_BENCH_REPS` shorten a run while profiling.
 
 use std::time::Instant;
 
@@ -13,6 +16,10 @@ use sk_tui::sk::{Generator, GeneratorParams, Sentence};
 
 const SENTENCES: usize = 60_000;
 const REPETITIONS: usize = 5;
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
 
 fn stream(params: &GeneratorParams, n: usize) -> Vec<Sentence> {
     let mut g = Generator::new(params, 1);
@@ -31,12 +38,17 @@ fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 fn bench(label: &str, params: &GeneratorParams, cfg: &LearnerConfig) {
-    let sentences = stream(params, SENTENCES);
+    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    if !filters.is_empty() && !filters.iter().any(|f| label.contains(f.as_str())) {
+        return;
+    }
+    let repetitions = env_or("NEURAL_BENCH_REPS", REPETITIONS).max(1);
+    let sentences = stream(params, env_or("NEURAL_BENCH_SENTENCES", SENTENCES).max(1));
     let tokens: usize = sentences.iter().map(|s| s.tokens.len()).sum();
     let vocab = Generator::new(params, 1).vocab().clone();
     let mut rates = Vec::new();
     let mut bits = 0.0;
-    for rep in 0..REPETITIONS {
+    for rep in 0..repetitions {
         let mut l = NeuralLearner::new("bench", cfg, &vocab, rep as u64);
         let start = Instant::now();
         for s in &sentences {
@@ -60,7 +72,7 @@ fn bench(label: &str, params: &GeneratorParams, cfg: &LearnerConfig) {
         l.params()
     );
     println!(
-        "  {:.0} token updates/s (median of {REPETITIONS} runs of {tokens} tokens; min {:.0}, max {:.0})",
+        "  {:.0} token updates/s (median of {repetitions} runs of {tokens} tokens; min {:.0}, max {:.0})",
         median(rates.clone()),
         rates.iter().copied().fold(f64::INFINITY, f64::min),
         rates.iter().copied().fold(0.0, f64::max)

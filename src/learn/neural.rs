@@ -133,28 +133,10 @@ impl NeuralLearner {
 
     /// `observe`, timing each phase into `profile` (for the benchmark).
     pub fn observe_profiled(&mut self, s: &Sentence, profile: &mut StepProfile) -> Bits {
-        let mut clock = Instant::now();
-        let mut lap = |slot: &mut Duration| {
-            let now = Instant::now();
-            *slot += now - clock;
-            clock = now;
-        };
-        self.net.forward_hidden(&s.tokens, &mut self.trace);
-        lap(&mut profile.hidden_forward);
-        self.net.forward_output(&s.tokens, &mut self.trace);
-        lap(&mut profile.output_forward);
-        let bits = self.bits_by_role(s);
-        self.net.backward_output(&mut self.trace);
-        lap(&mut profile.output_backward);
-        self.net.backward_hidden(&mut self.trace);
-        lap(&mut profile.hidden_backward);
-        self.net.apply_output(&self.trace, -self.learning_rate);
-        lap(&mut profile.output_update);
-        self.net.apply_hidden(&self.trace, -self.learning_rate);
-        lap(&mut profile.hidden_update);
+        self.pass(&s.tokens, true, Some(profile));
         self.sentences += 1;
         profile.tokens += s.tokens.len() as u64;
-        bits
+        self.bits_by_role(s)
     }
 
     /// The bits of the last forward pass, by the roles of `s`'s tokens.
@@ -172,17 +154,18 @@ impl NeuralLearner {
     }
 
     /// The forward pass over `tokens` (bits in `trace.nll`), then, when
-    /// `learn`, back-propagation and the SGD step; compiled for AVX2 when the
-    /// CPU has it (same rounding either way, see `kernels`).
-    fn pass(&mut self, tokens: &[Token], learn: bool) {
+    /// `learn`, back-propagation and the SGD step, timing the phases into
+    /// `profile` if given; compiled for AVX2 when the CPU has it (same
+    /// rounding either way, see `kernels`).
+    fn pass(&mut self, tokens: &[Token], learn: bool, profile: Option<&mut StepProfile>) {
         let step = if learn { Some(-self.learning_rate) } else { None };
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
             // SAFETY: `avx2` is set only when the CPU reports AVX2.
-            unsafe { pass_avx2(&mut self.net, &mut self.trace, tokens, step) };
+            unsafe { pass_avx2(&mut self.net, &mut self.trace, tokens, step, profile) };
             return;
         }
-        pass_portable(&mut self.net, &mut self.trace, tokens, step);
+        pass_portable(&mut self.net, &mut self.trace, tokens, step, profile);
     }
 }
 
@@ -197,19 +180,51 @@ fn avx2_available() -> bool {
     }
 }
 
+/// Adds the time since the last lap to the phase `slot` of `profile`.
 #[inline(always)]
-fn pass_portable(net: &mut Net, trace: &mut Trace, tokens: &[Token], step: Option<f32>) {
-    net.forward(tokens, trace);
+fn lap(profile: &mut Option<(&mut StepProfile, Instant)>, slot: fn(&mut StepProfile) -> &mut Duration) {
+    if let Some((p, clock)) = profile {
+        let now = Instant::now();
+        *slot(p) += now - *clock;
+        *clock = now;
+    }
+}
+
+#[inline(always)]
+fn pass_portable(
+    net: &mut Net,
+    trace: &mut Trace,
+    tokens: &[Token],
+    step: Option<f32>,
+    profile: Option<&mut StepProfile>,
+) {
+    let mut prof = profile.map(|p| (p, Instant::now()));
+    net.forward_hidden(tokens, trace);
+    lap(&mut prof, |p| &mut p.hidden_forward);
+    net.forward_output(tokens, trace);
+    lap(&mut prof, |p| &mut p.output_forward);
     if let Some(scale) = step {
-        net.backward(trace);
-        net.apply(trace, scale);
+        net.backward_output(trace);
+        lap(&mut prof, |p| &mut p.output_backward);
+        net.backward_hidden(trace);
+        lap(&mut prof, |p| &mut p.hidden_backward);
+        net.apply_output(trace, scale);
+        lap(&mut prof, |p| &mut p.output_update);
+        net.apply_hidden(trace, scale);
+        lap(&mut prof, |p| &mut p.hidden_update);
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn pass_avx2(net: &mut Net, trace: &mut Trace, tokens: &[Token], step: Option<f32>) {
-    pass_portable(net, trace, tokens, step)
+unsafe fn pass_avx2(
+    net: &mut Net,
+    trace: &mut Trace,
+    tokens: &[Token],
+    step: Option<f32>,
+    profile: Option<&mut StepProfile>,
+) {
+    pass_portable(net, trace, tokens, step, profile)
 }
 
 impl Learner for NeuralLearner {
@@ -222,17 +237,17 @@ impl Learner for NeuralLearner {
     }
 
     fn score(&mut self, s: &Sentence) -> Bits {
-        self.pass(&s.tokens, false);
+        self.pass(&s.tokens, false, None);
         self.bits_by_role(s)
     }
 
     fn train(&mut self, s: &Sentence) {
-        self.pass(&s.tokens, true);
+        self.pass(&s.tokens, true, None);
         self.sentences += 1;
     }
 
     fn observe(&mut self, s: &Sentence) -> Bits {
-        self.pass(&s.tokens, true);
+        self.pass(&s.tokens, true, None);
         self.sentences += 1;
         self.bits_by_role(s)
     }

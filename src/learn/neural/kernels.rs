@@ -1,40 +1,205 @@
-//! The dense f32 kernels of the neural learner: dot product and `y += a x`.
+//! The dense f32 kernels of the neural learner: dot products, row-weighted
+//! sums `y += Σ_r a_r x_r`, `exp`, `tanh` and the softmax.
 //!
-//! Written so the compiler vectorizes them and so the result never depends on
-//! the instruction set: a dot product keeps `LANES` independent partial sums,
-//! adds them pairwise in a fixed order, then adds the tail. Plain multiply and
-//! add (no fused multiply-add), so an SSE2 build and an AVX2 build of the same
-//! loop round identically and a seeded run gives the same weights everywhere.
+//! Written so the compiler vectorizes them (fixed-size arrays held in
+//! registers, no branches in the inner loops) and so the result never depends
+//! on the instruction set: plain IEEE multiply and add, no fused
+//! multiply-add, and every sum in a fixed order. An SSE2 build and an AVX2
+//! build of the same loop therefore round identically and a seeded run gives
+//! the same weights everywhere. `exp` and `tanh` are polynomial evaluations
+//! for the same reason (a library `expf` may differ between platforms), and
+//! because they vectorize: the library ones cost a call per element.
 
 /// Independent partial sums of a dot product (two AVX registers, four SSE ones).
 const LANES: usize = 16;
 
-/// `a · b` over the common length.
+/// Elements of `y` held in registers by `axpy_rows` (eight AVX registers).
+const BLOCK: usize = 64;
+
+/// `a · b_q` for four `b_q` (each at least as long as `a`). Each product
+/// keeps `LANES` partial sums, adds them pairwise in a fixed order, then adds
+/// the tail, exactly as `dot`: batching never changes a bit. Four products at
+/// once load each element of `a` once for all of them. On x86-64 with AVX2
+/// an intrinsics build runs (the compiler does not vectorize this loop nest
+/// well by itself); it performs the same operations in the same order.
+#[inline(always)]
+pub fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
+    let n = a.len();
+    let b = b.map(|b| &b[..n]);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2; every `b_q` has length `n` (sliced above).
+        return unsafe { avx::dots4(a, b) };
+    }
+    dots4_portable(a, b)
+}
+
+/// `a · b` over the common length (the same sums as `dots4`).
 #[inline(always)]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
-    let ca = a.chunks_exact(LANES);
-    let cb = b.chunks_exact(LANES);
-    let (ra, rb) = (ca.remainder(), cb.remainder());
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2; `a` and `b` have length `n`.
+        return unsafe { avx::dot(a, b) };
+    }
+    dot_portable(a, b)
+}
+
+#[inline(always)]
+fn dots4_portable(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
+    b.map(|b| dot_portable(a, b))
+}
+
+#[inline(always)]
+fn dot_portable(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len();
+    let full = n - n % LANES;
     let mut acc = [0f32; LANES];
-    for (x, y) in ca.zip(cb) {
+    for (x, y) in a[..full].chunks_exact(LANES).zip(b[..full].chunks_exact(LANES)) {
         for l in 0..LANES {
             acc[l] += x[l] * y[l];
         }
     }
+    let mut tail = 0f32;
+    for (x, y) in a[full..].iter().zip(&b[full..n]) {
+        tail += x * y;
+    }
+    reduce(acc) + tail
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx {
+    use super::LANES;
+    use std::arch::x86_64::*;
+
+    /// Lanes 0..8 and 8..16 of the partial sums, reduced as `super::reduce`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn reduce(lo: __m256, hi: __m256) -> f32 {
+        let v8 = _mm256_add_ps(lo, hi);
+        let v4 = _mm_add_ps(_mm256_castps256_ps128(v8), _mm256_extractf128_ps::<1>(v8));
+        let v2 = _mm_add_ps(v4, _mm_movehl_ps(v4, v4));
+        let v1 = _mm_add_ss(v2, _mm_shuffle_ps::<1>(v2, v2));
+        _mm_cvtss_f32(v1)
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn tail(a: &[f32], b: &[f32], from: usize) -> f32 {
+        let mut t = 0f32;
+        for (x, y) in a[from..].iter().zip(&b[from..]) {
+            t += x * y;
+        }
+        t
+    }
+
+    /// SAFETY: the CPU has AVX2, and every `b_q` is as long as `a`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
+        let n = a.len();
+        let full = n - n % LANES;
+        let (pa, pb) = (a.as_ptr(), b.map(|b| b.as_ptr()));
+        let mut lo = [_mm256_setzero_ps(); 4];
+        let mut hi = [_mm256_setzero_ps(); 4];
+        let mut i = 0;
+        while i < full {
+            // SAFETY: `i + LANES <= full <= n`, the length of `a` and every `b_q`.
+            unsafe {
+                let xl = _mm256_loadu_ps(pa.add(i));
+                let xh = _mm256_loadu_ps(pa.add(i + 8));
+                for q in 0..4 {
+                    lo[q] = _mm256_add_ps(lo[q], _mm256_mul_ps(xl, _mm256_loadu_ps(pb[q].add(i))));
+                    hi[q] = _mm256_add_ps(hi[q], _mm256_mul_ps(xh, _mm256_loadu_ps(pb[q].add(i + 8))));
+                }
+            }
+            i += LANES;
+        }
+        let mut out = [0f32; 4];
+        for q in 0..4 {
+            out[q] = reduce(lo[q], hi[q]) + tail(a, b[q], full);
+        }
+        out
+    }
+
+    /// SAFETY: the CPU has AVX2, and `b` is as long as `a`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn dot(a: &[f32], b: &[f32]) -> f32 {
+        let n = a.len();
+        let full = n - n % LANES;
+        let (pa, pb) = (a.as_ptr(), b.as_ptr());
+        let (mut lo, mut hi) = (_mm256_setzero_ps(), _mm256_setzero_ps());
+        let mut i = 0;
+        while i < full {
+            // SAFETY: `i + LANES <= full <= n`, the length of `a` and `b`.
+            unsafe {
+                lo = _mm256_add_ps(lo, _mm256_mul_ps(_mm256_loadu_ps(pa.add(i)), _mm256_loadu_ps(pb.add(i))));
+                hi = _mm256_add_ps(
+                    hi,
+                    _mm256_mul_ps(_mm256_loadu_ps(pa.add(i + 8)), _mm256_loadu_ps(pb.add(i + 8))),
+                );
+            }
+            i += LANES;
+        }
+        reduce(lo, hi) + tail(a, b, full)
+    }
+}
+
+/// Sum of `LANES` partial sums, pairwise in a fixed order.
+#[inline(always)]
+fn reduce(mut v: [f32; LANES]) -> f32 {
     let mut width = LANES;
     while width > 1 {
         width /= 2;
         for l in 0..width {
-            acc[l] += acc[l + width];
+            v[l] += v[l + width];
         }
     }
-    let mut tail = 0f32;
-    for (x, y) in ra.iter().zip(rb) {
-        tail += x * y;
+    v[0]
+}
+
+/// `y += Σ_r alpha[r] rows(r)` (each row at least as long as `y`): every
+/// element gets the terms in the order `r = 0, 1, …`, so this rounds exactly
+/// as successive `y += alpha[r] x_r` passes, but holds `BLOCK` elements of
+/// `y` in registers across all the rows instead of loading and storing `y`
+/// once per row.
+#[inline(always)]
+pub fn axpy_rows<'a>(y: &mut [f32], alpha: &[f32], rows: impl Fn(usize) -> &'a [f32]) {
+    let n = y.len();
+    let mut c = 0;
+    while c + BLOCK <= n {
+        axpy_block::<BLOCK>(&mut y[c..c + BLOCK], c, alpha, &rows);
+        c += BLOCK;
     }
-    acc[0] + tail
+    while c + 8 <= n {
+        axpy_block::<8>(&mut y[c..c + 8], c, alpha, &rows);
+        c += 8;
+    }
+    while c < n {
+        axpy_block::<1>(&mut y[c..c + 1], c, alpha, &rows);
+        c += 1;
+    }
+}
+
+#[inline(always)]
+fn axpy_block<'a, const W: usize>(
+    y: &mut [f32],
+    c: usize,
+    alpha: &[f32],
+    rows: &impl Fn(usize) -> &'a [f32],
+) {
+    let y: &mut [f32; W] = y.try_into().unwrap();
+    let mut acc = *y;
+    for (r, &a) in alpha.iter().enumerate() {
+        let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
+        for l in 0..W {
+            acc[l] += a * x[l];
+        }
+    }
+    *y = acc;
 }
 
 /// `y += alpha * x` over the common length.
@@ -45,29 +210,168 @@ pub fn axpy(y: &mut [f32], alpha: f32, x: &[f32]) {
     }
 }
 
+/// `1.5 * 2^23`: adding it rounds a float below `2^22` in magnitude to an
+/// integer (to nearest, ties to even), held in the low mantissa bits.
+const ROUND: f32 = 12_582_912.0;
+
+/// `e^x`, within 2 ulp for `x` in `[-87, 88]`; the argument is clamped to
+/// that range (so `e^x` for very negative `x` is about `1.6e-38`, not 0).
+/// Cody–Waite reduction `x = n ln 2 + r`, `|r| <= ln 2 / 2`, and the Cephes
+/// `expf` polynomial for `e^r`; `2^n` is built from its bits.
+#[inline(always)]
+pub fn exp(x: f32) -> f32 {
+    let x = x.clamp(-87.0, 88.0);
+    let t = x * std::f32::consts::LOG2_E + ROUND;
+    let n = t - ROUND;
+    let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
+    let p = ((((1.987_569_1e-4 * r + 1.398_2e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
+        + 1.666_666_5e-1)
+        * r
+        + 0.5;
+    let e = p * (r * r) + r + 1.0;
+    let k = t.to_bits() as i32 - ROUND.to_bits() as i32;
+    e * f32::from_bits(((k + 127) << 23) as u32)
+}
+
+/// `tanh x`, within a few ulp: the Cephes odd polynomial below `|x| = 0.625`,
+/// `1 - 2 / (e^{2|x|} + 1)` with the sign of `x` above (1 beyond `|x| = 10`).
+#[inline(always)]
+pub fn tanh(x: f32) -> f32 {
+    let a = x.abs();
+    let z = x * x;
+    let small = ((((-5.704_988_7e-3 * z + 2.063_909e-2) * z - 5.373_971_6e-2) * z + 1.333_144_2e-1) * z
+        - 3.333_328e-1)
+        * z
+        * x
+        + x;
+    let big = (1.0 - 2.0 / (exp(2.0 * a.min(10.0)) + 1.0)).copysign(x);
+    if a < 0.625 { small } else { big }
+}
+
+/// `tanh` of every element.
+#[inline(always)]
+pub fn tanh_in_place(x: &mut [f32]) {
+    for v in x {
+        *v = tanh(*v);
+    }
+}
+
+/// Turns logits `z` into their softmax in place; returns `ln Σ_i e^{z_i}`
+/// (the log normalizer), so `-ln P(i) = norm - z_i` with the logit read
+/// before the call. The probabilities are `e^{z_i - max} / Σ`, normalized by
+/// the sum of the very terms they are made of.
+#[inline(always)]
+pub fn softmax(z: &mut [f32]) -> f32 {
+    const W: usize = 8;
+    let full = z.len() - z.len() % W;
+    let mut top = [f32::NEG_INFINITY; W];
+    for chunk in z[..full].chunks_exact(W) {
+        for l in 0..W {
+            top[l] = top[l].max(chunk[l]);
+        }
+    }
+    let mut m = z[full..].iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    for t in top {
+        m = m.max(t);
+    }
+    for v in z.iter_mut() {
+        *v = exp(*v - m);
+    }
+    let mut acc = [0f32; LANES];
+    let blocks = z.len() - z.len() % LANES;
+    for chunk in z[..blocks].chunks_exact(LANES) {
+        for l in 0..LANES {
+            acc[l] += chunk[l];
+        }
+    }
+    let sum = reduce(acc) + z[blocks..].iter().sum::<f32>();
+    let inv = sum.recip();
+    for v in z.iter_mut() {
+        *v *= inv;
+    }
+    m + sum.ln()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// |fl(a·b) - a·b| <= n u Σ|a_i b_i| (u = 2^-24): the standard bound for
+    /// any summation order.
+    fn check_dot(a: &[f32], b: &[f32], got: f32) {
+        let exact: f64 = a.iter().zip(b).map(|(&x, &y)| x as f64 * y as f64).sum();
+        let mag: f64 = a.iter().zip(b).map(|(&x, &y)| (x as f64 * y as f64).abs()).sum();
+        let bound = a.len() as f64 * f32::EPSILON as f64 / 2.0 * mag;
+        assert!((got as f64 - exact).abs() <= bound + 1e-30, "n = {}", a.len());
+    }
+
     #[test]
-    fn dot_matches_f64_within_rounding_bound() {
-        // |fl(a·b) - a·b| <= n u Σ|a_i b_i| (u = 2^-24): the standard bound for
-        // any summation order.
+    fn dots_match_f64_within_rounding_bound_and_each_other() {
         for n in [0usize, 1, 7, 16, 17, 64, 100, 257] {
             let a: Vec<f32> = (0..n).map(|i| ((i * 37 % 11) as f32 - 5.0) / 3.0).collect();
-            let b: Vec<f32> = (0..n).map(|i| ((i * 13 % 7) as f32 - 3.0) / 7.0).collect();
-            let exact: f64 = a.iter().zip(&b).map(|(&x, &y)| x as f64 * y as f64).sum();
-            let mag: f64 = a.iter().zip(&b).map(|(&x, &y)| (x as f64 * y as f64).abs()).sum();
-            let bound = n as f64 * f32::EPSILON as f64 / 2.0 * mag;
-            assert!((dot(&a, &b) as f64 - exact).abs() <= bound + 1e-30, "n = {n}");
+            let b: Vec<Vec<f32>> =
+                (0..4).map(|q| (0..n).map(|i| ((i * 13 % 7 + q) as f32 - 3.0) / 7.0).collect()).collect();
+            let four = dots4(&a, [&b[0], &b[1], &b[2], &b[3]]);
+            for q in 0..4 {
+                let one = dot(&a, &b[q]);
+                check_dot(&a, &b[q], one);
+                assert_eq!(one.to_bits(), four[q].to_bits(), "batching changed a bit (n = {n})");
+                let portable = dot_portable(&a, &b[q]);
+                assert_eq!(one.to_bits(), portable.to_bits(), "the instruction set changed a bit (n = {n})");
+            }
         }
     }
 
     #[test]
-    fn axpy_adds_a_scaled_vector() {
-        let mut y = vec![1.0f32; 19];
-        let x: Vec<f32> = (0..19).map(|i| i as f32).collect();
-        axpy(&mut y, 0.5, &x);
-        assert!(y.iter().enumerate().all(|(i, &v)| v == 1.0 + 0.5 * i as f32));
+    fn axpy_rows_rounds_as_successive_axpys() {
+        for n in [1usize, 8, 19, 64, 150] {
+            let rows: Vec<Vec<f32>> =
+                (0..5).map(|r| (0..n).map(|i| ((i * 7 + r * 3) % 13) as f32 / 7.0 - 0.9).collect()).collect();
+            let alpha = [0.3f32, -1.7, 0.01, 2.5, -0.123];
+            let mut fast: Vec<f32> = (0..n).map(|i| i as f32 / 3.0).collect();
+            let mut slow = fast.clone();
+            axpy_rows(&mut fast, &alpha, |r| &rows[r]);
+            for (r, &a) in alpha.iter().enumerate() {
+                axpy(&mut slow, a, &rows[r]);
+            }
+            assert_eq!(fast, slow, "n = {n}");
+        }
+    }
+
+    /// Distance in units in the last place.
+    fn ulps(got: f32, want: f64) -> f64 {
+        let w = want as f32;
+        let ulp = (f32::from_bits(w.abs().to_bits() + 1) - w.abs()) as f64;
+        (got as f64 - want).abs() / ulp
+    }
+
+    #[test]
+    fn exp_and_tanh_are_within_a_few_ulp() {
+        let mut worst = (0f64, 0f64);
+        for i in -100_000..=100_000 {
+            let x = i as f32 * 8.7e-4; // [-87, 87]
+            worst.0 = worst.0.max(ulps(exp(x), (x as f64).exp()));
+            let y = i as f32 * 1.2e-4; // [-12, 12]
+            worst.1 = worst.1.max(ulps(tanh(y), (y as f64).tanh()));
+        }
+        assert!(worst.0 <= 2.0 && worst.1 <= 4.0, "worst ulp: exp {}, tanh {}", worst.0, worst.1);
+        assert_eq!(tanh(0.0), 0.0);
+        assert_eq!(tanh(30.0), 1.0);
+        assert_eq!(tanh(-30.0), -1.0);
+        assert!(exp(-200.0) > 0.0 && exp(-200.0) < 2e-38);
+    }
+
+    #[test]
+    fn softmax_is_normalized_and_returns_the_log_normalizer() {
+        let mut z: Vec<f32> = (0..37).map(|i| ((i * 17 % 23) as f32 - 11.0) / 2.0).collect();
+        let exact: f64 = z.iter().map(|&v| (v as f64).exp()).sum::<f64>().ln();
+        let z0 = z.clone();
+        let norm = softmax(&mut z);
+        assert!((norm as f64 - exact).abs() < 1e-5, "{norm} vs {exact}");
+        let total: f64 = z.iter().map(|&p| p as f64).sum();
+        assert!((total - 1.0).abs() < 1e-5);
+        for (p, v) in z.iter().zip(&z0) {
+            assert!(((*p as f64).ln() - (*v as f64 - exact)).abs() < 1e-5);
+        }
     }
 }

@@ -8,8 +8,18 @@
 //! Classes are the vocabulary's token blocks: syntax (end of sentence, literal
 //! words, fillers), name syllables, and the values of each attribute. The
 //! product is a normalized distribution over the whole vocabulary.
+//!
+//! # Cost
+//! Every pass works on a whole sentence at once, so each weight is loaded
+//! once per sentence rather than once per token: `W1 x` runs a row of `W1`
+//! against four positions at a time (`dots`), and the `W1` and `Wo` updates
+//! are sums of outer products, each weight block held in registers while the
+//! sentence's positions are added to it in order (`axpy_rows`; positions are
+//! grouped by their target's class for `Wo`). The update still equals
+//! successive per-position steps bit for bit: each weight receives its terms
+//! in position order.
 
-use super::kernels::{axpy, dot};
+use super::kernels::{axpy, axpy_rows, dot, dots4, softmax, tanh_in_place};
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
 
@@ -86,7 +96,9 @@ pub struct Weights {
     pub wc: Vec<f32>,
     /// `K`.
     pub bc: Vec<f32>,
-    /// `V x H`: token logits within a class.
+    /// `H x V`: token logits within a class; column `t` is token `t`'s output
+    /// vector (stored by hidden unit so a class's logits, a contiguous range
+    /// of columns, are computed without horizontal sums).
     pub wo: Vec<f32>,
     /// `V`.
     pub bo: Vec<f32>,
@@ -104,7 +116,7 @@ impl Weights {
         let emb = normal((v + 1) * e, 1.0);
         let w1 = normal(h * d, (3.0 * d as f64).sqrt().recip());
         let wc = normal(k * h, (3.0 * h as f64).sqrt().recip());
-        let wo = normal(v * h, (3.0 * h as f64).sqrt().recip());
+        let wo = normal(h * v, (3.0 * h as f64).sqrt().recip());
         Weights { emb, w1, b1: vec![0.0; h], wc, bc: vec![0.0; k], wo, bo: vec![0.0; v] }
     }
 
@@ -169,10 +181,14 @@ pub struct Trace {
     gin: Vec<f32>,
     /// Target class and index within it, per position.
     target: Vec<(u32, u32)>,
+    /// The positions, sorted by target class (then position).
+    order: Vec<u32>,
     /// `H` per position: gradient at the hidden pre-activation.
     dpre: Vec<f32>,
     /// `D` per position: gradient at the input.
     dx: Vec<f32>,
+    /// Scratch: one coefficient per position.
+    coef: Vec<f32>,
     /// `-ln P(t_p | context)` per position.
     pub nll: Vec<f64>,
 }
@@ -185,28 +201,6 @@ pub struct Net {
     pub w: Weights,
 }
 
-/// Logits `b[r] + W[r]·h` for rows `rows` into `out`, turned into
-/// probabilities in place; returns `ln Σ exp(logit)` (the log normalizer).
-#[inline(always)]
-fn softmax_rows(w: &[f32], b: &[f32], rows: (usize, usize), h: &[f32], out: &mut [f32]) -> f32 {
-    let hw = h.len();
-    let mut top = f32::NEG_INFINITY;
-    for (o, r) in out.iter_mut().zip(rows.0..rows.1) {
-        *o = b[r] + dot(&w[r * hw..(r + 1) * hw], h);
-        top = top.max(*o);
-    }
-    let mut sum = 0f32;
-    for o in out.iter_mut() {
-        *o = (*o - top).exp();
-        sum += *o;
-    }
-    let inv = sum.recip();
-    for o in out.iter_mut() {
-        *o *= inv;
-    }
-    top + sum.ln()
-}
-
 impl Net {
     pub fn new(shape: Shape, vocab: &Vocab, seed: u64) -> Self {
         let classes = Classes::new(vocab);
@@ -214,24 +208,62 @@ impl Net {
         Net { shape, classes, w }
     }
 
-    /// Fills `x` (and `ctx`) with the context of position `p` of `tokens`,
-    /// then `h` with the hidden layer.
+    /// Fills `x` (and `ctx`) with the context of position `p` of `tokens`.
     #[inline(always)]
-    fn hidden(&self, tokens: &[Token], p: usize, ctx: &mut [u32], x: &mut [f32], h: &mut [f32]) {
+    fn gather(&self, tokens: &[Token], p: usize, ctx: &mut [u32], x: &mut [f32]) {
         let Shape { embedding: e, context: c, .. } = self.shape;
-        let d = self.shape.input();
         for slot in 0..c {
             let back = c - slot;
             let row = if p >= back { tokens[p - back] as usize } else { self.shape.pad() };
             ctx[slot] = row as u32;
             x[slot * e..(slot + 1) * e].copy_from_slice(&self.w.emb[row * e..(row + 1) * e]);
         }
-        for (j, hj) in h.iter_mut().enumerate() {
-            *hj = (self.w.b1[j] + dot(&self.w.w1[j * d..(j + 1) * d], x)).tanh();
+    }
+
+    /// `h = tanh(W1 x + b1)` for the `n` inputs in `x` (`D` each) into `h`
+    /// (`H` each): each row of `W1` against four positions at a time.
+    #[inline(always)]
+    fn hidden_layer(&self, x: &[f32], n: usize, h: &mut [f32]) {
+        let (hw, d) = (self.shape.hidden, self.shape.input());
+        for j in 0..hw {
+            let row = &self.w.w1[j * d..(j + 1) * d];
+            let b = self.w.b1[j];
+            let mut p = 0;
+            while p + 4 <= n {
+                let at = |q: usize| &x[(p + q) * d..(p + q + 1) * d];
+                let out = dots4(row, [at(0), at(1), at(2), at(3)]);
+                for (q, o) in out.into_iter().enumerate() {
+                    h[(p + q) * hw + j] = b + o;
+                }
+                p += 4;
+            }
+            while p < n {
+                h[p * hw + j] = b + dot(row, &x[p * d..(p + 1) * d]);
+                p += 1;
+            }
+        }
+        tanh_in_place(&mut h[..n * hw]);
+    }
+
+    /// Class logits `Wc h + bc` into `out` (`K`).
+    #[inline(always)]
+    fn class_logits(&self, h: &[f32], out: &mut [f32]) {
+        let hw = self.shape.hidden;
+        for (r, o) in out.iter_mut().enumerate() {
+            *o = self.w.bc[r] + dot(&self.w.wc[r * hw..(r + 1) * hw], h);
         }
     }
 
+    /// Token logits `Wo h + bo` of the class `[s, e)` into `out` (`e - s`).
+    #[inline(always)]
+    fn token_logits(&self, h: &[f32], (s, e): (usize, usize), out: &mut [f32]) {
+        let v = self.shape.vocab;
+        out.copy_from_slice(&self.w.bo[s..e]);
+        axpy_rows(out, h, |j| &self.w.wo[j * v + s..j * v + e]);
+    }
+
     /// Forward pass over a sentence: fills `trace` and `trace.nll`.
+    #[cfg(test)]
     #[inline(always)]
     pub fn forward(&self, tokens: &[Token], trace: &mut Trace) {
         self.forward_hidden(tokens, trace);
@@ -253,13 +285,14 @@ impl Net {
             trace.target.resize(n, (0, 0));
             trace.dpre.resize(n * hw, 0.0);
             trace.dx.resize(n * d, 0.0);
+            trace.coef.resize(n, 0.0);
             trace.nll.resize(n, 0.0);
         }
         trace.len = n;
         for p in 0..n {
-            let h = &mut trace.h[p * hw..(p + 1) * hw];
-            self.hidden(tokens, p, &mut trace.ctx[p * c..(p + 1) * c], &mut trace.x[p * d..(p + 1) * d], h);
+            self.gather(tokens, p, &mut trace.ctx[p * c..(p + 1) * c], &mut trace.x[p * d..(p + 1) * d]);
         }
+        self.hidden_layer(&trace.x, n, &mut trace.h);
     }
 
     /// Second half of `forward`: the two-level softmax at every position.
@@ -273,11 +306,13 @@ impl Net {
             let class = self.classes.of[t] as usize;
             let (s, e) = self.classes.ranges[class];
             let gc = &mut trace.gc[p * k..(p + 1) * k];
-            let class_logit = self.w.bc[class] + dot(&self.w.wc[class * hw..(class + 1) * hw], h);
-            let class_norm = softmax_rows(&self.w.wc, &self.w.bc, (0, k), h, gc);
+            self.class_logits(h, gc);
+            let class_logit = gc[class];
+            let class_norm = softmax(gc);
             let gin = &mut trace.gin[p * m..p * m + (e - s)];
-            let token_logit = self.w.bo[t] + dot(&self.w.wo[t * hw..(t + 1) * hw], h);
-            let token_norm = softmax_rows(&self.w.wo, &self.w.bo, (s, e), h, gin);
+            self.token_logits(h, (s, e), gin);
+            let token_logit = gin[t - s];
+            let token_norm = softmax(gin);
             trace.target[p] = (class as u32, (t - s) as u32);
             trace.nll[p] = (class_norm - class_logit) as f64 + (token_norm - token_logit) as f64;
         }
@@ -286,6 +321,7 @@ impl Net {
     /// Backward pass after `forward`: turns the stored probabilities into
     /// logit gradients of `Σ_p -ln P(t_p)` and fills the hidden and input
     /// gradients. Reads the weights, writes only `trace`.
+    #[cfg(test)]
     #[inline(always)]
     pub fn backward(&self, trace: &mut Trace) {
         self.backward_output(trace);
@@ -296,8 +332,9 @@ impl Net {
     /// hidden pre-activation.
     #[inline(always)]
     pub fn backward_output(&self, trace: &mut Trace) {
-        let hw = self.shape.hidden;
+        let (v, hw) = (self.shape.vocab, self.shape.hidden);
         let (k, m) = (self.classes.count(), self.classes.widest);
+        let wo = &self.w.wo;
         for p in 0..trace.len {
             let (class, idx) = trace.target[p];
             let (s, e) = self.classes.ranges[class as usize];
@@ -307,11 +344,20 @@ impl Net {
             gin[idx as usize] -= 1.0;
             let dpre = &mut trace.dpre[p * hw..(p + 1) * hw];
             dpre.fill(0.0);
-            for (r, &g) in gc.iter().enumerate() {
-                axpy(dpre, g, &self.w.wc[r * hw..(r + 1) * hw]);
+            axpy_rows(dpre, gc, |r| &self.w.wc[r * hw..(r + 1) * hw]);
+            let gin = &*gin;
+            let col = |j: usize| &wo[j * v + s..j * v + e];
+            let mut j = 0;
+            while j + 4 <= hw {
+                let out = dots4(gin, [col(j), col(j + 1), col(j + 2), col(j + 3)]);
+                for (q, o) in out.into_iter().enumerate() {
+                    dpre[j + q] += o;
+                }
+                j += 4;
             }
-            for (i, &g) in gin.iter().enumerate() {
-                axpy(dpre, g, &self.w.wo[(s + i) * hw..(s + i + 1) * hw]);
+            while j < hw {
+                dpre[j] += dot(gin, col(j));
+                j += 1;
             }
             for (g, &hj) in dpre.iter_mut().zip(&trace.h[p * hw..(p + 1) * hw]) {
                 *g *= 1.0 - hj * hj;
@@ -327,56 +373,73 @@ impl Net {
         for p in 0..trace.len {
             let dx = &mut trace.dx[p * d..(p + 1) * d];
             dx.fill(0.0);
-            for (j, &g) in trace.dpre[p * hw..(p + 1) * hw].iter().enumerate() {
-                axpy(dx, g, &self.w.w1[j * d..(j + 1) * d]);
-            }
+            axpy_rows(dx, &trace.dpre[p * hw..(p + 1) * hw], |j| &self.w.w1[j * d..(j + 1) * d]);
         }
     }
 
     /// Adds `scale` times the gradient held in `trace` (after `backward`) to
     /// the weights: `scale = -learning_rate` is one SGD step on the sentence.
+    /// Each weight receives its positions' terms in position order.
+    #[cfg(test)]
     #[inline(always)]
-    pub fn apply(&mut self, trace: &Trace, scale: f32) {
+    pub fn apply(&mut self, trace: &mut Trace, scale: f32) {
         self.apply_output(trace, scale);
         self.apply_hidden(trace, scale);
     }
 
     /// The output layer's part of `apply`.
     #[inline(always)]
-    pub fn apply_output(&mut self, trace: &Trace, scale: f32) {
-        let hw = self.shape.hidden;
+    pub fn apply_output(&mut self, trace: &mut Trace, scale: f32) {
+        let (v, hw) = (self.shape.vocab, self.shape.hidden);
         let (k, m) = (self.classes.count(), self.classes.widest);
+        let n = trace.len;
         let w = &mut self.w;
-        for p in 0..trace.len {
-            let h = &trace.h[p * hw..(p + 1) * hw];
-            for (r, &g) in trace.gc[p * k..(p + 1) * k].iter().enumerate() {
-                axpy(&mut w.wc[r * hw..(r + 1) * hw], scale * g, h);
-                w.bc[r] += scale * g;
+        let Trace { h, gc, gin, target, order, coef, .. } = trace;
+        for r in 0..k {
+            for p in 0..n {
+                coef[p] = scale * gc[p * k + r];
+                w.bc[r] += coef[p];
             }
-            let (class, _) = trace.target[p];
-            let (s, e) = self.classes.ranges[class as usize];
-            for (i, &g) in trace.gin[p * m..p * m + (e - s)].iter().enumerate() {
-                axpy(&mut w.wo[(s + i) * hw..(s + i + 1) * hw], scale * g, h);
-                w.bo[s + i] += scale * g;
+            axpy_rows(&mut w.wc[r * hw..(r + 1) * hw], &coef[..n], |p| &h[p * hw..(p + 1) * hw]);
+        }
+        order.clear();
+        order.extend(0..n as u32);
+        order.sort_unstable_by_key(|&p| (target[p as usize].0, p));
+        for run in order.chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
+            let (s, e) = self.classes.ranges[target[run[0] as usize].0 as usize];
+            let grad = |i: usize| &gin[run[i] as usize * m..run[i] as usize * m + (e - s)];
+            let coef = &mut coef[..run.len()];
+            for j in 0..hw {
+                for (c, &p) in coef.iter_mut().zip(run) {
+                    *c = scale * h[p as usize * hw + j];
+                }
+                axpy_rows(&mut w.wo[j * v + s..j * v + e], coef, grad);
+            }
+            for i in 0..run.len() {
+                axpy(&mut w.bo[s..e], scale, grad(i));
             }
         }
     }
 
     /// The hidden layer's and the embeddings' part of `apply`.
     #[inline(always)]
-    pub fn apply_hidden(&mut self, trace: &Trace, scale: f32) {
+    pub fn apply_hidden(&mut self, trace: &mut Trace, scale: f32) {
         let Shape { embedding: ew, hidden: hw, context: c, .. } = self.shape;
         let d = self.shape.input();
+        let n = trace.len;
         let w = &mut self.w;
-        for p in 0..trace.len {
-            let x = &trace.x[p * d..(p + 1) * d];
-            for (j, &g) in trace.dpre[p * hw..(p + 1) * hw].iter().enumerate() {
-                axpy(&mut w.w1[j * d..(j + 1) * d], scale * g, x);
-                w.b1[j] += scale * g;
+        let Trace { x, dpre, coef, ctx, dx, .. } = trace;
+        for j in 0..hw {
+            for p in 0..n {
+                coef[p] = scale * dpre[p * hw + j];
+                w.b1[j] += coef[p];
             }
+            axpy_rows(&mut w.w1[j * d..(j + 1) * d], &coef[..n], |p| &x[p * d..(p + 1) * d]);
+        }
+        for p in 0..n {
             for slot in 0..c {
-                let row = trace.ctx[p * c + slot] as usize;
-                let dx = &trace.dx[p * d + slot * ew..p * d + (slot + 1) * ew];
+                let row = ctx[p * c + slot] as usize;
+                let dx = &dx[p * d + slot * ew..p * d + (slot + 1) * ew];
                 axpy(&mut w.emb[row * ew..(row + 1) * ew], scale, dx);
             }
         }
@@ -389,14 +452,18 @@ impl Net {
         let mut ctx = vec![0u32; c];
         let mut x = vec![0f32; self.shape.input()];
         let mut h = vec![0f32; hw];
-        self.hidden(prefix, prefix.len(), &mut ctx, &mut x, &mut h);
+        self.gather(prefix, prefix.len(), &mut ctx, &mut x);
+        self.hidden_layer(&x, 1, &mut h);
         let mut pc = vec![0f32; self.classes.count()];
-        softmax_rows(&self.w.wc, &self.w.bc, (0, self.classes.count()), &h, &mut pc);
+        self.class_logits(&h, &mut pc);
+        softmax(&mut pc);
         let mut within = vec![0f32; self.classes.widest];
         let mut out = vec![0f64; v];
         for (class, &(s, e)) in self.classes.ranges.iter().enumerate() {
-            softmax_rows(&self.w.wo, &self.w.bo, (s, e), &h, &mut within[..e - s]);
-            for (o, &q) in out[s..e].iter_mut().zip(&within) {
+            let within = &mut within[..e - s];
+            self.token_logits(&h, (s, e), within);
+            softmax(within);
+            for (o, &q) in out[s..e].iter_mut().zip(&*within) {
                 *o = pc[class] as f64 * q as f64;
             }
         }

@@ -33,12 +33,15 @@ fn reference_loss(net: &Net, g: &[Vec<f64>], tokens: &[Token]) -> f64 {
         }
         let h: Vec<f64> =
             (0..hw).map(|j| (b1[j] + (0..d).map(|i| w1[j * d + i] * x[i]).sum::<f64>()).tanh()).collect();
-        let logit =
-            |w: &[f64], b: &[f64], r: usize| b[r] + (0..hw).map(|j| w[r * hw + j] * h[j]).sum::<f64>();
+        // `Wc` is `K x H`, `Wo` is `H x V` (column `r` is token `r`'s vector).
+        let v = net.shape.vocab;
         let class = net.classes.of[t as usize] as usize;
         let (s, end) = net.classes.ranges[class];
-        let zc: Vec<f64> = (0..net.classes.count()).map(|r| logit(wc, bc, r)).collect();
-        let zt: Vec<f64> = (s..end).map(|r| logit(wo, bo, r)).collect();
+        let zc: Vec<f64> = (0..net.classes.count())
+            .map(|r| bc[r] + (0..hw).map(|j| wc[r * hw + j] * h[j]).sum::<f64>())
+            .collect();
+        let zt: Vec<f64> =
+            (s..end).map(|r| bo[r] + (0..hw).map(|j| wo[j * v + r] * h[j]).sum::<f64>()).collect();
         loss += lse(&zc) - zc[class] + lse(&zt) - zt[t as usize - s];
     }
     loss
@@ -84,7 +87,7 @@ fn gradient_matches_finite_differences_for_every_group() {
         net.backward(&mut trace);
         let mut grad = net.clone();
         grad.w = net.w.zeros_like();
-        grad.apply(&trace, 1.0);
+        grad.apply(&mut trace, 1.0);
         let analytic = to_f64(&grad.w);
         let base = to_f64(&net.w);
         assert!(
