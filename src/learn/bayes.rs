@@ -208,16 +208,16 @@ mod tests {
         // Syntax: attribute choice, then DM(gamma_t) over T, DM(gamma_f) over V_fill.
         let (gt, gf) = (p.template_concentration, p.filler_concentration);
         let mut ln = 0.0;
-        for (_, &c) in &templates {
+        for &c in templates.values() {
             ln += ln_gamma_ratio(gt, c as f64);
         }
-        for (_, &c) in &per_attribute {
+        for &c in per_attribute.values() {
             ln -= ln_gamma_ratio(p.templates as f64 * gt, c as f64);
         }
-        for (_, &c) in &fillers {
+        for &c in fillers.values() {
             ln += ln_gamma_ratio(gf, c as f64);
         }
-        for (_, &c) in &per_slot {
+        for &c in per_slot.values() {
             ln -= ln_gamma_ratio(p.filler_words as f64 * gf, c as f64);
         }
         let syntax = n as f64 * (p.attributes as f64).log2() + bits(ln);
