@@ -23,7 +23,7 @@ use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, TheoryPoint};
 use super::fits;
 use super::messages::Sample;
 use super::probes::{ProbeScore, ProbeSet};
-use super::worker::{Window, Worker};
+use super::worker::{Request, Window, Worker};
 
 /// One phase of the schedule: 0 is pre-training.
 #[derive(Clone, Debug, PartialEq)]
@@ -383,13 +383,20 @@ impl Engine {
         let confidence = self.preset.run.confidence;
         let n = self.sentences as f64;
         let mut learners = Vec::with_capacity(self.trainees.len());
+        let request = Request {
+            probes: self.probes.clone(),
+            new_probes: self.new_probes.clone(),
+            confidence,
+            take: record,
+            wait: !self.live,
+        };
         for t in &mut self.trainees {
             if let Runner::Remote(w) = &mut t.runner {
-                w.request_report(&self.probes, self.new_probes.as_ref(), confidence, !self.live, record);
+                w.request_report(&request);
             }
         }
         for t in &mut self.trainees {
-            let m = t.measure(&self.probes, self.new_probes.as_ref(), confidence, !self.live, record);
+            let m = t.measure(&request);
             let w = m.window;
             let excess = w.bits - w.oracle;
             let per_sentence = |x: f64| if w.sentences == 0 { f64::NAN } else { x / w.sentences as f64 };
@@ -576,20 +583,13 @@ impl Runner {
 }
 
 impl Trainee {
-    /// The learner's measurements; `take` closes its window.
-    fn measure(
-        &mut self,
-        probes: &Arc<ProbeSet>,
-        new_probes: Option<&Arc<ProbeSet>>,
-        confidence: f64,
-        wait: bool,
-        take: bool,
-    ) -> Measured {
+    /// The learner's measurements; `request.take` closes its window.
+    fn measure(&mut self, request: &Request) -> Measured {
         match &mut self.runner {
             Runner::Local(l) => Measured {
-                window: if take { std::mem::take(&mut self.window) } else { self.window },
-                score: probes.score(l.as_ref(), confidence),
-                new_score: new_probes.map(|p| p.score(l.as_ref(), confidence)),
+                window: if request.take { std::mem::take(&mut self.window) } else { self.window },
+                score: request.probes.score(l.as_ref(), request.confidence),
+                new_score: request.new_probes.as_ref().map(|p| p.score(l.as_ref(), request.confidence)),
                 model_bits: l.model_bits(),
                 params: l.params(),
                 sentences_seen: l.sentences_seen(),
@@ -597,9 +597,7 @@ impl Trainee {
             Runner::Remote(w) => {
                 // A learner thread that died panicked: surface it here, where
                 // the driver turns panics into error updates.
-                let r = w
-                    .report(probes, new_probes, confidence, wait, take)
-                    .unwrap_or_else(|| panic!("learner {} stopped", w.name()));
+                let r = w.report(request).unwrap_or_else(|| panic!("learner {} stopped", w.name()));
                 Measured {
                     window: r.window,
                     score: r.score,

@@ -53,20 +53,22 @@ pub struct Report {
     pub sentences_seen: u64,
 }
 
+/// What a checkpoint asks of a learner.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub probes: Arc<ProbeSet>,
+    pub new_probes: Option<Arc<ProbeSet>>,
+    pub confidence: f64,
+    /// Close the window (a log-spaced checkpoint) or only look at it.
+    pub take: bool,
+    /// Headless: answer after every queued sentence (deterministic); live: now.
+    pub wait: bool,
+}
+
 enum Job {
     Train(Vec<Sentence>),
-    Report {
-        /// Close the window (a log-spaced checkpoint) or only look at it.
-        take: bool,
-        probes: Arc<ProbeSet>,
-        new_probes: Option<Arc<ProbeSet>>,
-        confidence: f64,
-        reply: Sender<Report>,
-    },
-    Ask {
-        probes: Vec<Probe>,
-        reply: Sender<Vec<bool>>,
-    },
+    Report { request: Request, reply: Sender<Report> },
+    Ask { probes: Vec<Probe>, reply: Sender<Vec<bool>> },
 }
 
 pub struct Worker {
@@ -102,12 +104,12 @@ impl Trainer {
                     self.window.add(s, bits);
                 }
             }
-            Job::Report { take, probes, new_probes, confidence, reply } => {
+            Job::Report { request: r, reply } => {
                 let l = self.learner.as_ref();
                 let _ = reply.send(Report {
-                    window: if take { std::mem::take(&mut self.window) } else { self.window },
-                    score: probes.score(l, confidence),
-                    new_score: new_probes.map(|p| p.score(l, confidence)),
+                    window: if r.take { std::mem::take(&mut self.window) } else { self.window },
+                    score: r.probes.score(l, r.confidence),
+                    new_score: r.new_probes.map(|p| p.score(l, r.confidence)),
                     model_bits: l.model_bits(),
                     params: l.params(),
                     sentences_seen: l.sentences_seen(),
@@ -191,24 +193,14 @@ impl Worker {
         }
     }
 
-    /// Asks for the window since the last report and the probe answers,
-    /// which the worker sends after every queued sentence is trained on;
+    /// Asks for the window since the last report and the probe answers;
     /// `report` collects them. Asking every worker first lets them probe in
     /// parallel.
-    pub fn request_report(
-        &mut self,
-        probes: &Arc<ProbeSet>,
-        new_probes: Option<&Arc<ProbeSet>>,
-        confidence: f64,
-        wait: bool,
-        take: bool,
-    ) {
-        self.flush(wait);
+    pub fn request_report(&mut self, request: &Request) {
+        self.flush(request.wait);
         let (reply, answer) = bounded(1);
-        let job =
-            Job::Report { take, probes: probes.clone(), new_probes: new_probes.cloned(), confidence, reply };
-        // Headless: after every queued sentence (deterministic). Live: now.
-        let sent = match (&self.jobs, wait) {
+        let job = Job::Report { request: request.clone(), reply };
+        let sent = match (&self.jobs, request.wait) {
             (Some(jobs), true) => jobs.send(job).is_ok(),
             _ => self.urgent.send(job).is_ok(),
         };
@@ -219,16 +211,9 @@ impl Worker {
 
     /// The report asked for by `request_report` (asking now if it was not);
     /// `None` if the learner's thread has died.
-    pub fn report(
-        &mut self,
-        probes: &Arc<ProbeSet>,
-        new_probes: Option<&Arc<ProbeSet>>,
-        confidence: f64,
-        wait: bool,
-        take: bool,
-    ) -> Option<Report> {
+    pub fn report(&mut self, request: &Request) -> Option<Report> {
         if self.pending.is_none() {
-            self.request_report(probes, new_probes, confidence, wait, take);
+            self.request_report(request);
         }
         self.pending.take()?.recv().ok()
     }

@@ -10,7 +10,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Dataset, GraphType, Paragraph};
 
-use super::{bayes_index, fit_width, format_fit, log_log_chart, pane_block, placeholder};
+use super::{bayes_index, fit_width, format_fit, legend_row, log_log_chart, pane_block, placeholder};
 use crate::engine::{Checkpoint, LearnerPoint};
 use crate::ui::model::{DataY, Model, Pane};
 use crate::ui::plot::{clip_line, downsample, log_axis, to_log};
@@ -130,17 +130,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
             Line::styled(fit_width("fitted exponent:", w), p.muted),
         ];
         for (i, l) in latest.learners.iter().enumerate() {
-            let fit = fit_of(l);
-            let name_w = w.saturating_sub(fit.chars().count() + 3);
-            let mut name_style = p.text;
-            if i == sel {
-                name_style = name_style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-            }
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} ", p.series_swatch(i)), p.series_style(i)),
-                Span::styled(format!("{:<name_w$}", fit_width(&l.name, name_w)), name_style),
-                Span::styled(format!(" {fit}"), p.text),
-            ]));
+            lines.push(legend_row(p, i, i == sel, p.series_swatch(i).to_string(), &l.name, &fit_of(l), w));
         }
         if let Some(f) = latest.learners.get(sel).and_then(|l| l.data_exponent) {
             lines.push(Line::styled(

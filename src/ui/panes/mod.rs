@@ -49,6 +49,30 @@ pub fn format_fit(fit: Option<crate::engine::ExponentFit>, p: &Palette) -> Strin
     }
 }
 
+/// A legend row: the series mark, the learner's name (bold and underlined
+/// when selected) and a right-hand value, fitted to `width`.
+pub fn legend_row<'a>(
+    p: &Palette,
+    i: usize,
+    selected: bool,
+    mark: String,
+    name: &str,
+    value: &str,
+    width: usize,
+) -> Line<'a> {
+    let name_w = width.saturating_sub(value.chars().count() + 3);
+    let mut name_style = p.text;
+    if selected {
+        name_style =
+            name_style.add_modifier(ratatui::style::Modifier::BOLD | ratatui::style::Modifier::UNDERLINED);
+    }
+    Line::from(vec![
+        Span::styled(format!("{mark} "), p.series_style(i)),
+        Span::styled(format!("{:<name_w$}", fit_width(name, name_w)), name_style),
+        Span::styled(format!(" {value}"), p.text),
+    ])
+}
+
 /// A log–log chart of `datasets` on the two axes (values already in log10).
 pub fn log_log_chart<'a>(
     datasets: Vec<ratatui::widgets::Dataset<'a>>,

@@ -7,10 +7,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::symbols::Marker;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Dataset, GraphType, Paragraph};
 
-use super::{fit_width, format_fit, log_log_chart, pane_block, placeholder};
+use super::{fit_width, format_fit, legend_row, log_log_chart, pane_block, placeholder};
 use crate::engine::{Checkpoint, LearnerPoint};
 use crate::ui::model::{Model, ModelView, Pane};
 use crate::ui::plot::{clip_line, log_axis, short, to_log};
@@ -137,16 +137,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                 ModelView::Scaling => short(l.model_bits),
                 ModelView::TwoPart => short(l.model_bits + data_bits(c, l)),
             };
-            let name_w = w.saturating_sub(value.chars().count() + 3);
-            let mut name_style = p.text;
-            if i == sel {
-                name_style = name_style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-            }
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} ", p.series_glyph(i)), p.series_style(i)),
-                Span::styled(format!("{:<name_w$}", fit_width(&l.name, name_w)), name_style),
-                Span::styled(format!(" {value}"), p.text),
-            ]));
+            lines.push(legend_row(p, i, i == sel, p.series_glyph(i).to_string(), &l.name, &value, w));
         }
         let label = match model.model_view {
             ModelView::Scaling => "x: model bits",
