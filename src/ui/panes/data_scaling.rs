@@ -5,12 +5,14 @@
 //! point, or the exact predicted syntax (and zipf fact) excess curves.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Dataset, GraphType, Paragraph};
 
-use super::{bayes_index, fit_width, format_fit, legend_row, log_log_chart, pane_block, placeholder};
+use super::{
+    bayes_index, chart_and_legend, fit_width, format_fit, legend_row, log_log_chart, pane_block, placeholder,
+};
 use crate::engine::{Checkpoint, LearnerPoint};
 use crate::ui::model::{DataY, Model, Pane};
 use crate::ui::plot::{clip_line, downsample, log_axis, to_log};
@@ -57,14 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let theory_points: Vec<(f64, f64)> =
         to_log(model.history.iter().filter_map(|c| Some((c.sentences as f64, theory_curve(c, y)?))));
 
-    let wide = inner.width >= 70 && inner.height >= learners as u16 + 3;
-    let (chart_area, legend_area) = if wide {
-        let w = 30.min(inner.width / 3);
-        let [a, b] = Layout::horizontal([Constraint::Min(10), Constraint::Length(w)]).areas(inner);
-        (a, Some(b))
-    } else {
-        (inner, None)
-    };
+    let (chart_area, legend_area) = chart_and_legend(inner, learners);
 
     let xs = series.iter().flatten().map(|p| p.0);
     let x_axis = log_axis(xs, (chart_area.width as usize / 8).clamp(2, 10));

@@ -49,6 +49,22 @@ pub fn format_fit(fit: Option<crate::engine::ExponentFit>, p: &Palette) -> Strin
     }
 }
 
+/// Splits a chart pane into the chart and, when there is room for `rows`
+/// legend lines beside it, a legend column of at most 30 cells.
+pub fn chart_and_legend(inner: Rect, rows: usize) -> (Rect, Option<Rect>) {
+    if inner.width >= 70 && inner.height as usize >= rows + 3 {
+        let w = 30.min(inner.width / 3);
+        let [a, b] = ratatui::layout::Layout::horizontal([
+            ratatui::layout::Constraint::Min(10),
+            ratatui::layout::Constraint::Length(w),
+        ])
+        .areas(inner);
+        (a, Some(b))
+    } else {
+        (inner, None)
+    }
+}
+
 /// A legend row: the series mark, the learner's name (bold and underlined
 /// when selected) and a right-hand value, fitted to `width`.
 pub fn legend_row<'a>(

@@ -4,13 +4,13 @@
 //! learners; or the two-part code, data bits against model bits.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::symbols::Marker;
 use ratatui::text::Line;
 use ratatui::widgets::{Dataset, GraphType, Paragraph};
 
-use super::{fit_width, format_fit, legend_row, log_log_chart, pane_block, placeholder};
+use super::{chart_and_legend, fit_width, format_fit, legend_row, log_log_chart, pane_block, placeholder};
 use crate::engine::{Checkpoint, LearnerPoint};
 use crate::ui::model::{Model, ModelView, Pane};
 use crate::ui::plot::{clip_line, log_axis, short, to_log};
@@ -48,14 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         placeholder(frame.buffer_mut(), inner, "no learner has a positive size yet", p.muted);
         return;
     }
-    let wide = inner.width >= 70 && inner.height >= c.learners.len() as u16 + 3;
-    let (chart_area, legend_area) = if wide {
-        let w = 30.min(inner.width / 3);
-        let [a, b] = Layout::horizontal([Constraint::Min(10), Constraint::Length(w)]).areas(inner);
-        (a, Some(b))
-    } else {
-        (inner, None)
-    };
+    let (chart_area, legend_area) = chart_and_legend(inner, c.learners.len());
     let x_axis = log_axis(points.iter().flatten().map(|p| p.0), (chart_area.width as usize / 8).clamp(2, 10));
     let y_axis = log_axis(points.iter().flatten().map(|p| p.1), (chart_area.height as usize / 3).clamp(2, 6));
 
