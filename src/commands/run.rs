@@ -92,68 +92,63 @@ pub fn run(
     Ok(())
 }
 
-/// Stdout; or a temporary file renamed over the target at the end; or, for
-/// a target that exists and is not a regular file (a device, a FIFO), the
-/// target itself.
+/// A stream (stdout, or a target that exists and is not a regular file: a
+/// device, a FIFO) written in place; or a temporary file renamed over the
+/// target at the end.
 enum Sink {
-    Stdout(std::io::BufWriter<std::io::Stdout>),
+    Stream(std::io::BufWriter<Box<dyn Write>>),
     File { tmp: PathBuf, target: PathBuf, file: std::io::BufWriter<std::fs::File> },
-    Direct(std::io::BufWriter<std::fs::File>),
 }
 
 /// A failure code that means "the reader went away": not an error.
 const BROKEN_PIPE: i32 = -1;
 
+/// A failed write: a closed pipe is the reader going away, anything else a runtime failure.
+fn write_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure { message: "broken pipe".into(), code: BROKEN_PIPE }
+    } else {
+        Failure::runtime(format!("writing output: {e}"))
+    }
+}
+
 impl Sink {
     fn open(out: Option<&Path>) -> Result<Sink, Failure> {
-        let Some(target) = out else { return Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout()))) };
+        let stream = |w: Box<dyn Write>| Ok(Sink::Stream(std::io::BufWriter::new(w)));
+        let Some(target) = out else { return stream(Box::new(std::io::stdout())) };
         if target.is_dir() {
             return Err(Failure::input(format!("--out {} is a directory; name a file", target.display())));
         }
+        let cannot = |e: std::io::Error| Failure::input(format!("cannot write {}: {e}", target.display()));
         if target.exists() && !target.is_file() {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(target)
-                .map_err(|e| Failure::input(format!("cannot write {}: {e}", target.display())))?;
-            return Ok(Sink::Direct(std::io::BufWriter::new(file)));
+            return stream(Box::new(std::fs::OpenOptions::new().write(true).open(target).map_err(cannot)?));
         }
         let name = target
             .file_name()
             .ok_or_else(|| Failure::input(format!("--out {} names no file", target.display())))?;
         let tmp = target.with_file_name(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
-        let file = std::fs::File::create(&tmp)
-            .map_err(|e| Failure::input(format!("cannot write {}: {e}", target.display())))?;
+        let file = std::fs::File::create(&tmp).map_err(cannot)?;
         Ok(Sink::File { tmp, target: target.to_path_buf(), file: std::io::BufWriter::new(file) })
     }
 
     fn line(&mut self, text: &str) -> Result<(), Failure> {
-        let r = match self {
-            Sink::Stdout(w) => writeln!(w, "{text}"),
+        match self {
+            Sink::Stream(w) => writeln!(w, "{text}"),
             Sink::File { file, .. } => writeln!(file, "{text}"),
-            Sink::Direct(file) => writeln!(file, "{text}"),
-        };
-        r.map_err(|e| {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                Failure { message: "broken pipe".into(), code: BROKEN_PIPE }
-            } else {
-                Failure::runtime(format!("writing output: {e}"))
-            }
-        })
+        }
+        .map_err(write_failure)
     }
 
     fn finish(mut self) -> Result<Option<PathBuf>, Failure> {
-        let fail =
-            |what: &Path, e: std::io::Error| Failure::runtime(format!("writing {}: {e}", what.display()));
         match &mut self {
-            Sink::Stdout(w) => {
-                w.flush().map_err(|e| Failure::runtime(format!("writing output: {e}")))?;
-                Ok(None)
-            }
-            Sink::Direct(w) => {
-                w.flush().map_err(|e| Failure::runtime(format!("writing output: {e}")))?;
+            Sink::Stream(w) => {
+                w.flush().map_err(write_failure)?;
                 Ok(None)
             }
             Sink::File { tmp, target, file } => {
+                let fail = |what: &Path, e: std::io::Error| {
+                    Failure::runtime(format!("writing {}: {e}", what.display()))
+                };
                 file.flush().map_err(|e| fail(tmp, e))?;
                 file.get_ref().sync_all().map_err(|e| fail(tmp, e))?;
                 std::fs::rename(&tmp, &target).map_err(|e| fail(target, e))?;

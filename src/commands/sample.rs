@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use sk_tui::config::resolve_preset;
-use sk_tui::sk::vocab::relation_word;
 use sk_tui::sk::{Generator, Role, Sentence};
 
 use super::{Failure, stdout_wants_color};
@@ -30,17 +29,14 @@ pub fn run(preset: &str, count: u64, seed: Option<u64>) -> Result<(), Failure> {
                 Role::Value => paint(&w, "1;33"),
             })
             .collect();
-        let name_start = s.roles.iter().position(|&r| r == Role::Name).unwrap_or(0);
-        let name = vocab.render_name(&s.tokens[name_start..name_start + g.params().name_length as usize]);
-        let truth = vocab.word(vocab.value(s.attribute, s.true_value));
         let noisy = if s.value != s.true_value { " (noise: stated another value)" } else { "" };
         let o = s.oracle;
         let line = writeln!(out, "{}", sk_tui::sk::sentence::join_words(words.iter().map(String::as_str)))
             .and_then(|_| {
             writeln!(
                 out,
-                "    fact: {name} · {} = {truth}{noisy}   rank {}   oracle bits: syntax {:.2} + identity {:.2} + fact {:.2} = {:.2}",
-                relation_word(s.attribute),
+                "    fact: {}{noisy}   rank {}   oracle bits: syntax {:.2} + identity {:.2} + fact {:.2} = {:.2}",
+                s.fact_text(vocab),
                 s.rank,
                 o.syntax,
                 o.identity,

@@ -155,6 +155,16 @@ pub struct PhaseConfig {
     pub syntax_seed: Option<u64>,
 }
 
+impl PhaseConfig {
+    /// Why this phase's `mix` is pointless, if it is: mixing a distribution
+    /// with itself (no new entities, no new format) changes nothing.
+    pub fn pointless_mix(&self) -> Option<&'static str> {
+        (self.mix > 0.0 && self.new_entities.is_none() && self.syntax_seed.is_none()).then_some(
+            "mix > 0 needs new_entities or syntax_seed: mixing a distribution with itself changes nothing",
+        )
+    }
+}
+
 impl Default for PhaseConfig {
     fn default() -> Self {
         PhaseConfig {
@@ -330,10 +340,7 @@ impl Preset {
         );
         // Every universe's names come from one name space.
         let g = &self.generator;
-        let capacity = match g.source {
-            crate::sk::SourceKind::Zipf => g.entities,
-            crate::sk::SourceKind::Pycrp => crate::sk::params::PYCRP_NAME_SPACE,
-        };
+        let capacity = g.name_capacity();
         let names =
             self.phases.iter().filter_map(|p| p.new_entities).fold(capacity, |a, b| a.saturating_add(b));
         if !self.phases.is_empty() {
@@ -371,11 +378,9 @@ impl Preset {
                 at("mix"),
                 format!("mix = {} is outside [0, 1]", p.mix),
             );
-            need(
-                p.mix == 0.0 || p.new_entities.is_some() || p.syntax_seed.is_some(),
-                at("mix"),
-                "mix > 0 needs new_entities or syntax_seed: mixing a distribution with itself changes nothing".into(),
-            );
+            if let Some(why) = p.pointless_mix() {
+                need(false, at("mix"), why.into());
+            }
         }
         out
     }

@@ -20,7 +20,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError, bounde
 use crate::config::{LoadedPreset, Preset};
 
 use super::checkpoint::Summary;
-use super::messages::{Control, Progress, RunInfo, Update};
+use super::messages::{Control, Progress, Update};
 use super::run::{Engine, Step};
 
 /// How the engine is driven.
@@ -265,12 +265,7 @@ impl EngineThread {
             return None;
         };
         engine.set_live(self.options.live);
-        self.post(Update::Started(Box::new(RunInfo {
-            preset_name: self.name.clone(),
-            preset: engine.preset().clone(),
-            learners: engine.learner_names(),
-            total_sentences: engine.total_sentences(),
-        })));
+        self.post(Update::Started(Box::new(engine.run_info(&self.name))));
         Some(engine)
     }
 
@@ -358,12 +353,7 @@ pub fn run_headless(
     let mut engine = Engine::new(&preset.preset, options.sentences, options.seed);
     let start = Instant::now();
     let mut checkpoints = 0;
-    let mut flow = sink(Update::Started(Box::new(RunInfo {
-        preset_name: preset.name.clone(),
-        preset: engine.preset().clone(),
-        learners: engine.learner_names(),
-        total_sentences: engine.total_sentences(),
-    })));
+    let mut flow = sink(Update::Started(Box::new(engine.run_info(&preset.name))));
     while flow.is_continue() {
         flow = match engine.advance(1 << 16) {
             Step::Running => ControlFlow::Continue(()),

@@ -16,12 +16,11 @@ use crate::learn::{Learner, Probe};
 use crate::sk::knowledge::universe_of;
 use crate::sk::rng::SkRng;
 use crate::sk::source::Source;
-use crate::sk::vocab::relation_word;
 use crate::sk::{EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKind, theory};
 
 use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, TheoryPoint};
 use super::fits;
-use super::messages::Sample;
+use super::messages::{RunInfo, Sample};
 use super::probes::{ProbeScore, ProbeSet};
 use super::worker::{Request, Window, Worker};
 
@@ -203,6 +202,16 @@ impl Engine {
         self.plan.iter().map(|p| p.sentences).sum()
     }
 
+    /// What the UI needs to label a run of this engine.
+    pub fn run_info(&self, preset_name: &str) -> RunInfo {
+        RunInfo {
+            preset_name: preset_name.to_string(),
+            preset: self.preset.clone(),
+            learners: self.learner_names(),
+            total_sentences: self.total_sentences(),
+        }
+    }
+
     pub fn learner_names(&self) -> Vec<String> {
         self.trainees.iter().map(|t| t.runner.name().to_string()).collect()
     }
@@ -292,7 +301,7 @@ impl Engine {
             params.entities = k;
         }
         // New entities take the names after every earlier universe's.
-        let name_offset = name_capacity(&self.preset.generator)
+        let name_offset = self.preset.generator.name_capacity()
             + self.plan[1..self.phase].iter().filter_map(|p| p.new_entities).sum::<u64>();
         let parts =
             Parts { seed: self.seed, universe, syntax_seed, format, stream: self.phase as u32, name_offset };
@@ -338,10 +347,8 @@ impl Engine {
                     .into(),
             ));
         }
-        if phase.mix > 0.0 && phase.new_entities.is_none() && phase.syntax_seed.is_none() {
-            return Err(EngineError::Incompatible(
-                "mix > 0 needs new_entities or syntax_seed: mixing a distribution with itself changes nothing".into(),
-            ));
+        if let Some(why) = phase.pointless_mix() {
+            return Err(EngineError::Incompatible(why.into()));
         }
         let mut plan = phase_plan(&phase, &generator);
         if plan.name.is_empty() {
@@ -513,19 +520,7 @@ impl Engine {
                     value_token_base: vocab.value(s.attribute, 0),
                     values: self.preset.generator.values,
                 };
-                let name_at = s.roles.iter().position(|&r| r == crate::sk::Role::Name).unwrap_or(0);
-                let name = vocab
-                    .render_name(&s.tokens[name_at..name_at + self.preset.generator.name_length as usize]);
-                Pending {
-                    words: s.words(vocab),
-                    fact: format!(
-                        "{name} · {} = {}",
-                        relation_word(s.attribute),
-                        vocab.word(vocab.value(s.attribute, s.true_value))
-                    ),
-                    rank: s.rank,
-                    probe,
-                }
+                Pending { words: s.words(vocab), fact: s.fact_text(vocab), rank: s.rank, probe }
             })
             .collect::<Vec<_>>();
         let mut wrong: Vec<Vec<bool>> = vec![Vec::new(); recent.len()];
@@ -619,14 +614,6 @@ fn phase_plan(p: &PhaseConfig, generator: &GeneratorParams) -> PhasePlan {
         new_entities: p.new_entities,
         mix: p.mix,
         syntax_seed: p.syntax_seed,
-    }
-}
-
-/// Names the pre-training universe may use: all `K` for zipf, 2^32 for pycrp.
-pub fn name_capacity(g: &GeneratorParams) -> u64 {
-    match g.source {
-        SourceKind::Zipf => g.entities,
-        SourceKind::Pycrp => crate::sk::params::PYCRP_NAME_SPACE,
     }
 }
 

@@ -8,7 +8,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::predictive::{PitmanYorCode, SyntaxModel, ValueMarginal, fact_bits, known_fact_prob};
+use super::predictive::{PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits};
 use super::{Answer, Learner, Probe};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
@@ -84,15 +84,8 @@ impl Learner for BayesLearner {
     }
 
     fn probe(&self, p: &Probe) -> Answer {
-        match self.facts.get(&(p.entity, p.attribute)) {
-            Some(&value) => {
-                Answer { value, prob: known_fact_prob(value, p.attribute, self.noise, &self.marginal) }
-            }
-            None => {
-                let (value, prob) = self.marginal.mode(p.attribute);
-                Answer { value, prob }
-            }
-        }
+        let known = self.facts.get(&(p.entity, p.attribute)).copied();
+        answer(known, p.attribute, self.noise, &self.marginal)
     }
 
     fn model_bits(&self) -> f64 {

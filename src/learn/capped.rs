@@ -22,7 +22,7 @@ use std::collections::BinaryHeap;
 
 use rustc_hash::FxHashMap;
 
-use super::predictive::{PitmanYorCode, SyntaxModel, ValueMarginal, fact_bits, known_fact_prob};
+use super::predictive::{PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits};
 use super::{Answer, Learner, Probe};
 use crate::config::Policy;
 use crate::sk::rng::SkRng;
@@ -404,15 +404,7 @@ impl Learner for CappedLearner {
     }
 
     fn probe(&self, p: &Probe) -> Answer {
-        match self.known_fact(p.entity, p.attribute) {
-            Some(value) => {
-                Answer { value, prob: known_fact_prob(value, p.attribute, self.noise, &self.marginal) }
-            }
-            None => {
-                let (value, prob) = self.marginal.mode(p.attribute);
-                Answer { value, prob }
-            }
-        }
+        answer(self.known_fact(p.entity, p.attribute), p.attribute, self.noise, &self.marginal)
     }
 
     fn model_bits(&self) -> f64 {

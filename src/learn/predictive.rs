@@ -2,6 +2,7 @@
 //! (THEORY.md §2.4): Dirichlet–multinomial for templates, fillers and the
 //! value marginal, and the Pitman–Yor predictive for entity identity.
 
+use super::Answer;
 use crate::sk::{GeneratorParams, Sentence};
 
 /// Dirichlet–multinomial predictive over `k` outcomes with concentration `gamma`:
@@ -156,10 +157,20 @@ pub fn fact_bits(known: Option<u32>, stated: u32, attribute: u32, eps: f64, marg
     }
 }
 
-/// The probability a learner gives its answer for a known fact.
+/// A learner's answer to a probe: the memorized value with its probability
+/// under the noise model, or, for an unknown fact, the marginal's mode.
 #[inline]
-pub fn known_fact_prob(value: u32, attribute: u32, eps: f64, marginal: &ValueMarginal) -> f64 {
-    1.0 - eps + if eps > 0.0 { eps * marginal.prob(attribute, value) } else { 0.0 }
+pub fn answer(known: Option<u32>, attribute: u32, eps: f64, marginal: &ValueMarginal) -> Answer {
+    match known {
+        Some(value) => {
+            let prob = 1.0 - eps + if eps > 0.0 { eps * marginal.prob(attribute, value) } else { 0.0 };
+            Answer { value, prob }
+        }
+        None => {
+            let (value, prob) = marginal.mode(attribute);
+            Answer { value, prob }
+        }
+    }
 }
 
 /// The Pitman–Yor predictive of identity (THEORY.md §2.4): a seen entity

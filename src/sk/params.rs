@@ -108,6 +108,15 @@ impl GeneratorParams {
         (0..self.name_length).fold(1u64, |acc, _| acc.saturating_mul(self.name_alphabet as u64))
     }
 
+    /// Names the pre-training universe may use: all `K` for zipf, 2^32 for
+    /// pycrp; fine-tuning universes take the names after these.
+    pub fn name_capacity(&self) -> u64 {
+        match self.source {
+            SourceKind::Zipf => self.entities,
+            SourceKind::Pycrp => PYCRP_NAME_SPACE,
+        }
+    }
+
     /// `J`, filler slots in all.
     pub fn filler_slot_count(&self) -> u64 {
         self.attributes as u64 * self.templates as u64 * self.filler_slots as u64

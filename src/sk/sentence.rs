@@ -117,6 +117,21 @@ impl Sentence {
         out
     }
 
+    /// The fact the sentence is about, with its true value: "Kavoshi · color = bazo".
+    pub fn fact_text(&self, vocab: &Vocab) -> String {
+        let name_at = self.roles.iter().position(|&r| r == Role::Name).unwrap_or(0);
+        let name_end = self.roles[name_at..]
+            .iter()
+            .position(|&r| r != Role::Name)
+            .map_or(self.roles.len(), |n| name_at + n);
+        format!(
+            "{} · {} = {}",
+            vocab.render_name(&self.tokens[name_at..name_end]),
+            super::vocab::relation_word(self.attribute),
+            vocab.word(vocab.value(self.attribute, self.true_value))
+        )
+    }
+
     /// The sentence as plain text: "Kavoshi's color is bazo."
     pub fn text(&self, vocab: &Vocab) -> String {
         join_words(self.words(vocab).iter().map(|(w, _)| w.as_str()))

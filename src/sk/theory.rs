@@ -79,12 +79,7 @@ pub fn expected_distinct_pycrp(alpha: f64, beta: f64, n: f64) -> f64 {
 
 /// `E[K_n] = Σ_r 1 - (1 - p_r)^n` for the zipf source.
 pub fn expected_distinct_zipf(law: &ZipfLaw, n: f64) -> f64 {
-    let (q, s) = (law.offset(), law.exponent());
-    let ln_z = -law.ln_prob(1) - s * (1.0 + q).ln();
-    rank_sum(law.k(), |r| {
-        let p = (-s * (r + q).ln() - ln_z).exp();
-        -(n * (-p).ln_1p()).exp_m1()
-    })
+    rank_sum(law.k(), |r| -(n * (-law.density(r)).ln_1p()).exp_m1())
 }
 
 /// `E[K_n]` for a generator's source (pycrp: the closed form, whatever the state).
@@ -133,12 +128,10 @@ pub fn sentence_entropy_bits(g: &Generator) -> Option<f64> {
 /// `p_r / F` per sentence; while unseen it costs the value marginal's
 /// entropy `h_value` bits, afterwards nothing. Σ_r p_r (1 - p_r/F)^n h_value.
 pub fn expected_fact_excess_zipf(law: &ZipfLaw, attributes: u32, h_value: f64, n: f64) -> f64 {
-    let (q, s) = (law.offset(), law.exponent());
-    let ln_z = -law.ln_prob(1) - s * (1.0 + q).ln();
     let f = attributes as f64;
     h_value
         * rank_sum(law.k(), |r| {
-            let p = (-s * (r + q).ln() - ln_z).exp();
+            let p = law.density(r);
             p * (n * (-p / f).ln_1p()).exp()
         })
 }

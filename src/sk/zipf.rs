@@ -82,6 +82,12 @@ impl ZipfLaw {
         -self.s * (rank as f64 + self.q).ln() - self.ln_z
     }
 
+    /// `P(r)` extended to real `r` (for sums over ranks by Euler–Maclaurin).
+    #[inline]
+    pub fn density(&self, r: f64) -> f64 {
+        (-self.s * (r + self.q).ln() - self.ln_z).exp()
+    }
+
     #[inline]
     pub fn prob(&self, rank: u64) -> f64 {
         self.ln_prob(rank).exp()
