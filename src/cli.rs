@@ -55,6 +55,10 @@ pub enum Command {
         sentences: Option<u64>,
         #[arg(long)]
         seed: Option<u64>,
+        /// Threads for the Bayes and capped learners (default: every core);
+        /// the output is the same for any count.
+        #[arg(long)]
+        threads: Option<usize>,
         /// Write here (atomically) instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,

@@ -26,8 +26,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Presets) => commands::library::list_presets(),
         Some(Command::Check { file }) => commands::library::check(&file),
-        Some(Command::Run { preset, sentences, seed, out, format }) => {
-            commands::run::run(&preset, sentences, seed, out.as_deref(), format)
+        Some(Command::Run { preset, sentences, seed, threads, out, format }) => {
+            commands::run::run(&preset, sentences, seed, threads, out.as_deref(), format)
         }
         Some(Command::Snapshot { preset, sentences, size, theme, ansi }) => {
             commands::dashboard::snapshot(&preset, sentences, &size, theme, ansi)

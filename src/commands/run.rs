@@ -17,9 +17,15 @@ pub fn run(
     preset: &str,
     sentences: Option<u64>,
     seed: Option<u64>,
+    threads: Option<usize>,
     out: Option<&Path>,
     format: Format,
 ) -> Result<(), Failure> {
+    if let Some(t) = threads
+        && !(1..=MAX_THREADS).contains(&t)
+    {
+        return Err(Failure::input(format!("--threads {t} is outside [1, {MAX_THREADS}]")));
+    }
     if let Some(n) = sentences
         && !(1..=1_000_000_000_000).contains(&n)
     {
@@ -27,7 +33,7 @@ pub fn run(
     }
     let loaded = resolve_preset(preset)?;
     let mut sink = Sink::open(out)?;
-    let options = DriverOptions { live: false, sentences, seed, panic_at: None };
+    let options = DriverOptions { live: false, sentences, seed, threads, panic_at: None };
     let mut bar = std::io::stderr().is_terminal().then(ProgressBar::new);
     let mut total = 0u64;
     let mut failure: Option<Failure> = None;
@@ -91,6 +97,9 @@ pub fn run(
     );
     Ok(())
 }
+
+/// The most threads `--threads` accepts.
+const MAX_THREADS: usize = 1024;
 
 /// A stream (stdout, or a target that exists and is not a regular file: a
 /// device, a FIFO) written in place; or a temporary file renamed over the

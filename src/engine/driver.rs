@@ -32,6 +32,10 @@ pub struct DriverOptions {
     pub sentences: Option<u64>,
     /// Overrides `[run] seed`.
     pub seed: Option<u64>,
+    /// Threads for the Bayes and capped learners (output unchanged by it);
+    /// `None`: every core for `run_headless`, all but one for `spawn` (the
+    /// caller's thread, the UI's, keeps a core).
+    pub threads: Option<usize>,
     /// For tests: the engine panics after this many sentences.
     #[doc(hidden)]
     pub panic_at: Option<u64>,
@@ -67,6 +71,13 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 const TIMED_CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 const SAMPLES_EVERY: Duration = Duration::from_millis(700);
 const BATCH_TARGET: Duration = Duration::from_millis(5);
+
+/// Threads for the learners when none are asked for: the machine's cores,
+/// less one for the UI thread in a live run.
+pub fn default_threads(live: bool) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if live { cores.saturating_sub(1).max(1) } else { cores }
+}
 
 /// Starts the engine thread.
 pub fn spawn(preset: LoadedPreset, options: DriverOptions) -> EngineHandle {
@@ -265,6 +276,7 @@ impl EngineThread {
             return None;
         };
         engine.set_live(self.options.live);
+        engine.set_threads(self.options.threads.unwrap_or_else(|| default_threads(true)));
         self.post(Update::Started(Box::new(engine.run_info(&self.name))));
         Some(engine)
     }
@@ -351,6 +363,7 @@ pub fn run_headless(
     sink: &mut dyn FnMut(Update) -> ControlFlow<()>,
 ) -> Summary {
     let mut engine = Engine::new(&preset.preset, options.sentences, options.seed);
+    engine.set_threads(options.threads.unwrap_or_else(|| default_threads(options.live)));
     let start = Instant::now();
     let mut checkpoints = 0;
     let mut flow = sink(Update::Started(Box::new(engine.run_info(&preset.name))));

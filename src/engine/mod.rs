@@ -7,6 +7,7 @@ pub mod checkpoint;
 pub mod driver;
 pub mod fits;
 pub mod messages;
+pub mod parallel;
 pub mod probes;
 pub mod run;
 pub mod worker;

@@ -1,7 +1,8 @@
 //! The engine proper: a schedule of phases over generators and learners,
 //! prequential scoring, log-spaced checkpoints with metrics, fits and the
-//! theory's predictions. Single-threaded and deterministic: the driver adds
-//! the thread, time-based checkpoints and samples.
+//! theory's predictions. Deterministic: the driver adds the thread,
+//! time-based checkpoints and samples; `parallel` spreads the learners over
+//! threads without changing any output.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::sk::{EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKin
 use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, TheoryPoint};
 use super::fits;
 use super::messages::{RunInfo, Sample};
+use super::parallel::{Crew, Lane};
 use super::probes::{ProbeScore, ProbeSet};
 use super::worker::{Request, Window, Worker};
 
@@ -82,7 +84,8 @@ pub struct Engine {
     mix: f64,
     mix_rng: SkRng,
     trainees: Vec<Trainee>,
-    sentence: Sentence,
+    /// Runs the local learners over the stream (threads, shared syntax).
+    crew: Crew,
     sentences: u64,
     tokens: u64,
     base_sentences: u64,
@@ -147,6 +150,7 @@ impl Engine {
             })
             .collect();
         let value_entropy = base.knowledge().value_law().entropy_bits();
+        let crew = Crew::new(base.params());
         Engine {
             phase_end: preset.run.sentences,
             preset,
@@ -157,8 +161,8 @@ impl Engine {
             fresh: None,
             mix: 0.0,
             mix_rng: SkRng::new(seed, 0x313C),
+            crew,
             trainees,
-            sentence: Sentence::default(),
             sentences: 0,
             tokens: 0,
             base_sentences: 0,
@@ -179,6 +183,12 @@ impl Engine {
     /// is deterministic.
     pub fn set_live(&mut self, live: bool) {
         self.live = live;
+    }
+
+    /// Threads for the learners on the engine's side (1 by default); the
+    /// output does not depend on it.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.crew.set_threads(threads);
     }
 
     pub fn preset(&self) -> &Preset {
@@ -219,35 +229,17 @@ impl Engine {
     /// Trains on up to `budget` sentences, stopping early at a checkpoint, a
     /// phase change or the end of the schedule.
     pub fn advance(&mut self, budget: u64) -> Step {
-        for _ in 0..budget {
+        let mut left = budget;
+        while left > 0 {
             if self.sentences >= self.phase_end {
                 return self.next_phase();
             }
-            self.draw();
-            let s = &self.sentence;
-            let tokens = s.tokens.len() as u64;
-            for t in &mut self.trainees {
-                match &mut t.runner {
-                    Runner::Local(l) => {
-                        let bits = l.observe(s);
-                        t.window.add(s, bits);
-                    }
-                    Runner::Remote(w) => w.offer(s, !self.live),
-                }
-            }
-            self.sentences += 1;
-            self.tokens += tokens;
-            self.seen.insert(s.entity);
-            if self.sentences % 61 == 0 {
-                // Reuse the oldest sample's buffers once the ring is full.
-                let mut kept = if self.recent.len() == SAMPLES_KEPT {
-                    self.recent.pop_front().unwrap_or_default()
-                } else {
-                    Sentence::default()
-                };
-                kept.copy_from(&self.sentence);
-                self.recent.push_back(kept);
-            }
+            // Up to the next stop: the budget, the phase's end or a checkpoint.
+            let span = left
+                .min(self.phase_end - self.sentences)
+                .min(self.next_checkpoint.saturating_sub(self.sentences).max(1));
+            self.run_span(span);
+            left -= span;
             if self.sentences == self.next_checkpoint || self.sentences == self.phase_end {
                 while self.next_checkpoint <= self.sentences {
                     self.next_checkpoint =
@@ -259,8 +251,45 @@ impl Engine {
         Step::Running
     }
 
-    fn draw(&mut self) {
-        let s = &mut self.sentence;
+    /// Draws `n` sentences and trains every learner on them: the local ones
+    /// through the crew, the remote ones by handing them each sentence.
+    fn run_span(&mut self, n: u64) {
+        let mut trainees = std::mem::take(&mut self.trainees);
+        let mut crew = std::mem::take(&mut self.crew);
+        let mut lanes = Vec::new();
+        let mut remotes = Vec::new();
+        for t in &mut trainees {
+            match &mut t.runner {
+                Runner::Local(l) => lanes.push(Lane { learner: l.as_mut(), window: &mut t.window }),
+                Runner::Remote(w) => remotes.push(w),
+            }
+        }
+        let wait = !self.live;
+        crew.run(n, &mut lanes, &mut |s| {
+            self.draw(s);
+            for w in remotes.iter_mut() {
+                w.offer(s, wait);
+            }
+            self.sentences += 1;
+            self.tokens += s.tokens.len() as u64;
+            self.seen.insert(s.entity);
+            if self.sentences % 61 == 0 {
+                // Reuse the oldest sample's buffers once the ring is full.
+                let mut kept = if self.recent.len() == SAMPLES_KEPT {
+                    self.recent.pop_front().unwrap_or_default()
+                } else {
+                    Sentence::default()
+                };
+                kept.copy_from(s);
+                self.recent.push_back(kept);
+            }
+        });
+        drop(lanes);
+        self.trainees = trainees;
+        self.crew = crew;
+    }
+
+    fn draw(&mut self, s: &mut Sentence) {
         match &mut self.fresh {
             Some(fresh) if self.mix == 0.0 || self.mix_rng.open01() >= self.mix => {
                 fresh.next(s);

@@ -12,18 +12,30 @@ use super::predictive::{PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_
 use super::{Answer, Learner, Probe};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
+/// A fact not memorized.
+const NONE: u32 = u32::MAX;
+
 #[derive(Clone, Debug)]
 pub struct BayesLearner {
     name: String,
+    /// Its own syntax model, for `score`, `train` and `observe`; engines
+    /// hand every such learner the bits of one shared model instead
+    /// (`observe_with_syntax`).
     syntax: SyntaxModel,
     identity: PitmanYorCode,
     marginal: ValueMarginal,
     noise: f64,
     fact_bits_each: f64,
-    /// Sentences about each seen entity.
-    counts: FxHashMap<EntityId, u32>,
-    /// The memorized value of each fact seen.
-    facts: FxHashMap<(EntityId, u32), u32>,
+    attributes: usize,
+    /// Each seen entity's record: one lookup per sentence.
+    slot: FxHashMap<EntityId, u32>,
+    /// Sentences about each seen entity, by record.
+    counts: Vec<u32>,
+    /// The memorized value of each fact, `record * F + attribute`, `NONE`
+    /// when not seen.
+    values: Vec<u32>,
+    /// Distinct facts seen.
+    facts: u64,
     sentences: u64,
 }
 
@@ -36,8 +48,11 @@ impl BayesLearner {
             marginal: ValueMarginal::new(p),
             noise: p.fact_noise,
             fact_bits_each: p.fact_bits(),
-            counts: FxHashMap::default(),
-            facts: FxHashMap::default(),
+            attributes: p.attributes as usize,
+            slot: FxHashMap::default(),
+            counts: Vec::new(),
+            values: Vec::new(),
+            facts: 0,
             sentences: 0,
         }
     }
@@ -49,7 +64,50 @@ impl BayesLearner {
 
     /// Distinct facts seen.
     pub fn facts(&self) -> u64 {
-        self.facts.len() as u64
+        self.facts
+    }
+
+    fn known(&self, record: Option<usize>, attribute: u32) -> Option<u32> {
+        let v = self.values[record? * self.attributes + attribute as usize];
+        (v != NONE).then_some(v)
+    }
+
+    /// Identity and fact bits of `s` given its entity's record (syntax 0).
+    fn score_knowledge(&mut self, s: &Sentence, record: Option<usize>) -> Bits {
+        let k = self.counts.len() as u64;
+        let count = record.map(|i| self.counts[i]);
+        let known = self.known(record, s.attribute);
+        Bits {
+            syntax: 0.0,
+            identity: self.identity.bits(count, self.sentences, k, self.sentences),
+            fact: fact_bits(known, s.value, s.attribute, self.noise, &mut self.marginal),
+        }
+    }
+
+    /// Trains identity and facts on `s`, whose entity has `record` (if seen).
+    fn train_knowledge(&mut self, s: &Sentence, record: Option<usize>) {
+        let i = match record {
+            Some(i) => i,
+            None => {
+                let i = self.counts.len();
+                self.slot.insert(s.entity, i as u32);
+                self.counts.push(0);
+                self.values.extend(std::iter::repeat_n(NONE, self.attributes));
+                i
+            }
+        };
+        self.counts[i] += 1;
+        let at = i * self.attributes + s.attribute as usize;
+        if self.values[at] == NONE {
+            self.values[at] = s.value;
+            self.facts += 1;
+            self.marginal.add(s.attribute, s.value);
+        }
+        self.sentences += 1;
+    }
+
+    fn record(&self, e: EntityId) -> Option<usize> {
+        self.slot.get(&e).map(|&i| i as usize)
     }
 }
 
@@ -63,37 +121,42 @@ impl Learner for BayesLearner {
     }
 
     fn score(&mut self, s: &Sentence) -> Bits {
-        let k = self.counts.len() as u64;
-        let count = self.counts.get(&s.entity).copied();
-        let known = self.facts.get(&(s.entity, s.attribute)).copied();
-        Bits {
-            syntax: self.syntax.bits(s),
-            identity: self.identity.bits(count, self.sentences, k, self.sentences),
-            fact: fact_bits(known, s.value, s.attribute, self.noise, &self.marginal),
-        }
+        let record = self.record(s.entity);
+        Bits { syntax: self.syntax.bits(s), ..self.score_knowledge(s, record) }
     }
 
     fn train(&mut self, s: &Sentence) {
         self.syntax.train(s);
-        *self.counts.entry(s.entity).or_insert(0) += 1;
-        if let std::collections::hash_map::Entry::Vacant(v) = self.facts.entry((s.entity, s.attribute)) {
-            v.insert(s.value);
-            self.marginal.add(s.attribute, s.value);
-        }
-        self.sentences += 1;
+        let record = self.record(s.entity);
+        self.train_knowledge(s, record);
+    }
+
+    fn observe(&mut self, s: &Sentence) -> Bits {
+        let syntax = self.syntax.observe(s);
+        self.observe_with_syntax(s, syntax)
+    }
+
+    fn shares_syntax(&self) -> bool {
+        true
+    }
+
+    fn observe_with_syntax(&mut self, s: &Sentence, syntax: f64) -> Bits {
+        let record = self.record(s.entity);
+        let bits = Bits { syntax, ..self.score_knowledge(s, record) };
+        self.train_knowledge(s, record);
+        bits
     }
 
     fn probe(&self, p: &Probe) -> Answer {
-        let known = self.facts.get(&(p.entity, p.attribute)).copied();
-        answer(known, p.attribute, self.noise, &self.marginal)
+        answer(self.known(self.record(p.entity), p.attribute), p.attribute, self.noise, &self.marginal)
     }
 
     fn model_bits(&self) -> f64 {
-        self.counts.len() as f64 * self.identity.name_bits + self.facts.len() as f64 * self.fact_bits_each
+        self.counts.len() as f64 * self.identity.name_bits + self.facts as f64 * self.fact_bits_each
     }
 
     fn params(&self) -> u64 {
-        (self.counts.len() + self.facts.len()) as u64
+        self.counts.len() as u64 + self.facts
     }
 
     fn sentences_seen(&self) -> u64 {
@@ -136,7 +199,7 @@ mod tests {
             g.next(&mut s);
             l.observe(&s);
         }
-        let seen: Vec<EntityId> = l.counts.keys().copied().collect();
+        let seen: Vec<EntityId> = l.slot.keys().copied().collect();
         let all_names = p.name_space() as f64;
         let syntax = g.syntax();
         let mut total = 0.0;

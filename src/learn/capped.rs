@@ -347,19 +347,15 @@ impl CappedLearner {
             self.store_fact(i, s.attribute, s.value);
         }
     }
-}
 
-impl Learner for CappedLearner {
-    fn name(&self) -> &str {
-        &self.name
+    /// The stored record of an entity.
+    #[inline]
+    fn record(&self, e: EntityId) -> Option<usize> {
+        self.slot.get(&e).map(|&i| i as usize)
     }
 
-    fn kind(&self) -> &'static str {
-        "capped"
-    }
-
-    fn score(&mut self, s: &Sentence) -> Bits {
-        let slot = self.slot.get(&s.entity).map(|&i| i as usize);
+    /// Identity and fact bits of `s` given its entity's record (syntax 0).
+    fn score_knowledge(&mut self, s: &Sentence, slot: Option<usize>) -> Bits {
         let count = slot.map(|i| self.records[i].count);
         let known = slot.and_then(|i| {
             let v = self.facts[i * self.attributes + s.attribute as usize];
@@ -367,19 +363,18 @@ impl Learner for CappedLearner {
         });
         let stored = self.records.len() as u64;
         Bits {
-            syntax: self.syntax.bits(s),
+            syntax: 0.0,
             identity: self.identity.bits(count, self.sentences, stored, self.known_total),
-            fact: fact_bits(known, s.value, s.attribute, self.noise, &self.marginal),
+            fact: fact_bits(known, s.value, s.attribute, self.noise, &mut self.marginal),
         }
     }
 
-    fn train(&mut self, s: &Sentence) {
-        self.syntax.train(s);
+    /// Trains identity and facts on `s`, whose entity is stored at `slot`.
+    fn train_knowledge(&mut self, s: &Sentence, slot: Option<usize>) {
         self.sentences += 1;
         let f = self.attributes;
-        match self.slot.get(&s.entity).copied() {
+        match slot {
             Some(i) => {
-                let i = i as usize;
                 let r = &mut self.records[i];
                 r.count += 1;
                 r.last_seen = self.sentences;
@@ -401,6 +396,43 @@ impl Learner for CappedLearner {
                 }
             }
         }
+    }
+}
+
+impl Learner for CappedLearner {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn kind(&self) -> &'static str {
+        "capped"
+    }
+
+    fn score(&mut self, s: &Sentence) -> Bits {
+        let slot = self.record(s.entity);
+        Bits { syntax: self.syntax.bits(s), ..self.score_knowledge(s, slot) }
+    }
+
+    fn train(&mut self, s: &Sentence) {
+        self.syntax.train(s);
+        let slot = self.record(s.entity);
+        self.train_knowledge(s, slot);
+    }
+
+    fn observe(&mut self, s: &Sentence) -> Bits {
+        let syntax = self.syntax.observe(s);
+        self.observe_with_syntax(s, syntax)
+    }
+
+    fn shares_syntax(&self) -> bool {
+        true
+    }
+
+    fn observe_with_syntax(&mut self, s: &Sentence, syntax: f64) -> Bits {
+        let slot = self.record(s.entity);
+        let bits = Bits { syntax, ..self.score_knowledge(s, slot) };
+        self.train_knowledge(s, slot);
+        bits
     }
 
     fn probe(&self, p: &Probe) -> Answer {

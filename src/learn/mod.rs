@@ -1,6 +1,7 @@
 //! The learners of THEORY.md §2.4 behind one trait: score a sentence in bits
 //! (by part) before training on it, train on it, answer a probe, report size.
-//! Pure: no I/O, no threads.
+//! Pure: no I/O, no threads (the engine may run different learners on
+//! different threads: each is `Send`).
 //!
 //! - `bayes`: the Bayes-optimal predictor with unlimited capacity.
 //! - `capped`: Bayes with a knowledge budget in bits and an eviction policy.
@@ -60,6 +61,25 @@ pub trait Learner: Send {
         let bits = self.score(s);
         self.train(s);
         bits
+    }
+
+    /// Whether this learner's syntax part is the Bayes syntax model of
+    /// `predictive::SyntaxModel` (true concentrations, trained on every
+    /// sentence): then its syntax bits are the same for every such learner,
+    /// and an engine computes them once and passes them to
+    /// `observe_with_syntax`.
+    fn shares_syntax(&self) -> bool {
+        false
+    }
+
+    /// The prequential step with the syntax bits of `s` under the shared
+    /// syntax model (before training on `s`). Only called when
+    /// `shares_syntax`; a learner is driven either this way or by
+    /// `score`/`train`/`observe`, never both (its own syntax model is then
+    /// left untrained). The default ignores `syntax`.
+    fn observe_with_syntax(&mut self, s: &Sentence, syntax: f64) -> Bits {
+        let _ = syntax;
+        self.observe(s)
     }
 
     /// The most probable value of a fact, and its probability.

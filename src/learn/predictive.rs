@@ -70,6 +70,13 @@ impl SyntaxModel {
         self.attribute_bits - prob.log2()
     }
 
+    /// The prequential step: `s`'s bits before training, then trains on it.
+    pub fn observe(&mut self, s: &Sentence) -> f64 {
+        let bits = self.bits(s);
+        self.train(s);
+        bits
+    }
+
     pub fn train(&mut self, s: &Sentence) {
         bump(&mut self.template_counts, s.template as usize);
         let a = self.attribute_index(s);
@@ -93,6 +100,11 @@ fn bump(counts: &mut Vec<u32>, i: usize) {
 
 /// The learned value marginal of each attribute: a Dirichlet(1)–multinomial
 /// over the values of facts learned so far (one count per distinct fact).
+///
+/// The bits of a value, `-log2 P(v | a)`, change only when a fact of the
+/// attribute is learned, so they are cached: an entry is current while its
+/// stamp equals the attribute's total plus one (the same expression as
+/// before, evaluated once: bit-for-bit the uncached value).
 #[derive(Clone, Debug)]
 pub struct ValueMarginal {
     values: u32,
@@ -100,6 +112,10 @@ pub struct ValueMarginal {
     totals: Vec<u32>,
     /// The most counted value of each attribute.
     mode: Vec<u32>,
+    /// Cached `-log2 P(v | a)`, index `a * V + v`.
+    bits: Vec<f64>,
+    /// `totals[a] + 1` when `bits[a * V + v]` was computed; 0 never.
+    stamp: Vec<u32>,
 }
 
 impl ValueMarginal {
@@ -109,7 +125,21 @@ impl ValueMarginal {
             counts: vec![0; (p.attributes * p.values) as usize],
             totals: vec![0; p.attributes as usize],
             mode: vec![0; p.attributes as usize],
+            bits: vec![0.0; (p.attributes * p.values) as usize],
+            stamp: vec![0; (p.attributes * p.values) as usize],
         }
+    }
+
+    /// `-log2 P(value | attribute)`, cached until the attribute's next fact.
+    #[inline]
+    pub fn bits(&mut self, attribute: u32, value: u32) -> f64 {
+        let i = (attribute * self.values + value) as usize;
+        let now = self.totals[attribute as usize].wrapping_add(1);
+        if self.stamp[i] != now {
+            self.bits[i] = -self.prob(attribute, value).log2();
+            self.stamp[i] = now;
+        }
+        self.bits[i]
     }
 
     #[inline]
@@ -139,7 +169,7 @@ impl ValueMarginal {
 /// under fact noise `eps`: `-log2((1-eps)[v = known] + eps Ĥ(v))`, or the
 /// marginal's bits when the fact is unknown.
 #[inline]
-pub fn fact_bits(known: Option<u32>, stated: u32, attribute: u32, eps: f64, marginal: &ValueMarginal) -> f64 {
+pub fn fact_bits(known: Option<u32>, stated: u32, attribute: u32, eps: f64, marginal: &mut ValueMarginal) -> f64 {
     match known {
         Some(v) if eps == 0.0 => {
             if v == stated {
@@ -153,7 +183,7 @@ pub fn fact_bits(known: Option<u32>, stated: u32, attribute: u32, eps: f64, marg
             let p = agree + if eps > 0.0 { eps * marginal.prob(attribute, stated) } else { 0.0 };
             -p.log2()
         }
-        None => -marginal.prob(attribute, stated).log2(),
+        None => marginal.bits(attribute, stated),
     }
 }
 

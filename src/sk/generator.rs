@@ -43,6 +43,8 @@ pub struct Generator {
     source: Source,
     rng: SkRng,
     sentences: u64,
+    /// `log2 F`, the oracle's bits for the attribute, taken once.
+    attribute_bits: f64,
 }
 
 impl Generator {
@@ -67,6 +69,7 @@ impl Generator {
                 0x5354_5245_414d + parts.universe as u64 + ((parts.stream as u64) << 20),
             ),
             sentences: 0,
+            attribute_bits: (params.attributes as f64).log2(),
         }
     }
 
@@ -142,7 +145,7 @@ impl Generator {
         let theta = self.syntax.template_law(attribute);
         let t = theta.sample(self.rng.next_u64()) as u32;
         let local = attribute * self.syntax.templates_per_attribute() + t;
-        let mut syntax_bits = theta.bits(t as usize) + (f as f64).log2();
+        let mut syntax_bits = theta.bits(t as usize) + self.attribute_bits;
         let truth = self.knowledge.true_value(entity, attribute);
         let (value, fact_bits) = self.knowledge.stated_value(truth, &mut self.rng);
         for &slot in &self.syntax.template(local).slots {

@@ -19,6 +19,8 @@ use super::vocab::{Token, Vocab};
 pub type EntityId = u64;
 
 const INDEX_BITS: u32 = 48;
+/// Entity indices whose name position is cached.
+const NAME_CACHE: u64 = 4096;
 
 pub fn entity_id(universe: u32, index: u64) -> EntityId {
     ((universe as u64) << INDEX_BITS) | index
@@ -47,10 +49,17 @@ pub struct Knowledge {
     name_space: u64,
     /// Half-width in bits of the Feistel network's domain.
     half_bits: u32,
+    /// `name_index` of the first `NAME_CACHE` entity indices (the most
+    /// frequent ones), computed once.
+    head_names: Vec<u64>,
     attributes: u32,
     /// `H_a`, the same law for every attribute.
     base: AliasTable,
     noise: f64,
+    /// `fact_bits(v, v)` and `fact_bits(t, v)` for `t != v`, by value `v`:
+    /// the oracle's fact bits, taken once.
+    agree_bits: Vec<f64>,
+    other_bits: Vec<f64>,
 }
 
 impl Knowledge {
@@ -61,7 +70,7 @@ impl Knowledge {
         let bits = 64 - (name_space - 1).leading_zeros();
         let half_bits = bits.div_ceil(2).max(1);
         let weights: Vec<f64> = (1..=p.values).map(|v| (v as f64).powf(-p.value_skew)).collect();
-        Knowledge {
+        let mut k = Knowledge {
             key: mix(seed ^ ((universe as u64) << 40), 0x4b4e_4f57),
             name_key: mix(seed, 0x4e41_4d45),
             name_offset,
@@ -69,10 +78,18 @@ impl Knowledge {
             name_alphabet: p.name_alphabet as u64,
             name_space,
             half_bits,
+            head_names: Vec::new(),
             attributes: p.attributes,
             base: AliasTable::new(&weights),
             noise: p.fact_noise,
-        }
+            agree_bits: Vec::new(),
+            other_bits: Vec::new(),
+        };
+        let values = p.values as usize;
+        k.agree_bits = (0..values).map(|v| k.channel_bits(true, v)).collect();
+        k.other_bits = (0..values).map(|v| k.channel_bits(false, v)).collect();
+        k.head_names = (0..NAME_CACHE.min(name_space)).map(|i| k.walk_name(i)).collect();
+        k
     }
 
     /// `H_a`, the value base measure.
@@ -85,9 +102,19 @@ impl Knowledge {
     }
 
     /// The entity's position in the name space (a bijection of its id).
+    #[inline]
     pub fn name_index(&self, e: EntityId) -> u64 {
+        let i = index_of(e);
+        match self.head_names.get(i as usize) {
+            Some(&x) => x,
+            None => self.walk_name(i),
+        }
+    }
+
+    /// The bijection by cycle-walking the Feistel network.
+    fn walk_name(&self, index: u64) -> u64 {
         let key = self.name_key;
-        let mut x = (index_of(e) + self.name_offset) % self.name_space;
+        let mut x = (index + self.name_offset) % self.name_space;
         loop {
             x = self.feistel(x, key);
             if x < self.name_space {
@@ -110,9 +137,18 @@ impl Knowledge {
     pub fn name_tokens(&self, e: EntityId, vocab: &Vocab, out: &mut Vec<Token>) {
         let mut x = self.name_index(e);
         let start = out.len();
-        for _ in 0..self.name_length {
-            out.push(vocab.name_syllable((x % self.name_alphabet) as u32));
-            x /= self.name_alphabet;
+        if self.name_alphabet.is_power_of_two() {
+            // Digits by shifts: the same digits as the division below.
+            let shift = self.name_alphabet.trailing_zeros();
+            for _ in 0..self.name_length {
+                out.push(vocab.name_syllable((x & (self.name_alphabet - 1)) as u32));
+                x >>= shift;
+            }
+        } else {
+            for _ in 0..self.name_length {
+                out.push(vocab.name_syllable((x % self.name_alphabet) as u32));
+                x /= self.name_alphabet;
+            }
         }
         out[start..].reverse();
     }
@@ -136,9 +172,15 @@ impl Knowledge {
     }
 
     /// `-log2 P(stated = value | truth)` under the noise model.
+    #[inline]
     pub fn fact_bits(&self, truth: u32, value: u32) -> f64 {
-        let agree = if value == truth { 1.0 - self.noise } else { 0.0 };
-        -(agree + self.noise * self.base.prob(value as usize)).log2()
+        let table = if value == truth { &self.agree_bits } else { &self.other_bits };
+        table[value as usize]
+    }
+
+    fn channel_bits(&self, same: bool, value: usize) -> f64 {
+        let agree = if same { 1.0 - self.noise } else { 0.0 };
+        -(agree + self.noise * self.base.prob(value)).log2()
     }
 
     /// Entropy of the noise channel in bits for each true value `v*`:

@@ -22,6 +22,8 @@ pub struct ZipfLaw {
     ln_z: f64,
     /// `P(r <= HEAD_RANKS)`.
     head_mass: f64,
+    /// `log2 head_mass`, taken once (each head rank's bits subtract it).
+    head_mass_log2: f64,
     head: AliasTable,
     tail: Option<Tail>,
 }
@@ -61,7 +63,7 @@ impl ZipfLaw {
             tail.g_max = tail.g_from_ln((k0 + 0.5 + q).ln()) + tail.h_from_ln((k0 + q).ln(), s);
             tail
         });
-        ZipfLaw { k, q, s, ln_z, head_mass, head, tail }
+        ZipfLaw { k, q, s, ln_z, head_mass, head_mass_log2: head_mass.log2(), head, tail }
     }
 
     pub fn k(&self) -> u64 {
@@ -97,7 +99,7 @@ impl ZipfLaw {
     #[inline]
     pub fn bits(&self, rank: u64) -> f64 {
         if rank <= HEAD_RANKS {
-            self.head.bits(rank as usize - 1) - self.head_mass.log2()
+            self.head.bits(rank as usize - 1) - self.head_mass_log2
         } else {
             -self.ln_prob(rank) * std::f64::consts::LOG2_E
         }
