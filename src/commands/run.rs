@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use sk_tui::config::resolve_preset;
+use sk_tui::engine::driver::default_threads;
 use sk_tui::engine::{Checkpoint, DriverOptions, Update, run_headless};
 
 use super::Failure;
@@ -87,12 +88,14 @@ pub fn run(
         Err(f) if f.code == BROKEN_PIPE => return Ok(()),
         Err(f) => return Err(f),
     };
+    let threads = threads.unwrap_or_else(|| default_threads(false));
     eprintln!(
-        "done: {} sentences, {} checkpoints in {:.1} s ({:.0} sentences/s){}",
+        "done: {} sentences, {} checkpoints in {:.1} s ({:.0} sentences/s) on {threads} learner thread{}{}",
         summary.sentences,
         summary.checkpoints,
         summary.elapsed_seconds,
         summary.sentences_per_second,
+        if threads == 1 { "" } else { "s" },
         target.map(|p| format!(" -> {}", p.display())).unwrap_or_default()
     );
     Ok(())

@@ -1,0 +1,251 @@
+//! The learners on several threads (issue 12): checkpoint lines are byte
+//! for byte the same for any thread count, the engine's one shared syntax
+//! model hands every Bayes and capped learner the bits its own model gave,
+//! and a learner that panics on a worker thread surfaces as a panic on the
+//! caller's thread instead of a hang.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use sk_tui::config::Policy;
+use sk_tui::engine::parallel::{BATCH, Crew, Lane};
+use sk_tui::engine::worker::Window;
+use sk_tui::learn::bayes::BayesLearner;
+use sk_tui::learn::capped::CappedLearner;
+use sk_tui::learn::{Answer, Learner, Probe};
+use sk_tui::sk::{Bits, Generator, GeneratorParams, Parts, Sentence};
+
+/// Checkpoint lines of `sk-tui run` (the summary, which holds timings, dropped).
+fn checkpoint_lines(preset: &str, threads: usize) -> (Vec<String>, String) {
+    let out = Command::cargo_bin("sk-tui")
+        .unwrap()
+        .args(["run", "--preset", preset, "--sentences", "200000", "--seed", "5"])
+        .args(["--threads", &threads.to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let summary = lines.pop().unwrap();
+    assert!(summary.contains("\"kind\":\"summary\""), "{summary}");
+    (lines, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn checkpoint_lines_are_byte_identical_with_one_two_and_three_threads() {
+    // Many learners (data-scaling), phases with a new format and a mix
+    // (finetune), fact noise (hallucination).
+    for preset in ["data-scaling", "finetune", "hallucination"] {
+        let (one, err) = checkpoint_lines(preset, 1);
+        assert!(one.len() > 40, "{preset}: {} lines", one.len());
+        assert!(err.contains("on 1 learner thread"), "{preset}: {err}");
+        for threads in [2, 3] {
+            let (many, err) = checkpoint_lines(preset, threads);
+            assert!(err.contains(&format!("on {threads} learner threads")), "{preset}: {err}");
+            assert_eq!(one.len(), many.len(), "{preset}: {threads} threads");
+            for (i, (a, b)) in one.iter().zip(&many).enumerate() {
+                assert_eq!(a, b, "{preset}: line {i} differs with {threads} threads");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_thread_count_outside_its_range_is_rejected() {
+    let out = Command::cargo_bin("sk-tui").unwrap().args(["run", "--threads", "0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--threads 0") && err.contains("[1, 1024]"), "{err}");
+}
+
+/// The Bayes syntax model written out plainly: counts in hash maps, the
+/// Dirichlet-multinomial predictive of the template given (format,
+/// attribute) and of each filler given its slot, multiplied, one logarithm
+/// (the same order of operations as the learners', so equal bit for bit).
+struct ReferenceSyntax {
+    p: GeneratorParams,
+    templates: HashMap<u32, u32>,
+    per_attribute: HashMap<(u32, u32), u32>,
+    fillers: HashMap<(u32, u32), u32>,
+    per_slot: HashMap<u32, u32>,
+}
+
+impl ReferenceSyntax {
+    fn new(p: &GeneratorParams) -> Self {
+        ReferenceSyntax {
+            p: p.clone(),
+            templates: HashMap::new(),
+            per_attribute: HashMap::new(),
+            fillers: HashMap::new(),
+            per_slot: HashMap::new(),
+        }
+    }
+
+    fn key(&self, s: &Sentence) -> (u32, u32) {
+        (s.template / (self.p.attributes * self.p.templates), s.attribute)
+    }
+
+    fn bits(&self, s: &Sentence) -> f64 {
+        let dm = |c: u32, n: u32, k: u32, g: f64| (c as f64 + g) / (n as f64 + k as f64 * g);
+        let c = self.templates.get(&s.template).copied().unwrap_or(0);
+        let n = self.per_attribute.get(&self.key(s)).copied().unwrap_or(0);
+        let mut prob = dm(c, n, self.p.templates, self.p.template_concentration);
+        for &(slot, word) in &s.fillers {
+            let c = self.fillers.get(&(slot, word)).copied().unwrap_or(0);
+            let n = self.per_slot.get(&slot).copied().unwrap_or(0);
+            prob *= dm(c, n, self.p.filler_words, self.p.filler_concentration);
+        }
+        (self.p.attributes as f64).log2() - prob.log2()
+    }
+
+    fn train(&mut self, s: &Sentence) {
+        *self.templates.entry(s.template).or_default() += 1;
+        *self.per_attribute.entry(self.key(s)).or_default() += 1;
+        for &(slot, word) in &s.fillers {
+            *self.fillers.entry((slot, word)).or_default() += 1;
+            *self.per_slot.entry(slot).or_default() += 1;
+        }
+    }
+}
+
+/// Keeps the syntax bits it is handed; must never be asked to score alone.
+#[derive(Default)]
+struct Recorder {
+    syntax: Vec<f64>,
+    fail_at: Option<usize>,
+}
+
+impl Learner for Recorder {
+    fn name(&self) -> &str {
+        "recorder"
+    }
+    fn kind(&self) -> &'static str {
+        "bayes"
+    }
+    fn score(&mut self, _: &Sentence) -> Bits {
+        panic!("the recorder shares the syntax model: score is never called")
+    }
+    fn train(&mut self, _: &Sentence) {
+        panic!("the recorder shares the syntax model: train is never called")
+    }
+    fn shares_syntax(&self) -> bool {
+        true
+    }
+    fn observe_with_syntax(&mut self, _: &Sentence, syntax: f64) -> Bits {
+        if self.fail_at == Some(self.syntax.len()) {
+            panic!("recorder fault");
+        }
+        self.syntax.push(syntax);
+        Bits { syntax, ..Bits::default() }
+    }
+    fn probe(&self, _: &Probe) -> Answer {
+        Answer { value: 0, prob: 0.0 }
+    }
+    fn model_bits(&self) -> f64 {
+        0.0
+    }
+    fn params(&self) -> u64 {
+        0
+    }
+    fn sentences_seen(&self) -> u64 {
+        self.syntax.len() as u64
+    }
+}
+
+/// A stream in two formats: sentences of format 1 (other templates, other
+/// filler slots) interleaved from the middle on, as in a fine-tuning phase.
+fn two_format_stream(p: &GeneratorParams, n: usize) -> Vec<Sentence> {
+    let mut base = Generator::new(p, 11);
+    let parts = Parts { syntax_seed: 99, format: 1, stream: 1, ..Parts::from_seed(11) };
+    let mut other = Generator::with_parts(p, parts);
+    (0..n)
+        .map(|i| {
+            let mut s = Sentence::default();
+            if i > n / 2 && i % 3 == 0 { other.next(&mut s) } else { base.next(&mut s) }
+            s
+        })
+        .collect()
+}
+
+fn same_window(a: &Window, b: &Window, what: &str) {
+    assert_eq!((a.sentences, a.tokens), (b.sentences, b.tokens), "{what}");
+    assert_eq!(a.bits, b.bits, "{what}: bits");
+    assert_eq!(a.oracle, b.oracle, "{what}: oracle bits");
+}
+
+#[test]
+fn the_shared_syntax_model_gives_each_learner_the_bits_of_its_own() {
+    let p = GeneratorParams { templates: 6, filler_slots: 2, filler_words: 50, ..Default::default() };
+    let n = 5 * BATCH + 17;
+    let stream = two_format_stream(&p, n);
+    // The reference, sentence by sentence: bits before training.
+    let mut reference = ReferenceSyntax::new(&p);
+    let want: Vec<f64> = stream
+        .iter()
+        .map(|s| {
+            let b = reference.bits(s);
+            reference.train(s);
+            b
+        })
+        .collect();
+    // Learners with their own syntax model, driven alone.
+    let mut own_bayes = BayesLearner::new("b", &p);
+    let mut own_capped = CappedLearner::new("c", &p, 3e4, Policy::Lfu, 2, 7);
+    let (mut bayes_alone, mut capped_alone) = (Window::default(), Window::default());
+    for s in &stream {
+        bayes_alone.add(s, own_bayes.observe(s));
+        capped_alone.add(s, own_capped.observe(s));
+    }
+    for threads in [1, 3] {
+        let mut crew = Crew::new(&p);
+        crew.set_threads(threads);
+        let mut bayes = BayesLearner::new("b", &p);
+        let mut capped = CappedLearner::new("c", &p, 3e4, Policy::Lfu, 2, 7);
+        let mut recorder = Recorder::default();
+        let mut windows = [Window::default(), Window::default(), Window::default()];
+        let [wb, wr, wc] = &mut windows;
+        let mut lanes = [
+            Lane { learner: &mut bayes, window: wb },
+            Lane { learner: &mut recorder, window: wr },
+            Lane { learner: &mut capped, window: wc },
+        ];
+        let mut next = stream.iter();
+        // Two calls, as the engine makes one per span between checkpoints.
+        for part in [1000, n as u64 - 1000] {
+            crew.run(part, &mut lanes, &mut |s| s.copy_from(next.next().unwrap()));
+        }
+        assert_eq!(recorder.syntax.len(), n);
+        for (i, (got, want)) in recorder.syntax.iter().zip(&want).enumerate() {
+            assert_eq!(got.to_bits(), want.to_bits(), "{threads} threads, sentence {i}: {got} vs {want}");
+        }
+        same_window(&windows[0], &bayes_alone, "bayes");
+        same_window(&windows[2], &capped_alone, "capped");
+        assert_eq!(bayes.entities(), own_bayes.entities());
+        assert_eq!(capped.stored_entities(), own_capped.stored_entities());
+    }
+}
+
+#[test]
+fn a_learner_that_panics_on_a_worker_thread_panics_the_caller_instead_of_hanging() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let p = GeneratorParams::default();
+        let mut crew = Crew::new(&p);
+        crew.set_threads(3);
+        let mut g = Generator::new(&p, 1);
+        let mut bayes = BayesLearner::new("b", &p);
+        let mut faulty = Recorder { fail_at: Some(3 * BATCH + 5), ..Default::default() };
+        let (mut w1, mut w2) = (Window::default(), Window::default());
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut lanes =
+                [Lane { learner: &mut bayes, window: &mut w1 }, Lane { learner: &mut faulty, window: &mut w2 }];
+            crew.run(20 * BATCH as u64, &mut lanes, &mut |s| g.next(s));
+        }));
+        let message = outcome.err().and_then(|e| e.downcast_ref::<&str>().map(|s| s.to_string()));
+        let _ = tx.send(message);
+    });
+    let message = rx.recv_timeout(Duration::from_secs(60)).expect("the crew hung after a learner panicked");
+    assert_eq!(message.as_deref(), Some("recorder fault"));
+}
