@@ -1,38 +1,88 @@
-//! End-to-end engine throughput on one core (issue 3): the `data-scaling`
-//! preset (one Bayes and six capped learners) headless, with the share of
-//! time spent on checkpoint metrics and probes. Run: `cargo bench --bench engine`.
-//! Peak memory at 10^7 and 10^8 sentences is measured on the binary
-//! (README, "Benchmarks").
+//! End-to-end engine throughput (issues 3 and 12): the `data-scaling` preset
+//! (one Bayes and six capped learners) headless on 1 and 2 learner threads,
+//! each beside the generator's own pace on the same generator measured in
+//! the same run (interleaved, so both see the same machine load), with the
+//! share of time spent on checkpoint metrics and probes.
+//! Run: `cargo bench --bench engine`. Peak memory at 10^7 and 10^8 sentences
+//! is measured on the binary (docs/benchmarks.md).
 
 use std::time::Instant;
 
 use sk_tui::config::library::embedded_preset;
 use sk_tui::engine::{Engine, Step};
+use sk_tui::sk::{Generator, Sentence};
+
+const N: u64 = 10_000_000;
+const REPEATS: u64 = 3;
+
+/// Sentences per second of the generator alone, and a checksum.
+fn generator_pace(preset: &sk_tui::config::Preset, seed: u64) -> f64 {
+    let mut g = Generator::new(&preset.generator, seed);
+    let mut s = Sentence::default();
+    let mut tokens = 0u64;
+    let start = Instant::now();
+    for _ in 0..N {
+        g.next(&mut s);
+        tokens += s.tokens.len() as u64;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    std::hint::black_box(tokens);
+    N as f64 / secs
+}
+
+/// Sentences per second of the engine, and the share of time in metrics.
+fn engine_pace(preset: &sk_tui::config::Preset, seed: u64, threads: usize) -> (f64, f64) {
+    let mut e = Engine::new(preset, Some(N), Some(seed));
+    e.set_threads(threads);
+    let start = Instant::now();
+    loop {
+        if e.advance(1 << 16) == Step::Finished {
+            break;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    (N as f64 / secs, e.metrics_seconds() / secs)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
 
 fn main() {
     let preset = embedded_preset("data-scaling").expect("embedded preset").preset;
-    for &n in &[10_000_000u64] {
-        let mut runs = Vec::new();
-        for seed in 0..3 {
-            let mut e = Engine::new(&preset, Some(n), Some(seed));
-            let start = Instant::now();
-            let mut checkpoints = 0;
-            loop {
-                match e.advance(1 << 20) {
-                    Step::Checkpoint(_) => checkpoints += 1,
-                    Step::Finished => break,
-                    _ => {}
-                }
-            }
-            let secs = start.elapsed().as_secs_f64();
-            runs.push((n as f64 / secs, e.metrics_seconds() / secs, checkpoints));
-        }
-        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let (rate, share, checkpoints) = runs[1];
-        println!(
-            "data-scaling (1 bayes + 6 capped), n = {n}: {:.2} M sentences/s; checkpoints {checkpoints}, metrics and probes {:.2}% of run time (median of 3)",
-            rate / 1e6,
-            share * 100.0
-        );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "data-scaling (1 bayes + 6 capped), n = {N}, median of {REPEATS}; {cores} cores; load average before: {}",
+        load()
+    );
+    let (mut generator, mut one, mut two, mut share) = (vec![], vec![], vec![], vec![]);
+    for seed in 0..REPEATS {
+        generator.push(generator_pace(&preset, seed));
+        let (rate, metrics) = engine_pace(&preset, seed, 1);
+        one.push(rate);
+        share.push(metrics);
+        two.push(engine_pace(&preset, seed, 2).0);
     }
+    let (g, e1, e2) = (median(generator), median(one), median(two));
+    println!("  generator alone (same params)   {:>6.2} M sentences/s", g / 1e6);
+    println!(
+        "  engine, 1 learner thread        {:>6.2} M sentences/s  = {:.2} x the generator; metrics and probes {:.2}% of run time",
+        e1 / 1e6,
+        e1 / g,
+        median(share) * 100.0
+    );
+    println!(
+        "  engine, 2 learner threads       {:>6.2} M sentences/s  = {:.2} x the generator, {:.2} x one thread",
+        e2 / 1e6,
+        e2 / g,
+        e2 / e1
+    );
+    println!("  load average after: {}", load());
 }

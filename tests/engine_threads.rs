@@ -163,7 +163,11 @@ fn two_format_stream(p: &GeneratorParams, n: usize) -> Vec<Sentence> {
     (0..n)
         .map(|i| {
             let mut s = Sentence::default();
-            if i > n / 2 && i % 3 == 0 { other.next(&mut s) } else { base.next(&mut s) }
+            if i > n / 2 && i % 3 == 0 {
+                other.next(&mut s)
+            } else {
+                base.next(&mut s)
+            }
             s
         })
         .collect()
@@ -239,8 +243,10 @@ fn a_learner_that_panics_on_a_worker_thread_panics_the_caller_instead_of_hanging
         let mut faulty = Recorder { fail_at: Some(3 * BATCH + 5), ..Default::default() };
         let (mut w1, mut w2) = (Window::default(), Window::default());
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let mut lanes =
-                [Lane { learner: &mut bayes, window: &mut w1 }, Lane { learner: &mut faulty, window: &mut w2 }];
+            let mut lanes = [
+                Lane { learner: &mut bayes, window: &mut w1 },
+                Lane { learner: &mut faulty, window: &mut w2 },
+            ];
             crew.run(20 * BATCH as u64, &mut lanes, &mut |s| g.next(s));
         }));
         let message = outcome.err().and_then(|e| e.downcast_ref::<&str>().map(|s| s.to_string()));

@@ -97,7 +97,12 @@ impl Crew {
 
 /// Draws `len` sentences into `batch` and scores them under the shared
 /// syntax model (then trains it on them).
-fn fill(batch: &mut Batch, len: usize, produce: &mut dyn FnMut(&mut Sentence), syntax: Option<&mut SyntaxModel>) {
+fn fill(
+    batch: &mut Batch,
+    len: usize,
+    produce: &mut dyn FnMut(&mut Sentence),
+    syntax: Option<&mut SyntaxModel>,
+) {
     if batch.sentences.len() < len {
         batch.sentences.resize_with(len, Sentence::default);
     }

@@ -8,7 +8,9 @@
 
 use rustc_hash::FxHashMap;
 
-use super::predictive::{PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits};
+use super::predictive::{
+    KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits, knowledge_steps,
+};
 use super::{Answer, Learner, Probe};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
@@ -71,8 +73,13 @@ impl BayesLearner {
         let v = self.values[record? * self.attributes + attribute as usize];
         (v != NONE).then_some(v)
     }
+}
 
-    /// Identity and fact bits of `s` given its entity's record (syntax 0).
+impl KnowledgeCode for BayesLearner {
+    fn syntax_model(&mut self) -> &mut SyntaxModel {
+        &mut self.syntax
+    }
+
     fn score_knowledge(&mut self, s: &Sentence, record: Option<usize>) -> Bits {
         let k = self.counts.len() as u64;
         let count = record.map(|i| self.counts[i]);
@@ -84,7 +91,6 @@ impl BayesLearner {
         }
     }
 
-    /// Trains identity and facts on `s`, whose entity has `record` (if seen).
     fn train_knowledge(&mut self, s: &Sentence, record: Option<usize>) {
         let i = match record {
             Some(i) => i,
@@ -120,32 +126,7 @@ impl Learner for BayesLearner {
         "bayes"
     }
 
-    fn score(&mut self, s: &Sentence) -> Bits {
-        let record = self.record(s.entity);
-        Bits { syntax: self.syntax.bits(s), ..self.score_knowledge(s, record) }
-    }
-
-    fn train(&mut self, s: &Sentence) {
-        self.syntax.train(s);
-        let record = self.record(s.entity);
-        self.train_knowledge(s, record);
-    }
-
-    fn observe(&mut self, s: &Sentence) -> Bits {
-        let syntax = self.syntax.observe(s);
-        self.observe_with_syntax(s, syntax)
-    }
-
-    fn shares_syntax(&self) -> bool {
-        true
-    }
-
-    fn observe_with_syntax(&mut self, s: &Sentence, syntax: f64) -> Bits {
-        let record = self.record(s.entity);
-        let bits = Bits { syntax, ..self.score_knowledge(s, record) };
-        self.train_knowledge(s, record);
-        bits
-    }
+    knowledge_steps!();
 
     fn probe(&self, p: &Probe) -> Answer {
         answer(self.known(self.record(p.entity), p.attribute), p.attribute, self.noise, &self.marginal)

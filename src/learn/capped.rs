@@ -22,7 +22,9 @@ use std::collections::BinaryHeap;
 
 use rustc_hash::FxHashMap;
 
-use super::predictive::{PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits};
+use super::predictive::{
+    KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits, knowledge_steps,
+};
 use super::{Answer, Learner, Probe};
 use crate::config::Policy;
 use crate::sk::rng::SkRng;
@@ -347,6 +349,12 @@ impl CappedLearner {
             self.store_fact(i, s.attribute, s.value);
         }
     }
+}
+
+impl KnowledgeCode for CappedLearner {
+    fn syntax_model(&mut self) -> &mut SyntaxModel {
+        &mut self.syntax
+    }
 
     /// The stored record of an entity.
     #[inline]
@@ -354,7 +362,6 @@ impl CappedLearner {
         self.slot.get(&e).map(|&i| i as usize)
     }
 
-    /// Identity and fact bits of `s` given its entity's record (syntax 0).
     fn score_knowledge(&mut self, s: &Sentence, slot: Option<usize>) -> Bits {
         let count = slot.map(|i| self.records[i].count);
         let known = slot.and_then(|i| {
@@ -369,7 +376,6 @@ impl CappedLearner {
         }
     }
 
-    /// Trains identity and facts on `s`, whose entity is stored at `slot`.
     fn train_knowledge(&mut self, s: &Sentence, slot: Option<usize>) {
         self.sentences += 1;
         let f = self.attributes;
@@ -408,32 +414,7 @@ impl Learner for CappedLearner {
         "capped"
     }
 
-    fn score(&mut self, s: &Sentence) -> Bits {
-        let slot = self.record(s.entity);
-        Bits { syntax: self.syntax.bits(s), ..self.score_knowledge(s, slot) }
-    }
-
-    fn train(&mut self, s: &Sentence) {
-        self.syntax.train(s);
-        let slot = self.record(s.entity);
-        self.train_knowledge(s, slot);
-    }
-
-    fn observe(&mut self, s: &Sentence) -> Bits {
-        let syntax = self.syntax.observe(s);
-        self.observe_with_syntax(s, syntax)
-    }
-
-    fn shares_syntax(&self) -> bool {
-        true
-    }
-
-    fn observe_with_syntax(&mut self, s: &Sentence, syntax: f64) -> Bits {
-        let slot = self.record(s.entity);
-        let bits = Bits { syntax, ..self.score_knowledge(s, slot) };
-        self.train_knowledge(s, slot);
-        bits
-    }
+    knowledge_steps!();
 
     fn probe(&self, p: &Probe) -> Answer {
         answer(self.known_fact(p.entity, p.attribute), p.attribute, self.noise, &self.marginal)

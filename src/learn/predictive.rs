@@ -3,7 +3,7 @@
 //! value marginal, and the Pitman–Yor predictive for entity identity.
 
 use super::Answer;
-use crate::sk::{GeneratorParams, Sentence};
+use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
 /// Dirichlet–multinomial predictive over `k` outcomes with concentration `gamma`:
 /// `P(i) = (n_i + gamma) / (n + k gamma)`.
@@ -169,7 +169,13 @@ impl ValueMarginal {
 /// under fact noise `eps`: `-log2((1-eps)[v = known] + eps Ĥ(v))`, or the
 /// marginal's bits when the fact is unknown.
 #[inline]
-pub fn fact_bits(known: Option<u32>, stated: u32, attribute: u32, eps: f64, marginal: &mut ValueMarginal) -> f64 {
+pub fn fact_bits(
+    known: Option<u32>,
+    stated: u32,
+    attribute: u32,
+    eps: f64,
+    marginal: &mut ValueMarginal,
+) -> f64 {
     match known {
         Some(v) if eps == 0.0 => {
             if v == stated {
@@ -237,3 +243,72 @@ impl PitmanYorCode {
         }
     }
 }
+
+/// A Bayes-family learner (Bayes, capped): the syntax model plus its own
+/// code for identity and facts, which needs the learner's record of the
+/// sentence's entity, looked up once per sentence. The provided methods are
+/// the learner's `score`, `train`, `observe` and `observe_with_syntax`.
+pub trait KnowledgeCode {
+    fn syntax_model(&mut self) -> &mut SyntaxModel;
+
+    /// The learner's record of an entity, if it keeps one.
+    fn record(&self, e: EntityId) -> Option<usize>;
+
+    /// Identity and fact bits of `s` (syntax 0) before training on it.
+    fn score_knowledge(&mut self, s: &Sentence, record: Option<usize>) -> Bits;
+
+    /// Trains identity and facts on `s`.
+    fn train_knowledge(&mut self, s: &Sentence, record: Option<usize>);
+
+    fn score_sentence(&mut self, s: &Sentence) -> Bits {
+        let record = self.record(s.entity);
+        Bits { syntax: self.syntax_model().bits(s), ..self.score_knowledge(s, record) }
+    }
+
+    fn train_sentence(&mut self, s: &Sentence) {
+        self.syntax_model().train(s);
+        let record = self.record(s.entity);
+        self.train_knowledge(s, record);
+    }
+
+    /// The prequential step with the learner's own syntax model.
+    fn observe_sentence(&mut self, s: &Sentence) -> Bits {
+        let syntax = self.syntax_model().observe(s);
+        self.observe_knowledge(s, syntax)
+    }
+
+    /// The prequential step with syntax bits from the shared model.
+    fn observe_knowledge(&mut self, s: &Sentence, syntax: f64) -> Bits {
+        let record = self.record(s.entity);
+        let bits = Bits { syntax, ..self.score_knowledge(s, record) };
+        self.train_knowledge(s, record);
+        bits
+    }
+}
+
+/// The prequential methods of `Learner` for a `KnowledgeCode` learner (its
+/// syntax part is the shared model's), written once for Bayes and capped.
+macro_rules! knowledge_steps {
+    () => {
+        fn score(&mut self, s: &Sentence) -> Bits {
+            self.score_sentence(s)
+        }
+
+        fn train(&mut self, s: &Sentence) {
+            self.train_sentence(s)
+        }
+
+        fn observe(&mut self, s: &Sentence) -> Bits {
+            self.observe_sentence(s)
+        }
+
+        fn shares_syntax(&self) -> bool {
+            true
+        }
+
+        fn observe_with_syntax(&mut self, s: &Sentence, syntax: f64) -> Bits {
+            self.observe_knowledge(s, syntax)
+        }
+    };
+}
+pub(crate) use knowledge_steps;
