@@ -6,7 +6,9 @@ use std::time::Duration;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use sk_tui::engine::{Control, Progress, Update};
 use sk_tui::ui::fixture;
-use sk_tui::ui::model::{Command, DataY, HeatRows, Model, ModelView, Msg, Overlay, Pane, RunState, update};
+use sk_tui::ui::model::{
+    Command, DataY, HeatRows, HeatValue, Model, ModelView, Msg, Overlay, Pane, RunState, update,
+};
 
 fn model() -> Model {
     fixture::model("default", 1_000_000, "dark", true)
@@ -72,12 +74,19 @@ fn focus_zoom_and_views_cycle() {
     assert!(m.zoom);
     press(&mut m, KeyCode::Esc);
     assert!(!m.zoom);
+    assert_eq!(m.data_y, DataY::Fact, "the data pane opens on the fact part");
     press(&mut m, KeyCode::Char('y'));
-    assert_eq!(m.data_y, DataY::Loss);
-    press(&mut m, KeyCode::Char('m'));
+    assert_eq!(m.data_y, DataY::Identity);
+    assert_eq!(m.model_view, ModelView::Scaling(DataY::Fact));
+    for _ in 0..3 {
+        press(&mut m, KeyCode::Char('m'));
+    }
     assert_eq!(m.model_view, ModelView::TwoPart);
     press(&mut m, KeyCode::Char('v'));
     assert_eq!(m.heat_rows, HeatRows::Learners);
+    assert_eq!(m.heat_value, HeatValue::Known);
+    press(&mut m, KeyCode::Char('c'));
+    assert_eq!(m.heat_value, HeatValue::Correct);
 }
 
 #[test]

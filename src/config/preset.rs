@@ -153,6 +153,83 @@ pub struct PhaseConfig {
     pub mix: f64,
     /// New templates: a change of format.
     pub syntax_seed: Option<u64>,
+    /// `[phase.generator]`: generator keys this phase changes.
+    #[serde(skip_serializing_if = "PhaseGenerator::is_empty")]
+    pub generator: PhaseGenerator,
+}
+
+/// `[phase.generator]`: the generator keys a phase may change — those that
+/// keep the learners' vocabulary (source, attributes, values, templates,
+/// filler words and slots, names stay). Each phase's generator is the
+/// preset's `[generator]` with these keys replaced. A change of
+/// `value_skew` changes facts (each fact's value is drawn from `H_a` by a
+/// fixed hash, so a new `H_a` gives some facts a new value); `fact_noise`
+/// changes what the stream states.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhaseGenerator {
+    pub alpha: Option<f64>,
+    pub beta: Option<f64>,
+    pub zipf_offset: Option<f64>,
+    pub zipf_exponent: Option<f64>,
+    pub value_skew: Option<f64>,
+    pub fact_noise: Option<f64>,
+    pub template_concentration: Option<f64>,
+    pub filler_concentration: Option<f64>,
+}
+
+/// The keys of `GeneratorParams` a phase may not change, with the reason.
+pub const PHASE_FIXED_KEYS: &str = "source, entities, attributes, values, name_length, name_alphabet, templates, \
+     filler_words and filler_slots (the learners' vocabulary and the probed universe)";
+
+impl PhaseGenerator {
+    pub fn is_empty(&self) -> bool {
+        *self == PhaseGenerator::default()
+    }
+
+    /// `base` with this phase's changes.
+    pub fn apply(&self, base: &GeneratorParams) -> GeneratorParams {
+        let mut g = base.clone();
+        let set = |slot: &mut f64, v: Option<f64>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut g.alpha, self.alpha);
+        set(&mut g.beta, self.beta);
+        set(&mut g.zipf_offset, self.zipf_offset);
+        if self.zipf_exponent.is_some() {
+            g.zipf_exponent = self.zipf_exponent;
+        }
+        set(&mut g.value_skew, self.value_skew);
+        set(&mut g.fact_noise, self.fact_noise);
+        set(&mut g.template_concentration, self.template_concentration);
+        set(&mut g.filler_concentration, self.filler_concentration);
+        g
+    }
+
+    /// The changes that turn `base` into `edited`, or why a phase cannot
+    /// make them (a key outside `PhaseGenerator` changed).
+    pub fn between(base: &GeneratorParams, edited: &GeneratorParams) -> Result<PhaseGenerator, String> {
+        let changed = |a: f64, b: f64| (a != b).then_some(b);
+        let p = PhaseGenerator {
+            alpha: changed(base.alpha, edited.alpha),
+            beta: changed(base.beta, edited.beta),
+            zipf_offset: changed(base.zipf_offset, edited.zipf_offset),
+            zipf_exponent: (base.zipf_exponent != edited.zipf_exponent)
+                .then_some(edited.zipf_exponent)
+                .flatten(),
+            value_skew: changed(base.value_skew, edited.value_skew),
+            fact_noise: changed(base.fact_noise, edited.fact_noise),
+            template_concentration: changed(base.template_concentration, edited.template_concentration),
+            filler_concentration: changed(base.filler_concentration, edited.filler_concentration),
+        };
+        if p.apply(base) == *edited {
+            Ok(p)
+        } else {
+            Err(format!("a fine-tuning phase keeps {PHASE_FIXED_KEYS}; change those with apply (a restart)"))
+        }
+    }
 }
 
 impl PhaseConfig {
@@ -173,6 +250,7 @@ impl Default for PhaseConfig {
             new_entities: None,
             mix: 0.0,
             syntax_seed: None,
+            generator: PhaseGenerator::default(),
         }
     }
 }
@@ -180,6 +258,11 @@ impl Default for PhaseConfig {
 /// The valid values of a preset key, by its path (`generator.alpha`,
 /// `learner[0].policy`), for messages about values that do not even parse.
 pub fn valid_range(path: &str) -> Option<&'static str> {
+    if let Some((head, key)) = path.rsplit_once(".generator.")
+        && head.starts_with("phase")
+    {
+        return valid_range(&format!("generator.{key}"));
+    }
     let (section, key) = path.rsplit_once('.')?;
     let section = section.split('[').next().unwrap_or(section);
     Some(match (section, key) {
@@ -380,6 +463,9 @@ impl Preset {
             );
             if let Some(why) = p.pointless_mix() {
                 need(false, at("mix"), why.into());
+            }
+            for invalid in p.generator.apply(&self.generator).check() {
+                need(false, at(&format!("generator.{}", invalid.key)), invalid.message);
             }
         }
         out

@@ -44,18 +44,43 @@ pub struct LearnerPoint {
     /// Sentences the learner has trained on (less than `sentences` for a
     /// neural learner that trains on a subsample).
     pub sentences_seen: u64,
+    /// Sentences in this point's window (the rates below are means over it).
+    pub window_sentences: u64,
     pub loss_bits_per_token: f64,
     pub excess_bits_per_token: f64,
     pub excess_bits_per_sentence: f64,
     pub excess_by_part: PartBits,
-    /// Fraction of probed facts memorized, per rank bin (pre-training entities).
+    /// Prequential data bits: the exact sum of the learner's code lengths
+    /// over every sentence it scored, in the whole run and in this phase.
+    pub cumulative_data_bits: f64,
+    pub phase_data_bits: f64,
+    /// Fraction of probed facts answered correctly, per rank bin
+    /// (pre-training entities): raw, chance included.
     pub memorized: Vec<f64>,
     /// The same for the entities introduced by fine-tuning phases, once there are any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub memorized_new: Option<Vec<f64>>,
+    /// Knowledge beyond chance per rank bin: `(memorized - c) / (1 - c)`
+    /// with `c = theory.chance_accuracy`.
+    pub known: Vec<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub known_new: Option<Vec<f64>>,
+    /// Facts known beyond chance times the information of a fact, `H(H_a)`,
+    /// estimated from the probes: `Σ_bins known · facts in the bin · H(H_a)`.
+    pub knowledge_bits: f64,
+    /// After a phase changed facts: of the probed changed facts, the
+    /// fraction still answered with the old value.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub stale_answers: Option<f64>,
     pub error_rate: f64,
     pub confident_error_rate: f64,
     pub data_exponent: Option<ExponentFit>,
+    /// The exact expected fact excess per sentence over this window for a
+    /// learner that holds what it can (zipf, no fact noise, pre-training):
+    /// every fact for `bayes`, the top-ranked facts that fit the budget for a
+    /// capped `oracle` learner.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub expected_fact_excess: Option<f64>,
 }
 
 /// Fits across learners.
@@ -71,8 +96,14 @@ pub struct TheoryPoint {
     pub model_exponent: f64,
     pub heaps_exponent: f64,
     pub expected_distinct_entities: f64,
-    /// Exact expected Bayes fact excess per sentence (zipf only).
+    /// Exact expected Bayes fact excess per sentence, the mean over this
+    /// checkpoint's window (zipf, no fact noise, pre-training).
     pub expected_fact_excess: Option<f64>,
+    /// The same at the window's end `n` (a point value, below the window mean).
+    pub expected_fact_excess_at_n: Option<f64>,
+    /// Accuracy of answering every fact with the value marginal's mode:
+    /// `(1/F) Σ_a max_v H_a(v)`.
+    pub chance_accuracy: f64,
     /// Predicted Bayes syntax excess per sentence, `d / (2 n ln 2)`.
     pub expected_syntax_excess: f64,
 }
@@ -85,10 +116,15 @@ pub struct Checkpoint {
     pub sentences: u64,
     pub tokens: u64,
     pub distinct_entities: u64,
+    /// Sentences in this checkpoint's window (since the previous log-spaced one).
+    pub window_sentences: u64,
     pub rank_bins: Vec<RankBin>,
     /// Rank bins of the new entities of fine-tuning phases, once there are any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub new_rank_bins: Option<Vec<RankBin>>,
+    /// After a phase changed facts: the fraction of probed facts whose value changed.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub changed_facts: Option<f64>,
     pub learners: Vec<LearnerPoint>,
     pub fits: Fits,
     pub theory: TheoryPoint,

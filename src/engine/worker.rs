@@ -59,6 +59,8 @@ pub struct Request {
     pub probes: Arc<ProbeSet>,
     pub new_probes: Option<Arc<ProbeSet>>,
     pub confidence: f64,
+    /// Accuracy of answering with the value marginal's mode (for `known`).
+    pub chance: f64,
     /// Close the window (a log-spaced checkpoint) or only look at it.
     pub take: bool,
     /// Headless: answer after every queued sentence (deterministic); live: now.
@@ -108,8 +110,8 @@ impl Trainer {
                 let l = self.learner.as_ref();
                 let _ = reply.send(Report {
                     window: if r.take { std::mem::take(&mut self.window) } else { self.window },
-                    score: r.probes.score(l, r.confidence),
-                    new_score: r.new_probes.map(|p| p.score(l, r.confidence)),
+                    score: r.probes.score(l, r.confidence, r.chance),
+                    new_score: r.new_probes.map(|p| p.score(l, r.confidence, r.chance)),
                     model_bits: l.model_bits(),
                     params: l.params(),
                     sentences_seen: l.sentences_seen(),

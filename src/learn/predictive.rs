@@ -128,6 +128,25 @@ impl ValueMarginal {
         }
     }
 
+    /// A learned fact changed its value from `old` to `new`.
+    pub fn replace(&mut self, attribute: u32, old: u32, new: u32) {
+        let base = (attribute * self.values) as usize;
+        self.counts[base + old as usize] -= 1;
+        self.counts[base + new as usize] += 1;
+        let counts = &self.counts[base..base + self.values as usize];
+        // The first value with the highest count, as `add` would keep it.
+        let mut best = 0;
+        for (v, &c) in counts.iter().enumerate() {
+            if c > counts[best] {
+                best = v;
+            }
+        }
+        let m = &mut self.mode[attribute as usize];
+        if counts[best] > counts[*m as usize] {
+            *m = best as u32;
+        }
+    }
+
     /// The marginal's most probable value and its probability.
     pub fn mode(&self, attribute: u32) -> (u32, f64) {
         let v = self.mode[attribute as usize];
@@ -135,37 +154,112 @@ impl ValueMarginal {
     }
 }
 
-/// Bits of a fact's value for a learner that believes `known` (or nothing),
-/// under fact noise `eps`: `-log2((1-eps)[v = known] + eps Ĥ(v))`, or the
-/// marginal's bits when the fact is unknown.
+/// The smallest weight a learner gives the value marginal inside a stored
+/// fact's belief (`κ` of [`FactBelief`]): about one in a million. It keeps
+/// every value's probability positive, so a fact that a later phase changes
+/// costs finite bits (about 20 plus the marginal's bits), while a fact that
+/// never changes costs at most `log2(1 + κ) ≈ 1.4e-6` bits per statement.
+pub const KAPPA_MIN: f64 = 1.0 / (1u64 << 20) as f64;
+
+/// The prior weight `κ` of the value marginal in a fact's belief for a
+/// stream with fact noise `eps`: `eps / (1 - eps)`, so that after one
+/// statement the belief is the noise channel `(1-eps)[v = w] + eps Ĥ(v)`;
+/// at least [`KAPPA_MIN`].
+pub fn fact_kappa(eps: f64) -> f64 {
+    (eps / (1.0 - eps)).max(KAPPA_MIN)
+}
+
+/// What a learner believes about one stored fact: a Dirichlet over values
+/// centred on the learned value marginal `Ĥ` with weight `κ`, updated with
+/// the values the stream stated,
+/// `P(v) = (n_v + κ Ĥ(v)) / (N + κ)`.
+/// Two values are tracked, the leading one and its latest rival (exact for
+/// any fact stated with at most two values, which is every fact without
+/// noise, before and after one change); a third value replaces the rival.
+/// The rival takes the lead once its count exceeds the leader's: the fact
+/// is overwritten after enough contrary evidence. Counts are halved when
+/// one saturates, keeping their ratio.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FactBelief {
+    pub value: u32,
+    count: u16,
+    rival: u32,
+    rival_count: u16,
+}
+
+impl FactBelief {
+    pub const NONE: FactBelief = FactBelief { value: u32::MAX, count: 0, rival: u32::MAX, rival_count: 0 };
+
+    /// A fact stored from one statement of `value`.
+    pub fn new(value: u32) -> Self {
+        FactBelief { value, count: 1, rival: u32::MAX, rival_count: 0 }
+    }
+
+    pub fn is_stored(&self) -> bool {
+        self.count > 0
+    }
+
+    /// Adds a statement of `value`; returns the previous leading value when
+    /// the lead changed.
+    pub fn observe(&mut self, value: u32) -> Option<u32> {
+        if value == self.value {
+            self.count = self.count.saturating_add(1);
+        } else if value == self.rival {
+            self.rival_count = self.rival_count.saturating_add(1);
+        } else {
+            self.rival = value;
+            self.rival_count = 1;
+        }
+        if self.count == u16::MAX || self.rival_count == u16::MAX {
+            self.count = self.count.div_ceil(2);
+            self.rival_count = self.rival_count.div_ceil(2);
+        }
+        if self.rival_count > self.count {
+            let old = self.value;
+            std::mem::swap(&mut self.value, &mut self.rival);
+            std::mem::swap(&mut self.count, &mut self.rival_count);
+            return Some(old);
+        }
+        None
+    }
+
+    /// `P(v)` under the belief.
+    #[inline]
+    pub fn prob(&self, value: u32, attribute: u32, kappa: f64, marginal: &ValueMarginal) -> f64 {
+        let n = if value == self.value {
+            self.count
+        } else if value == self.rival {
+            self.rival_count
+        } else {
+            0
+        };
+        let total = self.count as f64 + self.rival_count as f64;
+        (n as f64 + kappa * marginal.prob(attribute, value)) / (total + kappa)
+    }
+}
+
+/// Bits of a stated value for a learner that holds `belief` about the fact
+/// (or nothing: then the learned marginal's bits).
 #[inline]
-pub fn fact_bits(known: Option<u32>, stated: u32, attribute: u32, eps: f64, marginal: &ValueMarginal) -> f64 {
-    match known {
-        Some(v) if eps == 0.0 => {
-            if v == stated {
-                0.0
-            } else {
-                f64::INFINITY
-            }
-        }
-        Some(v) => {
-            let agree = if v == stated { 1.0 - eps } else { 0.0 };
-            let p = agree + if eps > 0.0 { eps * marginal.prob(attribute, stated) } else { 0.0 };
-            -p.log2()
-        }
+pub fn fact_bits(
+    belief: Option<&FactBelief>,
+    stated: u32,
+    attribute: u32,
+    kappa: f64,
+    marginal: &ValueMarginal,
+) -> f64 {
+    match belief {
+        Some(b) => -b.prob(stated, attribute, kappa, marginal).log2(),
         None => -marginal.prob(attribute, stated).log2(),
     }
 }
 
-/// A learner's answer to a probe: the memorized value with its probability
-/// under the noise model, or, for an unknown fact, the marginal's mode.
+/// A learner's answer to a probe: the leading value of its belief with its
+/// probability, or, for an unknown fact, the marginal's mode.
 #[inline]
-pub fn answer(known: Option<u32>, attribute: u32, eps: f64, marginal: &ValueMarginal) -> Answer {
-    match known {
-        Some(value) => {
-            let prob = 1.0 - eps + if eps > 0.0 { eps * marginal.prob(attribute, value) } else { 0.0 };
-            Answer { value, prob }
-        }
+pub fn answer(belief: Option<&FactBelief>, attribute: u32, kappa: f64, marginal: &ValueMarginal) -> Answer {
+    match belief {
+        Some(b) => Answer { value: b.value, prob: b.prob(b.value, attribute, kappa, marginal) },
         None => {
             let (value, prob) = marginal.mode(attribute);
             Answer { value, prob }

@@ -123,17 +123,44 @@ pub fn sentence_entropy_bits(g: &Generator) -> Option<f64> {
     Some(g.syntax().entropy_bits() + law.entropy_bits() + fact)
 }
 
-/// Expected fact excess per sentence of the Bayes learner after `n`
-/// sentences of a zipf stream: a fact `(r, a)` is stated with probability
-/// `p_r / F` per sentence; while unseen it costs the value marginal's
-/// entropy `h_value` bits, afterwards nothing. Σ_r p_r (1 - p_r/F)^n h_value.
-pub fn expected_fact_excess_zipf(law: &ZipfLaw, attributes: u32, h_value: f64, n: f64) -> f64 {
+/// The exact expected fact excess per sentence of a learner that knows a
+/// fact from its first statement on, over the window of sentences
+/// `[n0, n0 + w)` (docs/theory.md, "Window means"): with `q_r = 1 - p_r / F`,
+/// `H(H_a) Σ_r p_r q_r^n0 (1 - q_r^w) / ((1 - q_r) w)`; the value at `n0`
+/// when `w = 0`.
+///
+/// `held` ranks (real: a fractional rank holds that fraction of its facts)
+/// are the only ones the learner may know: the Bayes learner holds every
+/// rank (`f64::INFINITY`), a capped `oracle` learner the top-ranked facts
+/// that fit its budget. A fact outside them costs `H(H_a)` at every
+/// statement.
+pub fn expected_fact_excess_zipf(
+    law: &ZipfLaw,
+    attributes: u32,
+    h_value: f64,
+    held: f64,
+    n0: f64,
+    w: f64,
+) -> f64 {
     let f = attributes as f64;
-    h_value
-        * rank_sum(law.k(), |r| {
-            let p = law.density(r);
-            p * (n * (-p / f).ln_1p()).exp()
-        })
+    // Mean over the window of P(this sentence's fact is unseen), per rank.
+    let unseen = |r: f64| {
+        let p = law.density(r);
+        let l = (-p / f).ln_1p();
+        if w > 0.0 { f * (n0 * l).exp() * -(w * l).exp_m1() / w } else { p * (n0 * l).exp() }
+    };
+    let k = law.k();
+    if held >= k as f64 {
+        return h_value * rank_sum(k, unseen);
+    }
+    let m = held.max(0.0).floor() as u64;
+    let frac = held.max(0.0) - m as f64;
+    let (head, head_mass) =
+        if m == 0 { (0.0, 0.0) } else { (rank_sum(m, unseen), rank_sum(m, |r| law.density(r))) };
+    let p_next = law.prob(m + 1);
+    let next = frac * unseen((m + 1) as f64) + (1.0 - frac) * p_next;
+    let tail = (1.0 - head_mass - p_next).max(0.0);
+    h_value * (head + next + tail)
 }
 
 #[cfg(test)]
@@ -178,6 +205,34 @@ mod tests {
             })
             .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
         assert!((expected_distinct_zipf(&law, n) / direct_k - 1.0).abs() < 1e-10);
-        assert!((expected_fact_excess_zipf(&law, 4, 6.0, n) / direct_x - 1.0).abs() < 1e-10);
+        assert!(
+            (expected_fact_excess_zipf(&law, 4, 6.0, f64::INFINITY, n, 0.0) / direct_x - 1.0).abs() < 1e-10
+        );
+    }
+
+    /// The window mean is the mean of the point values over the window's
+    /// sentences; holding the top `m` ranks leaves the rest at full cost.
+    #[test]
+    fn fact_excess_window_means_and_held_ranks_match_direct_sums() {
+        let law = ZipfLaw::new(6_000, 0.0, 1.6);
+        let (n0, w) = (3_000u64, 700u64);
+        let point = |n: f64, held: u64| -> f64 {
+            (1..=6_000u64)
+                .map(|r| {
+                    let p = law.prob(r);
+                    if r <= held { p * (1.0 - p / 4.0).powf(n) * 6.0 } else { p * 6.0 }
+                })
+                .sum()
+        };
+        for held in [6_000u64, 250] {
+            let direct = (n0..n0 + w).map(|i| point(i as f64, held)).sum::<f64>() / w as f64;
+            let held_f = if held == 6_000 { f64::INFINITY } else { held as f64 };
+            let formula = expected_fact_excess_zipf(&law, 4, 6.0, held_f, n0 as f64, w as f64);
+            assert!((formula / direct - 1.0).abs() < 1e-9, "held {held}: {formula} vs {direct}");
+        }
+        // Half of rank 251's facts held: halfway between holding 250 and 251.
+        let mid = expected_fact_excess_zipf(&law, 4, 6.0, 250.5, n0 as f64, 0.0);
+        let (a, b) = (point(n0 as f64, 250), point(n0 as f64, 251));
+        assert!((mid / (0.5 * (a + b)) - 1.0).abs() < 1e-9);
     }
 }

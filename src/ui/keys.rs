@@ -45,6 +45,7 @@ pub enum Action {
     CycleY,
     ToggleModelView,
     ToggleHeatRows,
+    ToggleHeatValue,
     FieldUp,
     FieldDown,
     Increase,
@@ -140,9 +141,22 @@ pub const KEYS: &[Binding] = &[
     b(Global, &[Char('z')], "z", Action::Zoom, "zoom the focused pane to full screen / back"),
     b(Global, &[Char(']')], "]", Action::NextLearner, "select the next learner"),
     b(Global, &[Char('[')], "[", Action::PrevLearner, "select the previous learner"),
-    b(Global, &[Char('y')], "y", Action::CycleY, "data scaling: y = excess, loss, syntax, identity, fact"),
-    b(Global, &[Char('m')], "m", Action::ToggleModelView, "model scaling: scaling law / two-part code"),
+    b(
+        Global,
+        &[Char('y')],
+        "y",
+        Action::CycleY,
+        "data scaling: y = fact, identity, excess/token, syntax, loss",
+    ),
+    b(
+        Global,
+        &[Char('m')],
+        "m",
+        Action::ToggleModelView,
+        "model scaling: y = fact, identity, excess/token, two-part code",
+    ),
     b(Global, &[Char('v')], "v", Action::ToggleHeatRows, "heatmap rows: checkpoints / learners"),
+    b(Global, &[Char('c')], "c", Action::ToggleHeatValue, "heatmap cells: known beyond chance / raw correct"),
     b(Global, &[Esc], "Esc", Action::Close, "leave zoom"),
     b(Params, &[Up, Char('k')], "Up, k", Action::FieldUp, "previous field"),
     b(Params, &[Down, Char('j')], "Down, j", Action::FieldDown, "next field"),
@@ -206,6 +220,6 @@ mod tests {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(&ctrl_c, &[Editing]), Some(Action::Quit));
         let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(lookup(&c, &[Global]), None);
+        assert_ne!(lookup(&c, &[Global]), Some(Action::Quit), "only Ctrl-C quits, not c");
     }
 }

@@ -47,27 +47,32 @@ impl Pane {
     }
 }
 
-/// The y quantity of the data-scaling pane.
+/// The y quantity of a scaling pane: one quantity per view, and the
+/// legend's fit is of exactly that series. Window means per checkpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DataY {
-    Excess,
-    Loss,
-    Syntax,
-    Identity,
+    /// Fact part of the excess, bits per sentence (exact theory on zipf).
     Fact,
+    Identity,
+    /// Total excess, bits per token.
+    Excess,
+    Syntax,
+    Loss,
 }
 
 impl DataY {
+    /// `y` cycles through these in the data pane.
     pub fn next(self) -> DataY {
         match self {
-            DataY::Excess => DataY::Loss,
-            DataY::Loss => DataY::Syntax,
-            DataY::Syntax => DataY::Identity,
-            DataY::Identity => DataY::Fact,
-            DataY::Fact => DataY::Excess,
+            DataY::Fact => DataY::Identity,
+            DataY::Identity => DataY::Excess,
+            DataY::Excess => DataY::Syntax,
+            DataY::Syntax => DataY::Loss,
+            DataY::Loss => DataY::Fact,
         }
     }
 
+    /// Quantity and unit, as axis titles and legends name them.
     pub fn label(self) -> &'static str {
         match self {
             DataY::Excess => "excess bits/token",
@@ -79,13 +84,35 @@ impl DataY {
     }
 }
 
-/// The model-scaling pane's view.
+/// The model-scaling pane's y quantity at the latest checkpoint (x is
+/// every learner's knowledge in bits), or the two-part code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModelView {
-    /// Excess at the current n against model bits, slope -(1/alpha - 1).
-    Scaling,
-    /// The two-part code: data bits against model bits.
+    /// One of the excess quantities against knowledge bits.
+    Scaling(DataY),
+    /// The two-part code: cumulative prequential data bits against knowledge bits.
     TwoPart,
+}
+
+impl ModelView {
+    /// `m` cycles through these.
+    pub fn next(self) -> ModelView {
+        match self {
+            ModelView::Scaling(DataY::Fact) => ModelView::Scaling(DataY::Identity),
+            ModelView::Scaling(DataY::Identity) => ModelView::Scaling(DataY::Excess),
+            ModelView::Scaling(_) => ModelView::TwoPart,
+            ModelView::TwoPart => ModelView::Scaling(DataY::Fact),
+        }
+    }
+}
+
+/// What a heatmap cell shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeatValue {
+    /// Knowledge beyond chance, `(accuracy - c) / (1 - c)`.
+    Known,
+    /// Fraction of probes answered correctly, chance included.
+    Correct,
 }
 
 /// The heatmap's rows.
@@ -219,6 +246,7 @@ pub struct Model {
     pub data_y: DataY,
     pub model_view: ModelView,
     pub heat_rows: HeatRows,
+    pub heat_value: HeatValue,
     pub params: ParamsEditor,
     pub overlay: Option<Overlay>,
     /// Errors to show, oldest first; the popup shows the first.
@@ -258,9 +286,10 @@ impl Model {
             focus: Pane::DataScaling,
             zoom: false,
             selected_learner: 0,
-            data_y: DataY::Excess,
-            model_view: ModelView::Scaling,
+            data_y: DataY::Fact,
+            model_view: ModelView::Scaling(DataY::Fact),
             heat_rows: HeatRows::Checkpoints,
+            heat_value: HeatValue::Known,
             overlay: None,
             errors: Vec::new(),
             palette: Palette::new(theme, marker),
@@ -542,10 +571,11 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
             model.selected_learner = (model.selected_learner + n - 1) % n;
         }
         Action::CycleY => model.data_y = model.data_y.next(),
-        Action::ToggleModelView => {
-            model.model_view = match model.model_view {
-                ModelView::Scaling => ModelView::TwoPart,
-                ModelView::TwoPart => ModelView::Scaling,
+        Action::ToggleModelView => model.model_view = model.model_view.next(),
+        Action::ToggleHeatValue => {
+            model.heat_value = match model.heat_value {
+                HeatValue::Known => HeatValue::Correct,
+                HeatValue::Correct => HeatValue::Known,
             }
         }
         Action::ToggleHeatRows => {
