@@ -44,6 +44,10 @@ pub struct LearnerPoint {
     /// Sentences the learner has trained on (less than `sentences` for a
     /// neural learner that trains on a subsample).
     pub sentences_seen: u64,
+    /// Sentences dropped because the learner could not keep up (a live run
+    /// with `[run] pace = "sample"`); absent when none were.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub sentences_dropped: u64,
     pub loss_bits_per_token: f64,
     pub excess_bits_per_token: f64,
     pub excess_bits_per_sentence: f64,
@@ -56,6 +60,20 @@ pub struct LearnerPoint {
     pub error_rate: f64,
     pub confident_error_rate: f64,
     pub data_exponent: Option<ExponentFit>,
+}
+
+impl LearnerPoint {
+    /// The fraction of the stream this learner trained on:
+    /// `sentences_seen / (sentences_seen + sentences_dropped)`, 1 when it
+    /// dropped nothing.
+    pub fn stream_share(&self) -> f64 {
+        let offered = self.sentences_seen + self.sentences_dropped;
+        if self.sentences_dropped == 0 { 1.0 } else { self.sentences_seen as f64 / offered as f64 }
+    }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Fits across learners.

@@ -103,6 +103,7 @@ fn learner_point(
         model_bits: model_bits.max(1.0) + d * 8.0,
         params: 0,
         sentences_seen: n as u64,
+        sentences_dropped: 0,
         loss_bits_per_token: entropy_per_token + excess_sentence / tokens_per_sentence,
         excess_bits_per_token: excess_sentence / tokens_per_sentence,
         excess_bits_per_sentence: excess_sentence,

@@ -45,6 +45,8 @@ pub enum Action {
     CycleY,
     ToggleModelView,
     ToggleHeatRows,
+    /// Restart with the other `[run] pace` (every sentence / sample).
+    TogglePace,
     FieldUp,
     FieldDown,
     Increase,
@@ -143,6 +145,13 @@ pub const KEYS: &[Binding] = &[
     b(Global, &[Char('y')], "y", Action::CycleY, "data scaling: y = excess, loss, syntax, identity, fact"),
     b(Global, &[Char('m')], "m", Action::ToggleModelView, "model scaling: scaling law / two-part code"),
     b(Global, &[Char('v')], "v", Action::ToggleHeatRows, "heatmap rows: checkpoints / learners"),
+    b(
+        Global,
+        &[Char('s')],
+        "s",
+        Action::TogglePace,
+        "restart with neural learners paced (every sentence) / sampled",
+    ),
     b(Global, &[Esc], "Esc", Action::Close, "leave zoom"),
     b(Params, &[Up, Char('k')], "Up, k", Action::FieldUp, "previous field"),
     b(Params, &[Down, Char('j')], "Down, j", Action::FieldDown, "next field"),

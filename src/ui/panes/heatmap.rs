@@ -79,7 +79,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let detail = match model.heat_rows {
         HeatRows::Checkpoints => {
             let name = model.learners.get(model.selected_learner).map_or("", |s| s.as_str());
-            format!("{name}, rows = n")
+            let share = model.latest().and_then(|c| c.learners.get(model.selected_learner));
+            let share = share
+                .and_then(super::status::stream_share_label)
+                .map_or(String::new(), |s| format!(" · {s}"));
+            format!("{name}{share}, rows = n")
         }
         HeatRows::Learners => "rows = learners".into(),
     };
