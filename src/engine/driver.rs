@@ -198,7 +198,8 @@ impl EngineThread {
                     panic!("injected engine fault at {} sentences", e.sentences());
                 }
                 let step = e.advance(batch);
-                let timed = (want_timed && step == Step::Running).then(|| e.peek());
+                // Not while a paced checkpoint waits: its window is not closed yet.
+                let timed = (want_timed && step == Step::Running && !e.checkpoint_due()).then(|| e.peek());
                 let samples = (want_samples || step == Step::Finished).then(|| e.samples());
                 (step, timed, samples)
             }));

@@ -210,6 +210,12 @@ impl Engine {
         })
     }
 
+    /// Paced: a log-spaced checkpoint waits for the learners to catch up (a
+    /// look now would see a window the checkpoint has not closed yet).
+    pub fn checkpoint_due(&self) -> bool {
+        self.due
+    }
+
     /// Waits up to `timeout` for a learner `learners_behind` waits for.
     pub fn wait_for_learners(&mut self, timeout: std::time::Duration) {
         let due = self.due;
