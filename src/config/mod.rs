@@ -10,4 +10,4 @@ pub mod theme;
 
 pub use error::{ConfigError, Located};
 pub use library::{LoadedPreset, resolve_preset};
-pub use preset::{LearnerConfig, LearnerKind, PhaseConfig, PhaseGenerator, Policy, Preset, RunConfig};
+pub use preset::{LearnerConfig, LearnerKind, Pace, PhaseConfig, PhaseGenerator, Policy, Preset, RunConfig};

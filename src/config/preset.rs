@@ -41,6 +41,39 @@ pub struct RunConfig {
     pub probe_facts_per_bin: u32,
     /// `tau`: a wrong answer is a confident error when its probability is at least this.
     pub confidence: f64,
+    /// Live runs: whether every learner trains on every sentence.
+    pub pace: Pace,
+}
+
+/// How a live run feeds learners that train on their own threads (neural).
+/// Headless runs always train every learner on every sentence.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pace {
+    /// The engine waits for the slowest learner: every learner trains on
+    /// every sentence, and live checkpoints equal headless ones.
+    #[default]
+    All,
+    /// The engine runs at the fast learners' speed; a slower learner trains
+    /// on the batches it can take and the rest are dropped (and counted).
+    Sample,
+}
+
+impl Pace {
+    pub fn name(self) -> &'static str {
+        match self {
+            Pace::All => "all",
+            Pace::Sample => "sample",
+        }
+    }
+
+    /// The other pace (the dashboard's switch).
+    pub fn toggled(self) -> Pace {
+        match self {
+            Pace::All => Pace::Sample,
+            Pace::Sample => Pace::All,
+        }
+    }
 }
 
 impl Default for RunConfig {
@@ -51,6 +84,7 @@ impl Default for RunConfig {
             checkpoints_per_decade: 10,
             probe_facts_per_bin: 64,
             confidence: 0.5,
+            pace: Pace::All,
         }
     }
 }
@@ -287,6 +321,7 @@ pub fn valid_range(path: &str) -> Option<&'static str> {
         ("run", "checkpoints_per_decade") => "an integer in [1, 100]",
         ("run", "probe_facts_per_bin") => "an integer in [1, 100000]",
         ("run", "confidence") => "a number in (0, 1]",
+        ("run", "pace") => "\"all\" or \"sample\"",
         ("learner", "name") => "a string of 1 to 24 characters",
         ("learner", "type") => "\"bayes\", \"capped\" or \"neural\"",
         ("learner", "budget_bits") => "a number in [1, 1e13]",

@@ -46,6 +46,10 @@ pub struct LearnerPoint {
     pub sentences_seen: u64,
     /// Sentences in this point's window (the rates below are means over it).
     pub window_sentences: u64,
+    /// Sentences dropped because the learner could not keep up (a live run
+    /// with `[run] pace = "sample"`); absent when none were.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub sentences_dropped: u64,
     pub loss_bits_per_token: f64,
     pub excess_bits_per_token: f64,
     pub excess_bits_per_sentence: f64,
@@ -81,6 +85,20 @@ pub struct LearnerPoint {
     /// capped `oracle` learner.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub expected_fact_excess: Option<f64>,
+}
+
+impl LearnerPoint {
+    /// The fraction of the stream this learner trained on:
+    /// `sentences_seen / (sentences_seen + sentences_dropped)`, 1 when it
+    /// dropped nothing.
+    pub fn stream_share(&self) -> f64 {
+        let offered = self.sentences_seen + self.sentences_dropped;
+        if self.sentences_dropped == 0 { 1.0 } else { self.sentences_seen as f64 / offered as f64 }
+    }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Fits across learners.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
-use crate::config::{LearnerConfig, LearnerKind, PhaseConfig, PhaseGenerator, Policy, Preset};
+use crate::config::{LearnerConfig, LearnerKind, Pace, PhaseConfig, PhaseGenerator, Policy, Preset};
 use crate::learn::bayes::BayesLearner;
 use crate::learn::capped::CappedLearner;
 use crate::learn::neural::NeuralLearner;
@@ -22,7 +22,7 @@ use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, TheoryPoint};
 use super::fits;
 use super::messages::{RunInfo, Sample};
 use super::probes::{ProbeScore, ProbeSet, knowledge_bits};
-use super::worker::{Request, Window, Worker};
+use super::worker::{Feed, Request, Window, Worker};
 
 /// One phase of the schedule: 0 is pre-training.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,6 +96,10 @@ pub struct Engine {
     new_probes: Option<Arc<ProbeSet>>,
     recent: VecDeque<Sentence>,
     live: bool,
+    /// How learners on their own threads are fed (`set_live`).
+    feed: Feed,
+    /// Paced: a log-spaced checkpoint waits for every learner to catch up.
+    due: bool,
     /// Time spent measuring at checkpoints (for the benchmark; never output).
     metrics_time: std::time::Duration,
     value_entropy: f64,
@@ -180,6 +184,8 @@ impl Engine {
             new_probes: None,
             recent: VecDeque::new(),
             live: false,
+            feed: Feed::Wait,
+            due: false,
             metrics_time: std::time::Duration::ZERO,
             value_entropy,
             chance,
@@ -188,11 +194,52 @@ impl Engine {
         }
     }
 
-    /// Live runs never wait for a learner on its own thread (it trains on a
-    /// subsample when it cannot keep up). Headless runs wait, so their output
-    /// is deterministic.
+    /// Headless runs wait for a learner on its own thread, so their output
+    /// is deterministic. Live runs never block on one: paced
+    /// (`[run] pace = "all"`), the engine draws no sentence while a learner's
+    /// queue is full and holds a log-spaced checkpoint until every learner
+    /// has caught up, so it measures what headless measures; sampled, a
+    /// learner that cannot keep up trains on a subsample.
     pub fn set_live(&mut self, live: bool) {
         self.live = live;
+        self.feed = match (live, self.preset.run.pace) {
+            (false, _) => Feed::Wait,
+            (true, Pace::All) => Feed::Hold,
+            (true, Pace::Sample) => Feed::Drop,
+        };
+        for t in &mut self.trainees {
+            if let Runner::Remote(w) = &mut t.runner {
+                w.set_feed(self.feed);
+            }
+        }
+    }
+
+    /// Paced: whether a learner must catch up before the engine goes on
+    /// (`advance` then returns `Step::Running` without drawing).
+    pub fn learners_behind(&mut self) -> bool {
+        let due = self.due;
+        self.trainees.iter_mut().any(|t| match &mut t.runner {
+            Runner::Remote(w) => w.behind(due),
+            Runner::Local(_) => false,
+        })
+    }
+
+    /// Paced: a log-spaced checkpoint waits for the learners to catch up (a
+    /// look now would see a window the checkpoint has not closed yet).
+    pub fn checkpoint_due(&self) -> bool {
+        self.due
+    }
+
+    /// Waits up to `timeout` for a learner `learners_behind` waits for.
+    pub fn wait_for_learners(&mut self, timeout: std::time::Duration) {
+        let due = self.due;
+        for t in &mut self.trainees {
+            if let Runner::Remote(w) = &mut t.runner
+                && w.behind(due)
+            {
+                return w.wait(timeout);
+            }
+        }
     }
 
     pub fn preset(&self) -> &Preset {
@@ -231,9 +278,18 @@ impl Engine {
     }
 
     /// Trains on up to `budget` sentences, stopping early at a checkpoint, a
-    /// phase change or the end of the schedule.
+    /// phase change or the end of the schedule, or when paced and a learner
+    /// must catch up (`learners_behind`).
     pub fn advance(&mut self, budget: u64) -> Step {
         for _ in 0..budget {
+            if self.feed == Feed::Hold {
+                if self.learners_behind() {
+                    return Step::Running;
+                }
+                if std::mem::take(&mut self.due) {
+                    return Step::Checkpoint(Box::new(self.checkpoint()));
+                }
+            }
             if self.sentences >= self.phase_end {
                 return self.next_phase();
             }
@@ -246,7 +302,7 @@ impl Engine {
                         let bits = l.observe(s);
                         t.window.add(s, bits);
                     }
-                    Runner::Remote(w) => w.offer(s, !self.live),
+                    Runner::Remote(w) => w.offer(s),
                 }
             }
             self.sentences += 1;
@@ -266,6 +322,10 @@ impl Engine {
                 while self.next_checkpoint <= self.sentences {
                     self.next_checkpoint =
                         next_log_point(self.next_checkpoint, self.preset.run.checkpoints_per_decade);
+                }
+                if self.feed == Feed::Hold {
+                    self.due = true;
+                    continue;
                 }
                 return Step::Checkpoint(Box::new(self.checkpoint()));
             }
@@ -406,7 +466,6 @@ impl Engine {
             confidence,
             chance: self.chance,
             take: record,
-            wait: !self.live,
         };
         let window_base = (self.window_start_base, self.base_sentences - self.window_start_base);
         let facts_per_bin = self.facts_per_bin(&self.probes, &self.base);
@@ -462,6 +521,7 @@ impl Engine {
                 params: m.params,
                 sentences_seen: seen,
                 window_sentences: w.sentences,
+                sentences_dropped: t.runner.dropped(),
                 loss_bits_per_token: per_token(w.bits.total()),
                 excess_bits_per_token: per_token(excess.total()),
                 excess_bits_per_sentence: excess_per_sentence,
@@ -649,6 +709,13 @@ impl Runner {
         match self {
             Runner::Local(l) => l.kind(),
             Runner::Remote(w) => w.kind(),
+        }
+    }
+
+    fn dropped(&self) -> u64 {
+        match self {
+            Runner::Local(_) => 0,
+            Runner::Remote(w) => w.dropped(),
         }
     }
 }

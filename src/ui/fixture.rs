@@ -104,6 +104,7 @@ fn learner_point(
         params: 0,
         sentences_seen: n as u64,
         window_sentences: (n * 0.2) as u64,
+        sentences_dropped: 0,
         loss_bits_per_token: entropy_per_token + excess_sentence / tokens_per_sentence,
         excess_bits_per_token: excess_sentence / tokens_per_sentence,
         excess_bits_per_sentence: excess_sentence,

@@ -46,6 +46,8 @@ pub enum Action {
     ToggleModelView,
     ToggleHeatRows,
     ToggleHeatValue,
+    /// Restart with the other `[run] pace` (every sentence / sample).
+    TogglePace,
     FieldUp,
     FieldDown,
     Increase,
@@ -157,6 +159,13 @@ pub const KEYS: &[Binding] = &[
     ),
     b(Global, &[Char('v')], "v", Action::ToggleHeatRows, "heatmap rows: checkpoints / learners"),
     b(Global, &[Char('c')], "c", Action::ToggleHeatValue, "heatmap cells: known beyond chance / raw correct"),
+    b(
+        Global,
+        &[Char('s')],
+        "s",
+        Action::TogglePace,
+        "restart with neural learners paced (every sentence) / sampled",
+    ),
     b(Global, &[Esc], "Esc", Action::Close, "leave zoom"),
     b(Params, &[Up, Char('k')], "Up, k", Action::FieldUp, "previous field"),
     b(Params, &[Down, Char('j')], "Down, j", Action::FieldDown, "next field"),

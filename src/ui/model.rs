@@ -584,6 +584,11 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
                 HeatRows::Learners => HeatRows::Checkpoints,
             }
         }
+        Action::TogglePace => {
+            let mut preset = model.preset.clone();
+            preset.run.pace = preset.run.pace.toggled();
+            return Some(Command::Engine(Control::Restart(Box::new(preset))));
+        }
         Action::FieldUp => p.selected = (p.selected + FIELDS.len() - 1) % FIELDS.len(),
         Action::FieldDown => p.selected = (p.selected + 1) % FIELDS.len(),
         Action::Increase | Action::Decrease => {

@@ -114,7 +114,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         .map(|(i, l)| LegendItem {
             index: i,
             mark: p.series_swatch(i).to_string(),
-            name: l.name.clone(),
+            name: super::legend_name(l),
             value: format_fit(fits[i], p),
         })
         .collect();

@@ -96,7 +96,15 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let detail = match model.heat_rows {
         HeatRows::Checkpoints => {
             let name = model.learners.get(model.selected_learner).map_or("", |s| s.as_str());
-            if narrow { format!("{cells}: {name}") } else { format!("{cells}: {name}, rows = n") }
+            let share = model.latest().and_then(|c| c.learners.get(model.selected_learner));
+            let share = share
+                .and_then(super::status::stream_share_label)
+                .map_or(String::new(), |s| format!(" · {s}"));
+            if narrow {
+                format!("{cells}: {name}{share}")
+            } else {
+                format!("{cells}: {name}{share}, rows = n")
+            }
         }
         HeatRows::Learners => format!("{cells}, rows = learners"),
     };

@@ -69,6 +69,15 @@ pub fn window_marks(from: f64, to: f64, y_bounds: [f64; 2]) -> Vec<Vec<(f64, f64
         .collect()
 }
 
+/// A learner's legend name: with the share of the stream it trained on
+/// when it dropped sentences (`nn-64 · 4%`).
+pub fn legend_name(l: &crate::engine::LearnerPoint) -> String {
+    match status::share_percent(l) {
+        Some(pct) => format!("{} · {pct}", l.name),
+        None => l.name.clone(),
+    }
+}
+
 /// A legend entry: the learner's series index, its name and a value.
 pub struct LegendItem {
     pub index: usize,

@@ -1,11 +1,14 @@
 //! The status bar: preset, phase, sentences, rate, elapsed time (from the
-//! injected clock), run state and key hints from the key table.
+//! injected clock), run state, how neural learners are paced (each one's
+//! share of the stream when sampled) and key hints from the key table.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::config::{LearnerKind, Pace};
+use crate::engine::LearnerPoint;
 use crate::ui::keys::{Action, label};
 use crate::ui::model::{Model, RunState};
 
@@ -39,6 +42,42 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// A learner's share of the stream as a percentage (`4%`) when it trained
+/// on a sample; `None` when it trained on every sentence.
+pub fn share_percent(l: &LearnerPoint) -> Option<String> {
+    if l.sentences_dropped == 0 {
+        return None;
+    }
+    let pct = 100.0 * l.stream_share();
+    Some(if (1.0..99.0).contains(&pct) { format!("{pct:.0}%") } else { format!("{pct:.1}%") })
+}
+
+/// A sampled learner's share of the stream (`4% of sentences`); `None`
+/// when it trained on every sentence.
+pub fn stream_share_label(l: &LearnerPoint) -> Option<String> {
+    share_percent(l).map(|pct| format!("{pct} of sentences"))
+}
+
+/// With neural learners: `pace: all`, or what each sampled learner saw
+/// (`nn-32 · 4%, nn-64 · 3% of sentences`).
+fn pace_text(model: &Model) -> Option<String> {
+    if !model.preset.learners.iter().any(|l| l.kind == LearnerKind::Neural) {
+        return None;
+    }
+    let shares: Vec<String> = model
+        .latest()
+        .filter(|_| model.preset.run.pace == Pace::Sample)
+        .map(|c| {
+            c.learners.iter().filter_map(|l| Some(format!("{} · {}", l.name, share_percent(l)?))).collect()
+        })
+        .unwrap_or_default();
+    Some(if shares.is_empty() {
+        format!("pace: {}", model.preset.run.pace.name())
+    } else {
+        format!("{} of sentences", shares.join(", "))
+    })
+}
+
 pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let p = &model.palette;
     let (state, state_style) = match model.state {
@@ -69,10 +108,15 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         sep(),
         Span::styled(rate, p.status),
         sep(),
+    ];
+    if let Some(pace) = pace_text(model) {
+        left.extend([Span::styled(pace, p.status), sep()]);
+    }
+    left.extend([
         Span::styled(clock(model.elapsed()), p.status),
         sep(),
         Span::styled(state, state_style.patch(p.status).patch(state_style)),
-    ];
+    ]);
     if model.progress.dropped > 0 {
         left.push(sep());
         left.push(Span::styled(format!("{} updates dropped", model.progress.dropped), p.status));
