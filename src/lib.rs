@@ -9,4 +9,5 @@ pub mod config;
 pub mod engine;
 pub mod learn;
 pub mod sk;
+pub mod sweep;
 pub mod ui;
