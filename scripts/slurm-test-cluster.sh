@@ -29,11 +29,22 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
 }
 
-# Whether the pid recorded in $STATE_DIR/$1.pid is alive.
-alive() { [[ -f $STATE_DIR/$1.pid ]] && kill -0 "$(cat "$STATE_DIR/$1.pid")" 2>/dev/null; }
+# Whether process $1 runs (exists and is not a zombie waiting to be reaped).
+running() { [[ -r /proc/$1/stat ]] && [[ $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) != Z ]]; }
+
+# Whether the pid recorded in $STATE_DIR/$1.pid runs.
+alive() { [[ -s $STATE_DIR/$1.pid ]] && running "$(cat "$STATE_DIR/$1.pid")"; }
+
+# Pids of the running processes named $1.
+live_pids() {
+  local pid
+  for pid in $(pgrep -x "$1"); do
+    if running "$pid"; then echo "$pid"; fi
+  done
+}
 
 start_munge() {
-  if pgrep -x munged >/dev/null; then
+  if [[ -n $(live_pids munged) ]]; then
     echo "munged already running; using it"
     return
   fi
@@ -49,7 +60,7 @@ start_munge() {
     [[ -S /run/munge/munge.socket.2 ]] && break
     sleep 0.1
   done
-  pgrep -x -u munge munged | head -n1 >"$STATE_DIR/munged.pid"
+  live_pids munged | head -n1 >"$STATE_DIR/munged.pid"
   munge -n | unmunge >/dev/null || die "munge does not work (see /var/log/munge/munged.log)"
 }
 
@@ -137,7 +148,8 @@ stop() {
     if alive "$name"; then
       pid=$(cat "$STATE_DIR/$name.pid")
       kill "$pid"
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      for _ in $(seq 100); do running "$pid" || break; sleep 0.1; done
+      if running "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
       echo "stopped $name ($pid)"
     fi
     rm -f "$STATE_DIR/$name.pid"

@@ -263,7 +263,7 @@ fn submit_array(exe: &Path, grid: &Grid, points: &[Point], dir: &SweepDir, optio
         submitted_unix: unix_now(),
     };
     dir.write_record(&dir.record(grid, points, &states, Some(slurm)))?;
-    println!("{job_id}");
+    print_out(&format!("{job_id}\n"))?;
     eprintln!(
         "submitted Slurm job {job_id}: --array={array} ({} of {n} points); follow it with `sk-tui sweep status {} --wait`",
         todo.len(),
@@ -309,14 +309,16 @@ fn status(path: &Path, wait: bool) -> Result<(), Failure> {
         rows.push(r);
     }
     let widths: Vec<usize> = (0..rows[0].len()).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let mut text = String::new();
     for r in &rows {
         let cells: Vec<String> = r.iter().zip(&widths).map(|(c, &w)| format!("{c:<w$}")).collect();
-        println!("{}", cells.join("  ").trim_end());
+        text += &format!("{}\n", cells.join("  ").trim_end());
     }
     if let Some(s) = &record.slurm {
-        println!("Slurm job {} (--array={}), script {}", s.job_id, s.array, s.script);
+        text += &format!("Slurm job {} (--array={}), script {}\n", s.job_id, s.array, s.script);
     }
-    println!("{n} points: {}", counts(&states));
+    text += &format!("{n} points: {}\n", counts(&states));
+    print_out(&text)?;
     if wait && states.iter().any(|s| *s != PointState::Finished) {
         return Err(Failure::runtime(format!("{} of {n} points did not finish", states.iter().filter(|s| **s != PointState::Finished).count())));
     }
@@ -341,13 +343,23 @@ fn summary(path: &Path, json: bool) -> Result<(), Failure> {
     let rows = summarize(&dir, &record, &states);
     if json {
         let value = serde_json::json!({ "kind": "sweep-summary", "dir": PathBuf::from(path), "points": rows });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        print_out(&(serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"))
     } else {
         let axes: Vec<String> = record.axes.iter().filter(|a| !a.fixed).map(|a| a.key.clone()).collect();
-        print!("{}", table(&rows, &axes));
-        println!(
-            "tolerance: 4 stderr of the fit + the finite-size bias of the exact expectation (data) or 10% of the theory (model); see docs/sweeps.md"
-        );
+        print_out(&format!(
+            "{}tolerance: 4 stderr of the fit + the finite-size bias of the exact expectation (data exponent), \
+             or + 10% of the theory (model exponent); see docs/sweeps.md\n",
+            table(&rows, &axes)
+        ))
     }
-    Ok(())
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+fn print_out(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::runtime(format!("writing output: {e}"))),
+        _ => Ok(()),
+    }
 }
