@@ -116,8 +116,8 @@ start() {
   fi
   start_munge
   write_conf
-  # -i: ignore saved state (a fresh cluster); daemons fork, their pid files say where they went.
-  slurmctld -i
+  # -c: clear saved state (no jobs from an earlier cluster); daemons fork, their pid files say where they went.
+  slurmctld -c
   slurmd
   for _ in $(seq 50); do
     [[ -s $STATE_DIR/slurmctld.pidfile && -s $STATE_DIR/slurmd.pidfile ]] && break
