@@ -17,7 +17,12 @@ fn sk(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("status {:?}\nstdout:\n{}\nstderr:\n{}", o.status, String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn lines_of_kind(path: &Path, kind: &str) -> Vec<String> {
@@ -60,7 +65,11 @@ fn a_two_by_two_grid_runs_on_two_workers_and_a_rerun_rewrites_nothing() {
     // Each point's preset is what its run used: alpha and seed reach the run.
     let preset = std::fs::read_to_string(out.join("points/0003.toml")).unwrap();
     assert!(preset.contains("alpha = 0.7") && preset.contains("seed = 2"), "{preset}");
-    assert_ne!(lines_of_kind(&runs[0], "checkpoint"), lines_of_kind(&runs[1], "checkpoint"), "seeds must differ");
+    assert_ne!(
+        lines_of_kind(&runs[0], "checkpoint"),
+        lines_of_kind(&runs[1], "checkpoint"),
+        "seeds must differ"
+    );
 
     // A rerun: every point is finished, nothing is rewritten.
     let identity = |p: &Path| {
@@ -70,7 +79,11 @@ fn a_two_by_two_grid_runs_on_two_workers_and_a_rerun_rewrites_nothing() {
     let before: Vec<_> = runs.iter().map(|p| identity(p)).collect();
     let o = sk(&["sweep", grid.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("4 of 4 points finished; nothing to run"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("4 of 4 points finished; nothing to run"),
+        "{}",
+        text(&o)
+    );
     let after: Vec<_> = runs.iter().map(|p| identity(p)).collect();
     assert_eq!(before, after, "a rerun rewrote a finished run file");
 
@@ -99,7 +112,7 @@ fn a_killed_run_is_a_failed_point_and_a_rerun_completes_it() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("sweep");
     let grid = data("sweep_long.toml");
-    let mut sweep = Command::new(BIN)
+    let sweep = Command::new(BIN)
         .args(["sweep", grid.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"])
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -136,7 +149,8 @@ fn a_killed_run_is_a_failed_point_and_a_rerun_completes_it() {
     let o = sk(&["sweep", "status", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     let table = String::from_utf8_lossy(&o.stdout);
-    let row = table.lines().find(|l| l.starts_with("0 ")).unwrap_or_else(|| panic!("no row for point 0:\n{table}"));
+    let row =
+        table.lines().find(|l| l.starts_with("0 ")).unwrap_or_else(|| panic!("no row for point 0:\n{table}"));
     assert!(row.contains("failed") && row.contains("signal 9"), "point 0 must show failed: {row}");
     assert!(table.contains("1 finished, 1 failed"), "{table}");
     assert_eq!(record(&out)["points"][0]["state"], "failed");
@@ -169,7 +183,8 @@ fn an_alpha_grid_summary_tracks_the_theory_within_derived_tolerances() {
     assert_eq!(points.len(), 2);
     for p in points {
         let alpha = p["values"]["generator.alpha"].as_f64().unwrap();
-        let bayes = p["data"].as_array().unwrap().iter().find(|c| c["kind"] == "bayes").expect("a bayes check");
+        let bayes =
+            p["data"].as_array().unwrap().iter().find(|c| c["kind"] == "bayes").expect("a bayes check");
         let fitted = bayes["fitted"].as_f64().expect("a fitted exponent");
         let stderr = bayes["stderr"].as_f64().unwrap();
         let theory = bayes["theory"].as_f64().unwrap();
@@ -186,4 +201,43 @@ fn an_alpha_grid_summary_tracks_the_theory_within_derived_tolerances() {
     let table = sk(&["sweep", "summary", out.to_str().unwrap()]);
     let table = String::from_utf8_lossy(&table.stdout);
     assert_eq!(table.lines().filter(|l| l.split_whitespace().any(|w| w == "yes")).count(), 2, "{table}");
+}
+
+/// Ctrl-C (SIGINT to the sweep) stops the runs, marks them interrupted in
+/// `sweep.json` and the status files, and a rerun resumes them.
+#[test]
+fn an_interrupted_sweep_leaves_its_directory_consistent_and_resumes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    let grid = data("sweep_long.toml");
+    let sweep = Command::new(BIN)
+        .args(["sweep", grid.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let running = |i: usize| {
+        std::fs::read_to_string(out.join(format!("status/{i:04}.json")))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .is_some_and(|s| s["state"] == "running" && s["child_pid"].is_u64())
+    };
+    while !(running(0) && running(1)) {
+        assert!(Instant::now() < deadline, "the points never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let sent = Command::new("kill").args(["-INT", &sweep.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let o = sweep.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+    for p in record(&out)["points"].as_array().unwrap() {
+        assert_eq!(p["state"], "interrupted", "{p}");
+    }
+    let o = sk(&["sweep", "status", out.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2 points: 2 interrupted"), "{}", text(&o));
+    let o = sk(&["sweep", grid.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"]);
+    assert!(o.status.success(), "{}", text(&o));
+    for p in record(&out)["points"].as_array().unwrap() {
+        assert_eq!(p["state"], "finished", "{p}");
+    }
 }

@@ -13,7 +13,12 @@ fn sk(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("status {:?}\nstdout:\n{}\nstderr:\n{}", o.status, String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn checkpoints(path: &Path) -> Vec<String> {
@@ -34,7 +39,9 @@ fn require_slurm() {
             "sinfo failed ({}): start the test cluster with `scripts/slurm-test-cluster.sh start` (as root)",
             String::from_utf8_lossy(&o.stderr).trim()
         ),
-        Err(e) => panic!("Slurm is missing ({e}): `scripts/slurm-test-cluster.sh install && scripts/slurm-test-cluster.sh start`"),
+        Err(e) => panic!(
+            "Slurm is missing ({e}): `scripts/slurm-test-cluster.sh install && scripts/slurm-test-cluster.sh start`"
+        ),
     };
     assert!(
         states.lines().any(|s| s.starts_with("idle") || s.starts_with("mixed") || s.starts_with("allocated")),
@@ -69,7 +76,10 @@ fn a_slurm_job_array_writes_the_same_checkpoints_as_local_workers() {
     let job = String::from_utf8_lossy(&o.stdout).trim().to_string();
     assert!(!job.is_empty() && job.chars().all(|c| c.is_ascii_digit()), "sbatch job id: {}", text(&o));
     let script = std::fs::read_to_string(cluster.join("sweep.sbatch")).unwrap();
-    assert!(script.contains("--point \"$SLURM_ARRAY_TASK_ID\"") && script.contains("#SBATCH --time=10"), "{script}");
+    assert!(
+        script.contains("--point \"$SLURM_ARRAY_TASK_ID\"") && script.contains("#SBATCH --time=10"),
+        "{script}"
+    );
     let record: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(cluster.join("sweep.json")).unwrap()).unwrap();
     assert_eq!(record["slurm"]["array"], "0-3%2");
@@ -90,7 +100,10 @@ fn a_slurm_job_array_writes_the_same_checkpoints_as_local_workers() {
         if start.elapsed() > Duration::from_secs(300) {
             let _ = wait.kill();
             let _ = Command::new("scancel").arg(&job).status();
-            panic!("the array did not finish within 300 s; squeue: {}", text(&Command::new("squeue").output().unwrap()));
+            panic!(
+                "the array did not finish within 300 s; squeue: {}",
+                text(&Command::new("squeue").output().unwrap())
+            );
         }
         std::thread::sleep(Duration::from_millis(200));
     };
@@ -100,8 +113,10 @@ fn a_slurm_job_array_writes_the_same_checkpoints_as_local_workers() {
     // Slurm ran the tasks (its output files), and each point's checkpoints are local mode's, byte for byte.
     for i in 0..4 {
         assert!(cluster.join(format!("logs/slurm-{job}_{i}.out")).exists(), "no Slurm output for task {i}");
-        let status: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(cluster.join(format!("status/{i:04}.json"))).unwrap()).unwrap();
+        let status: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(cluster.join(format!("status/{i:04}.json"))).unwrap(),
+        )
+        .unwrap();
         assert_eq!(status["slurm_task"], format!("{job}_{i}"), "{status}");
         let name = format!("runs/{i:04}.jsonl");
         let (a, b) = (checkpoints(&local.join(&name)), checkpoints(&cluster.join(&name)));

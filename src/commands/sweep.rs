@@ -44,7 +44,8 @@ fn start(args: SweepStart) -> Result<(), Failure> {
     let points = grid.points()?;
     let dir = SweepDir::new(&std::path::absolute(out).unwrap_or_else(|_| out.into()), points.len());
     dir.prepare(&grid, &points)?;
-    let exe = std::env::current_exe().map_err(|e| Failure::runtime(format!("cannot find the sk-tui binary: {e}")))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| Failure::runtime(format!("cannot find the sk-tui binary: {e}")))?;
     if let Some(index) = args.point {
         return one_point(&exe, &grid, &points, &dir, index);
     }
@@ -58,7 +59,8 @@ fn start(args: SweepStart) -> Result<(), Failure> {
         };
         return submit_array(&exe, &grid, &points, &dir, &options);
     }
-    let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |j| j as usize);
+    let jobs =
+        args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |j| j as usize);
     local(&exe, &grid, &points, &dir, jobs)
 }
 
@@ -90,7 +92,8 @@ fn local(exe: &Path, grid: &Grid, points: &[Point], dir: &SweepDir, jobs: usize)
     let n = points.len();
     let mut states = point_states(dir, n, None);
     let mut record = fresh_record(dir, grid, points, &states);
-    let todo: Vec<usize> = (0..n).filter(|&i| !matches!(states[i], PointState::Finished | PointState::Running(_))).collect();
+    let todo: Vec<usize> =
+        (0..n).filter(|&i| !matches!(states[i], PointState::Finished | PointState::Running(_))).collect();
     let finished_before = states.iter().filter(|s| **s == PointState::Finished).count();
     let busy = states.iter().filter(|s| matches!(s, PointState::Running(_))).count();
     dir.write_record(&record)?;
@@ -203,7 +206,10 @@ fn rate_message(finished: usize, running: &[(usize, f64)], todo: usize, elapsed:
 fn one_point(exe: &Path, grid: &Grid, points: &[Point], dir: &SweepDir, index: usize) -> Result<(), Failure> {
     let n = points.len();
     if index >= n {
-        return Err(Failure::input(format!("--point {index} is outside [0, {}]: the grid has {n} points", n - 1)));
+        return Err(Failure::input(format!(
+            "--point {index} is outside [0, {}]: the grid has {n} points",
+            n - 1
+        )));
     }
     if point_state(dir, index, None) == PointState::Finished {
         eprintln!("point {index} already finished ({})", dir.run_file(index).display());
@@ -227,22 +233,34 @@ fn one_point(exe: &Path, grid: &Grid, points: &[Point], dir: &SweepDir, index: u
             eprintln!("point {index} finished: {}", dir.run_file(index).display());
             Ok(())
         }
-        Some(Outcome::Interrupted) => Err(Failure { message: format!("point {index} interrupted"), code: 130 }),
+        Some(Outcome::Interrupted) => {
+            Err(Failure { message: format!("point {index} interrupted"), code: 130 })
+        }
         Some(Outcome::Failed(why)) => Err(Failure::runtime(format!("point {index} failed: {why}"))),
         None => Err(Failure::runtime(format!("point {index} did not run"))),
     }
 }
 
-fn submit_array(exe: &Path, grid: &Grid, points: &[Point], dir: &SweepDir, options: &SlurmOptions) -> Result<(), Failure> {
+fn submit_array(
+    exe: &Path,
+    grid: &Grid,
+    points: &[Point],
+    dir: &SweepDir,
+    options: &SlurmOptions,
+) -> Result<(), Failure> {
     let n = points.len();
     let previous = SweepDir::open(&dir.root).ok().map(|(_, r)| r);
     let queue = previous.as_ref().and_then(queue_of);
     let mut states = point_states(dir, n, queue.as_ref());
-    let todo: Vec<usize> = (0..n).filter(|&i| !(states[i] == PointState::Finished || states[i].is_active())).collect();
+    let todo: Vec<usize> =
+        (0..n).filter(|&i| !(states[i] == PointState::Finished || states[i].is_active())).collect();
     if todo.is_empty() {
         let record = fresh_record(dir, grid, points, &states);
         dir.write_record(&record)?;
-        eprintln!("nothing to submit: every point is finished, queued or running ({})", dir.record_file().display());
+        eprintln!(
+            "nothing to submit: every point is finished, queued or running ({})",
+            dir.record_file().display()
+        );
         return Ok(());
     }
     // The points being rerun start afresh: their old status files would hide the queue.
@@ -308,7 +326,8 @@ fn status(path: &Path, wait: bool) -> Result<(), Failure> {
         r.push(s.detail().unwrap_or_default());
         rows.push(r);
     }
-    let widths: Vec<usize> = (0..rows[0].len()).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> =
+        (0..rows[0].len()).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
     let mut text = String::new();
     for r in &rows {
         let cells: Vec<String> = r.iter().zip(&widths).map(|(c, &w)| format!("{c:<w$}")).collect();
@@ -320,7 +339,10 @@ fn status(path: &Path, wait: bool) -> Result<(), Failure> {
     text += &format!("{n} points: {}\n", counts(&states));
     print_out(&text)?;
     if wait && states.iter().any(|s| *s != PointState::Finished) {
-        return Err(Failure::runtime(format!("{} of {n} points did not finish", states.iter().filter(|s| **s != PointState::Finished).count())));
+        return Err(Failure::runtime(format!(
+            "{} of {n} points did not finish",
+            states.iter().filter(|s| **s != PointState::Finished).count()
+        )));
     }
     Ok(())
 }
@@ -342,7 +364,8 @@ fn summary(path: &Path, json: bool) -> Result<(), Failure> {
     let states = point_states(&dir, record.points.len(), queue.as_ref());
     let rows = summarize(&dir, &record, &states);
     if json {
-        let value = serde_json::json!({ "kind": "sweep-summary", "dir": PathBuf::from(path), "points": rows });
+        let value =
+            serde_json::json!({ "kind": "sweep-summary", "dir": PathBuf::from(path), "points": rows });
         print_out(&(serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"))
     } else {
         let axes: Vec<String> = record.axes.iter().filter(|a| !a.fixed).map(|a| a.key.clone()).collect();
@@ -359,7 +382,9 @@ fn print_out(text: &str) -> Result<(), Failure> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::runtime(format!("writing output: {e}"))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::runtime(format!("writing output: {e}")))
+        }
         _ => Ok(()),
     }
 }

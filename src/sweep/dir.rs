@@ -86,7 +86,11 @@ impl SweepDir {
     pub fn open(root: &Path) -> Result<(SweepDir, SweepRecord), SweepError> {
         let path = root.join("sweep.json");
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            SweepError::Directory(format!("{} is not a sweep directory: cannot read {}: {e}", root.display(), path.display()))
+            SweepError::Directory(format!(
+                "{} is not a sweep directory: cannot read {}: {e}",
+                root.display(),
+                path.display()
+            ))
         })?;
         let record: SweepRecord = serde_json::from_str(&text)
             .map_err(|e| SweepError::Directory(format!("{}: not a sweep record: {e}", path.display())))?;
@@ -126,12 +130,18 @@ impl SweepDir {
     /// resumes it; a different grid needs a different directory.
     pub fn prepare(&self, grid: &Grid, points: &[Point]) -> Result<(), SweepError> {
         if self.root.exists() && !self.root.is_dir() {
-            return Err(SweepError::Directory(format!("--out {} exists and is not a directory", self.root.display())));
+            return Err(SweepError::Directory(format!(
+                "--out {} exists and is not a directory",
+                self.root.display()
+            )));
         }
         let existing = SweepDir::open(&self.root).ok();
         if existing.is_none()
             && self.root.is_dir()
-            && std::fs::read_dir(&self.root).map_err(SweepError::io("cannot read", &self.root))?.next().is_some()
+            && std::fs::read_dir(&self.root)
+                .map_err(SweepError::io("cannot read", &self.root))?
+                .next()
+                .is_some()
         {
             return Err(SweepError::Directory(format!(
                 "--out {} is not empty and holds no sweep.json; name a new or empty directory",
@@ -177,7 +187,13 @@ impl SweepDir {
     }
 
     /// A record of the grid with every point's state.
-    pub fn record(&self, grid: &Grid, points: &[Point], states: &[PointState], slurm: Option<SlurmRecord>) -> SweepRecord {
+    pub fn record(
+        &self,
+        grid: &Grid,
+        points: &[Point],
+        states: &[PointState],
+        slurm: Option<SlurmRecord>,
+    ) -> SweepRecord {
         let json = |v: &toml::Value| serde_json::to_value(v).unwrap_or(serde_json::Value::Null);
         SweepRecord {
             kind: "sweep".into(),
@@ -186,7 +202,11 @@ impl SweepDir {
             axes: grid
                 .axes
                 .iter()
-                .map(|a| AxisRecord { key: a.key.clone(), values: a.values.iter().map(json).collect(), fixed: a.fixed })
+                .map(|a| AxisRecord {
+                    key: a.key.clone(),
+                    values: a.values.iter().map(json).collect(),
+                    fixed: a.fixed,
+                })
                 .collect(),
             points: points
                 .iter()

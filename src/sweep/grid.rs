@@ -101,12 +101,13 @@ impl Grid {
                 source_line,
             }])
         };
-        let table: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| at(e.span().map_or(0, |s| s.start), "", e.message().trim().into()))?;
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            at(e.span().map_or(0, |s| s.start), "", e.message().trim().into())
+        })?;
         let spans = DeTable::parse(text).map_err(|e| at(0, "", e.to_string()))?;
         let root = spans.get_ref();
-        let key_span = |name: &str| root.iter().find(|(k, _)| k.get_ref() == name).map(|(k, v)| (k.span(), v.span()));
+        let key_span =
+            |name: &str| root.iter().find(|(k, _)| k.get_ref() == name).map(|(k, v)| (k.span(), v.span()));
 
         for (k, _) in root.iter() {
             let name: &str = k.get_ref();
@@ -153,7 +154,8 @@ impl Grid {
                 return Err(at(
                     v.start,
                     "preset",
-                    "preset must be a string: an embedded preset's name, a user preset's name, or a path".into(),
+                    "preset must be a string: an embedded preset's name, a user preset's name, or a path"
+                        .into(),
                 ));
             }
             (None, true) => ("<inline>".into(), parse_preset(file, &blank_grid_keys(text, root))?),
@@ -170,12 +172,22 @@ impl Grid {
         let mut sweep_span = 0..0;
         if let Some((k, v)) = root.iter().find(|(k, _)| k.get_ref() == "sweep") {
             sweep_span = k.span();
-            let (DeValue::Table(de), Some(toml::Value::Table(values))) = (v.get_ref(), table.get("sweep")) else {
+            let (DeValue::Table(de), Some(toml::Value::Table(values))) = (v.get_ref(), table.get("sweep"))
+            else {
                 return Err(at(k.span().start, "sweep", "sweep must be a table of preset keys".into()));
             };
-            collect_axes(de, values, "", &mut axes).map_err(|(offset, key, message)| at(offset, &key, message))?;
+            collect_axes(de, values, "", &mut axes)
+                .map_err(|(offset, key, message)| at(offset, &key, message))?;
         }
-        let grid = Grid { file: file.into(), path: path.into(), text: text.into(), base_origin, base, axes, sweep_span };
+        let grid = Grid {
+            file: file.into(),
+            path: path.into(),
+            text: text.into(),
+            base_origin,
+            base,
+            axes,
+            sweep_span,
+        };
         let count = grid.axes.iter().try_fold(1usize, |n, a| n.checked_mul(a.values.len()));
         if count.is_none_or(|n| n > MAX_POINTS) {
             return Err(at(
@@ -214,8 +226,13 @@ impl Grid {
                     .and_then(|_| {
                         v.try_into::<Preset>().map(drop).map_err(|e| {
                             let message = e.message().trim().replace('\n', " ");
-                            let offset = if message.contains("unknown field") { axis.key_span.start } else { span.start };
-                            let range = valid_range(&axis.key).map(|r| format!(" (valid: {r})")).unwrap_or_default();
+                            let offset = if message.contains("unknown field") {
+                                axis.key_span.start
+                            } else {
+                                span.start
+                            };
+                            let range =
+                                valid_range(&axis.key).map(|r| format!(" (valid: {r})")).unwrap_or_default();
                             (offset, format!("{message}{range}"))
                         })
                     });
@@ -236,7 +253,8 @@ impl Grid {
             let choice = self.choice(index);
             let mut v = base.clone();
             for (axis, &c) in self.axes.iter().zip(&choice) {
-                set_path(&mut v, &axis.key, axis.values[c].clone()).map_err(|m| self.error(0, &axis.key, m))?;
+                set_path(&mut v, &axis.key, axis.values[c].clone())
+                    .map_err(|m| self.error(0, &axis.key, m))?;
             }
             let preset: Preset = v.try_into().map_err(|e| self.error(0, "", e.message().to_string()))?;
             let coords: Vec<(String, toml::Value)> = self
@@ -250,8 +268,13 @@ impl Grid {
                 let located = match self.axes.iter().zip(&choice).find(|(a, _)| a.key == p.path) {
                     Some((a, &c)) => self.located(a.value_spans[c].start, &p.path, p.message),
                     None => {
-                        let label = coords.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ");
-                        self.located(self.sweep_span.start, &p.path, format!("at point {index} ({label}): {}", p.message))
+                        let label =
+                            coords.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ");
+                        self.located(
+                            self.sweep_span.start,
+                            &p.path,
+                            format!("at point {index} ({label}): {}", p.message),
+                        )
                     }
                 };
                 if !problems.contains(&located) {
@@ -296,15 +319,23 @@ fn collect_axes(
         let key = format!("{prefix}{name}");
         let Some(value) = values.get(name) else { continue };
         match (v.get_ref(), value) {
-            (DeValue::Table(t), toml::Value::Table(inner)) => collect_axes(t, inner, &format!("{key}."), out)?,
+            (DeValue::Table(t), toml::Value::Table(inner)) => {
+                collect_axes(t, inner, &format!("{key}."), out)?
+            }
             (DeValue::Array(items), toml::Value::Array(list)) => {
                 if list.is_empty() {
                     return Err((v.span().start, key, "an axis needs at least one value".into()));
                 }
-                if let Some((item, _)) =
-                    items.iter().zip(list).find(|(_, x)| matches!(x, toml::Value::Array(_) | toml::Value::Table(_)))
+                if let Some((item, _)) = items
+                    .iter()
+                    .zip(list)
+                    .find(|(_, x)| matches!(x, toml::Value::Array(_) | toml::Value::Table(_)))
                 {
-                    return Err((item.span().start, key, "axis values are numbers, strings or booleans".into()));
+                    return Err((
+                        item.span().start,
+                        key,
+                        "axis values are numbers, strings or booleans".into(),
+                    ));
                 }
                 let value_spans = items.iter().map(|i| i.span()).collect();
                 out.push(Axis { key, values: list.clone(), fixed: false, key_span: k.span(), value_spans });
@@ -343,7 +374,9 @@ fn set_path(root: &mut toml::Value, path: &str, value: toml::Value) -> Result<()
             }
             None => (*part, None),
         };
-        let toml::Value::Table(table) = here else { return Err(format!("{path:?}: {name:?} is not a table")) };
+        let toml::Value::Table(table) = here else {
+            return Err(format!("{path:?}: {name:?} is not a table"));
+        };
         if last {
             if index.is_some() {
                 return Err(format!("{path:?}: a value cannot be indexed"));
@@ -355,7 +388,9 @@ fn set_path(root: &mut toml::Value, path: &str, value: toml::Value) -> Result<()
         here = match (entry, index) {
             (toml::Value::Array(items), Some(idx)) => {
                 let len = items.len();
-                items.get_mut(idx).ok_or_else(|| format!("{path:?}: the base preset has {len} {name} table(s)"))?
+                items
+                    .get_mut(idx)
+                    .ok_or_else(|| format!("{path:?}: the base preset has {len} {name} table(s)"))?
             }
             (toml::Value::Array(_), None) => {
                 return Err(format!("{path:?}: {name} is a list; name one, as {name}[0].{}", parts[i + 1]));
@@ -434,7 +469,8 @@ mod tests {
 
     #[test]
     fn point_presets_round_trip_through_toml() {
-        let g = parse("preset = \"data-scaling\"\n[sweep]\n\"learner[1].budget_bits\" = [2e4, 3e4]\n").unwrap();
+        let g =
+            parse("preset = \"data-scaling\"\n[sweep]\n\"learner[1].budget_bits\" = [2e4, 3e4]\n").unwrap();
         for p in g.points().unwrap() {
             let text = p.preset_toml("g.toml");
             let back = parse_preset("p.toml", &text).unwrap();
@@ -461,15 +497,18 @@ mod tests {
             .points()
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("g.toml:3:17: run.seed:") && e.contains("valid: an integer"), "{e}");
+        assert!(e.starts_with("g.toml:3:18: run.seed:") && e.contains("valid: an integer"), "{e}");
     }
 
     #[test]
     fn inline_bodies_keep_their_lines() {
-        let g = parse("[sweep]\n\"run.seed\" = [1, 2]\n\n[generator]\nalpha = 0.4\n\n[run]\nsentences = 1000\n").unwrap();
+        let g =
+            parse("[sweep]\n\"run.seed\" = [1, 2]\n\n[generator]\nalpha = 0.4\n\n[run]\nsentences = 1000\n")
+                .unwrap();
         assert_eq!(g.base.generator.alpha, 0.4);
         assert_eq!(g.points().unwrap().len(), 2);
-        let e = parse("[sweep]\n\"run.seed\" = [1, 2]\n\n[generator]\nalpha = 4.0\n").unwrap_err().to_string();
+        let e =
+            parse("[sweep]\n\"run.seed\" = [1, 2]\n\n[generator]\nalpha = 4.0\n").unwrap_err().to_string();
         assert!(e.starts_with("g.toml:5:9: generator.alpha:"), "{e}");
     }
 }

@@ -6,8 +6,8 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{RecvTimeoutError, unbounded};
@@ -20,9 +20,16 @@ use super::runner::{Outcome, run_point, terminate};
 #[derive(Clone, Debug)]
 pub enum PoolEvent {
     Started(usize),
-    Ended { index: usize, outcome: Outcome, elapsed: Duration },
+    Ended {
+        index: usize,
+        outcome: Outcome,
+        elapsed: Duration,
+    },
     /// A point could not even be attempted (its files could not be written).
-    Error { index: usize, message: String },
+    Error {
+        index: usize,
+        message: String,
+    },
     /// About once a second: the fraction of sentences done by each running point.
     Tick(Vec<(usize, f64)>),
 }
@@ -38,69 +45,71 @@ pub fn run_local(
     stop: &AtomicBool,
     observer: &mut dyn FnMut(PoolEvent),
 ) {
-    let queue = Arc::new(Mutex::new(points.iter().copied().collect::<VecDeque<usize>>()));
-    let running: Arc<Mutex<HashMap<usize, u32>>> = Arc::default();
-    let stopping = Arc::new(AtomicBool::new(false));
+    let queue = Mutex::new(points.iter().copied().collect::<VecDeque<usize>>());
+    let running: Mutex<HashMap<usize, u32>> = Mutex::default();
+    let stopping = AtomicBool::new(false);
+    // A signal may reach a child before the pool has passed it on: either flag
+    // makes the child's end an interruption.
+    let told_to_stop = || stopping.load(Ordering::SeqCst) || stop.load(Ordering::SeqCst);
     let (tx, rx) = unbounded::<PoolEvent>();
-    let mut workers = Vec::new();
-    for _ in 0..jobs.max(1).min(points.len()) {
-        let (queue, running, stopping, tx) = (queue.clone(), running.clone(), stopping.clone(), tx.clone());
-        let (exe, dir) = (exe.to_path_buf(), dir.clone());
-        workers.push(std::thread::spawn(move || {
-            loop {
-                if stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Some(index) = queue.lock().map_or(None, |mut q| q.pop_front()) else { break };
-                let _ = tx.send(PoolEvent::Started(index));
-                let start = Instant::now();
-                let mut on_start = |pid: u32| {
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1).min(points.len()) {
+            let tx = tx.clone();
+            let (queue, running, told_to_stop) = (&queue, &running, &told_to_stop);
+            scope.spawn(move || {
+                loop {
+                    if told_to_stop() {
+                        break;
+                    }
+                    let Some(index) = queue.lock().map_or(None, |mut q| q.pop_front()) else { break };
+                    let _ = tx.send(PoolEvent::Started(index));
+                    let start = Instant::now();
+                    let mut on_start = |pid: u32| {
+                        if let Ok(mut r) = running.lock() {
+                            r.insert(index, pid);
+                        }
+                        // A stop that came while the child was starting.
+                        if told_to_stop() {
+                            terminate(pid);
+                        }
+                    };
+                    let result = run_point(exe, dir, index, &mut on_start, told_to_stop);
                     if let Ok(mut r) = running.lock() {
-                        r.insert(index, pid);
+                        r.remove(&index);
                     }
-                    // A stop that came while the child was starting.
-                    if stopping.load(Ordering::SeqCst) {
-                        terminate(pid);
-                    }
-                };
-                let result = run_point(&exe, &dir, index, &mut on_start, &stopping);
-                if let Ok(mut r) = running.lock() {
-                    r.remove(&index);
+                    let event = match result {
+                        Ok(outcome) => PoolEvent::Ended { index, outcome, elapsed: start.elapsed() },
+                        Err(e) => PoolEvent::Error { index, message: e.to_string() },
+                    };
+                    let _ = tx.send(event);
                 }
-                let event = match result {
-                    Ok(outcome) => PoolEvent::Ended { index, outcome, elapsed: start.elapsed() },
-                    Err(e) => PoolEvent::Error { index, message: e.to_string() },
-                };
-                let _ = tx.send(event);
+            });
+        }
+        drop(tx);
+        let mut last_tick = Instant::now();
+        loop {
+            match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(event) => observer(event),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {}
             }
-        }));
-    }
-    drop(tx);
-    let mut last_tick = Instant::now();
-    loop {
-        match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(event) => observer(event),
-            Err(RecvTimeoutError::Disconnected) => break,
-            Err(RecvTimeoutError::Timeout) => {}
-        }
-        if stop.load(Ordering::SeqCst) && !stopping.swap(true, Ordering::SeqCst) {
-            for &pid in running.lock().map(|r| r.values().copied().collect::<Vec<_>>()).unwrap_or_default().iter() {
-                terminate(pid);
+            if stop.load(Ordering::SeqCst) && !stopping.swap(true, Ordering::SeqCst) {
+                let pids: Vec<u32> =
+                    running.lock().map(|r| r.values().copied().collect()).unwrap_or_default();
+                pids.into_iter().for_each(terminate);
+            }
+            if last_tick.elapsed() >= Duration::from_secs(1) {
+                last_tick = Instant::now();
+                let indices: Vec<usize> =
+                    running.lock().map(|r| r.keys().copied().collect()).unwrap_or_default();
+                let fractions = indices
+                    .into_iter()
+                    .map(|i| (i, fraction_done(&dir.run_file(i), totals.get(i).copied().unwrap_or(0))))
+                    .collect();
+                observer(PoolEvent::Tick(fractions));
             }
         }
-        if last_tick.elapsed() >= Duration::from_secs(1) {
-            last_tick = Instant::now();
-            let indices: Vec<usize> = running.lock().map(|r| r.keys().copied().collect()).unwrap_or_default();
-            let fractions = indices
-                .into_iter()
-                .map(|i| (i, fraction_done(&dir.run_file(i), totals.get(i).copied().unwrap_or(0))))
-                .collect();
-            observer(PoolEvent::Tick(fractions));
-        }
-    }
-    for w in workers {
-        let _ = w.join();
-    }
+    });
 }
 
 /// Sentences at the last checkpoint of a run still going, over its total.

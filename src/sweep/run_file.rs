@@ -76,7 +76,7 @@ pub fn partial_files(path: &Path) -> Vec<PathBuf> {
         })
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found.into_iter().map(|(_, p)| p).collect()
 }
 
@@ -107,7 +107,11 @@ mod tests {
     fn unknown_kinds_and_torn_lines_are_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.jsonl");
-        std::fs::write(&path, "{\"kind\":\"run\",\"x\":1}\n{\"kind\":\"future\"}\n{\"kind\":\"summary\"}\n{\"kind\":\"chec").unwrap();
+        std::fs::write(
+            &path,
+            "{\"kind\":\"run\",\"x\":1}\n{\"kind\":\"future\"}\n{\"kind\":\"summary\"}\n{\"kind\":\"chec",
+        )
+        .unwrap();
         let r = RunFile::read(&path).unwrap();
         assert!(r.finished() && r.header.is_some() && r.checkpoints.is_empty());
         std::fs::write(&path, "{\"kind\":\"summary\"}\n{\"kind\":\"interrupted\"}\n").unwrap();

@@ -6,7 +6,6 @@
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::SweepError;
 use super::dir::SweepDir;
@@ -30,7 +29,7 @@ pub fn run_point(
     dir: &SweepDir,
     index: usize,
     on_start: &mut dyn FnMut(u32),
-    stopping: &AtomicBool,
+    stopping: &dyn Fn() -> bool,
 ) -> Result<Outcome, SweepError> {
     let run = dir.run_file(index);
     let status_path = dir.status_file(index);
@@ -63,7 +62,7 @@ pub fn run_point(
     let finished = RunFile::read(&run).is_ok_and(|r| r.finished());
     let outcome = if exit.success() && finished {
         Outcome::Finished
-    } else if stopping.load(Ordering::SeqCst) {
+    } else if stopping() {
         Outcome::Interrupted
     } else if let Some(signal) = exit.signal() {
         Outcome::Failed(format!("its run was killed by signal {signal} ({})", signal_name(signal)))

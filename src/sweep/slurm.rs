@@ -34,9 +34,13 @@ fn shell_quote(s: &str) -> String {
 
 /// The job-array script: `#SBATCH` lines for the options, then the task.
 pub fn script(exe: &Path, grid: &Path, dir: &Path, name: &str, options: &SlurmOptions) -> String {
-    let mut s = String::from("#!/bin/sh\n# Written by sk-tui sweep --slurm: one array task per grid point.\n");
+    let mut s =
+        String::from("#!/bin/sh\n# Written by sk-tui sweep --slurm: one array task per grid point.\n");
     s += &format!("#SBATCH --job-name={}\n", shell_quote(&format!("sk-sweep-{name}")));
-    s += &format!("#SBATCH --output={}\n", shell_quote(&dir.join("logs").join("slurm-%A_%a.out").display().to_string()));
+    s += &format!(
+        "#SBATCH --output={}\n",
+        shell_quote(&dir.join("logs").join("slurm-%A_%a.out").display().to_string())
+    );
     s += "#SBATCH --ntasks=1\n";
     if let Some(p) = &options.partition {
         s += &format!("#SBATCH --partition={}\n", shell_quote(p));
@@ -74,7 +78,12 @@ pub fn array_spec(indices: &[usize]) -> String {
 }
 
 /// Writes the script and submits it for `indices`; returns the job id and the `--array` value.
-pub fn submit(script_path: &Path, text: &str, indices: &[usize], options: &SlurmOptions) -> Result<(String, String), SweepError> {
+pub fn submit(
+    script_path: &Path,
+    text: &str,
+    indices: &[usize],
+    options: &SlurmOptions,
+) -> Result<(String, String), SweepError> {
     write_atomically(script_path, text)?;
     let limit = options.max_parallel.unwrap_or(indices.len() as u32).max(1);
     let array = format!("{}%{limit}", array_spec(indices));

@@ -146,14 +146,16 @@ pub fn point_state(dir: &SweepDir, index: usize, queue: Option<&QueueView>) -> P
                 }
             } else {
                 match (queue, in_queue) {
-                    (Some(_), Some(q)) if q == "RUNNING" || q == "COMPLETING" => {
-                        PointState::Running(format!("{} (Slurm task {})", s.host, s.slurm_task.unwrap_or_default()))
-                    }
+                    (Some(_), Some(q)) if q == "RUNNING" || q == "COMPLETING" => PointState::Running(
+                        format!("{} (Slurm task {})", s.host, s.slurm_task.unwrap_or_default()),
+                    ),
                     (Some(q), _) if q.queue_known => PointState::Failed(format!(
                         "Slurm task {} on {} left the queue without finishing{}",
                         s.slurm_task.as_deref().unwrap_or("?"),
                         s.host,
-                        accounted.map(|a| format!(" ({a})")).unwrap_or_else(|| " (node failure or time limit?)".into())
+                        accounted
+                            .map(|a| format!(" ({a})"))
+                            .unwrap_or_else(|| " (node failure or time limit?)".into())
                     )),
                     // No queue to ask: believe the file.
                     _ => PointState::Running(s.host),
@@ -165,10 +167,16 @@ pub fn point_state(dir: &SweepDir, index: usize, queue: Option<&QueueView>) -> P
             PointState::Failed(s.message.unwrap_or_else(|| "the run file is missing or incomplete".into()))
         }
         _ => match (in_queue, accounted) {
-            (Some(q), _) if q == "RUNNING" || q == "COMPLETING" => PointState::Running("Slurm task starting".into()),
+            (Some(q), _) if q == "RUNNING" || q == "COMPLETING" => {
+                PointState::Running("Slurm task starting".into())
+            }
             (Some(_), _) => PointState::Queued,
-            (None, Some(a)) if a != "COMPLETED" => PointState::Failed(format!("Slurm task ended {a} before it started")),
-            _ if !partial_files(&run).is_empty() => PointState::Failed("a partial run file and no runner".into()),
+            (None, Some(a)) if a != "COMPLETED" => {
+                PointState::Failed(format!("Slurm task ended {a} before it started"))
+            }
+            _ if !partial_files(&run).is_empty() => {
+                PointState::Failed("a partial run file and no runner".into())
+            }
             _ => PointState::Pending,
         },
     }
@@ -180,7 +188,12 @@ pub fn point_states(dir: &SweepDir, points: usize, queue: Option<&QueueView>) ->
 }
 
 /// Marks a status file's end.
-pub fn finish_status(path: &Path, mut status: PointStatus, state: &str, message: Option<String>) -> Result<(), SweepError> {
+pub fn finish_status(
+    path: &Path,
+    mut status: PointStatus,
+    state: &str,
+    message: Option<String>,
+) -> Result<(), SweepError> {
     status.state = state.into();
     status.ended_unix = Some(unix_now());
     status.message = message;

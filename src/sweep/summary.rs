@@ -76,7 +76,7 @@ pub fn summarize(dir: &SweepDir, record: &SweepRecord, states: &[PointState]) ->
                 state: s.name().into(),
                 sentences: last.map(|c| c.sentences),
                 data: last.map(|c| data_checks(&checkpoints, c)).unwrap_or_default(),
-                model: last.map(|c| model_check(c)).filter(|m| m.fitted.is_some()),
+                model: last.map(model_check).filter(|m| m.fitted.is_some()),
             }
         })
         .collect()
@@ -88,8 +88,12 @@ fn data_checks(all: &[Checkpoint], last: &Checkpoint) -> Vec<ExponentCheck> {
         .map(|l| {
             let theory = last.theory.data_exponent;
             let fit = l.data_exponent;
-            let bias = if l.kind == "bayes" { fit.and_then(|f| finite_size_exponent(all, last.phase, &f)) } else { None }
-                .map(|e| (e - theory).abs());
+            let bias = if l.kind == "bayes" {
+                fit.and_then(|f| finite_size_exponent(all, last.phase, &f))
+            } else {
+                None
+            }
+            .map(|e| (e - theory).abs());
             check(&l.name, &l.kind, fit, theory, bias)
         })
         .collect()
@@ -135,8 +139,19 @@ pub fn table(rows: &[SummaryRow], axes: &[String]) -> String {
     let mut header: Vec<String> = vec!["point".into()];
     header.extend(axes.iter().cloned());
     header.extend(
-        ["state", "sentences", "data exponent (bayes) ± stderr", "theory", "tolerance", "ok", "model exponent ± stderr", "theory", "tolerance", "ok"]
-            .map(String::from),
+        [
+            "state",
+            "sentences",
+            "data exponent (bayes) ± stderr",
+            "theory",
+            "tolerance",
+            "ok",
+            "model exponent ± stderr",
+            "theory",
+            "tolerance",
+            "ok",
+        ]
+        .map(String::from),
     );
     let fmt_check = |c: Option<&ExponentCheck>| -> [String; 4] {
         match c {
