@@ -1,43 +1,14 @@
 //! `sk-tui sweep` on local workers: a 2x2 grid, resuming, a bad axis value,
 //! a killed run, and the summary of an alpha grid against the theory.
 
+mod sweep_support;
+
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_sk-tui");
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
-}
-
-fn sk(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("running sk-tui")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status,
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn lines_of_kind(path: &Path, kind: &str) -> Vec<String> {
-    let needle = format!("\"kind\":\"{kind}\"");
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .filter(|l| l.contains(&needle))
-        .map(str::to_string)
-        .collect()
-}
-
-fn record(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("sweep.json")).unwrap()).unwrap()
-}
+use sweep_support::{data, lines_of_kind, point_status, record, sk, spawn_sweep, text};
 
 #[test]
 fn a_two_by_two_grid_runs_on_two_workers_and_a_rerun_rewrites_nothing() {
@@ -112,19 +83,13 @@ fn a_killed_run_is_a_failed_point_and_a_rerun_completes_it() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("sweep");
     let grid = data("sweep_long.toml");
-    let sweep = Command::new(BIN)
-        .args(["sweep", grid.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let sweep = spawn_sweep(&grid, &out);
     // Wait until point 0's run has written checkpoints, then kill that run.
-    let status_file = out.join("status/0000.json");
     let runs = out.join("runs");
     let deadline = Instant::now() + Duration::from_secs(120);
     let child_pid = loop {
         assert!(Instant::now() < deadline, "point 0 never got going");
-        let status: Option<serde_json::Value> =
-            std::fs::read_to_string(&status_file).ok().and_then(|t| serde_json::from_str(&t).ok());
+        let status = point_status(&out, 0);
         let growing = std::fs::read_dir(&runs).into_iter().flatten().flatten().any(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             name.contains("0000.jsonl") && name != "0000.jsonl" && e.metadata().is_ok_and(|m| m.len() > 0)
@@ -210,18 +175,10 @@ fn an_interrupted_sweep_leaves_its_directory_consistent_and_resumes() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("sweep");
     let grid = data("sweep_long.toml");
-    let sweep = Command::new(BIN)
-        .args(["sweep", grid.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let sweep = spawn_sweep(&grid, &out);
     let deadline = Instant::now() + Duration::from_secs(120);
-    let running = |i: usize| {
-        std::fs::read_to_string(out.join(format!("status/{i:04}.json")))
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .is_some_and(|s| s["state"] == "running" && s["child_pid"].is_u64())
-    };
+    let running =
+        |i: usize| point_status(&out, i).is_some_and(|s| s["state"] == "running" && s["child_pid"].is_u64());
     while !(running(0) && running(1)) {
         assert!(Instant::now() < deadline, "the points never started");
         std::thread::sleep(Duration::from_millis(50));

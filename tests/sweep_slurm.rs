@@ -2,33 +2,13 @@
 //! `scripts/slurm-test-cluster.sh start` (`.ci/run` starts it). Without a
 //! running Slurm this test FAILS, it does not skip.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod sweep_support;
+
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_sk-tui");
-
-fn sk(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("running sk-tui")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status,
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn checkpoints(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .filter(|l| l.contains("\"kind\":\"checkpoint\""))
-        .map(str::to_string)
-        .collect()
-}
+use sweep_support::{BIN, data, lines_of_kind, point_status, record, sk, text};
 
 /// Fails with how to start the cluster when Slurm is missing or has no idle node.
 fn require_slurm() {
@@ -52,7 +32,7 @@ fn require_slurm() {
 #[test]
 fn a_slurm_job_array_writes_the_same_checkpoints_as_local_workers() {
     require_slurm();
-    let grid: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sweep_2x2.toml");
+    let grid: PathBuf = data("sweep_2x2.toml");
     let tmp = tempfile::tempdir().unwrap();
     let local = tmp.path().join("local");
     let cluster = tmp.path().join("slurm");
@@ -80,8 +60,7 @@ fn a_slurm_job_array_writes_the_same_checkpoints_as_local_workers() {
         script.contains("--point \"$SLURM_ARRAY_TASK_ID\"") && script.contains("#SBATCH --time=10"),
         "{script}"
     );
-    let record: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(cluster.join("sweep.json")).unwrap()).unwrap();
+    let record = record(&cluster);
     assert_eq!(record["slurm"]["array"], "0-3%2");
     assert_eq!(record["slurm"]["job_id"], job.as_str());
 
@@ -113,13 +92,13 @@ fn a_slurm_job_array_writes_the_same_checkpoints_as_local_workers() {
     // Slurm ran the tasks (its output files), and each point's checkpoints are local mode's, byte for byte.
     for i in 0..4 {
         assert!(cluster.join(format!("logs/slurm-{job}_{i}.out")).exists(), "no Slurm output for task {i}");
-        let status: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(cluster.join(format!("status/{i:04}.json"))).unwrap(),
-        )
-        .unwrap();
+        let status = point_status(&cluster, i).expect("a status file");
         assert_eq!(status["slurm_task"], format!("{job}_{i}"), "{status}");
         let name = format!("runs/{i:04}.jsonl");
-        let (a, b) = (checkpoints(&local.join(&name)), checkpoints(&cluster.join(&name)));
+        let (a, b) = (
+            lines_of_kind(&local.join(&name), "checkpoint"),
+            lines_of_kind(&cluster.join(&name), "checkpoint"),
+        );
         assert!(!a.is_empty());
         assert_eq!(a, b, "point {i}: Slurm and local checkpoints differ");
     }

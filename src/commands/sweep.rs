@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sk_tui::sweep::columns::{aligned, point_cells};
 use sk_tui::sweep::dir::{SlurmRecord, SweepRecord};
 use sk_tui::sweep::pool::{PoolEvent, run_local};
 use sk_tui::sweep::runner::Outcome;
@@ -313,26 +314,17 @@ fn status(path: &Path, wait: bool) -> Result<(), Failure> {
         std::thread::sleep(Duration::from_secs(2));
     };
     let axes: Vec<String> = record.axes.iter().filter(|a| !a.fixed).map(|a| a.key.clone()).collect();
-    let mut rows = vec![{
-        let mut h = vec!["point".to_string()];
-        h.extend(axes.iter().cloned());
-        h.extend(["state".into(), "detail".into()]);
-        h
-    }];
+    let mut header = vec!["point".to_string()];
+    header.extend(axes.iter().cloned());
+    header.extend(["state".into(), "detail".into()]);
+    let mut rows = vec![header];
     for (p, s) in record.points.iter().zip(&states) {
-        let mut r = vec![p.index.to_string()];
-        r.extend(axes.iter().map(|k| p.values.get(k).map_or("-".into(), |v| v.to_string())));
+        let mut r = point_cells(p.index, &p.values, &axes);
         r.push(s.name().into());
         r.push(s.detail().unwrap_or_default());
         rows.push(r);
     }
-    let widths: Vec<usize> =
-        (0..rows[0].len()).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
-    let mut text = String::new();
-    for r in &rows {
-        let cells: Vec<String> = r.iter().zip(&widths).map(|(c, &w)| format!("{c:<w$}")).collect();
-        text += &format!("{}\n", cells.join("  ").trim_end());
-    }
+    let mut text = aligned(&rows);
     if let Some(s) = &record.slurm {
         text += &format!("Slurm job {} (--array={}), script {}\n", s.job_id, s.array, s.script);
     }

@@ -7,6 +7,7 @@
 //! failed child. The directory is the only state: `sweep.json` is rewritten
 //! from the per-point status files and run files, never trusted over them.
 
+pub mod columns;
 pub mod dir;
 pub mod grid;
 pub mod pool;

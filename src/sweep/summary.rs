@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::engine::{Checkpoint, ExponentFit};
 use crate::sk::fit::fit_power_law;
 
+use super::columns::{aligned, point_cells};
 use super::dir::{SweepDir, SweepRecord};
 use super::run_file::read_latest;
 use super::status::PointState;
@@ -173,8 +174,7 @@ pub fn table(rows: &[SummaryRow], axes: &[String]) -> String {
     };
     let mut lines: Vec<Vec<String>> = vec![header];
     for r in rows {
-        let mut cells = vec![r.index.to_string()];
-        cells.extend(axes.iter().map(|k| r.values.get(k).map_or("-".into(), |v| v.to_string())));
+        let mut cells = point_cells(r.index, &r.values, axes);
         cells.push(r.state.clone());
         cells.push(r.sentences.map_or("-".into(), |n| n.to_string()));
         let bayes = r.data.iter().find(|c| c.kind == "bayes");
@@ -182,14 +182,5 @@ pub fn table(rows: &[SummaryRow], axes: &[String]) -> String {
         cells.extend(fmt_check(r.model.as_ref()));
         lines.push(cells);
     }
-    let columns = lines[0].len();
-    let widths: Vec<usize> =
-        (0..columns).map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0)).collect();
-    let mut out = String::new();
-    for l in lines {
-        let row: Vec<String> = l.iter().zip(&widths).map(|(c, &w)| format!("{c:<w$}")).collect();
-        out += row.join("  ").trim_end();
-        out += "\n";
-    }
-    out
+    aligned(&lines)
 }
