@@ -92,7 +92,11 @@ fn a_killed_run_is_a_failed_point_and_a_rerun_completes_it() {
         let status = point_status(&out, 0);
         let growing = std::fs::read_dir(&runs).into_iter().flatten().flatten().any(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            name.contains("0000.jsonl") && name != "0000.jsonl" && e.metadata().is_ok_and(|m| m.len() > 0)
+            // The run's file while it grows, whatever its name: checkpoints, no summary yet.
+            name.contains("0000.jsonl")
+                && std::fs::read_to_string(e.path()).is_ok_and(|t| {
+                    t.contains("\"kind\":\"checkpoint\"") && !t.contains("\"kind\":\"summary\"")
+                })
         });
         if let Some(pid) = status.as_ref().and_then(|s| s["child_pid"].as_u64())
             && growing

@@ -268,6 +268,8 @@ fn submit_array(
     for &i in &todo {
         let _ = std::fs::remove_file(dir.status_file(i));
     }
+    // sweep.json exists before any task can start (tasks check the directory holds their sweep).
+    dir.write_record(&fresh_record(dir, grid, points, &point_states(dir, n, None)))?;
     let name = grid.path.file_stem().map_or_else(|| "grid".into(), |s| s.to_string_lossy().into_owned());
     let text = script(exe, &grid.path, &dir.root, &name, options);
     let script_path = dir.script_file();
