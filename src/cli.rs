@@ -134,6 +134,7 @@ pub struct SweepStart {
     /// Submit the points as a Slurm job array instead of running them here.
     #[arg(long)]
     pub slurm: bool,
+    /// Slurm partition of the array tasks (sbatch --partition).
     #[arg(long, requires = "slurm")]
     pub partition: Option<String>,
     /// Time limit of each array task (sbatch --time).
