@@ -184,3 +184,24 @@ pub fn table(rows: &[SummaryRow], axes: &[String]) -> String {
     }
     aligned(&lines)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tolerance_is_four_stderr_plus_the_bias() {
+        let fit = ExponentFit { value: 0.55, stderr: 0.01, from: 1e4, to: 1e6 };
+        let c = check("bayes", "bayes", Some(fit), 0.5, Some(0.02));
+        assert!((c.tolerance.unwrap() - 0.06).abs() < 1e-12 && c.within == Some(true));
+        let c = check("bayes", "bayes", Some(fit), 0.5, Some(0.0));
+        assert_eq!(c.within, Some(false), "0.05 off with 4 stderr = 0.04");
+        // No bias known: no claim.
+        assert_eq!(check("c", "capped", Some(fit), 0.5, None).within, None);
+        // The model exponent's bias is 10 % of the theory.
+        let last_theory = 1.0;
+        let m =
+            check("model", "model", Some(ExponentFit { value: 1.2, ..fit }), last_theory, Some(MODEL_BIAS));
+        assert_eq!(m.within, Some(false), "1.2 vs 1 ± (0.04 + 0.1)");
+    }
+}
