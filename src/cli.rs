@@ -103,4 +103,68 @@ pub enum Command {
     Themes,
     /// Validate a preset or theme file.
     Check { file: PathBuf },
+    /// Run a grid of presets on local workers or as a Slurm job array;
+    /// `sweep status DIR`, `sweep summary DIR` read a sweep directory.
+    Sweep(SweepArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SweepArgs {
+    #[command(subcommand)]
+    pub action: Option<SweepAction>,
+    #[command(flatten)]
+    pub start: SweepStart,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepStart {
+    /// The grid file: a base preset and a [sweep] table of axes.
+    #[arg(required = true)]
+    pub grid: Option<PathBuf>,
+    /// The sweep directory (created; a rerun into it resumes).
+    #[arg(long, required = true)]
+    pub out: Option<PathBuf>,
+    /// Local workers, one point each (default: the machine's cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096), conflicts_with_all = ["slurm", "point"])]
+    pub jobs: Option<u32>,
+    /// Run this one point in the foreground (what each Slurm array task does).
+    #[arg(long, conflicts_with = "slurm")]
+    pub point: Option<usize>,
+    /// Submit the points as a Slurm job array instead of running them here.
+    #[arg(long)]
+    pub slurm: bool,
+    /// Slurm partition of the array tasks (sbatch --partition).
+    #[arg(long, requires = "slurm")]
+    pub partition: Option<String>,
+    /// Time limit of each array task (sbatch --time).
+    #[arg(long, requires = "slurm")]
+    pub time: Option<String>,
+    /// Memory of each array task (sbatch --mem).
+    #[arg(long, requires = "slurm")]
+    pub mem: Option<String>,
+    /// Most array tasks running at once (the %K of --array).
+    #[arg(long, requires = "slurm", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_parallel: Option<u32>,
+    /// One more sbatch argument (repeatable), e.g. --sbatch-arg=--account=lab.
+    #[arg(long = "sbatch-arg", requires = "slurm", allow_hyphen_values = true)]
+    pub sbatch_args: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SweepAction {
+    /// Each point's state, from the files and the Slurm queue.
+    Status {
+        dir: PathBuf,
+        /// Wait until no point is queued or running.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// One row per point: fitted exponents, the theory's, within tolerance or not.
+    Summary {
+        dir: PathBuf,
+        /// One JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -3,10 +3,12 @@
 //!
 //! Boxes, each depending only on those before it: `sk` (the generator),
 //! `learn` (the learners), `config` (presets, themes), `engine` (training,
-//! metrics, theory, the engine thread), `ui` (the dashboard).
+//! metrics, theory, the engine thread), `ui` (the dashboard), `sweep` (grids
+//! of runs on local workers or a Slurm job array).
 
 pub mod config;
 pub mod engine;
 pub mod learn;
 pub mod sk;
+pub mod sweep;
 pub mod ui;

@@ -33,5 +33,6 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             commands::dashboard::snapshot(&preset, sentences, &size, theme, ansi)
         }
         Some(Command::Themes) => commands::library::list_themes(),
+        Some(Command::Sweep(args)) => commands::sweep::run(args),
     }
 }

@@ -5,6 +5,7 @@ pub mod library;
 pub mod run;
 pub mod sample;
 pub mod stats;
+pub mod sweep;
 
 use std::fmt;
 
