@@ -233,9 +233,11 @@ pub struct Problem {
 impl Preset {
     /// Every problem, in file order of sections.
     pub fn check(&self) -> Vec<Problem> {
+        // A pycrp source's name space is sized by every sentence of the run.
+        let sentences = self.phases.iter().fold(self.run.sentences, |t, p| t.saturating_add(p.sentences));
         let mut out: Vec<Problem> = self
             .generator
-            .check()
+            .check_for_run(sentences)
             .into_iter()
             .map(|i| Problem { path: format!("generator.{}", i.key), message: i.message })
             .collect();
@@ -393,6 +395,15 @@ mod tests {
     #[test]
     fn default_preset_is_valid() {
         assert_eq!(Preset::default().check(), vec![]);
+    }
+
+    #[test]
+    fn a_preset_that_only_sets_pycrp_is_valid() {
+        let p: Preset = toml::from_str("[generator]\nsource = \"pycrp\"\n").unwrap();
+        assert_eq!(p.check(), vec![]);
+        // A run long enough to outgrow 64^4 names is refused at name_length.
+        let long = Preset { run: RunConfig { sentences: 2_000_000_000, ..p.run.clone() }, ..p };
+        assert_eq!(long.check().first().map(|x| x.path.as_str()), Some("generator.name_length"));
     }
 
     #[test]

@@ -36,10 +36,10 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate nearest to `word`, if it is near enough to be a typo (at
-/// most a third of its letters differ).
+/// most half of its letters differ).
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let (best, d) = candidates.iter().map(|c| (*c, distance(word, c))).min_by_key(|(_, d)| *d)?;
-    (d > 0 && d * 3 <= best.chars().count().max(3)).then_some(best)
+    (d > 0 && d * 2 <= best.chars().count()).then_some(best)
 }
 
 /// The message for an unknown top-level table of a `kind` file (or of a

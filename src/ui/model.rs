@@ -183,6 +183,8 @@ pub struct ParamsEditor {
     pub input_error: Option<(&'static str, String)>,
     /// The pane's one-line report (applied, refused and why).
     pub message: Option<String>,
+    /// Sentences of the run the parameters are for (pycrp sizes its names by it).
+    pub run_sentences: u64,
 }
 
 impl ParamsEditor {
@@ -194,13 +196,20 @@ impl ParamsEditor {
             input: None,
             input_error: None,
             message: None,
+            run_sentences: crate::config::RunConfig::default().sentences,
         }
+    }
+
+    /// The editor for a run of `sentences` sentences.
+    pub fn for_run(mut self, sentences: u64) -> Self {
+        self.run_sentences = sentences;
+        self
     }
 
     /// The problem with each invalid field, by key.
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut out: Vec<(&'static str, String)> =
-            self.draft.check().into_iter().map(|i| (i.key, i.message)).collect();
+            self.draft.check_for_run(self.run_sentences).into_iter().map(|i| (i.key, i.message)).collect();
         if let Some(e) = &self.input_error {
             out.push(e.clone());
         }
@@ -281,7 +290,8 @@ impl Model {
         let theme = if color { theme } else { theme.without_color() };
         Model {
             preset_name: preset_name.into(),
-            params: ParamsEditor::new(preset.generator.clone()),
+            params: ParamsEditor::new(preset.generator.clone())
+                .for_run(preset.run.sentences + preset.phases.iter().map(|p| p.sentences).sum::<u64>()),
             total_sentences: preset.run.sentences + preset.phases.iter().map(|p| p.sentences).sum::<u64>(),
             preset,
             learners,
@@ -498,7 +508,7 @@ fn engine_update(model: &mut Model, u: Update) {
             model.preset_name = model.pending_preset.take().unwrap_or(info.preset_name);
             model.learners = info.learners;
             model.total_sentences = info.total_sentences;
-            model.params = ParamsEditor::new(info.preset.generator.clone());
+            model.params = ParamsEditor::new(info.preset.generator.clone()).for_run(info.total_sentences);
             model.zipf_norm = super::panes::heatmap::zipf_norm(&model.params.running);
             model.preset = info.preset;
             model.history.clear();
