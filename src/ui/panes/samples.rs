@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let block = pane_block(
         model,
         Pane::Samples,
-        format!("{mark} = {name} answers wrongly · rarest of the last {} first, then the latest", model.samples.len()),
+        format!("{mark} = {name} answers wrongly · rarest of last {} above, latest below", model.samples.len()),
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
