@@ -32,7 +32,8 @@ impl Default for Preset {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunConfig {
-    /// Sentences of pre-training (phases add their own).
+    /// Sentences of pre-training (phases add their own); `1e8` is accepted.
+    #[serde(deserialize_with = "super::count::deserialize")]
     pub sentences: u64,
     pub seed: u64,
     /// Log-spaced checkpoints per decade of sentences.
@@ -146,8 +147,10 @@ impl LearnerConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct PhaseConfig {
     pub name: String,
+    #[serde(deserialize_with = "super::count::deserialize")]
     pub sentences: u64,
     /// A fresh set of this many entities, with their own power-law frequencies.
+    #[serde(default, deserialize_with = "super::count::deserialize_option")]
     pub new_entities: Option<u64>,
     /// Fraction of sentences still drawn from the earlier distribution.
     pub mix: f64,

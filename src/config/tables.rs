@@ -19,27 +19,34 @@ pub enum FileKind {
     Theme,
 }
 
-/// Edit distance (insertions, deletions, substitutions) between two words.
+/// Edit distance (insertions, deletions, substitutions and swaps of two
+/// neighbouring letters) between two words.
 fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
-            diagonal = row[j + 1];
-            row[j + 1] = next;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 /// The candidate nearest to `word`, if it is near enough to be a typo (at
-/// most half of its letters differ).
+/// most one edit per three letters, and at least one allowed).
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let (best, d) = candidates.iter().map(|c| (*c, distance(word, c))).min_by_key(|(_, d)| *d)?;
-    (d > 0 && d * 2 <= best.chars().count()).then_some(best)
+    (d > 0 && d <= best.chars().count().div_ceil(3)).then_some(best)
 }
 
 /// The message for an unknown top-level table of a `kind` file (or of a
@@ -96,6 +103,8 @@ mod tests {
         assert_eq!(did_you_mean("stlye", &THEME_TABLES), Some("style"));
         assert_eq!(did_you_mean("colors", &THEME_TABLES), None);
         assert_eq!(did_you_mean("run", &PRESET_TABLES), None);
+        assert_eq!(did_you_mean("rnu", &PRESET_TABLES), Some("run"));
+        assert_eq!(did_you_mean("sky", &PRESET_TABLES), None);
     }
 
     #[test]

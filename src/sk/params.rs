@@ -31,7 +31,8 @@ pub struct GeneratorParams {
     pub alpha: f64,
     /// Pitman–Yor concentration, `beta > -alpha`.
     pub beta: f64,
-    /// `K`, the size of the zipf universe.
+    /// `K`, the size of the zipf universe (`1e6` is accepted).
+    #[serde(deserialize_with = "crate::config::count::deserialize")]
     pub entities: u64,
     /// `q` in `P(r) ∝ (r+q)^-s`.
     pub zipf_offset: f64,
