@@ -466,3 +466,21 @@ fn a_theme_chosen_with_s_is_saved_once_it_loads() {
     press(&mut m, KeyCode::Enter);
     assert!(update(&mut m, Msg::ThemeLoaded(Box::new(theme))).is_none());
 }
+
+#[test]
+fn a_missing_model_fit_says_why() {
+    // The default preset has two capped oracle learners: never a model fit.
+    let mut m = fixture::model("default", 1_000_000, "dark", true);
+    for c in &mut m.history {
+        c.fits.model_exponent = None;
+    }
+    let why = m.model_fit_absence().unwrap();
+    assert!(why.contains("3 capped oracle learners") && why.contains("has 2"), "{why}");
+    // model-scaling has them: only "yet" while no budget is full.
+    let mut m = fixture::model("model-scaling", 1_000_000, "dark", true);
+    assert!(m.model_fit_absence().is_none());
+    for c in &mut m.history {
+        c.fits.model_exponent = None;
+    }
+    assert!(m.model_fit_absence().unwrap().starts_with("no fit yet"));
+}

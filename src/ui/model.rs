@@ -422,6 +422,36 @@ impl Model {
     }
 }
 
+impl Model {
+    /// Why the model-scaling pane has no fitted exponent ("fit -"), or
+    /// `None` when it has one. The fit needs at least 3 capped `oracle`
+    /// learners whose budgets are full (at most `SATURATED_FRACTION` of the
+    /// knowledge seen), so some presets never have one and others only later.
+    pub fn model_fit_absence(&self) -> Option<String> {
+        use crate::config::{LearnerKind, Policy};
+        let latest = self.latest();
+        if latest.is_some_and(|c| c.fits.model_exponent.is_some()) {
+            return None;
+        }
+        let oracles = self
+            .preset
+            .learners
+            .iter()
+            .filter(|l| l.kind == LearnerKind::Capped && l.policy == Policy::Oracle)
+            .count();
+        Some(if oracles < 3 {
+            format!("no fit: it needs 3 capped oracle learners, this preset has {oracles}")
+        } else if latest.is_none() {
+            "no fit yet: no checkpoint".into()
+        } else {
+            format!(
+                "no fit yet: fewer than 3 oracle budgets are full (<= {:.0}% of the knowledge seen)",
+                100.0 * crate::engine::fits::SATURATED_FRACTION
+            )
+        })
+    }
+}
+
 /// Appended to the preset's name once edits are applied to its run.
 pub const EDITED_MARK: &str = " (edited)";
 
