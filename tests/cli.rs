@@ -156,11 +156,7 @@ fn counts_take_exponents_and_separators() {
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("run.jsonl");
-    let out = sk()
-        .args(["run", "--sentences", "1e4", "--seed", "2", "--out"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = sk().args(["run", "--sentences", "1e4", "--seed", "2", "--out"]).arg(&file).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.lines().any(|l| l.contains("\"sentences\":10000")), "{text}");
@@ -195,7 +191,11 @@ fn check_names_a_misspelled_table_and_tells_presets_from_themes() {
     let out = sk().arg("check").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("typo.toml:1:2") && err.contains("unknown table `generater` (did you mean `generator`?)"), "{err}");
+    assert!(
+        err.contains("typo.toml:1:2")
+            && err.contains("unknown table `generater` (did you mean `generator`?)"),
+        "{err}"
+    );
     assert!(!err.contains("unknown field"), "parsed as a theme: {err}");
     // A preset with a good table and a misspelled one.
     std::fs::write(&file, "[generator]\nalpha = 0.5\n[rnu]\nseed = 3\n").unwrap();

@@ -104,7 +104,19 @@ impl Tmux {
     fn new(name: &str, width: u16, height: u16, script: &str) -> Tmux {
         let t = Tmux { socket: format!("sk-tui-ssh-{}-{name}", std::process::id()) };
         let (w, h) = (width.to_string(), height.to_string());
-        run(Command::new("tmux").args(["-L", &t.socket, "new-session", "-d", "-s", "ssh", "-x", &w, "-y", &h, script]));
+        run(Command::new("tmux").args([
+            "-L",
+            &t.socket,
+            "new-session",
+            "-d",
+            "-s",
+            "ssh",
+            "-x",
+            &w,
+            "-y",
+            &h,
+            script,
+        ]));
         t
     }
 

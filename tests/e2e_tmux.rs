@@ -248,8 +248,10 @@ fn a_dumb_terminal_or_the_c_locale_gets_no_truecolour_and_only_ascii() {
     let (text, escaped) = frame_with("dumb", &[("TERM", "dumb"), ("COLORTERM", "truecolor")]);
     assert!(text.is_ascii(), "TERM=dumb drew non-ASCII:\n{text}");
     assert!(!has_truecolour(&escaped) && !has_colour(&escaped), "TERM=dumb got colour");
-    let (text, escaped) =
-        frame_with("clocale", &[("TERM", "xterm-256color"), ("COLORTERM", ""), ("LANG", "C"), ("LC_ALL", "C")]);
+    let (text, escaped) = frame_with(
+        "clocale",
+        &[("TERM", "xterm-256color"), ("COLORTERM", ""), ("LANG", "C"), ("LC_ALL", "C")],
+    );
     assert!(text.is_ascii(), "LANG=C drew non-ASCII:\n{text}");
     assert!(!has_truecolour(&escaped), "LANG=C with a 256-colour TERM got 24-bit colour");
     assert!(has_colour(&escaped), "a 256-colour terminal lost its colours");

@@ -171,7 +171,10 @@ fn at_80x24_the_status_bar_keeps_help_and_quit_and_params_say_more_fields() {
     let t = text(&base(), 80, 24);
     let status = t.lines().last().unwrap();
     assert!(status.contains("? help") && status.contains("q quit"), "{status}");
-    assert!(status.contains("default") && status.contains("running") && status.contains("sentences"), "{status}");
+    assert!(
+        status.contains("default") && status.contains("running") && status.contains("sentences"),
+        "{status}"
+    );
     assert!(t.contains("fields 1-6 of 17, ↓ 11 more"), "{t}");
     // The indicator follows the selection down the list.
     let mut m = base();

@@ -15,23 +15,6 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_count;
-
-    #[test]
-    fn separators_and_exponents_are_counts() {
-        assert_eq!(parse_count("100000000"), Ok(100_000_000));
-        assert_eq!(parse_count("100_000_000"), Ok(100_000_000));
-        assert_eq!(parse_count("1e8"), Ok(100_000_000));
-        assert_eq!(parse_count(" 2.5e6 "), Ok(2_500_000));
-        assert_eq!(parse_count("18446744073709551615"), Ok(u64::MAX));
-        for bad in ["", "-1", "1.5", "1e-3", "x", "1e30", "NaN", "inf"] {
-            assert!(parse_count(bad).is_err(), "{bad:?} accepted");
-        }
-    }
-}
-
 /// Serde: a count written as an integer (`100_000_000`) or as a whole
 /// float (`1e8`), for the preset keys that count sentences or entities.
 pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
@@ -65,6 +48,23 @@ impl serde::de::Visitor<'_> for CountVisitor {
             Ok(v as u64)
         } else {
             Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_count;
+
+    #[test]
+    fn separators_and_exponents_are_counts() {
+        assert_eq!(parse_count("100000000"), Ok(100_000_000));
+        assert_eq!(parse_count("100_000_000"), Ok(100_000_000));
+        assert_eq!(parse_count("1e8"), Ok(100_000_000));
+        assert_eq!(parse_count(" 2.5e6 "), Ok(2_500_000));
+        assert_eq!(parse_count("18446744073709551615"), Ok(u64::MAX));
+        for bad in ["", "-1", "1.5", "1e-3", "x", "1e30", "NaN", "inf"] {
+            assert!(parse_count(bad).is_err(), "{bad:?} accepted");
         }
     }
 }

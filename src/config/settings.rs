@@ -84,7 +84,12 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
     if let Some(m) = &settings.marker
         && !MARKERS.contains(&m.as_str())
     {
-        problems.push(locate(file, text, "marker", &format!("marker {m:?} is not one of {}", MARKERS.join(", "))));
+        problems.push(locate(
+            file,
+            text,
+            "marker",
+            &format!("marker {m:?} is not one of {}", MARKERS.join(", ")),
+        ));
     }
     for key in ["theme", "preset"] {
         let value = if key == "theme" { &settings.theme } else { &settings.preset };

@@ -106,7 +106,8 @@ pub fn variance_distinct_pycrp(alpha: f64, beta: f64, n: f64) -> f64 {
         return 0.0;
     }
     if alpha < 1e-6 {
-        let v = beta * (digamma(beta + n) - digamma(beta)) - beta * beta * (trigamma(beta) - trigamma(beta + n));
+        let v =
+            beta * (digamma(beta + n) - digamma(beta)) - beta * beta * (trigamma(beta) - trigamma(beta + n));
         return v.max(0.0);
     }
     let first = (ln_gamma_ratio(beta + n, alpha) + ln_gamma_ratio(beta + alpha, 1.0 - alpha)).exp() / alpha;

@@ -280,11 +280,16 @@ fn draw<B: Backend>(terminal: &mut Terminal<B>, model: &Model) -> Result<(), B::
 /// Saves `name` as the default theme in the config file and says so.
 fn save_theme(model: &mut Model, config_file: Option<&std::path::Path>, name: &str) {
     let Some(path) = config_file else {
-        update(model, Msg::Error("no config directory (set XDG_CONFIG_HOME or HOME) to save the theme in".into()));
+        update(
+            model,
+            Msg::Error("no config directory (set XDG_CONFIG_HOME or HOME) to save the theme in".into()),
+        );
         return;
     };
     match crate::config::settings::save_theme(path, name) {
-        Ok(()) => update(model, Msg::Note(format!("theme {name} saved as the default in {}", path.display()))),
+        Ok(()) => {
+            update(model, Msg::Note(format!("theme {name} saved as the default in {}", path.display())))
+        }
         Err(e) => update(model, Msg::Error(e.to_string())),
     };
 }

@@ -120,9 +120,15 @@ pub struct Choice {
 /// entries its filter lets through ([`Model::visible_choices`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Overlay {
-    Help { scroll: u16 },
-    Presets { selected: usize },
-    Themes { selected: usize },
+    Help {
+        scroll: u16,
+    },
+    Presets {
+        selected: usize,
+    },
+    Themes {
+        selected: usize,
+    },
     /// "Throw away this run?" before [`Model::confirm`] is carried out.
     Confirm,
 }
@@ -837,7 +843,8 @@ fn act_overlay(model: &mut Model, overlay: Overlay, action: Action) -> Option<Co
             return Some(Command::LoadPreset(spec));
         }
         (Action::Choose | Action::SaveTheme, Overlay::Themes { selected }) => {
-            let (spec, name) = model.visible_choices().get(selected).map(|(_, c)| (choice_spec(c), c.name.clone()))?;
+            let (spec, name) =
+                model.visible_choices().get(selected).map(|(_, c)| (choice_spec(c), c.name.clone()))?;
             close_picker(model);
             if action == Action::SaveTheme {
                 // Loaded first, then saved: a theme that does not load is not saved.

@@ -117,9 +117,11 @@ pub fn locale_is_utf8(locale: &str) -> bool {
 /// The terminal's capabilities, decided from `env` alone.
 ///
 /// Colour: `TERM=dumb` (or no TERM) has none; `COLORTERM=truecolor|24bit`
-/// means 24-bit; then the terminfo entry's `colors` (>= 2^24 24-bit, >= 256,
-/// >= 8 sixteen, absent none); without an entry, a TERM ending in `-direct`
-/// is 24-bit, one containing `256color` 256, anything else 16.
+/// means 24-bit; then the terminfo entry's `colors` (at least 2^24: 24-bit,
+/// at least 256: 256, at least 8: sixteen, absent: none); without an entry,
+/// a TERM ending in `-direct` is 24-bit, one containing `256color` 256,
+/// anything else 16.
+///
 /// Glyphs: ASCII unless the locale is UTF-8; `TERM=dumb` and the `vt` terms
 /// are ASCII; the Linux console has no braille.
 pub fn detect(env: &TermEnv) -> Capabilities {
@@ -185,7 +187,9 @@ fn terminfo_dirs() -> Vec<PathBuf> {
     if let Some(ds) = std::env::var_os("TERMINFO_DIRS") {
         out.extend(std::env::split_paths(&ds).filter(|p| !p.as_os_str().is_empty()));
     }
-    out.extend(["/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo", "/usr/lib/terminfo"].map(PathBuf::from));
+    out.extend(
+        ["/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo", "/usr/lib/terminfo"].map(PathBuf::from),
+    );
     out
 }
 
@@ -234,7 +238,12 @@ pub fn terminfo_max_colors(bytes: &[u8]) -> Option<Option<u32>> {
 mod tests {
     use super::*;
 
-    fn env(term: Option<&str>, colorterm: Option<&str>, locale: Option<&str>, ti: Option<Option<u32>>) -> TermEnv {
+    fn env(
+        term: Option<&str>,
+        colorterm: Option<&str>,
+        locale: Option<&str>,
+        ti: Option<Option<u32>>,
+    ) -> TermEnv {
         TermEnv {
             term: term.map(Into::into),
             colorterm: colorterm.map(Into::into),
@@ -249,7 +258,15 @@ mod tests {
         use GlyphSet::*;
         const U: Option<&str> = Some("en_US.UTF-8");
         // (TERM, COLORTERM, locale, terminfo colours) -> (depth, glyphs)
-        let table: &[(Option<&str>, Option<&str>, Option<&str>, Option<Option<u32>>, ColorDepth, GlyphSet)] = &[
+        type Row = (
+            Option<&'static str>,
+            Option<&'static str>,
+            Option<&'static str>,
+            Option<Option<u32>>,
+            ColorDepth,
+            GlyphSet,
+        );
+        let table: &[Row] = &[
             (Some("xterm-256color"), Some("truecolor"), U, Some(Some(256)), TrueColor, Unicode),
             (Some("xterm-256color"), Some("24bit"), U, None, TrueColor, Unicode),
             (Some("xterm-256color"), None, U, Some(Some(256)), Ansi256, Unicode),
@@ -274,7 +291,11 @@ mod tests {
         ];
         for &(term, ct, loc, ti, depth, glyphs) in table {
             let got = detect(&env(term, ct, loc, ti));
-            assert_eq!(got, Capabilities { depth, glyphs }, "TERM={term:?} COLORTERM={ct:?} locale={loc:?} terminfo={ti:?}");
+            assert_eq!(
+                got,
+                Capabilities { depth, glyphs },
+                "TERM={term:?} COLORTERM={ct:?} locale={loc:?} terminfo={ti:?}"
+            );
         }
     }
 

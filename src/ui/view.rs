@@ -62,11 +62,13 @@ pub fn pane_areas(model: &Model, main: Rect) -> Vec<(Pane, Rect)> {
     }
     let samples_h = (main.height / 6).clamp(5, 12);
     let [top, bottom, samples] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(samples_h)]).areas(main);
+        Layout::vertical([Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(samples_h)])
+            .areas(main);
     let [data, model_scaling] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
     let params_w = if main.width >= 150 { 64 } else { 40.min(main.width / 2) };
-    let [heat, params] = Layout::horizontal([Constraint::Min(20), Constraint::Length(params_w)]).areas(bottom);
+    let [heat, params] =
+        Layout::horizontal([Constraint::Min(20), Constraint::Length(params_w)]).areas(bottom);
     vec![
         (Pane::DataScaling, data),
         (Pane::ModelScaling, model_scaling),

@@ -76,10 +76,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, title: &str, selecte
     }
     frame.render_widget(Paragraph::new(lines), Rect { height: list_h as u16, ..list });
     let desc = choices.get(selected).map_or(String::new(), |(_, c)| c.description.clone());
-    let d = Rect {
-        y: list.y + list_h as u16 + 1,
-        height: list.height.saturating_sub(list_h as u16 + 1),
-        ..list
-    };
+    let d =
+        Rect { y: list.y + list_h as u16 + 1, height: list.height.saturating_sub(list_h as u16 + 1), ..list };
     frame.render_widget(Paragraph::new(Line::styled(desc, p.muted)).wrap(Wrap { trim: true }), d);
 }

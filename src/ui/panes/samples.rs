@@ -24,7 +24,7 @@ pub fn rows<'a>(samples: impl DoubleEndedIterator<Item = &'a Sample> + Clone, h:
         v
     };
     let mut rare: Vec<&Sample> = samples.rev().skip(latest_n).collect();
-    rare.sort_by(|a, b| b.rank.cmp(&a.rank));
+    rare.sort_by_key(|s| std::cmp::Reverse(s.rank));
     // The engine may send a sentence twice (when training is slow): show it once.
     rare.dedup_by(|a, b| a.rank == b.rank && a.fact == b.fact);
     rare.retain(|r| !latest.iter().any(|l| l.rank == r.rank && l.fact == r.fact));
@@ -45,7 +45,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let block = pane_block(
         model,
         Pane::Samples,
-        format!("{mark} = {name} answers wrongly · rarest of last {} above, latest below", model.samples.len()),
+        format!(
+            "{mark} = {name} answers wrongly · rarest of last {} above, latest below",
+            model.samples.len()
+        ),
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -56,7 +56,8 @@ const SEP: &str = " | ";
 /// The width `items` take: their spans, and a separator between left-hand ones.
 fn width(items: &[Item]) -> usize {
     let lefts = items.iter().filter(|i| !i.hint).count();
-    items.iter().flat_map(|i| &i.spans).map(|s| s.width()).sum::<usize>() + SEP.len() * lefts.saturating_sub(1)
+    items.iter().flat_map(|i| &i.spans).map(|s| s.width()).sum::<usize>()
+        + SEP.len() * lefts.saturating_sub(1)
 }
 
 /// Keeps the most important items that fit in `max`, in their order: drops
