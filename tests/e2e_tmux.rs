@@ -169,6 +169,11 @@ fn session(variant: &str, env: &[(&str, &str)], expect_colour: bool) {
     t.keys(&["Enter", "C-u"]);
     t.literal("0.5");
     t.keys(&["Enter", "a"]);
+    // After 30 s of training, apply asks before throwing the run away.
+    std::thread::sleep(Duration::from_millis(300));
+    if t.screen().contains("Throw away this run?") {
+        t.keys(&["y"]);
+    }
     t.wait_for("applied", |s| {
         s.contains("applied: restarting") || s.lines().any(|l| l.contains("alpha") && l.contains("0.5"))
     });

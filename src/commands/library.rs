@@ -1,7 +1,7 @@
 //! `sk-tui presets`, `sk-tui themes` (lists, or one file's TOML with
 //! `--show`) and `sk-tui check`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sk_tui::config::library::{EMBEDDED_PRESETS, description, parse_preset, user_presets};
 use sk_tui::config::tables::{FileKind, file_kind};
@@ -49,38 +49,33 @@ pub fn check(file: &Path) -> Result<(), Failure> {
 
 /// `sk-tui presets --show NAME`: the TOML of an embedded or user preset.
 pub fn show_preset(name: &str) -> Result<(), Failure> {
-    if let Some((_, path)) = user_presets().into_iter().find(|(n, _)| n == name) {
-        print!("{}", std::fs::read_to_string(&path)?);
-        return Ok(());
-    }
-    let (_, text) = EMBEDDED_PRESETS.iter().find(|(n, _)| *n == name).ok_or_else(|| {
-        let known: Vec<String> = EMBEDDED_PRESETS
-            .iter()
-            .map(|(n, _)| n.to_string())
-            .chain(user_presets().into_iter().map(|(n, _)| n))
-            .collect();
-        Failure::input(format!("no preset named {name:?}; presets: {}", known.join(", ")))
-    })?;
-    print!("{text}");
-    Ok(())
+    show("preset", name, user_presets(), &EMBEDDED_PRESETS)
 }
 
 /// `sk-tui themes --show NAME`: the TOML of an embedded or user theme.
 pub fn show_theme(name: &str) -> Result<(), Failure> {
-    if let Some((_, path)) = user_themes().into_iter().find(|(n, _)| n == name) {
-        print!("{}", std::fs::read_to_string(&path)?);
-        return Ok(());
-    }
-    let (_, text) = EMBEDDED_THEMES.iter().find(|(n, _)| *n == name).ok_or_else(|| {
-        let known: Vec<String> = list_themes_names();
-        Failure::input(format!("no theme named {name:?}; themes: {}", known.join(", ")))
-    })?;
-    print!("{text}");
-    Ok(())
+    show("theme", name, user_themes(), &EMBEDDED_THEMES)
 }
 
-fn list_themes_names() -> Vec<String> {
-    sk_tui::config::theme::list_themes().into_iter().map(|(n, _, _)| n).collect()
+/// Prints the file of `name`: the user's (which shadows an embedded one of
+/// the same name), else the embedded text; else lists the names there are.
+fn show(
+    what: &str,
+    name: &str,
+    user: Vec<(String, PathBuf)>,
+    embedded: &[(&str, &str)],
+) -> Result<(), Failure> {
+    if let Some((_, path)) = user.iter().find(|(n, _)| n == name) {
+        print!("{}", std::fs::read_to_string(path)?);
+        return Ok(());
+    }
+    let Some((_, text)) = embedded.iter().find(|(n, _)| *n == name) else {
+        let known: Vec<&str> =
+            embedded.iter().map(|(n, _)| *n).chain(user.iter().map(|(n, _)| n.as_str())).collect();
+        return Err(Failure::input(format!("no {what} named {name:?}; {what}s: {}", known.join(", "))));
+    };
+    print!("{text}");
+    Ok(())
 }
 
 pub fn list_themes() -> Result<(), Failure> {
