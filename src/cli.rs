@@ -3,7 +3,14 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sk_tui::config::count::parse_count;
+use sk_tui::ui::terminal::{DepthChoice, GlyphChoice};
 use sk_tui::ui::{ColorChoice, MarkerChoice};
+
+/// A count as people write it: `100000000`, `100_000_000` or `1e8`.
+fn count(text: &str) -> Result<u64, String> {
+    parse_count(text)
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,21 +28,36 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct DashboardArgs {
-    /// Preset: an embedded name, a user preset name, or a path.
-    #[arg(long, default_value = "default")]
-    pub preset: String,
-    /// Theme: an embedded name, a user theme name, or a path.
+    /// Preset: an embedded name, a user preset name, or a path [default: the
+    /// config file's, else "default"].
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Theme: an embedded name, a user theme name, or a path [default: the
+    /// config file's, else "dark"].
     #[arg(long)]
     pub theme: Option<String>,
     /// Colour: auto honours NO_COLOR; always and never override it.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Most frames per second (lower it over a slow SSH link).
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=60))]
-    pub fps: u32,
-    /// How chart points are drawn (half-block and dot need no braille font).
-    #[arg(long, value_enum, default_value_t = MarkerChoice::Theme)]
-    pub marker: MarkerChoice,
+    /// Colour depth: auto detects it from COLORTERM, TERM and terminfo.
+    #[arg(long, value_enum, default_value_t = DepthChoice::Auto)]
+    pub color_depth: DepthChoice,
+    /// Glyphs: auto picks Unicode (braille, box drawing) when the locale is UTF-8
+    /// and the terminal can draw lines, ASCII otherwise.
+    #[arg(long, value_enum, default_value_t = GlyphChoice::Auto)]
+    pub glyphs: GlyphChoice,
+    /// Most frames per second, 1 to 60 (lower it over a slow SSH link) [default:
+    /// the config file's, else 30].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub fps: Option<u32>,
+    /// How chart points are drawn (half-block and dot need no braille font)
+    /// [default: the config file's, else theme].
+    #[arg(long, value_enum)]
+    pub marker: Option<MarkerChoice>,
+    /// Ignore the mouse (clicks and the wheel), so the terminal's own text
+    /// selection works.
+    #[arg(long)]
+    pub no_mouse: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -50,10 +72,11 @@ pub enum Command {
     Run {
         #[arg(long, default_value = "default")]
         preset: String,
-        /// Sentences of pre-training (overrides [run] sentences).
-        #[arg(long)]
+        /// Sentences of pre-training (overrides [run] sentences); 1e8 and
+        /// 100_000_000 are accepted.
+        #[arg(long, value_parser = count)]
         sentences: Option<u64>,
-        #[arg(long)]
+        #[arg(long, value_parser = count)]
         seed: Option<u64>,
         /// Write here (atomically) instead of stdout.
         #[arg(long)]
@@ -65,18 +88,18 @@ pub enum Command {
     Sample {
         #[arg(long, default_value = "default")]
         preset: String,
-        #[arg(short = 'n', long = "count", default_value_t = 20)]
+        #[arg(short = 'n', long = "count", default_value = "20", value_parser = count)]
         count: u64,
-        #[arg(long)]
+        #[arg(long, value_parser = count)]
         seed: Option<u64>,
     },
     /// Run the generator alone and compare it with the theory.
     Stats {
         #[arg(long, default_value = "default")]
         preset: String,
-        #[arg(long, default_value_t = 1_000_000)]
+        #[arg(long, default_value = "1e6", value_parser = count)]
         sentences: u64,
-        #[arg(long)]
+        #[arg(long, value_parser = count)]
         seed: Option<u64>,
         /// One JSON object instead of text.
         #[arg(long)]
@@ -86,7 +109,7 @@ pub enum Command {
     Snapshot {
         #[arg(long, default_value = "default")]
         preset: String,
-        #[arg(long)]
+        #[arg(long, value_parser = count)]
         sentences: Option<u64>,
         /// WIDTHxHEIGHT, e.g. 120x40.
         #[arg(long, default_value = "120x40")]
@@ -97,10 +120,18 @@ pub enum Command {
         #[arg(long)]
         ansi: bool,
     },
-    /// List the presets (embedded and user).
-    Presets,
-    /// List the themes (embedded and user).
-    Themes,
+    /// List the presets (embedded and user), or print one's TOML.
+    Presets {
+        /// Print this preset's TOML (a starting point to copy and edit).
+        #[arg(long, value_name = "NAME")]
+        show: Option<String>,
+    },
+    /// List the themes (embedded and user), or print one's TOML.
+    Themes {
+        /// Print this theme's TOML (a starting point to copy and edit).
+        #[arg(long, value_name = "NAME")]
+        show: Option<String>,
+    },
     /// Validate a preset or theme file.
     Check { file: PathBuf },
     /// Run a grid of presets on local workers or as a Slurm job array;

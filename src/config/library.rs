@@ -60,14 +60,12 @@ pub fn parse_preset(file: &str, text: &str) -> Result<Preset, ConfigError> {
         let offset = e.span().map_or(0, |s| s.start);
         let key = super::source_map::path_at(text, offset).unwrap_or_default();
         let range = super::preset::valid_range(&key).map(|r| format!(" (valid: {r})")).unwrap_or_default();
-        ConfigError::Invalid(vec![Located {
-            file: file.into(),
-            line,
-            column,
-            key,
-            message: format!("{}{range}", e.message().trim()),
-            source_line,
-        }])
+        let message = if !key.contains('.') && e.message().contains("unknown field") {
+            super::tables::unknown_table(&key, Some(super::tables::FileKind::Preset))
+        } else {
+            format!("{}{range}", e.message().trim())
+        };
+        ConfigError::Invalid(vec![Located { file: file.into(), line, column, key, message, source_line }])
     })?;
     let problems = preset.check();
     if problems.is_empty() {

@@ -32,7 +32,8 @@ impl Default for Preset {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunConfig {
-    /// Sentences of pre-training (phases add their own).
+    /// Sentences of pre-training (phases add their own); `1e8` is accepted.
+    #[serde(deserialize_with = "super::count::deserialize")]
     pub sentences: u64,
     pub seed: u64,
     /// Log-spaced checkpoints per decade of sentences.
@@ -180,8 +181,10 @@ impl LearnerConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct PhaseConfig {
     pub name: String,
+    #[serde(deserialize_with = "super::count::deserialize")]
     pub sentences: u64,
     /// A fresh set of this many entities, with their own power-law frequencies.
+    #[serde(default, deserialize_with = "super::count::deserialize_option")]
     pub new_entities: Option<u64>,
     /// Fraction of sentences still drawn from the earlier distribution.
     pub mix: f64,
@@ -351,9 +354,11 @@ pub struct Problem {
 impl Preset {
     /// Every problem, in file order of sections.
     pub fn check(&self) -> Vec<Problem> {
+        // A pycrp source's name space is sized by every sentence of the run.
+        let sentences = self.phases.iter().fold(self.run.sentences, |t, p| t.saturating_add(p.sentences));
         let mut out: Vec<Problem> = self
             .generator
-            .check()
+            .check_for_run(sentences)
             .into_iter()
             .map(|i| Problem { path: format!("generator.{}", i.key), message: i.message })
             .collect();
@@ -514,6 +519,15 @@ mod tests {
     #[test]
     fn default_preset_is_valid() {
         assert_eq!(Preset::default().check(), vec![]);
+    }
+
+    #[test]
+    fn a_preset_that_only_sets_pycrp_is_valid() {
+        let p: Preset = toml::from_str("[generator]\nsource = \"pycrp\"\n").unwrap();
+        assert_eq!(p.check(), vec![]);
+        // A run long enough to outgrow 64^4 names is refused at name_length.
+        let long = Preset { run: RunConfig { sentences: 2_000_000_000, ..p.run.clone() }, ..p };
+        assert_eq!(long.check().first().map(|x| x.path.as_str()), Some("generator.name_length"));
     }
 
     #[test]

@@ -77,6 +77,46 @@ pub fn expected_distinct_pycrp(alpha: f64, beta: f64, n: f64) -> f64 {
     if beta > 0.0 { beta * (ln_ratio - beta.ln()).exp_m1() / alpha } else { (ln_ratio.exp() - beta) / alpha }
 }
 
+/// The trigamma function `ψ'(x)`, `x > 0`.
+pub fn trigamma(mut x: f64) -> f64 {
+    let mut acc = 0.0;
+    while x < 20.0 {
+        acc += 1.0 / (x * x);
+        x += 1.0;
+    }
+    let x2 = 1.0 / (x * x);
+    acc + 1.0 / x + 0.5 * x2 + x2 / x * (1.0 / 6.0 - x2 * (1.0 / 30.0 - x2 * (1.0 / 42.0 - x2 / 30.0)))
+}
+
+/// `Var[K_n]` for the Pitman–Yor process.
+///
+/// With `Y_n = K_n + beta/alpha`, a sentence opens a new table with
+/// probability `alpha Y_n / (beta + n)`, so
+/// `E[Y_{n+1} | Y_n] = Y_n (1 + alpha/(beta+n))` and
+/// `E[Y_{n+1}(Y_{n+1}+1) | Y_n] = Y_n (Y_n+1) (1 + 2 alpha/(beta+n))`.
+/// Multiplying out from `Y_0 = beta/alpha`:
+/// `E[Y_n] = Γ(β+1) Γ(β+α+n) / (α Γ(β+α) Γ(β+n))` and
+/// `E[Y_n(Y_n+1)] = (β+α) Γ(β+1) Γ(β+2α+n) / (α² Γ(β+2α) Γ(β+n))`;
+/// `Var[K_n] = Var[Y_n] = E[Y(Y+1)] - E[Y] - E[Y]²`.
+/// For `alpha -> 0` (the Dirichlet process, where `beta/alpha` would cancel
+/// catastrophically) `K_n` is a sum of independent Bernoulli(`β/(β+i)`):
+/// `Var = β(ψ(β+n) - ψ(β)) - β²(ψ'(β) - ψ'(β+n))`.
+pub fn variance_distinct_pycrp(alpha: f64, beta: f64, n: f64) -> f64 {
+    if n <= 1.0 {
+        return 0.0;
+    }
+    if alpha < 1e-6 {
+        let v =
+            beta * (digamma(beta + n) - digamma(beta)) - beta * beta * (trigamma(beta) - trigamma(beta + n));
+        return v.max(0.0);
+    }
+    let first = (ln_gamma_ratio(beta + n, alpha) + ln_gamma_ratio(beta + alpha, 1.0 - alpha)).exp() / alpha;
+    let second = ((beta + alpha) / (alpha * alpha)).ln()
+        + ln_gamma_ratio(beta + n, 2.0 * alpha)
+        + ln_gamma_ratio(beta + 2.0 * alpha, 1.0 - 2.0 * alpha);
+    (second.exp() - first - first * first).max(0.0)
+}
+
 /// `E[K_n] = Σ_r 1 - (1 - p_r)^n` for the zipf source.
 pub fn expected_distinct_zipf(law: &ZipfLaw, n: f64) -> f64 {
     rank_sum(law.k(), |r| -(n * (-law.density(r)).ln_1p()).exp_m1())
@@ -191,6 +231,53 @@ mod tests {
                 );
                 k += if n == 0 { 1.0 } else { (beta + alpha * k) / (n as f64 + beta) };
             }
+        }
+    }
+
+    /// The exact law of `K_n` by dynamic programming over `n` sentences.
+    fn pycrp_law(alpha: f64, beta: f64, n: usize) -> Vec<f64> {
+        let mut p = vec![0.0; n + 1];
+        p[0] = 1.0;
+        for i in 0..n {
+            let mut next = vec![0.0; n + 1];
+            for k in 0..=i {
+                if p[k] == 0.0 {
+                    continue;
+                }
+                let new = if i == 0 { 1.0 } else { (beta + alpha * k as f64) / (i as f64 + beta) };
+                next[k + 1] += p[k] * new;
+                next[k] += p[k] * (1.0 - new);
+            }
+            p = next;
+        }
+        p
+    }
+
+    #[test]
+    fn pycrp_variance_matches_the_exact_law() {
+        for &(alpha, beta) in &[(0.5, 1.0), (0.8, -0.5), (0.3, 10.0), (0.6, 1.0), (0.0, 2.0), (0.95, 0.1)] {
+            for n in [1usize, 2, 5, 40, 300] {
+                let law = pycrp_law(alpha, beta, n);
+                let mean: f64 = law.iter().enumerate().map(|(k, p)| k as f64 * p).sum();
+                let var: f64 = law.iter().enumerate().map(|(k, p)| (k as f64 - mean).powi(2) * p).sum();
+                let got = variance_distinct_pycrp(alpha, beta, n as f64);
+                assert!(
+                    (got - var).abs() < 1e-9 * var.max(1.0),
+                    "alpha {alpha} beta {beta} n {n}: {got} vs exact {var}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn trigamma_matches_its_series() {
+        // ψ'(1) = π²/6, ψ'(1/2) = π²/2.
+        let pi2 = std::f64::consts::PI.powi(2);
+        assert!((trigamma(1.0) - pi2 / 6.0).abs() < 1e-13);
+        assert!((trigamma(0.5) - pi2 / 2.0).abs() < 1e-12);
+        // The asymptotic branch keeps the recurrence ψ'(x) - ψ'(x+1) = 1/x².
+        for x in [25.5, 300.0] {
+            assert!((trigamma(x) - trigamma(x + 1.0) - 1.0 / (x * x)).abs() < 1e-15 / x);
         }
     }
 

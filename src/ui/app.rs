@@ -8,7 +8,11 @@
 //!
 //! The terminal is restored on every exit: quit, error (the `Guard`'s drop),
 //! panic on the UI thread (ratatui's hook), Ctrl-C (a key in raw mode),
-//! SIGINT, SIGTERM and SIGHUP (signal-hook).
+//! SIGINT, SIGTERM and SIGHUP (signal-hook); mouse capture, when on, is
+//! turned off on the same paths.
+//!
+//! Frames are drawn for the terminal's capabilities (`terminal`): glyphs by
+//! the palette, colours reduced to its depth after drawing.
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -19,7 +23,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, never, select, tick, unbounded};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
+use ratatui::layout::Rect;
 
 use super::engine_link;
 use super::model::{Command, Model, Msg, update};
@@ -49,22 +54,35 @@ impl Clock for SystemClock {
 }
 
 /// Restores the terminal when dropped, on every path out of `run`.
-struct Guard;
+struct Guard {
+    mouse: bool,
+}
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        if self.mouse {
+            release_mouse();
+        }
         ratatui::restore();
     }
+}
+
+/// Turns mouse reporting off (harmless when it is off).
+fn release_mouse() {
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableMouseCapture);
 }
 
 /// Wraps ratatui's panic hook so that only a panic on the UI thread restores
 /// the terminal and prints; a panic on another thread (the engine's) is
 /// reported by the engine driver as an `Update::Error`, and the screen stays up.
-fn install_panic_hook() {
+fn install_panic_hook(mouse: bool) {
     let ui = thread::current().id();
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         if thread::current().id() == ui {
+            if mouse {
+                release_mouse();
+            }
             ratatui_hook(info);
         }
     }));
@@ -120,8 +138,11 @@ pub fn run(args: UiArgs) -> Result<(), UiError> {
         return Err(UiError::Usage(format!("--fps {} is outside [1, 60]", args.fps)));
     }
     let theme = super::load_theme(args.theme.as_deref())?;
-    let mut model =
-        Model::new(&args.preset.name, args.preset.preset.clone(), theme, args.color.enabled(), args.marker);
+    let caps = super::terminal::resolve(&super::terminal::TermEnv::from_process(), args.depth, args.glyphs);
+    let color = args.color.enabled() && caps.depth != super::terminal::ColorDepth::Mono;
+    let mut model = Model::new(&args.preset.name, args.preset.preset.clone(), theme, color, args.marker);
+    model.set_capabilities(caps);
+    model.mouse = args.mouse;
     model.preset_choices = super::preset_choices();
     model.theme_choices = super::theme_choices();
     let engine = engine_link::spawn(&args.preset)?;
@@ -129,8 +150,11 @@ pub fn run(args: UiArgs) -> Result<(), UiError> {
     let stop = Arc::new(AtomicBool::new(false));
 
     let mut terminal = ratatui::try_init()?;
-    let guard = Guard;
-    install_panic_hook();
+    let guard = Guard { mouse: args.mouse };
+    if args.mouse {
+        ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    install_panic_hook(args.mouse);
     let input = spawn_input(stop.clone());
     let clock = SystemClock::start();
     let result = event_loop(
@@ -139,6 +163,7 @@ pub fn run(args: UiArgs) -> Result<(), UiError> {
         Channels { control: &engine.control, updates: &engine.updates, input: &input, signals: &signals },
         &clock,
         args.fps,
+        args.config_file.as_deref(),
     );
     drop(guard);
     stop.store(true, Ordering::Relaxed);
@@ -167,6 +192,7 @@ pub fn event_loop<B: Backend>(
     ch: Channels,
     clock: &dyn Clock,
     fps: u32,
+    config_file: Option<&std::path::Path>,
 ) -> Result<(), UiError>
 where
     UiError: From<B::Error>,
@@ -175,13 +201,17 @@ where
     let mut updates = ch.updates.clone();
     let mut input = ch.input.clone();
     update(model, Msg::Tick(clock.now()));
-    terminal.draw(|f| super::view(model, f))?;
+    draw(terminal, model)?;
     model.dirty = false;
     loop {
         let mut commands = Vec::new();
         select! {
             recv(input) -> ev => match ev {
                 Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => commands.extend(update(model, Msg::Key(k))),
+                Ok(Event::Mouse(m)) => {
+                    let size = terminal.size()?;
+                    commands.extend(update(model, Msg::Mouse(m, Rect::new(0, 0, size.width, size.height))));
+                }
                 Ok(Event::Resize(..)) => { update(model, Msg::Resize); }
                 Ok(_) => {}
                 Err(_) => input = never(),
@@ -202,7 +232,7 @@ where
             recv(frame) -> _ => {
                 update(model, Msg::Tick(clock.now()));
                 if model.dirty {
-                    terminal.draw(|f| super::view(model, f))?;
+                    draw(terminal, model)?;
                     model.dirty = false;
                 }
             },
@@ -222,7 +252,9 @@ where
                 },
                 Command::LoadTheme(spec) => match crate::config::theme::resolve_theme(&spec) {
                     Ok(t) => {
-                        update(model, Msg::ThemeLoaded(Box::new(t)));
+                        if let Some(Command::SaveTheme(name)) = update(model, Msg::ThemeLoaded(Box::new(t))) {
+                            save_theme(model, config_file, &name);
+                        }
                         // A new palette changes every cell: start from a clean screen.
                         terminal.clear()?;
                     }
@@ -230,9 +262,36 @@ where
                         update(model, Msg::Error(e.to_string()));
                     }
                 },
+                Command::SaveTheme(name) => save_theme(model, config_file, &name),
             }
         }
     }
+}
+
+/// Draws a frame for the terminal: the view, then colours reduced to its depth.
+fn draw<B: Backend>(terminal: &mut Terminal<B>, model: &Model) -> Result<(), B::Error> {
+    terminal.draw(|f| {
+        super::view(model, f);
+        super::palette::reduce_colors(f.buffer_mut(), model.caps.depth);
+    })?;
+    Ok(())
+}
+
+/// Saves `name` as the default theme in the config file and says so.
+fn save_theme(model: &mut Model, config_file: Option<&std::path::Path>, name: &str) {
+    let Some(path) = config_file else {
+        update(
+            model,
+            Msg::Error("no config directory (set XDG_CONFIG_HOME or HOME) to save the theme in".into()),
+        );
+        return;
+    };
+    match crate::config::settings::save_theme(path, name) {
+        Ok(()) => {
+            update(model, Msg::Note(format!("theme {name} saved as the default in {}", path.display())))
+        }
+        Err(e) => update(model, Msg::Error(e.to_string())),
+    };
 }
 
 /// Sends a command to the engine without blocking the UI for long.

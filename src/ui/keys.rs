@@ -14,6 +14,8 @@ pub enum Scope {
     Editing,
     /// In an overlay (help, preset picker, theme picker, error).
     Overlay,
+    /// Typing a picker's filter (after `/`).
+    Filter,
 }
 
 impl Scope {
@@ -23,6 +25,7 @@ impl Scope {
             Scope::Params => "Generator parameters pane",
             Scope::Editing => "Typing a value",
             Scope::Overlay => "Overlays and pickers",
+            Scope::Filter => "Filtering a picker (after /)",
         }
     }
 }
@@ -62,6 +65,18 @@ pub enum Action {
     DeleteChar,
     ListUp,
     ListDown,
+    /// A page up or down in a list, help or the parameters.
+    PageUp,
+    PageDown,
+    /// The first or last entry.
+    Top,
+    Bottom,
+    /// Start typing a picker's filter.
+    Filter,
+    /// Yes in the confirmation overlay.
+    Yes,
+    /// Save the selected theme as the default in the config file.
+    SaveTheme,
     Choose,
     Close,
 }
@@ -80,6 +95,10 @@ pub enum Key {
     Tab,
     BackTab,
     Backspace,
+    PageUp,
+    PageDown,
+    Home,
+    End,
 }
 
 impl Key {
@@ -96,7 +115,11 @@ impl Key {
             | (Key::Esc, KeyCode::Esc)
             | (Key::Tab, KeyCode::Tab)
             | (Key::BackTab, KeyCode::BackTab)
-            | (Key::Backspace, KeyCode::Backspace) => true,
+            | (Key::Backspace, KeyCode::Backspace)
+            | (Key::PageUp, KeyCode::PageUp)
+            | (Key::PageDown, KeyCode::PageDown)
+            | (Key::Home, KeyCode::Home)
+            | (Key::End, KeyCode::End) => true,
             _ => false,
         }
     }
@@ -169,6 +192,10 @@ pub const KEYS: &[Binding] = &[
     b(Global, &[Esc], "Esc", Action::Close, "leave zoom"),
     b(Params, &[Up, Char('k')], "Up, k", Action::FieldUp, "previous field"),
     b(Params, &[Down, Char('j')], "Down, j", Action::FieldDown, "next field"),
+    b(Params, &[PageUp], "PgUp", Action::PageUp, "a page of fields up"),
+    b(Params, &[PageDown], "PgDn", Action::PageDown, "a page of fields down"),
+    b(Params, &[Home, Char('g')], "Home, g", Action::Top, "first field"),
+    b(Params, &[End, Char('G')], "End, G", Action::Bottom, "last field"),
     b(Params, &[Right, Char('+'), Char('=')], "Right, +", Action::Increase, "step the value up"),
     b(Params, &[Left, Char('-')], "Left, -", Action::Decrease, "step the value down"),
     b(Params, &[Enter, Char('e')], "Enter, e", Action::Edit, "type a value"),
@@ -181,8 +208,23 @@ pub const KEYS: &[Binding] = &[
     b(Editing, &[Ctrl('u')], "Ctrl-U", Action::ClearInput, "clear the input"),
     b(Overlay, &[Up, Char('k')], "Up, k", Action::ListUp, "move up"),
     b(Overlay, &[Down, Char('j')], "Down, j", Action::ListDown, "move down"),
-    b(Overlay, &[Enter], "Enter", Action::Choose, "choose / dismiss"),
-    b(Overlay, &[Esc, Char('q')], "Esc, q", Action::Close, "close"),
+    b(Overlay, &[PageUp], "PgUp", Action::PageUp, "a page up"),
+    b(Overlay, &[PageDown], "PgDn", Action::PageDown, "a page down"),
+    b(Overlay, &[Home, Char('g')], "Home, g", Action::Top, "to the top"),
+    b(Overlay, &[End, Char('G')], "End, G", Action::Bottom, "to the bottom"),
+    b(Overlay, &[Char('/')], "/", Action::Filter, "pickers: filter by name or description"),
+    b(Overlay, &[Char('s')], "s", Action::SaveTheme, "theme picker: choose and save as the default"),
+    b(Overlay, &[Enter], "Enter", Action::Choose, "choose / dismiss / confirm"),
+    b(Overlay, &[Char('y')], "y", Action::Yes, "confirm: yes, throw the run away"),
+    b(Overlay, &[Esc, Char('q'), Char('n')], "Esc, q, n", Action::Close, "close / cancel"),
+    b(Filter, &[Up], "Up", Action::ListUp, "move up"),
+    b(Filter, &[Down], "Down", Action::ListDown, "move down"),
+    b(Filter, &[PageUp], "PgUp", Action::PageUp, "a page up"),
+    b(Filter, &[PageDown], "PgDn", Action::PageDown, "a page down"),
+    b(Filter, &[Enter], "Enter", Action::Choose, "choose the selected entry"),
+    b(Filter, &[Esc], "Esc", Action::Cancel, "stop filtering (the filter stays)"),
+    b(Filter, &[Backspace], "Backspace", Action::DeleteChar, "delete a character"),
+    b(Filter, &[Ctrl('u')], "Ctrl-U", Action::ClearInput, "clear the filter"),
 ];
 
 /// The action of a key event in the given scopes (first scope first).

@@ -147,7 +147,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
             Some(f) => {
                 format!("oracle fit {} over {}..{} b", format_fit(Some(f), p), short(f.from), short(f.to))
             }
-            None => "oracle fit - : needs 3 full oracle budgets".into(),
+            None => format!(
+                "oracle fit - : {}",
+                model.model_fit_absence().unwrap_or_else(|| "needs 3 full oracle budgets".into())
+            ),
         },
         p.muted,
     ));
