@@ -53,7 +53,8 @@ fn headless(preset: &LoadedPreset, sentences: u64, seed: u64) -> Vec<Checkpoint>
 
 /// Every update of a live run to its end.
 fn live(preset: &LoadedPreset, sentences: u64, seed: u64) -> Vec<Update> {
-    let options = DriverOptions { live: true, sentences: Some(sentences), seed: Some(seed), ..Default::default() };
+    let options =
+        DriverOptions { live: true, sentences: Some(sentences), seed: Some(seed), ..Default::default() };
     let handle = spawn(preset.clone(), options);
     let mut out = Vec::new();
     loop {
@@ -220,7 +221,10 @@ fn pause_restart_and_stop_stay_prompt_while_a_network_is_the_bottleneck() {
     // The network is the bottleneck, and a driver that blocked until its
     // queue drained would answer late: the test can tell the two apart.
     let drain = per_sentence * (QUEUE * BATCH) as u32;
-    assert!(drain > 2 * PROMPT, "the network is too fast to be a bottleneck: a full queue drains in {drain:?}");
+    assert!(
+        drain > 2 * PROMPT,
+        "the network is too fast to be a bottleneck: a full queue drains in {drain:?}"
+    );
     // The driver looks at its controls at least every `PACE_SLICE`, plus a
     // timed checkpoint and samples, each answered between two sentences:
     // these must fit within the bound with room to spare.

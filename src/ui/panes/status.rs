@@ -108,15 +108,14 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         sep(),
         Span::styled(rate, p.status),
         sep(),
-    ];
-    if let Some(pace) = pace_text(model) {
-        left.extend([Span::styled(pace, p.status), sep()]);
-    }
-    left.extend([
         Span::styled(clock(model.elapsed()), p.status),
         sep(),
         Span::styled(state, state_style.patch(p.status).patch(state_style)),
-    ]);
+    ];
+    if let Some(pace) = pace_text(model) {
+        left.push(sep());
+        left.push(Span::styled(pace, p.status));
+    }
     if model.progress.dropped > 0 {
         left.push(sep());
         left.push(Span::styled(format!("{} updates dropped", model.progress.dropped), p.status));
