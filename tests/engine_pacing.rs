@@ -195,7 +195,7 @@ fn pause_restart_and_stop_stay_prompt_while_a_network_is_the_bottleneck() {
         name: "nn-wide".into(),
         kind: LearnerKind::Neural,
         embedding: 64,
-        hidden: 256,
+        hidden: 512,
         ..Default::default()
     };
     preset.preset.learners = vec![LearnerConfig::bayes("bayes"), wide.clone()];

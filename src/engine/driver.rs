@@ -153,12 +153,15 @@ impl EngineThread {
                     Control::Resume if state == State::Paused => state = State::Running,
                     Control::Pause | Control::Resume => {}
                     Control::Restart(p) => {
+                        // Stop the old run's learners before building the new ones.
+                        drop(engine.take());
                         engine = self.start(&p);
                         state = if engine.is_some() { State::Running } else { State::Idle };
                     }
                     Control::Apply(g) => {
                         let mut p = self.current.clone().unwrap_or_default();
                         p.generator = *g;
+                        drop(engine.take());
                         engine = self.start(&p);
                         state = if engine.is_some() { State::Running } else { State::Idle };
                     }

@@ -144,14 +144,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         item(5, Span::styled(phase, p.status)),
         item(3, Span::styled(format!("{} sentences ({pct:.0}%)", count(n)), p.status)),
         item(7, Span::styled(rate, p.status)),
+        item(6, Span::styled(clock(model.elapsed()), p.status)),
+        item(1, Span::styled(state, state_style.patch(p.status).patch(state_style))),
     ];
     if let Some(pace) = pace_text(model) {
         items.push(item(3, Span::styled(pace, p.status)));
     }
-    items.extend([
-        item(6, Span::styled(clock(model.elapsed()), p.status)),
-        item(1, Span::styled(state, state_style.patch(p.status).patch(state_style))),
-    ]);
     if model.progress.dropped > 0 {
         items.push(item(12, Span::styled(format!("{} updates dropped", model.progress.dropped), p.status)));
     }
