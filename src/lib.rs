@@ -3,10 +3,13 @@
 //!
 //! Boxes, each depending only on those before it: `sk` (the generator),
 //! `learn` (the learners), `config` (presets, themes), `engine` (training,
-//! metrics, theory, the engine thread), `ui` (the dashboard).
+//! metrics, theory, the engine thread), `record` (run files: writing, reading,
+//! following), `plot` (figures of recorded runs), `ui` (the dashboard).
 
 pub mod config;
 pub mod engine;
 pub mod learn;
+
+pub mod record;
 pub mod sk;
 pub mod ui;
