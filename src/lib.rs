@@ -9,7 +9,7 @@
 pub mod config;
 pub mod engine;
 pub mod learn;
-
+pub mod plot;
 pub mod record;
 pub mod sk;
 pub mod ui;

@@ -32,6 +32,10 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Command::Snapshot { preset, sentences, size, theme, ansi }) => {
             commands::dashboard::snapshot(&preset, sentences, &size, theme, ansi)
         }
+        Some(Command::Plot { runs, out, pane, size }) => commands::plot::run(&runs, out, pane, &size),
+        Some(Command::View { runs, theme, color, fps, marker }) => {
+            commands::view::run(&runs, theme, color, fps, marker)
+        }
         Some(Command::Themes) => commands::library::list_themes(),
     }
 }

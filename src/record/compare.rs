@@ -66,7 +66,11 @@ fn show(v: Option<&Value>) -> String {
 
 /// A name for each run: what differs (at most three keys), else the file name.
 pub fn run_labels(headers: &[&RunHeader], paths: &[&Path]) -> Vec<String> {
-    let keys = differing_keys(headers);
+    let mut keys = differing_keys(headers);
+    // The preset's name says less than the values it sets: only when nothing else differs.
+    if keys.len() > 1 {
+        keys.retain(|k| k != "preset");
+    }
     headers
         .iter()
         .enumerate()
