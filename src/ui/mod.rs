@@ -8,6 +8,8 @@
 //!   the editable generator parameters.
 //! - `app`: the live run loop and terminal lifecycle; `snapshot`: a headless
 //!   run drawn as text.
+//! - `recorded`: recorded runs (`sk-tui view`) turned into engine updates;
+//!   `runs`: their list (`r`).
 
 pub mod app;
 mod engine_link;
@@ -20,6 +22,8 @@ pub mod overlay;
 pub mod palette;
 pub mod panes;
 pub mod plot;
+pub mod recorded;
+pub mod runs;
 pub mod snapshot;
 pub mod view;
 
