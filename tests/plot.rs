@@ -39,13 +39,20 @@ fn svg(args: &[&str], paths: &[&Path], out: &Path) -> String {
 /// Polylines drawn with this stroke colour (plotters writes `stroke="#RRGGBB"`).
 fn polylines_with(doc: &roxmltree::Document, colour: &str) -> usize {
     doc.descendants()
-        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke").is_some_and(|s| s.eq_ignore_ascii_case(colour)))
+        .filter(|n| {
+            n.has_tag_name("polyline")
+                && n.attribute("stroke").is_some_and(|s| s.eq_ignore_ascii_case(colour))
+        })
         .filter(|n| n.attribute("points").is_some_and(|p| p.split_whitespace().count() > 5))
         .count()
 }
 
 fn texts(doc: &roxmltree::Document) -> Vec<String> {
-    doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).map(|t| t.trim().to_string()).collect()
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .collect()
 }
 
 #[test]
@@ -78,9 +85,16 @@ fn the_data_figure_is_a_valid_svg_with_a_line_and_a_legend_per_series() {
 fn a_png_has_the_requested_size() {
     let dir = tempfile::tempdir().unwrap();
     let a = record(dir.path(), "0.6");
-    for (pane, size, (w, h)) in [("model", "640x480", (640u32, 480u32)), ("heatmap", "1000x700", (1000, 700))] {
+    for (pane, size, (w, h)) in [("model", "640x480", (640u32, 480u32)), ("heatmap", "1000x700", (1000, 700))]
+    {
         let out = dir.path().join(format!("{pane}.png"));
-        let o = sk().arg("plot").arg(&a).args(["--pane", pane, "--size", size, "--out"]).arg(&out).output().unwrap();
+        let o = sk()
+            .arg("plot")
+            .arg(&a)
+            .args(["--pane", pane, "--size", size, "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let bytes = std::fs::read(&out).unwrap();
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
@@ -106,7 +120,9 @@ fn exponents_plot_one_point_per_run_and_the_theory_curve() {
     // Fitted points: filled circles in the data colour, one per run (plus the legend's).
     let circles = doc
         .descendants()
-        .filter(|n| n.has_tag_name("circle") && n.attribute("fill").is_some_and(|f| f.eq_ignore_ascii_case("#1F77B4")))
+        .filter(|n| {
+            n.has_tag_name("circle") && n.attribute("fill").is_some_and(|f| f.eq_ignore_ascii_case("#1F77B4"))
+        })
         .count();
     assert_eq!(circles, 3 + 1);
     // The theory curve: a long line in the data colour.
@@ -127,7 +143,13 @@ fn exponents_plot_one_point_per_run_and_the_theory_curve() {
 fn exponents_need_runs_that_differ() {
     let dir = tempfile::tempdir().unwrap();
     let a = record(dir.path(), "0.5");
-    let o = sk().arg("plot").arg(&a).args(["--pane", "exponents", "--out"]).arg(dir.path().join("e.svg")).output().unwrap();
+    let o = sk()
+        .arg("plot")
+        .arg(&a)
+        .args(["--pane", "exponents", "--out"])
+        .arg(dir.path().join("e.svg"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("differ in a numeric [generator] key"));
 }
@@ -140,8 +162,18 @@ fn truncated_and_garbage_lines_are_located_and_exit_2() {
     let lines: Vec<&str> = text.lines().collect();
     let cases = [
         // A line cut in the middle (a run killed while writing).
-        ("truncated.jsonl", format!("{}\n{}\n{}", lines[0], lines[1], &lines[2][..lines[2].len() / 2]), ":3:", "truncated"),
-        ("garbage.jsonl", format!("{}\n{}\nnot json at all\n{}\n", lines[0], lines[1], lines[2]), ":3:", "not a run-file line"),
+        (
+            "truncated.jsonl",
+            format!("{}\n{}\n{}", lines[0], lines[1], &lines[2][..lines[2].len() / 2]),
+            ":3:",
+            "truncated",
+        ),
+        (
+            "garbage.jsonl",
+            format!("{}\n{}\nnot json at all\n{}\n", lines[0], lines[1], lines[2]),
+            ":3:",
+            "not a run-file line",
+        ),
         ("headless.jsonl", format!("{}\n", lines[1]), ":1:1:", "header"),
         ("unknown.jsonl", format!("{}\n{{\"kind\":\"mystery\"}}\n", lines[0]), ":2:", "unknown kind"),
     ];
@@ -156,6 +188,7 @@ fn truncated_and_garbage_lines_are_located_and_exit_2() {
     }
     let o = sk().args(["plot", "--out", "x.txt"]).arg(&a).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
-    let o = sk().args(["plot", "--size", "5x5", "--out"]).arg(dir.path().join("x.svg")).arg(&a).output().unwrap();
+    let o =
+        sk().args(["plot", "--size", "5x5", "--out"]).arg(dir.path().join("x.svg")).arg(&a).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }

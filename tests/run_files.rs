@@ -28,7 +28,11 @@ fn a_run_files_header_reruns_it_byte_for_byte() {
     let (a, b, c) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"), dir.path().join("c.jsonl"));
     // finetune has a phase; seed and length come from the command line, so the
     // header must record the overrides for the rerun to match.
-    let first = sk().args(["run", "--preset", "finetune", "--sentences", "30000", "--seed", "7", "--out"]).arg(&a).output().unwrap();
+    let first = sk()
+        .args(["run", "--preset", "finetune", "--sentences", "30000", "--seed", "7", "--out"])
+        .arg(&a)
+        .output()
+        .unwrap();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let rerun = sk().args(["run", "--preset"]).arg(&a).arg("--out").arg(&b).output().unwrap();
     assert!(rerun.status.success(), "{}", String::from_utf8_lossy(&rerun.stderr));
@@ -53,7 +57,8 @@ fn a_run_files_header_reruns_it_byte_for_byte() {
     assert!(header["command"].as_array().unwrap().iter().any(|a| a == "--seed"));
 
     // A different seed gives different checkpoints: the comparison can fail.
-    let other = sk().args(["run", "--preset"]).arg(&a).args(["--seed", "8", "--out"]).arg(&c).output().unwrap();
+    let other =
+        sk().args(["run", "--preset"]).arg(&a).args(["--seed", "8", "--out"]).arg(&c).output().unwrap();
     assert!(other.status.success());
     assert_ne!(la, reproducible_lines(&c));
     // No checkpoint or samples line carries wall-clock time.
@@ -64,9 +69,19 @@ fn a_run_files_header_reruns_it_byte_for_byte() {
 fn a_csv_run_file_carries_its_header_as_a_comment_and_reruns() {
     let dir = tempfile::tempdir().unwrap();
     let (csv, again) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
-    let out = sk().args(["run", "--sentences", "5000", "--seed", "4", "--format", "csv", "--out"]).arg(&csv).output().unwrap();
+    let out = sk()
+        .args(["run", "--sentences", "5000", "--seed", "4", "--format", "csv", "--out"])
+        .arg(&csv)
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    let out = sk().args(["run", "--format", "csv", "--preset"]).arg(&csv).arg("--out").arg(&again).output().unwrap();
+    let out = sk()
+        .args(["run", "--format", "csv", "--preset"])
+        .arg(&csv)
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let strip = |p: &Path| -> Vec<String> {
         let t = std::fs::read_to_string(p).unwrap();
@@ -117,7 +132,8 @@ fn interrupt(signal: &str, code: i32) {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!target.exists(), "FILE appears only when the run finishes");
-    let status = Process::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+    let status =
+        Process::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -136,8 +152,10 @@ fn interrupt(signal: &str, code: i32) {
         other => panic!("last line {other:?}"),
     }
     // Only the partial file: no temporary files, no FILE.
-    let names: Vec<String> =
-        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
     assert_eq!(names, ["run.jsonl.partial"]);
 }
 

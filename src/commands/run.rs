@@ -124,7 +124,8 @@ fn load_preset(spec: &str) -> Result<LoadedPreset, Failure> {
             };
             let problems = header.preset.check();
             if !problems.is_empty() {
-                let list: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+                let list: Vec<String> =
+                    problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
                 return Err(Failure::input(format!("{spec}:1: the header's preset: {}", list.join("; "))));
             }
             return Ok(LoadedPreset {
@@ -226,10 +227,14 @@ impl Sink {
         let out = match out {
             None => stream(Box::new(std::io::stdout())),
             Some(target) if target.is_dir() => {
-                return Err(Failure::input(format!("--out {} is a directory; name a file", target.display())));
+                return Err(Failure::input(format!(
+                    "--out {} is a directory; name a file",
+                    target.display()
+                )));
             }
             Some(target) => {
-                let cannot = |e: std::io::Error| Failure::input(format!("cannot write {}: {e}", target.display()));
+                let cannot =
+                    |e: std::io::Error| Failure::input(format!("cannot write {}: {e}", target.display()));
                 if target.exists() && !target.is_file() {
                     stream(Box::new(std::fs::OpenOptions::new().write(true).open(target).map_err(cannot)?))
                 } else {
@@ -238,11 +243,7 @@ impl Sink {
                     }
                     let partial = partial_path(target);
                     let file = std::fs::File::create(&partial).map_err(cannot)?;
-                    Out::File {
-                        partial,
-                        target: target.to_path_buf(),
-                        file: std::io::BufWriter::new(file),
-                    }
+                    Out::File { partial, target: target.to_path_buf(), file: std::io::BufWriter::new(file) }
                 }
             }
         };
@@ -263,7 +264,8 @@ impl Sink {
             (Format::Csv, Record::Run(_) | Record::Interrupted(_)) => Some(format!("# {}", r.to_json())),
             (Format::Csv, Record::Checkpoint(c)) => {
                 let mut bytes = Vec::new();
-                let mut csv = csv::WriterBuilder::new().has_headers(!self.csv_started).from_writer(&mut bytes);
+                let mut csv =
+                    csv::WriterBuilder::new().has_headers(!self.csv_started).from_writer(&mut bytes);
                 for row in csv_row::rows(c) {
                     csv.serialize(row).map_err(|e| Failure::runtime(format!("writing CSV: {e}")))?;
                 }
@@ -290,8 +292,9 @@ impl Sink {
                 Ok(None)
             }
             Out::File { partial, target, file } => {
-                let fail =
-                    |what: &Path, e: std::io::Error| Failure::runtime(format!("writing {}: {e}", what.display()));
+                let fail = |what: &Path, e: std::io::Error| {
+                    Failure::runtime(format!("writing {}: {e}", what.display()))
+                };
                 file.flush().map_err(|e| fail(partial, e))?;
                 file.get_ref().sync_all().map_err(|e| fail(partial, e))?;
                 std::fs::rename(&partial, &target).map_err(|e| fail(target, e))?;

@@ -3,8 +3,8 @@
 //! 10ⁿ) and light ones at 2..9 times each; several runs are named by what
 //! differs between their headers (`alpha=0.5 · bayes`).
 
-use plotters::coord::{CoordTranslate, Shift};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 
 use super::{Figure, PlotError};
@@ -175,7 +175,9 @@ fn series_name(run_label: &str, learner: &str, runs: usize) -> String {
 fn learner_names(run: &RunFile) -> Vec<String> {
     let from_header: Vec<String> = run.header.preset.learners.iter().map(|l| l.name.clone()).collect();
     match run.last() {
-        Some(c) if c.learners.len() != from_header.len() => c.learners.iter().map(|l| l.name.clone()).collect(),
+        Some(c) if c.learners.len() != from_header.len() => {
+            c.learners.iter().map(|l| l.name.clone()).collect()
+        }
         _ => from_header,
     }
 }
@@ -266,7 +268,8 @@ fn model<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile], labels: &[String
                 .legend(move |(a, b)| Circle::new((a + 10, b), 5, col.filled()));
         }
         // Slope -(1/alpha - 1) through the sized learners (intercept by least squares).
-        let sized_pts = to_log(c.learners.iter().filter(|l| sized(l)).map(|l| (l.model_bits, l.excess_bits_per_token)));
+        let sized_pts =
+            to_log(c.learners.iter().filter(|l| sized(l)).map(|l| (l.model_bits, l.excess_bits_per_token)));
         if sized_pts.is_empty() {
             continue;
         }
@@ -275,7 +278,11 @@ fn model<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile], labels: &[String
         let y0 = sized_pts.iter().map(|p| p.1 + e * (p.0 - x0)).sum::<f64>() / sized_pts.len() as f64;
         if let Some(seg) = clip_line(x0, y0, -e, [x.0, x.1], [y.0, y.1]) {
             let style = THEORY.stroke_width(1);
-            let name = if runs.len() > 1 { format!("theory M^-{e:.2} ({label})") } else { format!("theory M^-(1/alpha-1) = M^-{e:.2}") };
+            let name = if runs.len() > 1 {
+                format!("theory M^-{e:.2} ({label})")
+            } else {
+                format!("theory M^-(1/alpha-1) = M^-{e:.2}")
+            };
             chart
                 .draw_series(DashedLineSeries::new(seg, 8, 6, style))
                 .map_err(fail)?
@@ -288,8 +295,13 @@ fn model<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile], labels: &[String
 
 /// A viridis-like ramp from 0 (dark purple) to 1 (yellow).
 pub fn ramp(v: f64) -> RGBColor {
-    const STOPS: [(f64, f64, f64); 5] =
-        [(68.0, 1.0, 84.0), (59.0, 82.0, 139.0), (33.0, 145.0, 140.0), (94.0, 201.0, 98.0), (253.0, 231.0, 37.0)];
+    const STOPS: [(f64, f64, f64); 5] = [
+        (68.0, 1.0, 84.0),
+        (59.0, 82.0, 139.0),
+        (33.0, 145.0, 140.0),
+        (94.0, 201.0, 98.0),
+        (253.0, 231.0, 37.0),
+    ];
     let t = v.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
     let i = (t.floor() as usize).min(STOPS.len() - 2);
     let f = t - i as f64;
@@ -401,7 +413,8 @@ pub fn exponent_points(runs: &[RunFile]) -> Result<(String, Vec<ExponentPoint>),
     let headers: Vec<_> = runs.iter().map(|r| &r.header).collect();
     let key = varying_generator_key(&headers).ok_or_else(|| {
         PlotError::Usage(
-            "--pane exponents needs runs that differ in a numeric [generator] key (e.g. alpha); these do not".into(),
+            "--pane exponents needs runs that differ in a numeric [generator] key (e.g. alpha); these do not"
+                .into(),
         )
     })?;
     let mut out = Vec::new();
@@ -468,7 +481,8 @@ fn exponents<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile]) -> Result<()
         .light_line_style(RGBColor(242, 242, 242))
         .draw()
         .map_err(fail)?;
-    let clip = |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> { pts.into_iter().filter(|p| p.1 <= ymax).collect() };
+    let clip =
+        |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> { pts.into_iter().filter(|p| p.1 <= ymax).collect() };
     let (c0, c1) = (colour(0), colour(3));
     chart
         .draw_series(LineSeries::new(clip(theory_data), c0.stroke_width(2)))
@@ -483,19 +497,28 @@ fn exponents<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile]) -> Result<()
             .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 20, b)], c1.stroke_width(2)));
     }
     let fitted = |pick: fn(&ExponentPoint) -> Option<(f64, f64)>| -> Vec<(f64, f64, f64)> {
-        points.iter().filter_map(|p| pick(p).map(|(v, e)| (p.x, v, if e.is_finite() { e } else { 0.0 }))).collect()
+        points
+            .iter()
+            .filter_map(|p| pick(p).map(|(v, e)| (p.x, v, if e.is_finite() { e } else { 0.0 })))
+            .collect()
     };
     let data_fits = fitted(|p| p.data);
     // An error bar marks its centre with a dot: the fitted value.
     chart
-        .draw_series(data_fits.iter().map(|&(x, v, e)| ErrorBar::new_vertical(x, v - e, v, v + e, c0.filled(), 8)))
+        .draw_series(
+            data_fits.iter().map(|&(x, v, e)| ErrorBar::new_vertical(x, v - e, v, v + e, c0.filled(), 8)),
+        )
         .map_err(fail)?
         .label("fitted data exponent (Bayes), ± 1 s.e.")
         .legend(move |(a, b)| Circle::new((a + 10, b), 4, c0.filled()));
     if has_model {
         let model_fits = fitted(|p| p.model);
         chart
-            .draw_series(model_fits.iter().map(|&(x, v, e)| ErrorBar::new_vertical(x, v - e, v, v + e, c1.filled(), 8)))
+            .draw_series(
+                model_fits
+                    .iter()
+                    .map(|&(x, v, e)| ErrorBar::new_vertical(x, v - e, v, v + e, c1.filled(), 8)),
+            )
             .map_err(fail)?
             .label("fitted model exponent, ± 1 s.e.")
             .legend(move |(a, b)| Circle::new((a + 10, b), 4, c1.filled()));

@@ -18,8 +18,13 @@ const PREFERRED: [&str; 6] = [
     "arial.ttf",
 ];
 
-const FOLDERS: [&str; 5] =
-    ["/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "/System/Library/Fonts", "C:\\Windows\\Fonts"];
+const FOLDERS: [&str; 5] = [
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+    "C:\\Windows\\Fonts",
+];
 
 fn find_in(dir: &Path, name: &str, depth: u32) -> Option<PathBuf> {
     let entries = std::fs::read_dir(dir).ok()?;

@@ -25,8 +25,8 @@ use super::reader::{LineSplitter, parse_line};
 
 /// How often unfinished files are read.
 pub const POLL: Duration = Duration::from_millis(250);
-/// Polls a file may end in an unfinished line before it is reported as truncated.
-const STALE_POLLS: u32 = 4;
+/// How long a file may end in an unfinished line before it is reported as truncated.
+const STALE_AFTER: Duration = Duration::from_secs(1);
 
 /// What the follower reads.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,7 +55,7 @@ struct Tail {
     split: LineSplitter,
     header: bool,
     done: bool,
-    stale: u32,
+    last_growth: std::time::Instant,
     reported_rest: Option<usize>,
 }
 
@@ -68,7 +68,8 @@ impl Tail {
                 Ok(f) => self.file = Some(f),
                 Err(e) => {
                     self.done = true;
-                    let error = BadLine { file: name, line: 0, column: 0, message: format!("cannot read: {e}") };
+                    let error =
+                        BadLine { file: name, line: 0, column: 0, message: format!("cannot read: {e}") };
                     return tx.send(Followed::Bad { run, error }).is_ok();
                 }
             }
@@ -77,7 +78,12 @@ impl Tail {
         let Some(file) = self.file.as_mut() else { return true };
         if let Err(e) = file.read_to_end(buf) {
             self.done = true;
-            let error = BadLine { file: name, line: self.split.line + 1, column: 0, message: format!("read failed: {e}") };
+            let error = BadLine {
+                file: name,
+                line: self.split.line + 1,
+                column: 0,
+                message: format!("read failed: {e}"),
+            };
             return tx.send(Followed::Bad { run, error }).is_ok();
         }
         let grew = !buf.is_empty();
@@ -88,7 +94,12 @@ impl Tail {
             let event = match parse_line(&name, n, &text) {
                 Ok(Record::Run(_)) if self.header => Followed::Bad {
                     run,
-                    error: BadLine { file: name.clone(), line: n, column: 1, message: "a second run header".into() },
+                    error: BadLine {
+                        file: name.clone(),
+                        line: n,
+                        column: 1,
+                        message: "a second run header".into(),
+                    },
                 },
                 Ok(record) if !self.header && !matches!(record, Record::Run(_)) => Followed::Bad {
                     run,
@@ -96,8 +107,9 @@ impl Tail {
                         file: name.clone(),
                         line: n,
                         column: 1,
-                        message: "the first line of a run file is its {\"kind\":\"run\",…} header; line skipped"
-                            .into(),
+                        message:
+                            "the first line of a run file is its {\"kind\":\"run\",…} header; line skipped"
+                                .into(),
                     },
                 },
                 Ok(record) => {
@@ -112,9 +124,11 @@ impl Tail {
             }
         }
         // An unfinished last line that stays unfinished: report it once.
-        self.stale = if grew { 0 } else { self.stale + 1 };
+        if grew {
+            self.last_growth = std::time::Instant::now();
+        }
         if let Some((n, _)) = self.split.rest()
-            && self.stale >= STALE_POLLS
+            && self.last_growth.elapsed() >= STALE_AFTER
             && self.reported_rest != Some(n)
         {
             self.reported_rest = Some(n);
@@ -144,7 +158,7 @@ pub fn follow_every(paths: Vec<PathBuf>, every: Duration) -> Follower {
             split: LineSplitter::default(),
             header: false,
             done: false,
-            stale: 0,
+            last_growth: std::time::Instant::now(),
             reported_rest: None,
         })
         .collect();
@@ -164,7 +178,12 @@ pub fn follow_every(paths: Vec<PathBuf>, every: Duration) -> Follower {
     });
     if let Err(e) = spawned {
         let (tx2, rx2) = unbounded();
-        let error = BadLine { file: String::new(), line: 0, column: 0, message: format!("cannot start the reader: {e}") };
+        let error = BadLine {
+            file: String::new(),
+            line: 0,
+            column: 0,
+            message: format!("cannot start the reader: {e}"),
+        };
         let _ = tx2.send(Followed::Bad { run: 0, error });
         return Follower { events: rx2, stop };
     }

@@ -194,7 +194,10 @@ pub fn parse_record(text: &str) -> Result<Record, (usize, String)> {
         "run" => {
             let h: RunHeader = serde_json::from_str(text).map_err(json)?;
             if h.schema > SCHEMA {
-                return Err((1, format!("run file schema {} is newer than this sk-tui's ({SCHEMA})", h.schema)));
+                return Err((
+                    1,
+                    format!("run file schema {} is newer than this sk-tui's ({SCHEMA})", h.schema),
+                ));
             }
             Record::Run(Box::new(h))
         }

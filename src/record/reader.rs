@@ -40,9 +40,9 @@ pub fn run_files_in(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
                 .filter(|f| {
                     let name = f.file_name().unwrap_or_default().to_string_lossy();
                     name.ends_with(".jsonl")
-                        || name.strip_suffix(".partial").is_some_and(|done| {
-                            done.ends_with(".jsonl") && !f.with_file_name(done).exists()
-                        })
+                        || name
+                            .strip_suffix(".partial")
+                            .is_some_and(|done| done.ends_with(".jsonl") && !f.with_file_name(done).exists())
                 })
                 .collect();
             if found.is_empty() {
@@ -88,13 +88,19 @@ impl LineSplitter {
     /// The text after the last newline, if any (a line still being written,
     /// or a truncated one at the end of a file), with its line number.
     pub fn rest(&self) -> Option<(usize, String)> {
-        (!self.pending.is_empty()).then(|| (self.line + 1, String::from_utf8_lossy(&self.pending).into_owned()))
+        (!self.pending.is_empty())
+            .then(|| (self.line + 1, String::from_utf8_lossy(&self.pending).into_owned()))
     }
 }
 
 /// Parses a numbered line of `file`, locating any problem.
 pub fn parse_line(file: &str, number: usize, text: &str) -> Result<Record, BadLine> {
-    parse_record(text).map_err(|(column, message)| BadLine { file: file.into(), line: number, column, message })
+    parse_record(text).map_err(|(column, message)| BadLine {
+        file: file.into(),
+        line: number,
+        column,
+        message,
+    })
 }
 
 /// A run file read to its end.
@@ -123,7 +129,13 @@ pub fn read_run_file(path: &Path) -> Result<RunFile, ReadError> {
     let mut lines = split.push(&bytes);
     lines.extend(split.rest());
     let mut header = None;
-    let mut run = RunFile { path: path.into(), header: RunHeader::new("", &Default::default(), vec![]), checkpoints: vec![], samples: vec![], end: None };
+    let mut run = RunFile {
+        path: path.into(),
+        header: RunHeader::new("", &Default::default(), vec![]),
+        checkpoints: vec![],
+        samples: vec![],
+        end: None,
+    };
     for (n, text) in lines {
         if text.trim().is_empty() {
             continue;
@@ -141,7 +153,9 @@ pub fn read_run_file(path: &Path) -> Result<RunFile, ReadError> {
                 .into());
             }
             Record::Run(_) => {
-                return Err(BadLine { file, line: n, column: 1, message: "a second run header".into() }.into());
+                return Err(
+                    BadLine { file, line: n, column: 1, message: "a second run header".into() }.into()
+                );
             }
             Record::Checkpoint(c) => run.checkpoints.push(*c),
             Record::Samples(s) => run.samples.push(s),

@@ -20,7 +20,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use super::model::{Model, Msg, RunState, update};
 use crate::config::{LearnerConfig, Preset};
 use crate::engine::{Checkpoint, LearnerPoint, Progress, RunInfo, Sample, Update};
-use crate::record::follow::{Follower, Followed};
+use crate::record::follow::{Followed, Follower};
 use crate::record::{Record, RunHeader, run_labels};
 
 /// Bad lines shown per run; later ones are counted.
@@ -118,7 +118,10 @@ impl Recorded {
                     update(model, Msg::Error(format!("{error} (line skipped)")));
                 } else if r.bad_lines == BAD_SHOWN + 1 {
                     let file = r.path.display();
-                    update(model, Msg::Error(format!("{file}: more bad lines; skipping them without a word")));
+                    update(
+                        model,
+                        Msg::Error(format!("{file}: more bad lines; skipping them without a word")),
+                    );
                 }
             }
             Followed::Line { run, record } => self.line(model, run, record),
@@ -208,7 +211,10 @@ impl Recorded {
             .shown_runs()
             .flat_map(|(i, r)| {
                 r.header.iter().flat_map(move |h| {
-                    h.preset.learners.iter().map(move |l| LearnerConfig { name: self.series_name(i, &l.name), ..l.clone() })
+                    h.preset
+                        .learners
+                        .iter()
+                        .map(move |l| LearnerConfig { name: self.series_name(i, &l.name), ..l.clone() })
                 })
             })
             .collect();
@@ -216,7 +222,11 @@ impl Recorded {
         Some(RunInfo {
             preset_name: format!("{shown} runs, following {}", self.labels[self.followed]),
             learners: preset.learners.iter().map(|l| l.name.clone()).collect(),
-            total_sentences: self.shown_runs().filter_map(|(_, r)| Some(r.header.as_ref()?.run_info().total_sentences)).max().unwrap_or(0),
+            total_sentences: self
+                .shown_runs()
+                .filter_map(|(_, r)| Some(r.header.as_ref()?.run_info().total_sentences))
+                .max()
+                .unwrap_or(0),
             preset,
         })
     }
@@ -319,7 +329,9 @@ impl Recorded {
         let n = self.runs.len();
         let mut changed = false;
         match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.list = Some(RunsList { cursor: list.cursor.saturating_sub(1) }),
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.list = Some(RunsList { cursor: list.cursor.saturating_sub(1) })
+            }
             KeyCode::Down | KeyCode::Char('j') => {
                 self.list = Some(RunsList { cursor: (list.cursor + 1).min(n.saturating_sub(1)) })
             }

@@ -43,7 +43,8 @@ pub fn render(frame: &mut Frame, model: &Model, recorded: &Recorded, cursor: usi
             r.checkpoints.len(),
             r.state()
         );
-        let style = if i == cursor { p.title.add_modifier(ratatui::style::Modifier::REVERSED) } else { p.text };
+        let style =
+            if i == cursor { p.title.add_modifier(ratatui::style::Modifier::REVERSED) } else { p.text };
         lines.push(Line::styled(fit_width(&text, w), style));
     }
     frame.render_widget(Paragraph::new(lines), inner);
