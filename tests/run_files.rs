@@ -110,7 +110,7 @@ fn interrupt(signal: &str, code: i32) {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("run.jsonl");
     let partial = dir.path().join("run.jsonl.partial");
-    let mut child = Process::new(assert_cmd::cargo::cargo_bin("sk-tui"))
+    let child = Process::new(assert_cmd::cargo::cargo_bin("sk-tui"))
         .args(["run", "--preset", "data-scaling", "--sentences", "4000000000", "--out"])
         .arg(&target)
         .stdout(Stdio::null())

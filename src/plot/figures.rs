@@ -219,14 +219,24 @@ fn data<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile], labels: &[String]
         } else {
             format!("theory n^-(1-alpha) = n^-{exponent:.2}")
         };
-        let style = THEORY.mix(if k == 0 { 1.0 } else { 0.6 }).stroke_width(1);
-        chart
-            .draw_series(DashedLineSeries::new(seg, 8, 6, style))
-            .map_err(fail)?
-            .label(name)
-            .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 20, b)], style));
+        theory_line(&mut chart, seg, name, THEORY.mix(if k == 0 { 1.0 } else { 0.6 }).stroke_width(1))?;
     }
     legend(&mut chart)
+}
+
+/// A dashed theory line with its legend entry.
+fn theory_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, LogLog>,
+    segment: [(f64, f64); 2],
+    name: String,
+    style: ShapeStyle,
+) -> Result<(), PlotError> {
+    chart
+        .draw_series(DashedLineSeries::new(segment, 8, 6, style))
+        .map_err(fail)?
+        .label(name)
+        .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 20, b)], style));
+    Ok(())
 }
 
 /// Whether a learner's size is a budget the model law speaks of.
@@ -277,17 +287,12 @@ fn model<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile], labels: &[String
         let x0 = sized_pts.iter().map(|p| p.0).sum::<f64>() / sized_pts.len() as f64;
         let y0 = sized_pts.iter().map(|p| p.1 + e * (p.0 - x0)).sum::<f64>() / sized_pts.len() as f64;
         if let Some(seg) = clip_line(x0, y0, -e, [x.0, x.1], [y.0, y.1]) {
-            let style = THEORY.stroke_width(1);
             let name = if runs.len() > 1 {
                 format!("theory M^-{e:.2} ({label})")
             } else {
                 format!("theory M^-(1/alpha-1) = M^-{e:.2}")
             };
-            chart
-                .draw_series(DashedLineSeries::new(seg, 8, 6, style))
-                .map_err(fail)?
-                .label(name)
-                .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 20, b)], style));
+            theory_line(&mut chart, seg, name, THEORY.stroke_width(1))?;
         }
     }
     legend(&mut chart)
