@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sk_tui::config::count::parse_count;
+use sk_tui::plot::Figure;
 use sk_tui::ui::terminal::{DepthChoice, GlyphChoice};
 use sk_tui::ui::{ColorChoice, MarkerChoice};
 
@@ -70,6 +71,7 @@ pub enum Format {
 pub enum Command {
     /// Train headless: one JSON line per checkpoint, then a summary.
     Run {
+        /// A preset name or file, or a run file to rerun.
         #[arg(long, default_value = "default")]
         preset: String,
         /// Sentences of pre-training (overrides [run] sentences); 1e8 and
@@ -78,11 +80,40 @@ pub enum Command {
         sentences: Option<u64>,
         #[arg(long, value_parser = count)]
         seed: Option<u64>,
-        /// Write here (atomically) instead of stdout.
+        /// Write here instead of stdout: FILE.partial grows as the run goes
+        /// and becomes FILE when it finishes.
         #[arg(long)]
         out: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Jsonl)]
         format: Format,
+    },
+    /// Watch recorded runs in the dashboard (files still growing are followed).
+    View {
+        /// Run files, or directories of them.
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        #[arg(long)]
+        theme: Option<String>,
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=60))]
+        fps: u32,
+        #[arg(long, value_enum, default_value_t = MarkerChoice::Theme)]
+        marker: MarkerChoice,
+    },
+    /// Draw a figure of recorded runs as SVG or PNG.
+    Plot {
+        /// Run files, or directories of them.
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        /// FIG.svg or FIG.png.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = Figure::Data)]
+        pane: Figure,
+        /// WIDTHxHEIGHT in pixels.
+        #[arg(long, default_value = "1200x800")]
+        size: String,
     },
     /// Print readable sentences with their facts and oracle bits.
     Sample {

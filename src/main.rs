@@ -51,6 +51,10 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Command::Snapshot { preset, sentences, size, theme, ansi }) => {
             commands::dashboard::snapshot(&preset, sentences, &size, theme, ansi)
         }
+        Some(Command::Plot { runs, out, pane, size }) => commands::plot::run(&runs, out, pane, &size),
+        Some(Command::View { runs, theme, color, fps, marker }) => {
+            commands::view::run(&runs, theme, color, fps, marker)
+        }
         Some(Command::Themes { show: None }) => commands::library::list_themes(),
         Some(Command::Themes { show: Some(name) }) => commands::library::show_theme(&name),
         Some(Command::Sweep(args)) => commands::sweep::run(args),

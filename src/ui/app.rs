@@ -28,6 +28,7 @@ use ratatui::layout::Rect;
 
 use super::engine_link;
 use super::model::{Command, Model, Msg, update};
+use super::recorded::Recorded;
 use super::{UiArgs, UiError};
 use crate::engine::{Control, Update};
 
@@ -146,29 +147,60 @@ pub fn run(args: UiArgs) -> Result<(), UiError> {
     model.preset_choices = super::preset_choices();
     model.theme_choices = super::theme_choices();
     let engine = engine_link::spawn(&args.preset)?;
+    let result = on_terminal(
+        &mut model,
+        &engine.control,
+        &engine.updates,
+        None,
+        (args.fps, args.mouse, args.config_file.as_deref()),
+    );
+    engine.shutdown();
+    result
+}
+
+/// The dashboard on recorded runs (`sk-tui view`): no engine; the runs'
+/// lines arrive from `recorded`'s follower.
+pub fn run_recorded(mut model: Model, recorded: &mut Recorded, fps: u32) -> Result<(), UiError> {
+    if !std::io::stdout().is_terminal() {
+        return Err(UiError::NotATerminal);
+    }
+    // Nothing is sent on these: commands go to `recorded`, which refuses them.
+    let (control, _control_rx) = crossbeam_channel::bounded(1);
+    let (_updates_tx, updates) = crossbeam_channel::bounded(1);
+    let mouse = model.mouse;
+    on_terminal(&mut model, &control, &updates, Some(recorded), (fps, mouse, None))
+}
+
+/// Takes the terminal, runs the loop, and restores it.
+fn on_terminal(
+    model: &mut Model,
+    control: &Sender<Control>,
+    updates: &Receiver<Update>,
+    recorded: Option<&mut Recorded>,
+    (fps, mouse, config_file): (u32, bool, Option<&std::path::Path>),
+) -> Result<(), UiError> {
     let (signals, signal_handle) = spawn_signals()?;
     let stop = Arc::new(AtomicBool::new(false));
 
     let mut terminal = ratatui::try_init()?;
-    let guard = Guard { mouse: args.mouse };
-    if args.mouse {
+    let guard = Guard { mouse };
+    if mouse {
         ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
     }
-    install_panic_hook(args.mouse);
+    install_panic_hook(mouse);
     let input = spawn_input(stop.clone());
     let clock = SystemClock::start();
     let result = event_loop(
         &mut terminal,
-        &mut model,
-        Channels { control: &engine.control, updates: &engine.updates, input: &input, signals: &signals },
+        model,
+        Channels { control, updates, input: &input, signals: &signals, recorded },
         &clock,
-        args.fps,
-        args.config_file.as_deref(),
+        fps,
+        config_file,
     );
     drop(guard);
     stop.store(true, Ordering::Relaxed);
     signal_handle.close();
-    engine.shutdown();
     result
 }
 
@@ -178,6 +210,9 @@ pub struct Channels<'a> {
     pub updates: &'a Receiver<Update>,
     pub input: &'a Receiver<Event>,
     pub signals: &'a Receiver<i32>,
+    /// Recorded runs (`sk-tui view`): a second source of updates, which
+    /// also sees keys first (its runs list) and answers engine commands.
+    pub recorded: Option<&'a mut Recorded>,
 }
 
 /// Updates handled per wake-up before drawing gets a turn.
@@ -200,14 +235,27 @@ where
     let frame = tick(Duration::from_secs_f64(1.0 / fps.clamp(1, 60) as f64));
     let mut updates = ch.updates.clone();
     let mut input = ch.input.clone();
+    let mut recorded = ch.recorded;
+    let mut followed = recorded.as_ref().and_then(|r| r.events()).unwrap_or_else(never);
+    let draw = |model: &Model, recorded: &Option<&mut Recorded>, f: &mut ratatui::Frame| {
+        super::view(model, f);
+        if let Some(r) = recorded {
+            r.draw(model, f);
+        }
+        super::palette::reduce_colors(f.buffer_mut(), model.caps.depth);
+    };
     update(model, Msg::Tick(clock.now()));
-    draw(terminal, model)?;
+    terminal.draw(|f| draw(model, &recorded, f))?;
     model.dirty = false;
     loop {
         let mut commands = Vec::new();
         select! {
             recv(input) -> ev => match ev {
-                Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => commands.extend(update(model, Msg::Key(k))),
+                Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => {
+                    if !recorded.as_mut().is_some_and(|r| r.key(model, &k)) {
+                        commands.extend(update(model, Msg::Key(k)));
+                    }
+                }
                 Ok(Event::Mouse(m)) => {
                     let size = terminal.size()?;
                     commands.extend(update(model, Msg::Mouse(m, Rect::new(0, 0, size.width, size.height))));
@@ -228,11 +276,20 @@ where
                     update(model, Msg::Error("the engine stopped unexpectedly; press q to quit".into()));
                 }
             },
+            recv(followed) -> ev => match (ev, recorded.as_mut()) {
+                (Ok(ev), Some(r)) => {
+                    r.handle(model, ev);
+                    for ev in followed.try_iter().take(UPDATE_BATCH) {
+                        r.handle(model, ev);
+                    }
+                }
+                _ => followed = never(),
+            },
             recv(ch.signals) -> _ => return Ok(()),
             recv(frame) -> _ => {
                 update(model, Msg::Tick(clock.now()));
                 if model.dirty {
-                    draw(terminal, model)?;
+                    terminal.draw(|f| draw(model, &recorded, f))?;
                     model.dirty = false;
                 }
             },
@@ -240,6 +297,11 @@ where
         for c in commands {
             match c {
                 Command::Quit => return Ok(()),
+                Command::Engine(_) | Command::LoadPreset(_) if recorded.is_some() => {
+                    if let Some(r) = recorded.as_deref() {
+                        r.refuse(model);
+                    }
+                }
                 Command::Engine(control) => send(model, ch.control, control),
                 Command::LoadPreset(spec) => match crate::config::resolve_preset(&spec) {
                     Ok(p) => {
@@ -266,15 +328,6 @@ where
             }
         }
     }
-}
-
-/// Draws a frame for the terminal: the view, then colours reduced to its depth.
-fn draw<B: Backend>(terminal: &mut Terminal<B>, model: &Model) -> Result<(), B::Error> {
-    terminal.draw(|f| {
-        super::view(model, f);
-        super::palette::reduce_colors(f.buffer_mut(), model.caps.depth);
-    })?;
-    Ok(())
 }
 
 /// Saves `name` as the default theme in the config file and says so.

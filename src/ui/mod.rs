@@ -9,6 +9,8 @@
 //! - `app`: the live run loop and terminal lifecycle; `snapshot`: a headless
 //!   run drawn as text; `terminal`: what the terminal can show; `mouse`:
 //!   mouse events as `update` handles them.
+//! - `recorded`: recorded runs (`sk-tui view`) turned into engine updates;
+//!   `runs`: their list (`r`).
 
 pub mod app;
 mod engine_link;
@@ -22,6 +24,8 @@ pub mod overlay;
 pub mod palette;
 pub mod panes;
 pub mod plot;
+pub mod recorded;
+pub mod runs;
 pub mod snapshot;
 pub mod terminal;
 pub mod view;

@@ -213,7 +213,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     if let Some((area, lines)) = legend {
         frame.render_widget(Paragraph::new(lines), area);
     } else {
-        let text = format!(" oracle fit {} ", format_fit(fit, p));
+        let text = match fit {
+            Some(_) => format!(" oracle fit {} ", format_fit(fit, p)),
+            None => format!(" {} ", model.model_fit_absence().unwrap_or_else(|| "no fit yet".into())),
+        };
         let row = Rect {
             x: area.x + 2,
             y: area.bottom().saturating_sub(1),
