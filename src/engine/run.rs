@@ -12,6 +12,7 @@ use crate::config::{LearnerConfig, LearnerKind, PhaseConfig, Policy, Preset};
 use crate::learn::bayes::BayesLearner;
 use crate::learn::capped::CappedLearner;
 use crate::learn::neural::NeuralLearner;
+use crate::learn::transformer::{TransformerLearner, longest_sentence};
 use crate::learn::{Learner, Probe};
 use crate::sk::knowledge::universe_of;
 use crate::sk::rng::SkRng;
@@ -137,7 +138,7 @@ impl Engine {
             .enumerate()
             .map(|(i, cfg)| Trainee {
                 runner: match build_learner(cfg, &base, seed.wrapping_add(i as u64)) {
-                    l if cfg.kind == LearnerKind::Neural => Runner::Remote(Worker::spawn(l)),
+                    l if cfg.kind.is_network() => Runner::Remote(Worker::spawn(l)),
                     l => Runner::Local(l),
                 },
                 window: Window::default(),
@@ -640,6 +641,9 @@ pub fn build_learner(cfg: &LearnerConfig, g: &Generator, seed: u64) -> Box<dyn L
             seed,
         )),
         LearnerKind::Neural => Box::new(NeuralLearner::new(&cfg.name, cfg, g.vocab(), seed)),
+        LearnerKind::Transformer => {
+            Box::new(TransformerLearner::new(&cfg.name, cfg, g.vocab(), longest_sentence(p), seed))
+        }
     }
 }
 

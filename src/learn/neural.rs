@@ -48,8 +48,8 @@
 //! charging the block choice to syntax instead; sk-tui keeps the per-token
 //! rule so every learner's parts mean the same thing token by token.)
 
-mod kernels;
-mod net;
+pub(crate) mod kernels;
+pub(crate) mod net;
 
 use crate::config::LearnerConfig;
 use crate::learn::{Answer, Learner, Probe};
@@ -141,16 +141,7 @@ impl NeuralLearner {
 
     /// The bits of the last forward pass, by the roles of `s`'s tokens.
     fn bits_by_role(&self, s: &Sentence) -> Bits {
-        let mut b = Bits::default();
-        for (&nll, &role) in self.trace.nll[..self.trace.len].iter().zip(&s.roles) {
-            let bits = nll * std::f64::consts::LOG2_E;
-            match role {
-                Role::Syntax => b.syntax += bits,
-                Role::Name => b.identity += bits,
-                Role::Value => b.fact += bits,
-            }
-        }
-        b
+        bits_by_role(&self.trace.nll[..self.trace.len], &s.roles)
     }
 
     /// The forward pass over `tokens` (bits in `trace.nll`), then, when
@@ -169,7 +160,37 @@ impl NeuralLearner {
     }
 }
 
-fn avx2_available() -> bool {
+/// Code lengths in nats per position, summed in bits by the tokens' roles
+/// (shared by the network learners).
+pub(crate) fn bits_by_role(nll: &[f64], roles: &[Role]) -> Bits {
+    let mut b = Bits::default();
+    for (&nll, &role) in nll.iter().zip(roles) {
+        let bits = nll * std::f64::consts::LOG2_E;
+        match role {
+            Role::Syntax => b.syntax += bits,
+            Role::Name => b.identity += bits,
+            Role::Value => b.fact += bits,
+        }
+    }
+    b
+}
+
+/// The most probable of a probe's value tokens in a next-token distribution
+/// over the whole vocabulary, with its probability (not renormalized over
+/// the values; shared by the network learners).
+pub(crate) fn best_value(dist: &[f64], p: &Probe) -> Answer {
+    let mut best = Answer { value: 0, prob: -1.0 };
+    for v in 0..p.values {
+        let prob = dist.get((p.value_token_base + v) as usize).copied().unwrap_or(0.0);
+        if prob > best.prob {
+            best = Answer { value: v, prob };
+        }
+    }
+    best.prob = best.prob.max(0.0);
+    best
+}
+
+pub(crate) fn avx2_available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2")
@@ -256,16 +277,7 @@ impl Learner for NeuralLearner {
     /// with its probability under the full next-token distribution (not
     /// renormalized over the values).
     fn probe(&self, p: &Probe) -> Answer {
-        let dist = self.net.distribution(&p.prompt);
-        let mut best = Answer { value: 0, prob: -1.0 };
-        for v in 0..p.values {
-            let prob = dist.get((p.value_token_base + v) as usize).copied().unwrap_or(0.0);
-            if prob > best.prob {
-                best = Answer { value: v, prob };
-            }
-        }
-        best.prob = best.prob.max(0.0);
-        best
+        best_value(&self.net.distribution(&p.prompt), p)
     }
 
     fn model_bits(&self) -> f64 {
