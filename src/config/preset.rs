@@ -426,11 +426,7 @@ impl Preset {
                 at("layers"),
                 format!("layers = {} is outside [1, 16]", l.layers),
             );
-            need(
-                (1..=64).contains(&l.heads),
-                at("heads"),
-                format!("heads = {} is outside [1, 64]", l.heads),
-            );
+            need((1..=64).contains(&l.heads), at("heads"), format!("heads = {} is outside [1, 64]", l.heads));
             need(
                 (4..=1024).contains(&l.width) && l.width % l.heads.max(1) == 0,
                 at("width"),

@@ -52,9 +52,10 @@ pub(crate) mod kernels;
 pub(crate) mod net;
 
 use crate::config::LearnerConfig;
+use crate::learn::optim::{Group, Optimizer, Settings};
 use crate::learn::{Answer, Learner, Probe};
 use crate::sk::{Bits, Role, Sentence, Token, Vocab};
-use net::{Net, Shape, Trace};
+use net::{Net, Shape, Trace, Weights};
 use std::time::{Duration, Instant};
 
 /// Time spent in each phase of `observe` (see `NeuralLearner::observe_profiled`).
@@ -99,7 +100,12 @@ pub struct NeuralLearner {
     name: String,
     net: Net,
     trace: Trace,
-    learning_rate: f32,
+    optimizer: Optimizer,
+    /// The batch's summed gradient, unless each sentence's SGD step is added
+    /// straight into the weights (`Settings::fused_sgd`).
+    grad: Option<Box<Weights>>,
+    /// Sentences in the current batch.
+    in_batch: u32,
     sentences: u64,
     /// Whether the CPU runs the AVX2 build of the passes.
     avx2: bool,
@@ -115,11 +121,15 @@ impl NeuralLearner {
             hidden: cfg.hidden.max(1) as usize,
             context: cfg.context.max(1) as usize,
         };
+        let net = Net::new(shape, vocab, seed);
+        let settings = Settings::from_config(cfg);
         NeuralLearner {
             name: name.into(),
-            net: Net::new(shape, vocab, seed),
+            optimizer: Optimizer::new(settings, net.w.count()),
+            grad: (!settings.fused_sgd()).then(|| Box::new(net.w.zeros_like())),
+            net,
             trace: Trace::default(),
-            learning_rate: cfg.learning_rate as f32,
+            in_batch: 0,
             sentences: 0,
             avx2: avx2_available(),
         }
@@ -145,19 +155,53 @@ impl NeuralLearner {
     }
 
     /// The forward pass over `tokens` (bits in `trace.nll`), then, when
-    /// `learn`, back-propagation and the SGD step, timing the phases into
-    /// `profile` if given; compiled for AVX2 when the CPU has it (same
-    /// rounding either way, see `kernels`).
+    /// `learn`, back-propagation and either the SGD step straight into the
+    /// weights (`Settings::fused_sgd`, the original per-sentence SGD) or the
+    /// gradient added to the batch's and, once the batch is full, an
+    /// optimizer step; timing the phases into `profile` if given; compiled
+    /// for AVX2 when the CPU has it (same rounding either way, see `kernels`).
     fn pass(&mut self, tokens: &[Token], learn: bool, profile: Option<&mut StepProfile>) {
-        let step = if learn { Some(-self.learning_rate) } else { None };
+        let update = match (&mut self.grad, learn) {
+            (_, false) => Update::Score,
+            (None, true) => Update::Fused(-self.optimizer.settings.step_size(self.sentences)),
+            (Some(g), true) => Update::Accumulate(g),
+        };
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
             // SAFETY: `avx2` is set only when the CPU reports AVX2.
-            unsafe { pass_avx2(&mut self.net, &mut self.trace, tokens, step, profile) };
-            return;
+            unsafe { pass_avx2(&mut self.net, &mut self.trace, tokens, update, profile) };
+        } else {
+            pass_portable(&mut self.net, &mut self.trace, tokens, update, profile);
         }
-        pass_portable(&mut self.net, &mut self.trace, tokens, step, profile);
+        #[cfg(not(target_arch = "x86_64"))]
+        pass_portable(&mut self.net, &mut self.trace, tokens, update, profile);
+        if let (Some(grad), true) = (&mut self.grad, learn) {
+            self.in_batch += 1;
+            if self.in_batch >= self.optimizer.settings.batch {
+                let groups =
+                    self.net.w.groups_mut().into_iter().zip(grad.groups()).map(|((name, w), (_, g))| Group {
+                        weights: w.as_mut_slice(),
+                        grad: g,
+                        decay: !name.starts_with('b'),
+                    });
+                self.optimizer.step(groups, self.sentences, self.in_batch);
+                for (_, g) in grad.groups_mut() {
+                    g.fill(0.0);
+                }
+                self.in_batch = 0;
+            }
+        }
     }
+}
+
+/// What a pass does after the forward pass.
+enum Update<'a> {
+    /// Nothing: scoring only.
+    Score,
+    /// Adds this multiple of the gradient straight into the weights.
+    Fused(f32),
+    /// Adds the gradient to the batch's.
+    Accumulate(&'a mut Weights),
 }
 
 /// Code lengths in nats per position, summed in bits by the tokens' roles
@@ -216,7 +260,7 @@ fn pass_portable(
     net: &mut Net,
     trace: &mut Trace,
     tokens: &[Token],
-    step: Option<f32>,
+    update: Update<'_>,
     profile: Option<&mut StepProfile>,
 ) {
     let mut prof = profile.map(|p| (p, Instant::now()));
@@ -224,15 +268,25 @@ fn pass_portable(
     lap(&mut prof, |p| &mut p.hidden_forward);
     net.forward_output(tokens, trace);
     lap(&mut prof, |p| &mut p.output_forward);
-    if let Some(scale) = step {
-        net.backward_output(trace);
-        lap(&mut prof, |p| &mut p.output_backward);
-        net.backward_hidden(trace);
-        lap(&mut prof, |p| &mut p.hidden_backward);
-        net.apply_output(trace, scale);
-        lap(&mut prof, |p| &mut p.output_update);
-        net.apply_hidden(trace, scale);
-        lap(&mut prof, |p| &mut p.hidden_update);
+    if let Update::Score = update {
+        return;
+    }
+    net.backward_output(trace);
+    lap(&mut prof, |p| &mut p.output_backward);
+    net.backward_hidden(trace);
+    lap(&mut prof, |p| &mut p.hidden_backward);
+    match update {
+        Update::Fused(scale) => {
+            net.apply_output(trace, scale);
+            lap(&mut prof, |p| &mut p.output_update);
+            net.apply_hidden(trace, scale);
+            lap(&mut prof, |p| &mut p.hidden_update);
+        }
+        Update::Accumulate(grad) => {
+            net.accumulate(trace, grad, 1.0);
+            lap(&mut prof, |p| &mut p.output_update);
+        }
+        Update::Score => {}
     }
 }
 
@@ -242,10 +296,10 @@ unsafe fn pass_avx2(
     net: &mut Net,
     trace: &mut Trace,
     tokens: &[Token],
-    step: Option<f32>,
+    update: Update<'_>,
     profile: Option<&mut StepProfile>,
 ) {
-    pass_portable(net, trace, tokens, step, profile)
+    pass_portable(net, trace, tokens, update, profile)
 }
 
 impl Learner for NeuralLearner {

@@ -31,8 +31,8 @@
 pub mod net;
 
 use crate::config::LearnerConfig;
-use crate::learn::optim::{Group, Optimizer, Settings};
 use crate::learn::neural::{avx2_available, best_value, bits_by_role};
+use crate::learn::optim::{Group, Optimizer, Settings};
 use crate::learn::{Answer, Learner, Probe};
 use crate::sk::{Bits, GeneratorParams, Sentence, Token, Vocab};
 use net::{Net, Shape, Trace};

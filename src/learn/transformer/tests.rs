@@ -45,7 +45,8 @@ fn reference_hidden(net: &Net, w: &[f64], tokens: &[Token], n: usize) -> Vec<Vec
         })
         .collect();
     for at in &l.blocks {
-        let a: Vec<Vec<f64>> = x.iter().map(|xi| ln_ref(xi, &slice(at.ln1_g, d), &slice(at.ln1_b, d))).collect();
+        let a: Vec<Vec<f64>> =
+            x.iter().map(|xi| ln_ref(xi, &slice(at.ln1_g, d), &slice(at.ln1_b, d))).collect();
         let q: Vec<Vec<f64>> = a.iter().map(|ai| mat(w, at.wq, ai, d, None)).collect();
         let k: Vec<Vec<f64>> = a.iter().map(|ai| mat(w, at.wk, ai, d, None)).collect();
         let v: Vec<Vec<f64>> = a.iter().map(|ai| mat(w, at.wv, ai, d, None)).collect();
