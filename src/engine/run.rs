@@ -21,6 +21,7 @@ use crate::sk::{EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKin
 
 use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, TheoryPoint};
 use super::fits;
+use super::frontier;
 use super::messages::{RunInfo, Sample};
 use super::probes::{ProbeScore, ProbeSet};
 use super::worker::{Request, Window, Worker};
@@ -64,6 +65,8 @@ struct Trainee {
     history: Vec<(f64, f64)>,
     /// Capped `oracle` learners: their budget, for the model fit.
     oracle_budget: Option<f64>,
+    /// `(sentences seen, frontier rank)` at each checkpoint of the current phase.
+    frontier: Vec<(f64, f64)>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -143,6 +146,7 @@ impl Engine {
                 },
                 window: Window::default(),
                 history: Vec::new(),
+                frontier: Vec::new(),
                 oracle_budget: (cfg.kind == LearnerKind::Capped && cfg.policy == Policy::Oracle)
                     .then_some(cfg.budget_bits.unwrap_or(0.0)),
             })
@@ -288,6 +292,7 @@ impl Engine {
         // jump in the excess, not a point on the same power law.
         for t in &mut self.trainees {
             t.history.clear();
+            t.frontier.clear();
         }
         self.phase_end = self.sentences + plan.sentences;
         self.mix = plan.mix;
@@ -403,6 +408,12 @@ impl Engine {
                 w.request_report(&request);
             }
         }
+        // The frontier needs each rank's probability: zipf pre-training.
+        let law = match (self.base.source(), &self.fresh) {
+            (Source::Zipf(law), None) => Some(law),
+            _ => None,
+        };
+        let attributes = self.preset.generator.attributes;
         for t in &mut self.trainees {
             let m = t.measure(&request);
             let w = m.window;
@@ -418,6 +429,10 @@ impl Engine {
                 t.history.push((seen as f64, per_sentence(excess.fact)));
             }
             let (score, new_score) = (m.score, m.new_score);
+            let rank = law.and(frontier::frontier_rank(&self.probes.bins, &score.memorized));
+            if let (true, Some(r)) = (record, rank) {
+                t.frontier.push((seen as f64, r));
+            }
             learners.push(LearnerPoint {
                 name: t.runner.name().to_string(),
                 kind: t.runner.kind().to_string(),
@@ -437,6 +452,10 @@ impl Engine {
                 error_rate: score.error_rate,
                 confident_error_rate: score.confident_error_rate,
                 data_exponent: fits::data_exponent(&t.history),
+                frontier_exposures: law
+                    .zip(rank)
+                    .map(|(law, r)| frontier::exposures(seen as f64, law.density(r), attributes)),
+                frontier_exponent: law.and_then(|_| frontier::frontier_exponent(&t.frontier)),
             });
         }
         let knowledge_seen = self.knowledge_seen_bits();

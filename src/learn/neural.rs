@@ -48,7 +48,7 @@
 //! charging the block choice to syntax instead; sk-tui keeps the per-token
 //! rule so every learner's parts mean the same thing token by token.)
 
-pub(crate) mod kernels;
+pub mod kernels;
 pub(crate) mod net;
 
 use crate::config::LearnerConfig;

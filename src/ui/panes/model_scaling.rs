@@ -22,7 +22,7 @@ pub fn data_bits(c: &Checkpoint, l: &LearnerPoint) -> f64 {
 
 /// Whether a learner's size is a budget the theory's model law speaks of.
 fn sized(l: &LearnerPoint) -> bool {
-    l.kind == "capped" || l.kind == "neural"
+    l.kind == "capped" || l.kind == "neural" || l.kind == "transformer"
 }
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
