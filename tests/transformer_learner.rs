@@ -184,7 +184,10 @@ const BINS: [(u64, u64); 6] = [(1, 3), (4, 15), (16, 63), (64, 255), (256, 1023)
 fn frequent_facts_are_memorized_first_and_a_wider_model_memorizes_further() {
     let params = GeneratorParams { entities: 2000, alpha: 0.6, ..Default::default() };
     let probes = |g: &Generator, lo: u64, hi: u64| -> Vec<Probe> {
-        (lo..=hi).flat_map(|r| (0..params.attributes).map(move |a| (r, a))).map(|(r, a)| probe(g, r, a)).collect()
+        (lo..=hi)
+            .flat_map(|r| (0..params.attributes).map(move |a| (r, a)))
+            .map(|(r, a)| probe(g, r, a))
+            .collect()
     };
     let g = Generator::new(&params, 7);
     let sets: Vec<Vec<Probe>> = BINS.iter().map(|&(lo, hi)| probes(&g, lo, hi)).collect();
@@ -212,10 +215,14 @@ fn frequent_facts_are_memorized_first_and_a_wider_model_memorizes_further() {
             let last = f.len() - 1;
             assert!(f[0] > f[last] + 0.5, "{opt:?}: top bin {} vs rarest {}", f[0], f[last]);
             // Frequency order: each bin at most its predecessor plus 3
-            // binomial standard errors of the larger bin.
+            // standard errors of the difference of the two binomial
+            // fractions (at least one fact's worth each).
             for b in 1..f.len() {
-                let m = sets[b].len() as f64;
-                let se = (f[b] * (1.0 - f[b]) / m).sqrt().max(1.0 / m);
+                let var = |i: usize| {
+                    let m = sets[i].len() as f64;
+                    (f[i] * (1.0 - f[i]) / m).max(1.0 / (m * m))
+                };
+                let se = (var(b) + var(b - 1)).sqrt();
                 assert!(f[b] <= f[b - 1] + 3.0 * se, "{opt:?}: bin {b}: {} after {}", f[b], f[b - 1]);
             }
         }
@@ -225,6 +232,11 @@ fn frequent_facts_are_memorized_first_and_a_wider_model_memorizes_further() {
         let facts: Vec<f64> = sets.iter().map(|s| s.len() as f64).collect();
         let total = |f: &[f64]| f.iter().zip(&facts).map(|(x, m)| x * m).sum::<f64>();
         let se = (2.0 * 0.25 * facts.iter().sum::<f64>()).sqrt();
-        assert!(total(&fw) > total(&fn_) + 3.0 * se, "{opt:?}: wide {} vs narrow {}", total(&fw), total(&fn_));
+        assert!(
+            total(&fw) > total(&fn_) + 3.0 * se,
+            "{opt:?}: wide {} vs narrow {}",
+            total(&fw),
+            total(&fn_)
+        );
     }
 }

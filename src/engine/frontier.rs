@@ -1,4 +1,4 @@
-//! The acquisition frontier (THEORY.md §3, §6): where in frequency rank a
+//! The acquisition frontier (docs/theory.md, the acquisition frontier): where in frequency rank a
 //! learner has memorized half the probed facts, how many exposures a fact
 //! had had when it got there, and how fast the frontier moves with `n`.
 //! Pure functions of the probe scores; the engine keeps the history.

@@ -1,5 +1,5 @@
 //! The neural learner (THEORY.md §2.4, §4): a small next-token language model
-//! trained online by SGD on the sentence stream, the stand-in for a real LLM.
+//! trained online by gradient descent on the sentence stream, the stand-in for a real LLM.
 //!
 //! # Architecture, and why
 //! A Bengio-style MLP (Bengio et al. 2003): the embeddings of the `C`
@@ -26,10 +26,14 @@
 //! Size: every weight counts (`params`); `model_bits = 32 params` (f32).
 //!
 //! # Training
-//! One SGD step per sentence on the summed token losses `Σ_p -ln P(t_p)` with
-//! step `cfg.learning_rate`. `observe` runs the forward pass once, reads the
-//! bits off it, then back-propagates: it equals `score` followed by `train`
-//! exactly. Deterministic: the weights are drawn from `SkRng` with `seed`, and
+//! By default one SGD step per sentence on the summed token losses
+//! `Σ_p -ln P(t_p)` with step `cfg.learning_rate`, added straight into the
+//! weights. With `optimizer = "adam"`, `batch > 1` or weight decay, the
+//! sentence's gradient is added to the batch's instead and the shared
+//! optimizer (`learn::optim`) steps on the batch mean; the default stays the
+//! fused per-sentence SGD, bit for bit. `observe` runs the forward pass once,
+//! reads the bits off it, then back-propagates: it equals `score` followed
+//! by `train` exactly. Deterministic: the weights are drawn from `SkRng` with `seed`, and
 //! the kernels round the same way on every instruction set (`kernels`).
 //!
 //! # Bits by part, and how they differ from the oracle's split
