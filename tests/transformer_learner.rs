@@ -173,7 +173,12 @@ fn loss_falls_well_below_the_unigram_entropy_on_a_fixed_corpus() {
         // at under half the unigram entropy.
         let last = per_epoch[per_epoch.len() - 1];
         assert!(last < 0.5 * unigram, "{opt:?}: last epoch {last} vs unigram {unigram}");
-        assert!(per_epoch.windows(5).step_by(5).all(|w| w[4] < w[0]), "{opt:?}: {per_epoch:?}");
+        // Learning, not a lucky start: the last five epochs average under
+        // half the first five (per-sentence SGD at step 0.01 has bumps, so
+        // no epoch-by-epoch monotony is asserted).
+        let mean = |w: &[f64]| w.iter().sum::<f64>() / w.len() as f64;
+        let (first, late) = (mean(&per_epoch[..5]), mean(&per_epoch[per_epoch.len() - 5..]));
+        assert!(late < 0.5 * first, "{opt:?}: {per_epoch:?}");
     }
 }
 
@@ -228,10 +233,12 @@ fn frequent_facts_are_memorized_first_and_a_wider_model_memorizes_further() {
         }
         // Width: the wider model memorizes more facts in all, by more than
         // 3 standard errors of the difference of the two totals (each fact
-        // a Bernoulli trial; at most 0.5 standard deviation per fact).
+        // a Bernoulli trial at its bin's fraction: variance m f (1 - f) per
+        // bin and model).
         let facts: Vec<f64> = sets.iter().map(|s| s.len() as f64).collect();
         let total = |f: &[f64]| f.iter().zip(&facts).map(|(x, m)| x * m).sum::<f64>();
-        let se = (2.0 * 0.25 * facts.iter().sum::<f64>()).sqrt();
+        let var = |f: &[f64]| f.iter().zip(&facts).map(|(x, m)| m * x * (1.0 - x)).sum::<f64>();
+        let se = (var(&fw) + var(&fn_)).sqrt().max(1.0);
         assert!(
             total(&fw) > total(&fn_) + 3.0 * se,
             "{opt:?}: wide {} vs narrow {}",
