@@ -81,6 +81,29 @@ impl Classes {
     pub fn count(&self) -> usize {
         self.ranges.len()
     }
+
+    /// The distribution over all `vocab` tokens from the class logits and a
+    /// function filling a class's token logits: `P(t) = P(class) P(t | class)`
+    /// (shared by the network learners).
+    pub fn distribution(
+        &self,
+        mut class_logits: Vec<f32>,
+        vocab: usize,
+        token_logits: impl Fn((usize, usize), &mut [f32]),
+    ) -> Vec<f64> {
+        softmax(&mut class_logits);
+        let mut within = vec![0f32; self.widest];
+        let mut out = vec![0f64; vocab];
+        for (class, &(s, e)) in self.ranges.iter().enumerate() {
+            let within = &mut within[..e - s];
+            token_logits((s, e), within);
+            softmax(within);
+            for (o, &q) in out[s..e].iter_mut().zip(&*within) {
+                *o = class_logits[class] as f64 * q as f64;
+            }
+        }
+        out
+    }
 }
 
 /// Every weight, each group a flat row-major array.
@@ -417,18 +440,7 @@ impl Net {
         self.hidden_layer(&x, 1, &mut h);
         let mut pc = vec![0f32; self.classes.count()];
         self.class_logits(&h, &mut pc);
-        softmax(&mut pc);
-        let mut within = vec![0f32; self.classes.widest];
-        let mut out = vec![0f64; v];
-        for (class, &(s, e)) in self.classes.ranges.iter().enumerate() {
-            let within = &mut within[..e - s];
-            self.token_logits(&h, (s, e), within);
-            softmax(within);
-            for (o, &q) in out[s..e].iter_mut().zip(&*within) {
-                *o = pc[class] as f64 * q as f64;
-            }
-        }
-        out
+        self.classes.distribution(pc, v, |range, out| self.token_logits(&h, range, out))
     }
 }
 

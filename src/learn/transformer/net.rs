@@ -703,18 +703,7 @@ impl Net {
         let h = &t.hf[(n - 1) * d..n * d];
         let mut pc = vec![0f32; self.classes.count()];
         self.class_logits(h, &mut pc);
-        softmax(&mut pc);
-        let mut within = vec![0f32; self.classes.widest];
-        let mut out = vec![0f64; self.shape.vocab];
-        for (class, &(s, e)) in self.classes.ranges.iter().enumerate() {
-            let within = &mut within[..e - s];
-            self.token_logits(h, (s, e), within);
-            softmax(within);
-            for (o, &q) in out[s..e].iter_mut().zip(&*within) {
-                *o = pc[class] as f64 * q as f64;
-            }
-        }
-        out
+        self.classes.distribution(pc, self.shape.vocab, |range, out| self.token_logits(h, range, out))
     }
 }
 
