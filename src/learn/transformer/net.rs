@@ -332,6 +332,7 @@ fn linear_back_weights(
 
 /// Layer norm of each of `n` rows of width `d`: `y = g xhat + b`, keeping
 /// `xhat` and `1 / std`.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn layer_norm(
     x: &[f32],
