@@ -10,7 +10,7 @@ use super::preset::Preset;
 use super::source_map::{line_column, locate};
 
 /// The presets shipped inside the binary, in the order `sk-tui presets` lists them.
-pub const EMBEDDED_PRESETS: [(&str, &str); 10] = [
+pub const EMBEDDED_PRESETS: [(&str, &str); 11] = [
     ("default", include_str!("../../presets/default.toml")),
     ("data-scaling", include_str!("../../presets/data-scaling.toml")),
     ("model-scaling", include_str!("../../presets/model-scaling.toml")),
@@ -21,6 +21,7 @@ pub const EMBEDDED_PRESETS: [(&str, &str); 10] = [
     ("syntax-first", include_str!("../../presets/syntax-first.toml")),
     ("kaplan", include_str!("../../presets/kaplan.toml")),
     ("neural", include_str!("../../presets/neural.toml")),
+    ("transformer", include_str!("../../presets/transformer.toml")),
 ];
 
 /// A loaded preset with where it came from.

@@ -97,6 +97,7 @@ pub enum LearnerKind {
     Bayes,
     Capped,
     Neural,
+    Transformer,
 }
 
 impl LearnerKind {
@@ -105,6 +106,31 @@ impl LearnerKind {
             LearnerKind::Bayes => "bayes",
             LearnerKind::Capped => "capped",
             LearnerKind::Neural => "neural",
+            LearnerKind::Transformer => "transformer",
+        }
+    }
+
+    /// Trained by gradient descent on its own thread (`neural`, `transformer`).
+    pub fn is_network(self) -> bool {
+        matches!(self, LearnerKind::Neural | LearnerKind::Transformer)
+    }
+}
+
+/// How a network's weights are updated from the batch gradient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    /// Plain gradient descent: `w -= learning_rate * g`.
+    Sgd,
+    /// Adam (Kingma & Ba) with decoupled weight decay (AdamW).
+    Adam,
+}
+
+impl OptimizerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
         }
     }
 }
@@ -150,8 +176,30 @@ pub struct LearnerConfig {
     pub hidden: u32,
     /// Neural: previous tokens the network sees.
     pub context: u32,
-    /// Neural: step size.
+    /// Neural and transformer: step size (peak step size after warmup).
     pub learning_rate: f64,
+    /// Transformer: blocks of attention and MLP.
+    pub layers: u32,
+    /// Transformer: width of the residual stream (token and position embeddings).
+    pub width: u32,
+    /// Transformer: attention heads per block (`width` must be a multiple).
+    pub heads: u32,
+    /// Neural and transformer: `sgd` or `adam`; unset, `sgd` for neural
+    /// (per-sentence SGD, as before the key existed) and `adam` for transformer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optimizer: Option<OptimizerKind>,
+    /// Neural and transformer: sentences per optimizer step (the gradient is
+    /// their mean); unset, 1 for neural and 16 for transformer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<u32>,
+    /// Neural and transformer: sentences over which the step size rises
+    /// linearly to `learning_rate`; unset, 0 for neural and 2000 for transformer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warmup: Option<u64>,
+    /// Neural and transformer: decoupled weight decay per unit step size, on
+    /// weight matrices and embeddings (not biases or norm gains); unset, 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_decay: Option<f64>,
 }
 
 impl Default for LearnerConfig {
@@ -166,6 +214,13 @@ impl Default for LearnerConfig {
             hidden: 64,
             context: 8,
             learning_rate: 0.01,
+            layers: 2,
+            width: 64,
+            heads: 4,
+            optimizer: None,
+            batch: None,
+            warmup: None,
+            weight_decay: None,
         }
     }
 }
@@ -173,6 +228,35 @@ impl Default for LearnerConfig {
 impl LearnerConfig {
     pub fn bayes(name: &str) -> Self {
         LearnerConfig { name: name.into(), ..Default::default() }
+    }
+
+    /// The optimizer, with the kind's default when unset.
+    pub fn optimizer(&self) -> OptimizerKind {
+        self.optimizer.unwrap_or(match self.kind {
+            LearnerKind::Transformer => OptimizerKind::Adam,
+            _ => OptimizerKind::Sgd,
+        })
+    }
+
+    /// Sentences per optimizer step, with the kind's default when unset.
+    pub fn batch(&self) -> u32 {
+        self.batch.unwrap_or(match self.kind {
+            LearnerKind::Transformer => 16,
+            _ => 1,
+        })
+    }
+
+    /// Warmup in sentences, with the kind's default when unset.
+    pub fn warmup(&self) -> u64 {
+        self.warmup.unwrap_or(match self.kind {
+            LearnerKind::Transformer => 2000,
+            _ => 0,
+        })
+    }
+
+    /// Decoupled weight decay, 0 when unset.
+    pub fn weight_decay(&self) -> f64 {
+        self.weight_decay.unwrap_or(0.0)
     }
 }
 
@@ -326,7 +410,7 @@ pub fn valid_range(path: &str) -> Option<&'static str> {
         ("run", "confidence") => "a number in (0, 1]",
         ("run", "pace") => "\"all\" or \"sample\"",
         ("learner", "name") => "a string of 1 to 24 characters",
-        ("learner", "type") => "\"bayes\", \"capped\" or \"neural\"",
+        ("learner", "type") => "\"bayes\", \"capped\", \"neural\" or \"transformer\"",
         ("learner", "budget_bits") => "a number in [1, 1e13]",
         ("learner", "policy") => "\"oracle\", \"lfu\" or \"lru\"",
         ("learner", "exposures") => "an integer in [1, 65535]",
@@ -334,6 +418,13 @@ pub fn valid_range(path: &str) -> Option<&'static str> {
         ("learner", "hidden") => "an integer in [2, 4096]",
         ("learner", "context") => "an integer in [1, 64]",
         ("learner", "learning_rate") => "a number in (0, 10]",
+        ("learner", "layers") => "an integer in [1, 16]",
+        ("learner", "width") => "an integer in [4, 1024], a multiple of heads",
+        ("learner", "heads") => "an integer in [1, 64] dividing width",
+        ("learner", "optimizer") => "\"sgd\" or \"adam\"",
+        ("learner", "batch") => "an integer in [1, 4096]",
+        ("learner", "warmup") => "an integer in [0, 10^9]",
+        ("learner", "weight_decay") => "a number in [0, 1]",
         ("phase", "name") => "a string",
         ("phase", "sentences") => "an integer in [1, 10^12]",
         ("phase", "new_entities") => "an integer in [1, 10^12]",
@@ -452,6 +543,33 @@ impl Preset {
                 l.learning_rate.is_finite() && l.learning_rate > 0.0 && l.learning_rate <= 10.0,
                 at("learning_rate"),
                 format!("learning_rate = {} is outside (0, 10]", l.learning_rate),
+            );
+            need(
+                (1..=16).contains(&l.layers),
+                at("layers"),
+                format!("layers = {} is outside [1, 16]", l.layers),
+            );
+            need((1..=64).contains(&l.heads), at("heads"), format!("heads = {} is outside [1, 64]", l.heads));
+            need(
+                (4..=1024).contains(&l.width) && l.width % l.heads.max(1) == 0,
+                at("width"),
+                format!("width = {} is outside [4, 1024] or not a multiple of heads = {}", l.width, l.heads),
+            );
+            need(
+                (1..=4096).contains(&l.batch()),
+                at("batch"),
+                format!("batch = {} is outside [1, 4096]", l.batch()),
+            );
+            need(
+                l.warmup() <= 1_000_000_000,
+                at("warmup"),
+                format!("warmup = {} is outside [0, 10^9]", l.warmup()),
+            );
+            let wd = l.weight_decay();
+            need(
+                wd.is_finite() && (0.0..=1.0).contains(&wd),
+                at("weight_decay"),
+                format!("weight_decay = {wd} is outside [0, 1]"),
             );
         }
         // Counters are 32-bit: a run stays below 2^32 sentences.

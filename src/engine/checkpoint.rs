@@ -85,6 +85,17 @@ pub struct LearnerPoint {
     /// capped `oracle` learner.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub expected_fact_excess: Option<f64>,
+    /// Exposures per fact at the 50% acquisition frontier: sentences seen ×
+    /// the per-fact probability at the frontier rank (`engine::frontier`);
+    /// zipf pre-training only, once the top bin is memorized and some bin
+    /// is not.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub frontier_exposures: Option<f64>,
+    /// The frontier rank's exponent against sentences seen over the last
+    /// decade (`value`: the frontier grows as `n^value`; the theory's is
+    /// `alpha` for a fixed exposure need).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub frontier_exponent: Option<ExponentFit>,
 }
 
 impl LearnerPoint {

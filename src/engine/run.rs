@@ -12,6 +12,7 @@ use crate::config::{LearnerConfig, LearnerKind, Pace, PhaseConfig, PhaseGenerato
 use crate::learn::bayes::BayesLearner;
 use crate::learn::capped::CappedLearner;
 use crate::learn::neural::NeuralLearner;
+use crate::learn::transformer::{TransformerLearner, longest_sentence};
 use crate::learn::{Learner, Probe};
 use crate::sk::knowledge::universe_of;
 use crate::sk::rng::SkRng;
@@ -20,6 +21,7 @@ use crate::sk::{EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKin
 
 use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, TheoryPoint};
 use super::fits;
+use super::frontier;
 use super::messages::{RunInfo, Sample};
 use super::probes::{ProbeScore, ProbeSet, knowledge_bits};
 use super::worker::{Feed, Request, Window, Worker};
@@ -66,6 +68,8 @@ struct Trainee {
     /// Prequential bits of the closed windows: whole run and this phase.
     data_bits: f64,
     phase_data_bits: f64,
+    /// `(sentences seen, frontier rank)` at each checkpoint of the current phase.
+    frontier: Vec<(f64, f64)>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -149,11 +153,12 @@ impl Engine {
             .enumerate()
             .map(|(i, cfg)| Trainee {
                 runner: match build_learner(cfg, &base, seed.wrapping_add(i as u64)) {
-                    l if cfg.kind == LearnerKind::Neural => Runner::Remote(Worker::spawn(l)),
+                    l if cfg.kind.is_network() => Runner::Remote(Worker::spawn(l)),
                     l => Runner::Local(l),
                 },
                 window: Window::default(),
                 history: Vec::new(),
+                frontier: Vec::new(),
                 oracle_budget: (cfg.kind == LearnerKind::Capped && cfg.policy == Policy::Oracle)
                     .then_some(cfg.budget_bits.unwrap_or(0.0)),
                 data_bits: 0.0,
@@ -362,6 +367,7 @@ impl Engine {
         for t in &mut self.trainees {
             t.history.clear();
             t.phase_data_bits = 0.0;
+            t.frontier.clear();
         }
         self.phase_end = self.sentences + plan.sentences;
         self.mix = plan.mix;
@@ -487,6 +493,12 @@ impl Engine {
                 w.request_report(&request);
             }
         }
+        // The frontier needs each rank's probability: zipf pre-training.
+        let law = match (self.base.source(), &self.fresh) {
+            (Source::Zipf(law), None) => Some(law),
+            _ => None,
+        };
+        let attributes = self.preset.generator.attributes;
         for (i, t) in self.trainees.iter_mut().enumerate() {
             let m = t.measure(&request);
             let w = m.window;
@@ -514,6 +526,10 @@ impl Engine {
                 knowledge += knowledge_bits(s, p, c, f, h);
             }
             let expected_fact_excess = expected[i];
+            let rank = law.and(frontier::frontier_rank(&self.probes.bins, &score.memorized));
+            if let (true, Some(r)) = (record, rank) {
+                t.frontier.push((seen as f64, r));
+            }
             learners.push(LearnerPoint {
                 name: t.runner.name().to_string(),
                 kind: t.runner.kind().to_string(),
@@ -542,6 +558,10 @@ impl Engine {
                 confident_error_rate: score.confident_error_rate,
                 data_exponent: fits::data_exponent(&t.history),
                 expected_fact_excess,
+                frontier_exposures: law
+                    .zip(rank)
+                    .map(|(law, r)| frontier::exposures(seen as f64, law.density(r), attributes)),
+                frontier_exponent: law.and_then(|_| frontier::frontier_exponent(&t.frontier)),
             });
         }
         let knowledge_seen = self.knowledge_seen_bits();
@@ -793,6 +813,9 @@ pub fn build_learner(cfg: &LearnerConfig, g: &Generator, seed: u64) -> Box<dyn L
             seed,
         )),
         LearnerKind::Neural => Box::new(NeuralLearner::new(&cfg.name, cfg, g.vocab(), seed)),
+        LearnerKind::Transformer => {
+            Box::new(TransformerLearner::new(&cfg.name, cfg, g.vocab(), longest_sentence(p), seed))
+        }
     }
 }
 

@@ -304,7 +304,7 @@ fn frontier(run: &RunFile, learner: usize, n: f64, norm: f64) -> Option<f64> {
     let (threshold, budget) = match cfg.kind {
         crate::config::LearnerKind::Bayes => (1.0, None),
         crate::config::LearnerKind::Capped => (cfg.exposures as f64, cfg.budget_bits),
-        crate::config::LearnerKind::Neural => return None,
+        crate::config::LearnerKind::Neural | crate::config::LearnerKind::Transformer => return None,
     };
     let s = g.zipf_s();
     let mut rank = (n / (threshold * g.attributes as f64 * norm)).powf(1.0 / s) - g.zipf_offset;

@@ -132,6 +132,8 @@ fn learner_point(
             from: 1e3,
             to: n,
         }),
+        frontier_exposures: None,
+        frontier_exponent: None,
     }
 }
 

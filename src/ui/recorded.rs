@@ -401,5 +401,7 @@ fn placeholder(name: String, kind: &str) -> LearnerPoint {
         confident_error_rate: f64::NAN,
         data_exponent: None,
         expected_fact_excess: None,
+        frontier_exposures: None,
+        frontier_exponent: None,
     }
 }

@@ -70,7 +70,7 @@ fn threshold(model: &Model, name: &str) -> Option<(f64, Option<f64>)> {
     match l.kind {
         LearnerKind::Bayes => Some((1.0, None)),
         LearnerKind::Capped => Some((l.exposures as f64, l.budget_bits)),
-        LearnerKind::Neural => None,
+        LearnerKind::Neural | LearnerKind::Transformer => None,
     }
 }
 
