@@ -3,7 +3,15 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sk_tui::config::count::parse_count;
+use sk_tui::plot::Figure;
+use sk_tui::ui::terminal::{DepthChoice, GlyphChoice};
 use sk_tui::ui::{ColorChoice, MarkerChoice};
+
+/// A count as people write it: `100000000`, `100_000_000` or `1e8`.
+fn count(text: &str) -> Result<u64, String> {
+    parse_count(text)
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,21 +29,36 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct DashboardArgs {
-    /// Preset: an embedded name, a user preset name, or a path.
-    #[arg(long, default_value = "default")]
-    pub preset: String,
-    /// Theme: an embedded name, a user theme name, or a path.
+    /// Preset: an embedded name, a user preset name, or a path [default: the
+    /// config file's, else "default"].
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Theme: an embedded name, a user theme name, or a path [default: the
+    /// config file's, else "dark"].
     #[arg(long)]
     pub theme: Option<String>,
     /// Colour: auto honours NO_COLOR; always and never override it.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Most frames per second (lower it over a slow SSH link).
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=60))]
-    pub fps: u32,
-    /// How chart points are drawn (half-block and dot need no braille font).
-    #[arg(long, value_enum, default_value_t = MarkerChoice::Theme)]
-    pub marker: MarkerChoice,
+    /// Colour depth: auto detects it from COLORTERM, TERM and terminfo.
+    #[arg(long, value_enum, default_value_t = DepthChoice::Auto)]
+    pub color_depth: DepthChoice,
+    /// Glyphs: auto picks Unicode (braille, box drawing) when the locale is UTF-8
+    /// and the terminal can draw lines, ASCII otherwise.
+    #[arg(long, value_enum, default_value_t = GlyphChoice::Auto)]
+    pub glyphs: GlyphChoice,
+    /// Most frames per second, 1 to 60 (lower it over a slow SSH link) [default:
+    /// the config file's, else 30].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub fps: Option<u32>,
+    /// How chart points are drawn (half-block and dot need no braille font)
+    /// [default: the config file's, else theme].
+    #[arg(long, value_enum)]
+    pub marker: Option<MarkerChoice>,
+    /// Ignore the mouse (clicks and the wheel), so the terminal's own text
+    /// selection works.
+    #[arg(long)]
+    pub no_mouse: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -48,39 +71,70 @@ pub enum Format {
 pub enum Command {
     /// Train headless: one JSON line per checkpoint, then a summary.
     Run {
+        /// A preset name or file, or a run file to rerun.
         #[arg(long, default_value = "default")]
         preset: String,
-        /// Sentences of pre-training (overrides [run] sentences).
-        #[arg(long)]
+        /// Sentences of pre-training (overrides [run] sentences); 1e8 and
+        /// 100_000_000 are accepted.
+        #[arg(long, value_parser = count)]
         sentences: Option<u64>,
-        #[arg(long)]
+        #[arg(long, value_parser = count)]
         seed: Option<u64>,
         /// Threads for the Bayes and capped learners (default: every core);
         /// the output is the same for any count.
         #[arg(long)]
         threads: Option<usize>,
-        /// Write here (atomically) instead of stdout.
+        /// Write here instead of stdout: FILE.partial grows as the run goes
+        /// and becomes FILE when it finishes.
         #[arg(long)]
         out: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Jsonl)]
         format: Format,
     },
+    /// Watch recorded runs in the dashboard (files still growing are followed).
+    View {
+        /// Run files, or directories of them.
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        #[arg(long)]
+        theme: Option<String>,
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=60))]
+        fps: u32,
+        #[arg(long, value_enum, default_value_t = MarkerChoice::Theme)]
+        marker: MarkerChoice,
+    },
+    /// Draw a figure of recorded runs as SVG or PNG.
+    Plot {
+        /// Run files, or directories of them.
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        /// FIG.svg or FIG.png.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = Figure::Data)]
+        pane: Figure,
+        /// WIDTHxHEIGHT in pixels.
+        #[arg(long, default_value = "1200x800")]
+        size: String,
+    },
     /// Print readable sentences with their facts and oracle bits.
     Sample {
         #[arg(long, default_value = "default")]
         preset: String,
-        #[arg(short = 'n', long = "count", default_value_t = 20)]
+        #[arg(short = 'n', long = "count", default_value = "20", value_parser = count)]
         count: u64,
-        #[arg(long)]
+        #[arg(long, value_parser = count)]
         seed: Option<u64>,
     },
     /// Run the generator alone and compare it with the theory.
     Stats {
         #[arg(long, default_value = "default")]
         preset: String,
-        #[arg(long, default_value_t = 1_000_000)]
+        #[arg(long, default_value = "1e6", value_parser = count)]
         sentences: u64,
-        #[arg(long)]
+        #[arg(long, value_parser = count)]
         seed: Option<u64>,
         /// One JSON object instead of text.
         #[arg(long)]
@@ -90,7 +144,7 @@ pub enum Command {
     Snapshot {
         #[arg(long, default_value = "default")]
         preset: String,
-        #[arg(long)]
+        #[arg(long, value_parser = count)]
         sentences: Option<u64>,
         /// WIDTHxHEIGHT, e.g. 120x40.
         #[arg(long, default_value = "120x40")]
@@ -101,10 +155,82 @@ pub enum Command {
         #[arg(long)]
         ansi: bool,
     },
-    /// List the presets (embedded and user).
-    Presets,
-    /// List the themes (embedded and user).
-    Themes,
+    /// List the presets (embedded and user), or print one's TOML.
+    Presets {
+        /// Print this preset's TOML (a starting point to copy and edit).
+        #[arg(long, value_name = "NAME")]
+        show: Option<String>,
+    },
+    /// List the themes (embedded and user), or print one's TOML.
+    Themes {
+        /// Print this theme's TOML (a starting point to copy and edit).
+        #[arg(long, value_name = "NAME")]
+        show: Option<String>,
+    },
     /// Validate a preset or theme file.
     Check { file: PathBuf },
+    /// Run a grid of presets on local workers or as a Slurm job array;
+    /// `sweep status DIR`, `sweep summary DIR` read a sweep directory.
+    Sweep(SweepArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SweepArgs {
+    #[command(subcommand)]
+    pub action: Option<SweepAction>,
+    #[command(flatten)]
+    pub start: SweepStart,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepStart {
+    /// The grid file: a base preset and a [sweep] table of axes.
+    #[arg(required = true)]
+    pub grid: Option<PathBuf>,
+    /// The sweep directory (created; a rerun into it resumes).
+    #[arg(long, required = true)]
+    pub out: Option<PathBuf>,
+    /// Local workers, one point each (default: the machine's cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096), conflicts_with_all = ["slurm", "point"])]
+    pub jobs: Option<u32>,
+    /// Run this one point in the foreground (what each Slurm array task does).
+    #[arg(long, conflicts_with = "slurm")]
+    pub point: Option<usize>,
+    /// Submit the points as a Slurm job array instead of running them here.
+    #[arg(long)]
+    pub slurm: bool,
+    /// Slurm partition of the array tasks (sbatch --partition).
+    #[arg(long, requires = "slurm")]
+    pub partition: Option<String>,
+    /// Time limit of each array task (sbatch --time).
+    #[arg(long, requires = "slurm")]
+    pub time: Option<String>,
+    /// Memory of each array task (sbatch --mem).
+    #[arg(long, requires = "slurm")]
+    pub mem: Option<String>,
+    /// Most array tasks running at once (the %K of --array).
+    #[arg(long, requires = "slurm", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_parallel: Option<u32>,
+    /// One more sbatch argument (repeatable), e.g. --sbatch-arg=--account=lab.
+    #[arg(long = "sbatch-arg", requires = "slurm", allow_hyphen_values = true)]
+    pub sbatch_args: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SweepAction {
+    /// Each point's state, from the files and the Slurm queue.
+    Status {
+        dir: PathBuf,
+        /// Wait until no point is queued or running.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// One row per point: fitted exponents, the theory's, within tolerance or not.
+    Summary {
+        dir: PathBuf,
+        /// One JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -3,10 +3,15 @@
 //!
 //! Boxes, each depending only on those before it: `sk` (the generator),
 //! `learn` (the learners), `config` (presets, themes), `engine` (training,
-//! metrics, theory, the engine thread), `ui` (the dashboard).
+//! metrics, theory, the engine thread), `record` (run files: writing, reading,
+//! following), `plot` (figures of recorded runs), `ui` (the dashboard),
+//! `sweep` (grids of runs on local workers or a Slurm job array).
 
 pub mod config;
 pub mod engine;
 pub mod learn;
+pub mod plot;
+pub mod record;
 pub mod sk;
+pub mod sweep;
 pub mod ui;

@@ -4,17 +4,35 @@
 mod cli;
 mod commands;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, Command};
 use commands::Failure;
 
 fn main() {
-    let cli = Cli::parse();
+    let matches = Cli::command().after_help(after_help()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     if let Err(failure) = dispatch(cli) {
         eprintln!("error: {failure}");
         std::process::exit(failure.code);
     }
+}
+
+/// The end of `--help`: where the config lives, and the keys.
+fn after_help() -> String {
+    let dir = sk_tui::config::library::user_config_dir()
+        .map_or_else(|| "(none: set XDG_CONFIG_HOME or HOME)".to_string(), |d| d.display().to_string());
+    let mut out = format!(
+        "Config directory: {dir}\n  config.toml  defaults: theme, preset, fps, marker, mouse (flags override them)\n  presets/     your presets (NAME.toml), listed by `sk-tui presets`\n  themes/      your themes (NAME.toml), listed by `sk-tui themes`\n\nKeys in the dashboard (? shows them all, with the mouse):\n"
+    );
+    for b in sk_tui::ui::keys::KEYS.iter().filter(|b| b.scope == sk_tui::ui::keys::Scope::Global) {
+        out.push_str(&format!("  {:<12}{}\n", b.label, b.help));
+    }
+    out.push_str("  4 then a, f  apply / fine-tune edited generator parameters (see ? for the rest)");
+    out
 }
 
 fn dispatch(cli: Cli) -> Result<(), Failure> {
@@ -24,7 +42,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Command::Stats { preset, sentences, seed, json }) => {
             commands::stats::run(&preset, sentences, seed, json)
         }
-        Some(Command::Presets) => commands::library::list_presets(),
+        Some(Command::Presets { show: None }) => commands::library::list_presets(),
+        Some(Command::Presets { show: Some(name) }) => commands::library::show_preset(&name),
         Some(Command::Check { file }) => commands::library::check(&file),
         Some(Command::Run { preset, sentences, seed, threads, out, format }) => {
             commands::run::run(&preset, sentences, seed, threads, out.as_deref(), format)
@@ -32,6 +51,12 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Command::Snapshot { preset, sentences, size, theme, ansi }) => {
             commands::dashboard::snapshot(&preset, sentences, &size, theme, ansi)
         }
-        Some(Command::Themes) => commands::library::list_themes(),
+        Some(Command::Plot { runs, out, pane, size }) => commands::plot::run(&runs, out, pane, &size),
+        Some(Command::View { runs, theme, color, fps, marker }) => {
+            commands::view::run(&runs, theme, color, fps, marker)
+        }
+        Some(Command::Themes { show: None }) => commands::library::list_themes(),
+        Some(Command::Themes { show: Some(name) }) => commands::library::show_theme(&name),
+        Some(Command::Sweep(args)) => commands::sweep::run(args),
     }
 }

@@ -100,6 +100,7 @@ fn stats_json_has_exactly_the_contract_keys() {
         keys,
         [
             "distinct_entities",
+            "distinct_entities_sd",
             "entropy_bits_per_sentence",
             "expected_distinct_entities",
             "heaps_exponent",
@@ -119,6 +120,7 @@ fn stats_json_has_exactly_the_contract_keys() {
         sk().args(["stats", "--preset", "pycrp-heaps", "--sentences", "10000", "--json"]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&pycrp.stdout).unwrap();
     assert!(v["entropy_bits_per_sentence"].is_null());
+    assert!(v["distinct_entities_sd"].as_f64().unwrap() > 0.0);
 }
 
 #[test]
@@ -139,4 +141,108 @@ fn presets_lists_every_embedded_preset() {
     ] {
         assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing from:\n{text}");
     }
+}
+
+#[test]
+fn counts_take_exponents_and_separators() {
+    for (flag, value) in [("--sentences", "2e4"), ("--sentences", "20_000"), ("--sentences", "20000")] {
+        let out = sk().args(["stats", flag, value, "--seed", "1_000", "--json"]).output().unwrap();
+        assert!(out.status.success(), "{value}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["sentences"], 20_000, "{value}");
+    }
+    let out = sk().args(["sample", "-n", "1e0", "--seed", "1e3"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("run.jsonl");
+    let out = sk().args(["run", "--sentences", "1e4", "--seed", "2", "--out"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.lines().any(|l| l.contains("\"sentences\":10000")), "{text}");
+    // Not a whole number: refused with the forms that work, exit 2.
+    let out = sk().args(["stats", "--sentences", "1.5"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1e8"));
+}
+
+#[test]
+fn a_preset_that_only_sets_pycrp_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pycrp.toml");
+    std::fs::write(&file, "[generator]\nsource = \"pycrp\"\n").unwrap();
+    let out = sk().arg("check").arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sk().args(["run", "--sentences", "20000", "--preset"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A run too long for the default name space says which key to raise.
+    std::fs::write(&file, "[generator]\nsource = \"pycrp\"\n[run]\nsentences = 2e9\n").unwrap();
+    let out = sk().arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("generator.name_length") && err.contains("raise name_length"), "{err}");
+}
+
+#[test]
+fn check_names_a_misspelled_table_and_tells_presets_from_themes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("typo.toml");
+    std::fs::write(&file, "[generater]\nalpha = 0.5\n").unwrap();
+    let out = sk().arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("typo.toml:1:2")
+            && err.contains("unknown table `generater` (did you mean `generator`?)"),
+        "{err}"
+    );
+    assert!(!err.contains("unknown field"), "parsed as a theme: {err}");
+    // A preset with a good table and a misspelled one.
+    std::fs::write(&file, "[generator]\nalpha = 0.5\n[rnu]\nseed = 3\n").unwrap();
+    let err = String::from_utf8_lossy(&sk().arg("check").arg(&file).output().unwrap().stderr).to_string();
+    assert!(err.contains(":3:") && err.contains("unknown table `rnu` (did you mean `run`?)"), "{err}");
+    // A theme is still a theme.
+    std::fs::write(&file, "[glyphs]\nborder = \"ascii\"\n").unwrap();
+    let out = sk().arg("check").arg(&file).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("a valid theme"));
+}
+
+#[test]
+fn show_prints_embedded_toml_that_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    for (list, name) in [("presets", "hallucination"), ("themes", "tty16")] {
+        let out = sk().args([list, "--show", name]).output().unwrap();
+        assert!(out.status.success());
+        let file = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        let check = sk().arg("check").arg(&file).output().unwrap();
+        assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+        let kind = if list == "presets" { "a valid preset" } else { "a valid theme" };
+        assert!(String::from_utf8_lossy(&check.stdout).contains(kind));
+    }
+    let out = sk().args(["presets", "--show", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kaplan"));
+}
+
+#[test]
+fn help_names_the_config_directory_and_the_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sk().arg("--help").env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&dir.path().join("sk-tui").display().to_string()), "{text}");
+    assert!(text.contains("config.toml") && text.contains("--no-mouse") && text.contains("--glyphs"));
+    assert!(text.contains("pause / resume training") && text.contains("? shows them all"), "{text}");
+}
+
+#[test]
+fn a_bad_config_file_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sk-tui")).unwrap();
+    std::fs::write(dir.path().join("sk-tui/config.toml"), "theme = \"dark\"\nfps = 500\n").unwrap();
+    // The file is read before the terminal is needed.
+    let out = sk().env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("config.toml:2:7: fps: fps = 500 is outside [1, 60]"), "{err}");
 }

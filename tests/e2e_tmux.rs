@@ -3,8 +3,10 @@
 //! opens help and the preset picker, edits alpha to an invalid then a valid
 //! value and applies, switches theme, quits, and checks that the terminal
 //! left the alternate screen and the process exited 0. Run twice: as is, and
-//! with TERM=xterm NO_COLOR=1 (then no colour may reach the screen).
-//! Skips, saying why, only when tmux is absent.
+//! with TERM=xterm NO_COLOR=1 (then no colour may reach the screen). Then
+//! terminal detection for real: TERM=dumb, and LANG=C, send no 24-bit colour
+//! and only ASCII, while COLORTERM=truecolor in a UTF-8 locale does send
+//! 24-bit colour and braille. Fails when tmux is absent (.ci/run installs it).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -113,8 +115,23 @@ fn has_colour(escaped: &str) -> bool {
     })
 }
 
-fn tmux_available() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+/// Panics, saying how to get it, when tmux is not installed: these tests
+/// need a real terminal and must not pass without one.
+fn require_tmux() {
+    let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    assert!(ok, "tmux is not installed; the end-to-end terminal tests need it (.ci/run installs it)");
+}
+
+/// Whether any SGR sequence sets a 24-bit colour (`38;2;…` or `48;2;…`, `;` or `:`).
+fn has_truecolour(escaped: &str) -> bool {
+    escaped.split("\x1b[").skip(1).any(|seq| {
+        let Some(end) = seq.find(|c: char| c.is_ascii_alphabetic()) else { return false };
+        if &seq[end..end + 1] != "m" {
+            return false;
+        }
+        let params: Vec<&str> = seq[..end].split([';', ':']).collect();
+        params.windows(2).any(|w| matches!(w[0], "38" | "48") && w[1] == "2")
+    })
 }
 
 fn session(variant: &str, env: &[(&str, &str)], expect_colour: bool) {
@@ -152,6 +169,11 @@ fn session(variant: &str, env: &[(&str, &str)], expect_colour: bool) {
     t.keys(&["Enter", "C-u"]);
     t.literal("0.5");
     t.keys(&["Enter", "a"]);
+    // After 30 s of training, apply asks before throwing the run away.
+    std::thread::sleep(Duration::from_millis(300));
+    if t.screen().contains("Throw away this run?") {
+        t.keys(&["y"]);
+    }
     t.wait_for("applied", |s| {
         s.contains("applied: restarting") || s.lines().any(|l| l.contains("alpha") && l.contains("0.5"))
     });
@@ -180,38 +202,26 @@ fn session(variant: &str, env: &[(&str, &str)], expect_colour: bool) {
 
 #[test]
 fn dashboard_in_tmux() {
-    if !tmux_available() {
-        eprintln!("skipping e2e_tmux: tmux is not installed (.ci/run installs it)");
-        return;
-    }
+    require_tmux();
     session("colour", &[], true);
 }
 
 #[test]
 fn dashboard_in_tmux_xterm_no_color() {
-    if !tmux_available() {
-        eprintln!("skipping e2e_tmux: tmux is not installed (.ci/run installs it)");
-        return;
-    }
+    require_tmux();
     session("nocolour", &[("TERM", "xterm"), ("NO_COLOR", "1")], false);
 }
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    if !tmux_available() {
-        eprintln!("skipping e2e_tmux: tmux is not installed (.ci/run installs it)");
-        return;
-    }
+    require_tmux();
     let t = Tmux::start("sigterm", &[]);
     t.wait_for("the dashboard", |s| t.alternate_on() && s.contains("Data scaling"));
     let pid = t.cmd(&["list-panes", "-t", &t.session, "-F", "#{pane_pid}"]);
     // The pane runs sh; sk-tui is its child.
     let out = Command::new("pgrep").args(["-P", pid.trim(), "-f", "sk-tui"]).output().expect("pgrep");
     let child = String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").trim().to_string();
-    if child.is_empty() {
-        eprintln!("skipping the SIGTERM check: cannot find the sk-tui process");
-        return;
-    }
+    assert!(!child.is_empty(), "cannot find the sk-tui process under the pane's shell (pid {pid})");
     assert!(Command::new("kill").args(["-TERM", &child]).status().unwrap().success());
     let rc_path = t.dir.join("rc");
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -221,4 +231,40 @@ fn sigterm_restores_the_terminal() {
     }
     std::thread::sleep(Duration::from_millis(100));
     assert!(!t.alternate_on(), "SIGTERM left the alternate screen on");
+}
+
+/// Starts the dashboard with `env`, waits for it, and returns the screen as
+/// text and with escapes; quits it.
+fn frame_with(variant: &str, env: &[(&str, &str)]) -> (String, String) {
+    let t = Tmux::start(variant, env);
+    t.wait_for("the dashboard with data", |s| {
+        t.alternate_on() && sentences(s).is_some_and(|n| n > 0) && s.contains("Data scaling")
+    });
+    // Let a few frames with data be drawn.
+    std::thread::sleep(Duration::from_millis(800));
+    let out = (t.screen(), t.screen_with_escapes());
+    t.keys(&["q"]);
+    out
+}
+
+#[test]
+fn a_dumb_terminal_or_the_c_locale_gets_no_truecolour_and_only_ascii() {
+    require_tmux();
+    let (text, escaped) = frame_with("dumb", &[("TERM", "dumb"), ("COLORTERM", "truecolor")]);
+    assert!(text.is_ascii(), "TERM=dumb drew non-ASCII:\n{text}");
+    assert!(!has_truecolour(&escaped) && !has_colour(&escaped), "TERM=dumb got colour");
+    let (text, escaped) = frame_with(
+        "clocale",
+        &[("TERM", "xterm-256color"), ("COLORTERM", ""), ("LANG", "C"), ("LC_ALL", "C")],
+    );
+    assert!(text.is_ascii(), "LANG=C drew non-ASCII:\n{text}");
+    assert!(!has_truecolour(&escaped), "LANG=C with a 256-colour TERM got 24-bit colour");
+    assert!(has_colour(&escaped), "a 256-colour terminal lost its colours");
+    // The control: a truecolour UTF-8 terminal gets 24-bit colour and braille.
+    let (text, escaped) = frame_with(
+        "truecolour",
+        &[("TERM", "xterm-256color"), ("COLORTERM", "truecolor"), ("LANG", "C.UTF-8"), ("LC_ALL", "C.UTF-8")],
+    );
+    assert!(has_truecolour(&escaped), "COLORTERM=truecolor got no 24-bit colour");
+    assert!(text.chars().any(|c| ('\u{2800}'..='\u{28ff}').contains(&c)), "no braille:\n{text}");
 }

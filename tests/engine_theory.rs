@@ -81,7 +81,9 @@ fn bayes_fact_excess_follows_the_exact_expectation_and_the_data_exponent() {
         let cps = run(&preset(g.clone(), 3_000_000, vec![LearnerConfig::bayes("bayes")]));
         let law = ZipfLaw::new(g.entities, g.zipf_offset, g.zipf_s());
         let h = (g.values as f64).log2();
-        let exact = |n: f64| sk_tui::sk::theory::expected_fact_excess_zipf(&law, g.attributes, h, n);
+        let exact = |n: f64| {
+            sk_tui::sk::theory::expected_fact_excess_zipf(&law, g.attributes, h, f64::INFINITY, n, 0.0)
+        };
         let mut measured = Vec::new();
         let mut expected = Vec::new();
         for w in cps.windows(2) {

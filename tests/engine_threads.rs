@@ -17,7 +17,8 @@ use sk_tui::learn::capped::CappedLearner;
 use sk_tui::learn::{Answer, Learner, Probe};
 use sk_tui::sk::{Bits, Generator, GeneratorParams, Parts, Sentence};
 
-/// Checkpoint lines of `sk-tui run` (the summary, which holds timings, dropped).
+/// Checkpoint lines of `sk-tui run` (the header, which holds the command
+/// line, and the summary, which holds timings, dropped).
 fn checkpoint_lines(preset: &str, threads: usize) -> (Vec<String>, String) {
     let out = Command::cargo_bin("sk-tui")
         .unwrap()
@@ -30,6 +31,8 @@ fn checkpoint_lines(preset: &str, threads: usize) -> (Vec<String>, String) {
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     let summary = lines.pop().unwrap();
     assert!(summary.contains("\"kind\":\"summary\""), "{summary}");
+    let header = lines.remove(0);
+    assert!(header.contains("\"kind\":\"run\""), "{header}");
     (lines, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 

@@ -102,7 +102,9 @@ fn zoomed_model_scaling_two_part() {
     let mut m = base();
     key(&mut m, KeyCode::Char('2'));
     key(&mut m, KeyCode::Char('z'));
-    key(&mut m, KeyCode::Char('m'));
+    for _ in 0..3 {
+        key(&mut m, KeyCode::Char('m'));
+    }
     assert_snapshot!(text(&m, 120, 40));
 }
 
@@ -111,8 +113,9 @@ fn data_scaling_syntax_part() {
     let mut m = base();
     key(&mut m, KeyCode::Char('1'));
     key(&mut m, KeyCode::Char('z'));
-    key(&mut m, KeyCode::Char('y'));
-    key(&mut m, KeyCode::Char('y'));
+    for _ in 0..3 {
+        key(&mut m, KeyCode::Char('y'));
+    }
     assert_snapshot!(text(&m, 120, 40));
 }
 
@@ -164,4 +167,58 @@ fn no_color_is_ascii_and_colourless() {
             .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
     );
     assert_snapshot!(buffer_to_text(&buf));
+}
+
+#[test]
+fn at_80x24_the_status_bar_keeps_help_and_quit_and_params_say_more_fields() {
+    let t = text(&base(), 80, 24);
+    let status = t.lines().last().unwrap();
+    assert!(status.contains("? help") && status.contains("q quit"), "{status}");
+    assert!(
+        status.contains("default") && status.contains("running") && status.contains("sentences"),
+        "{status}"
+    );
+    assert!(t.contains("fields 1-6 of 17, ↓ 11 more"), "{t}");
+    // The indicator follows the selection down the list.
+    let mut m = base();
+    key(&mut m, KeyCode::Char('4'));
+    key(&mut m, KeyCode::End);
+    let t = text(&m, 80, 24);
+    assert!(t.contains("fields 12-17 of 17, ↑ 11 more") && t.contains("fact_noise"), "{t}");
+    // Hints for p and t come back as the width allows.
+    let status = text(&base(), 120, 40).lines().last().unwrap().to_string();
+    assert!(status.contains("p presets") && status.contains("t themes"), "{status}");
+}
+
+#[test]
+fn an_ascii_terminal_gets_only_ascii_and_a_16_colour_one_no_rgb() {
+    use ratatui::style::Color;
+    use sk_tui::ui::palette::reduce_colors;
+    use sk_tui::ui::terminal::{Capabilities, ColorDepth, GlyphSet};
+    let mut m = base();
+    m.set_capabilities(Capabilities { depth: ColorDepth::Ansi16, glyphs: GlyphSet::Ascii });
+    let mut buf = render(&m, 120, 40).unwrap();
+    assert!(buffer_to_text(&buf).is_ascii(), "{}", buffer_to_text(&buf));
+    assert!(buf.content.iter().any(|c| matches!(c.fg, Color::Rgb(..) | Color::Indexed(_))));
+    reduce_colors(&mut buf, ColorDepth::Ansi16);
+    assert!(!buf.content.iter().any(|c| matches!(c.fg, Color::Rgb(..) | Color::Indexed(_))));
+    assert!(!buf.content.iter().any(|c| matches!(c.bg, Color::Rgb(..) | Color::Indexed(_))));
+    // A terminal without braille gets half blocks.
+    m.set_capabilities(Capabilities { depth: ColorDepth::TrueColor, glyphs: GlyphSet::NoBraille });
+    let t = text(&m, 120, 40);
+    assert!(!t.chars().any(|c| ('\u{2800}'..='\u{28ff}').contains(&c)));
+}
+
+#[test]
+fn the_samples_pane_puts_the_rarest_sentences_above_the_latest() {
+    let m = base();
+    let rows = sk_tui::ui::panes::samples::rows(m.samples.iter(), 4);
+    let latest: Vec<u64> = m.samples.iter().rev().take(2).rev().map(|s| s.rank).collect();
+    let mut older: Vec<u64> = m.samples.iter().rev().skip(2).map(|s| s.rank).collect();
+    older.sort_unstable_by(|a, b| b.cmp(a));
+    let got: Vec<u64> = rows.iter().map(|s| s.rank).collect();
+    assert_eq!(got, [older[0], older[1], latest[0], latest[1]]);
+    // With one line, the latest sentence.
+    let one = sk_tui::ui::panes::samples::rows(m.samples.iter(), 1);
+    assert_eq!(one[0].rank, m.samples.back().unwrap().rank);
 }

@@ -3,10 +3,14 @@
 
 use std::time::Duration;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
 use sk_tui::engine::{Control, Progress, Update};
+use sk_tui::ui::fields::FIELDS;
 use sk_tui::ui::fixture;
-use sk_tui::ui::model::{Command, DataY, HeatRows, Model, ModelView, Msg, Overlay, Pane, RunState, update};
+use sk_tui::ui::model::{
+    Command, DataY, HeatRows, HeatValue, Model, ModelView, Msg, Overlay, Pane, Pending, RunState, update,
+};
 
 fn model() -> Model {
     fixture::model("default", 1_000_000, "dark", true)
@@ -72,12 +76,19 @@ fn focus_zoom_and_views_cycle() {
     assert!(m.zoom);
     press(&mut m, KeyCode::Esc);
     assert!(!m.zoom);
+    assert_eq!(m.data_y, DataY::Fact, "the data pane opens on the fact part");
     press(&mut m, KeyCode::Char('y'));
-    assert_eq!(m.data_y, DataY::Loss);
-    press(&mut m, KeyCode::Char('m'));
+    assert_eq!(m.data_y, DataY::Identity);
+    assert_eq!(m.model_view, ModelView::Scaling(DataY::Fact));
+    for _ in 0..3 {
+        press(&mut m, KeyCode::Char('m'));
+    }
     assert_eq!(m.model_view, ModelView::TwoPart);
     press(&mut m, KeyCode::Char('v'));
     assert_eq!(m.heat_rows, HeatRows::Learners);
+    assert_eq!(m.heat_value, HeatValue::Known);
+    press(&mut m, KeyCode::Char('c'));
+    assert_eq!(m.heat_value, HeatValue::Correct);
 }
 
 #[test]
@@ -108,7 +119,10 @@ fn invalid_values_are_marked_and_never_applied() {
 fn a_valid_edit_applies_or_fine_tunes() {
     let mut m = model();
     edit_alpha(&mut m, "0.5");
-    match press(&mut m, KeyCode::Char('a')) {
+    // The fixture's run has trained for 1:23: `a` asks first.
+    assert!(press(&mut m, KeyCode::Char('a')).is_none());
+    assert_eq!(m.overlay, Some(Overlay::Confirm));
+    match press(&mut m, KeyCode::Char('y')) {
         Some(Command::Engine(Control::Apply(g))) => assert_eq!(g.alpha, 0.5),
         other => panic!("{other:?}"),
     }
@@ -153,6 +167,9 @@ fn pickers_return_what_to_load() {
     press(&mut m, KeyCode::Char('p'));
     assert!(matches!(m.overlay, Some(Overlay::Presets { .. })));
     press(&mut m, KeyCode::Down);
+    // A long run: choosing asks first, Enter confirms.
+    assert!(press(&mut m, KeyCode::Enter).is_none());
+    assert_eq!(m.confirm, Some(Pending::LoadPreset(m.preset_choices[1].name.clone())));
     match press(&mut m, KeyCode::Enter) {
         Some(Command::LoadPreset(name)) => assert_eq!(name, m.preset_choices[1].name),
         other => panic!("{other:?}"),
@@ -242,4 +259,235 @@ fn help_lists_every_binding() {
     for b in sk_tui::ui::keys::KEYS {
         assert!(text.contains(b.help) && text.contains(b.label), "{:?} missing from help", b.action);
     }
+}
+
+fn percent(m: &Model) -> f64 {
+    100.0 * m.sentences() as f64 / m.total_sentences as f64
+}
+
+fn finish(m: &mut Model) {
+    let total = m.total_sentences;
+    update(m, Msg::Engine(Update::Finished { sentences: total }));
+}
+
+#[test]
+fn fine_tuning_a_finished_run_keeps_progress_within_100_percent() {
+    let mut m = model();
+    finish(&mut m);
+    assert_eq!(percent(&m), 100.0);
+    press(&mut m, KeyCode::Char('4'));
+    for round in 1..=2 {
+        let Some(Command::Engine(Control::FineTune(ft))) = press(&mut m, KeyCode::Char('f')) else {
+            panic!("f did not fine-tune")
+        };
+        let before = m.sentences();
+        assert_eq!(m.total_sentences, before + ft.phase.sentences, "round {round}");
+        update(&mut m, Msg::Engine(Update::Phase { index: round, name: "fine-tune".into() }));
+        assert!(percent(&m) < 100.0, "round {round}: {}%", percent(&m));
+        finish(&mut m);
+        assert_eq!(percent(&m), 100.0, "round {round}");
+    }
+}
+
+#[test]
+fn applying_an_edit_keeps_the_picked_preset_name() {
+    let mut m = model();
+    // The preset picker restarted the run with kaplan (the app sets pending_preset).
+    let Update::Started(mut info) = fixture::updates("kaplan", 1000, 1).remove(0) else { panic!() };
+    m.pending_preset = Some("kaplan".into());
+    update(&mut m, Msg::Engine(Update::Started(info.clone())));
+    assert_eq!(m.preset_name, "kaplan");
+    edit_alpha(&mut m, "0.5");
+    // A fresh run: no confirmation.
+    assert!(matches!(press(&mut m, KeyCode::Char('a')), Some(Command::Engine(Control::Apply(_)))));
+    // The engine restarts on the launch preset's name; the screen keeps this run's.
+    info.preset_name = "default".into();
+    update(&mut m, Msg::Engine(Update::Started(info.clone())));
+    assert_eq!(m.preset_name, "kaplan (edited)");
+    // A second apply does not stack the mark; the picker still finds kaplan.
+    edit_alpha(&mut m, "0.4");
+    press(&mut m, KeyCode::Char('a'));
+    update(&mut m, Msg::Engine(Update::Started(info)));
+    assert_eq!(m.preset_name, "kaplan (edited)");
+    press(&mut m, KeyCode::Char('p'));
+    let Some(Overlay::Presets { selected }) = m.overlay else { panic!() };
+    assert_eq!(m.preset_choices[selected].name, "kaplan");
+}
+
+#[test]
+fn an_invalid_value_refuses_apply_with_not_applied_and_the_pane_tracks_the_run() {
+    let mut m = model();
+    edit_alpha(&mut m, "1.5");
+    press(&mut m, KeyCode::Char('a'));
+    assert_eq!(m.overlay, None, "no confirmation for an edit that cannot apply");
+    assert_eq!(m.params.message.as_deref(), Some("not applied: 1 invalid value"));
+    let screen = sk_tui::ui::buffer_to_text(&sk_tui::ui::snapshot::render(&m, 80, 24).unwrap());
+    assert!(screen.contains("not applied"), "{screen}");
+    // The generator pane names the run's state, finished included.
+    edit_alpha(&mut m, "0.6");
+    assert!(text_of(&m).contains("Generator · running"));
+    finish(&mut m);
+    assert!(text_of(&m).contains("Generator · finished"), "{}", text_of(&m));
+}
+
+fn text_of(m: &Model) -> String {
+    sk_tui::ui::buffer_to_text(&sk_tui::ui::snapshot::render(m, 120, 40).unwrap())
+}
+
+fn mouse(m: &mut Model, kind: MouseEventKind, column: u16, row: u16) -> Option<Command> {
+    let ev = MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE };
+    update(m, Msg::Mouse(ev, Rect::new(0, 0, 120, 40)))
+}
+
+/// The screen position of `text` in a 120x40 frame.
+fn find(m: &Model, text: &str) -> (u16, u16) {
+    let screen = text_of(m);
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(col) = line.find(text) {
+            return (line[..col].chars().count() as u16, row as u16);
+        }
+    }
+    panic!("{text} not on screen:\n{screen}")
+}
+
+#[test]
+fn a_click_focuses_the_pane_and_selects_the_parameter() {
+    let mut m = model();
+    let (x, y) = find(&m, " entities ");
+    assert!(mouse(&mut m, MouseEventKind::Down(MouseButton::Left), x + 2, y).is_none());
+    assert_eq!(m.focus, Pane::Params);
+    assert_eq!(FIELDS[m.params.selected].key, "entities");
+    let (x, y) = find(&m, "Samples");
+    mouse(&mut m, MouseEventKind::Down(MouseButton::Left), x, y + 2);
+    assert_eq!(m.focus, Pane::Samples);
+    // The wheel over the parameters moves the selection.
+    let (x, y) = find(&m, " entities ");
+    mouse(&mut m, MouseEventKind::ScrollDown, x, y);
+    assert_eq!(FIELDS[m.params.selected].key, "zipf_offset");
+    mouse(&mut m, MouseEventKind::ScrollUp, x, y);
+    mouse(&mut m, MouseEventKind::ScrollUp, x, y);
+    assert_eq!(FIELDS[m.params.selected].key, "beta");
+}
+
+#[test]
+fn the_wheel_scrolls_help_and_moves_in_pickers() {
+    let mut m = model();
+    press(&mut m, KeyCode::Char('?'));
+    mouse(&mut m, MouseEventKind::ScrollDown, 60, 20);
+    mouse(&mut m, MouseEventKind::ScrollDown, 60, 20);
+    assert_eq!(m.overlay, Some(Overlay::Help { scroll: 6 }));
+    mouse(&mut m, MouseEventKind::ScrollUp, 60, 20);
+    assert_eq!(m.overlay, Some(Overlay::Help { scroll: 3 }));
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Char('t'));
+    mouse(&mut m, MouseEventKind::ScrollDown, 60, 20);
+    assert_eq!(m.overlay, Some(Overlay::Themes { selected: 1 }));
+}
+
+#[test]
+fn no_mouse_ignores_the_mouse() {
+    let mut m = model();
+    m.mouse = false;
+    let (x, y) = find(&m, " entities ");
+    mouse(&mut m, MouseEventKind::Down(MouseButton::Left), x, y);
+    assert!(mouse(&mut m, MouseEventKind::Down(MouseButton::Left), x + 2, y).is_none());
+    assert_eq!((m.focus, m.params.selected), (Pane::DataScaling, 0));
+}
+
+#[test]
+fn page_keys_and_g_move_in_help_pickers_and_parameters() {
+    let mut m = model();
+    press(&mut m, KeyCode::Char('?'));
+    press(&mut m, KeyCode::PageDown);
+    assert_eq!(m.overlay, Some(Overlay::Help { scroll: 10 }));
+    press(&mut m, KeyCode::Char('G'));
+    let last = sk_tui::ui::overlay::help::lines(&m).len() as u16 - 1;
+    assert_eq!(m.overlay, Some(Overlay::Help { scroll: last }));
+    press(&mut m, KeyCode::Char('g'));
+    assert_eq!(m.overlay, Some(Overlay::Help { scroll: 0 }));
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Char('p'));
+    press(&mut m, KeyCode::End);
+    assert_eq!(m.overlay, Some(Overlay::Presets { selected: m.preset_choices.len() - 1 }));
+    press(&mut m, KeyCode::Home);
+    assert_eq!(m.overlay, Some(Overlay::Presets { selected: 0 }));
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Char('4'));
+    press(&mut m, KeyCode::Char('G'));
+    assert_eq!(m.params.selected, FIELDS.len() - 1);
+    press(&mut m, KeyCode::PageUp);
+    assert_eq!(m.params.selected, FIELDS.len() - 7);
+    press(&mut m, KeyCode::Home);
+    assert_eq!(m.params.selected, 0);
+}
+
+#[test]
+fn slash_filters_the_preset_picker() {
+    let mut m = model();
+    m.started_at = m.now; // a fresh run: no confirmation
+    press(&mut m, KeyCode::Char('p'));
+    press(&mut m, KeyCode::Char('/'));
+    type_text(&mut m, "kap");
+    let names: Vec<&str> = m.visible_choices().iter().map(|(_, c)| c.name.as_str()).collect();
+    assert_eq!(names, ["kaplan"]);
+    // q is text while filtering, not quit.
+    assert!(press(&mut m, KeyCode::Char('q')).is_none());
+    assert!(m.visible_choices().is_empty());
+    press(&mut m, KeyCode::Backspace);
+    match press(&mut m, KeyCode::Enter) {
+        Some(Command::LoadPreset(name)) => assert_eq!(name, "kaplan"),
+        other => panic!("{other:?}"),
+    }
+    assert!(m.overlay.is_none() && m.filter.is_none() && !m.filtering);
+}
+
+#[test]
+fn a_short_run_restarts_without_asking_and_no_keeps_a_long_one() {
+    let mut m = model();
+    press(&mut m, KeyCode::Char('p'));
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.overlay, Some(Overlay::Confirm));
+    assert!(press(&mut m, KeyCode::Char('n')).is_none());
+    assert!(m.overlay.is_none() && m.confirm.is_none());
+    m.started_at = m.now;
+    press(&mut m, KeyCode::Char('p'));
+    assert!(matches!(press(&mut m, KeyCode::Enter), Some(Command::LoadPreset(_))));
+}
+
+#[test]
+fn a_theme_chosen_with_s_is_saved_once_it_loads() {
+    let mut m = model();
+    press(&mut m, KeyCode::Char('t'));
+    press(&mut m, KeyCode::Down);
+    match press(&mut m, KeyCode::Char('s')) {
+        Some(Command::LoadTheme(name)) => assert_eq!(name, "light"),
+        other => panic!("{other:?}"),
+    }
+    let theme = sk_tui::config::theme::embedded_theme("light").unwrap();
+    match update(&mut m, Msg::ThemeLoaded(Box::new(theme.clone()))) {
+        Some(Command::SaveTheme(name)) => assert_eq!(name, "light"),
+        other => panic!("{other:?}"),
+    }
+    // Choosing with Enter loads without saving.
+    press(&mut m, KeyCode::Char('t'));
+    press(&mut m, KeyCode::Enter);
+    assert!(update(&mut m, Msg::ThemeLoaded(Box::new(theme))).is_none());
+}
+
+#[test]
+fn a_missing_model_fit_says_why() {
+    // The default preset has two capped oracle learners: never a model fit.
+    let mut m = fixture::model("default", 1_000_000, "dark", true);
+    for c in &mut m.history {
+        c.fits.model_exponent = None;
+    }
+    let why = m.model_fit_absence().unwrap();
+    assert!(why.contains("3 capped oracle learners") && why.contains("has 2"), "{why}");
+    // model-scaling has them: only "yet" while no budget is full.
+    let mut m = fixture::model("model-scaling", 1_000_000, "dark", true);
+    assert!(m.model_fit_absence().is_none());
+    for c in &mut m.history {
+        c.fits.model_exponent = None;
+    }
+    assert!(m.model_fit_absence().unwrap().starts_with("no fit yet"));
 }

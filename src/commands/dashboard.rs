@@ -1,7 +1,11 @@
-//! `sk-tui` (the dashboard) and `sk-tui snapshot`.
+//! `sk-tui` (the dashboard) and `sk-tui snapshot`. The dashboard's defaults
+//! come from the config file (`config.toml` in the user's config
+//! directory); each flag overrides its setting.
 
+use clap::ValueEnum;
 use sk_tui::config::resolve_preset;
-use sk_tui::ui::{self, SnapshotArgs, UiArgs, UiError};
+use sk_tui::config::settings::{config_file, load_settings};
+use sk_tui::ui::{self, MarkerChoice, SnapshotArgs, UiArgs, UiError};
 
 use super::Failure;
 use crate::cli::DashboardArgs;
@@ -13,8 +17,28 @@ impl From<UiError> for Failure {
 }
 
 pub fn run(args: DashboardArgs) -> Result<(), Failure> {
-    let preset = resolve_preset(&args.preset)?;
-    ui::run(UiArgs { preset, theme: args.theme, color: args.color, fps: args.fps, marker: args.marker })?;
+    let file = config_file();
+    let settings = match &file {
+        Some(path) => load_settings(path)?,
+        None => Default::default(),
+    };
+    let preset = resolve_preset(args.preset.as_deref().or(settings.preset.as_deref()).unwrap_or("default"))?;
+    // The file's marker was checked against the names `--marker` takes.
+    let marker = args
+        .marker
+        .or_else(|| settings.marker.as_deref().and_then(|m| MarkerChoice::from_str(m, true).ok()))
+        .unwrap_or_default();
+    ui::run(UiArgs {
+        preset,
+        theme: args.theme.or(settings.theme),
+        color: args.color,
+        fps: args.fps.or(settings.fps).unwrap_or(30),
+        marker,
+        depth: args.color_depth,
+        glyphs: args.glyphs,
+        mouse: !args.no_mouse && settings.mouse.unwrap_or(true),
+        config_file: file,
+    })?;
     Ok(())
 }
 

@@ -1,8 +1,11 @@
-//! `sk-tui presets` and `sk-tui check`.
+//! `sk-tui presets`, `sk-tui themes` (lists, or one file's TOML with
+//! `--show`) and `sk-tui check`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sk_tui::config::library::{EMBEDDED_PRESETS, description, parse_preset, user_presets};
+use sk_tui::config::tables::{FileKind, file_kind};
+use sk_tui::config::theme::{EMBEDDED_THEMES, user_themes};
 
 use super::Failure;
 
@@ -25,27 +28,54 @@ fn first_sentence(text: &str) -> String {
     }
 }
 
-/// Validates a preset or theme: a theme has a `[colors]`-style table of its
-/// own, a preset anything else; both report every problem with its place.
+/// Validates a preset or theme, deciding which by the file's top-level
+/// tables; both report every problem with its place.
 pub fn check(file: &Path) -> Result<(), Failure> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;
     let name = file.display().to_string();
-    if looks_like_theme(&text) {
-        sk_tui::config::theme::parse_theme(&name, &text)?;
-        println!("{name}: a valid theme");
-    } else {
-        parse_preset(&name, &text)?;
-        println!("{name}: a valid preset");
+    match file_kind(&name, &text)? {
+        FileKind::Theme => {
+            sk_tui::config::theme::parse_theme(&name, &text)?;
+            println!("{name}: a valid theme");
+        }
+        FileKind::Preset => {
+            parse_preset(&name, &text)?;
+            println!("{name}: a valid preset");
+        }
     }
     Ok(())
 }
 
-/// A theme has tables of its own; a preset uses only its four sections.
-fn looks_like_theme(text: &str) -> bool {
-    let preset_tables = ["[generator]", "[run]", "[[learner]]", "[[phase]]"];
-    let tables: Vec<&str> = text.lines().map(str::trim).filter(|l| l.starts_with('[')).collect();
-    !tables.is_empty() && !tables.iter().any(|l| preset_tables.contains(l))
+/// `sk-tui presets --show NAME`: the TOML of an embedded or user preset.
+pub fn show_preset(name: &str) -> Result<(), Failure> {
+    show("preset", name, user_presets(), &EMBEDDED_PRESETS)
+}
+
+/// `sk-tui themes --show NAME`: the TOML of an embedded or user theme.
+pub fn show_theme(name: &str) -> Result<(), Failure> {
+    show("theme", name, user_themes(), &EMBEDDED_THEMES)
+}
+
+/// Prints the file of `name`: the user's (which shadows an embedded one of
+/// the same name), else the embedded text; else lists the names there are.
+fn show(
+    what: &str,
+    name: &str,
+    user: Vec<(String, PathBuf)>,
+    embedded: &[(&str, &str)],
+) -> Result<(), Failure> {
+    if let Some((_, path)) = user.iter().find(|(n, _)| n == name) {
+        print!("{}", std::fs::read_to_string(path)?);
+        return Ok(());
+    }
+    let Some((_, text)) = embedded.iter().find(|(n, _)| *n == name) else {
+        let known: Vec<&str> =
+            embedded.iter().map(|(n, _)| *n).chain(user.iter().map(|(n, _)| n.as_str())).collect();
+        return Err(Failure::input(format!("no {what} named {name:?}; {what}s: {}", known.join(", "))));
+    };
+    print!("{text}");
+    Ok(())
 }
 
 pub fn list_themes() -> Result<(), Failure> {

@@ -2,9 +2,12 @@
 
 pub mod dashboard;
 pub mod library;
+pub mod plot;
 pub mod run;
 pub mod sample;
 pub mod stats;
+pub mod sweep;
+pub mod view;
 
 use std::fmt;
 

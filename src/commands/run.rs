@@ -1,18 +1,36 @@
-//! `sk-tui run`: train headless. JSONL (one line per checkpoint, then a
-//! summary) or CSV (one row per checkpoint and learner) to stdout or to a
-//! file written atomically; a progress bar on stderr when it is a terminal.
+//! `sk-tui run`: train headless and write a run file (docs/recorded-runs.md):
+//! JSONL — a `run` header, checkpoints each followed by recent samples,
+//! phases, then a summary — or CSV (the header as a `#` comment line, then
+//! one row per checkpoint and learner), to stdout or to `--out FILE`.
+//!
+//! A file is written live: `FILE.partial` grows line by line (flushed after
+//! each) and is renamed to `FILE` when the run finishes, so `FILE` only ever
+//! holds a finished run. SIGINT, SIGTERM and SIGHUP stop the run at the next
+//! batch and leave `FILE.partial` ending in an `interrupted` line (a second
+//! signal exits at once). A progress bar (indicatif) goes to stderr when it
+//! is a terminal. `--preset` also takes a run file: its header's preset and
+//! seed, so the checkpoints come out byte for byte the same.
 
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
-use sk_tui::config::resolve_preset;
+use sk_tui::config::{LoadedPreset, resolve_preset};
+use sk_tui::engine::DriverOptions;
 use sk_tui::engine::driver::default_threads;
-use sk_tui::engine::{Checkpoint, DriverOptions, Update, run_headless};
+use sk_tui::record::csv_row;
+use sk_tui::record::line::Record;
+use sk_tui::record::reader::partial_path;
+use sk_tui::record::recorder::{Event, Outcome, record};
 
 use super::Failure;
 use crate::cli::Format;
+
+/// The most threads `--threads` accepts.
+const MAX_THREADS: usize = 1024;
 
 pub fn run(
     preset: &str,
@@ -27,89 +45,182 @@ pub fn run(
     {
         return Err(Failure::input(format!("--threads {t} is outside [1, {MAX_THREADS}]")));
     }
+    let threads = threads.unwrap_or_else(|| default_threads(false));
     if let Some(n) = sentences
         && !(1..=1_000_000_000_000).contains(&n)
     {
         return Err(Failure::input(format!("--sentences {n} is outside [1, 10^12]")));
     }
-    let loaded = resolve_preset(preset)?;
-    let mut sink = Sink::open(out)?;
-    let options = DriverOptions { live: false, sentences, seed, threads, panic_at: None };
-    let mut bar = std::io::stderr().is_terminal().then(ProgressBar::new);
-    let mut total = 0u64;
+    let loaded = load_preset(preset)?;
+    let signal = Arc::new(AtomicUsize::new(0));
+    let _handlers = catch_signals(&signal)?;
+    let mut sink = Sink::open(out, format)?;
+    let bar = progress_bar();
     let mut failure: Option<Failure> = None;
-    let mut header = format == Format::Csv;
-    let summary = run_headless(&loaded, &options, &mut |u| {
-        let written = match &u {
-            Update::Started(info) => {
-                total = info.total_sentences;
+    let command: Vec<String> = std::env::args().collect();
+    let stop = || signal_name(signal.load(Ordering::Relaxed));
+    let options = DriverOptions { sentences, seed, threads: Some(threads), ..Default::default() };
+    let outcome = record(&loaded.name, &loaded.preset, &options, command, &stop, &mut |event| {
+        let written = match event {
+            Event::Line(r) => sink.record(r),
+            Event::Progress { sentences, total } => {
+                bar.set_length(total);
+                bar.set_position(sentences);
                 Ok(())
             }
-            Update::Checkpoint(c) => match format {
-                Format::Jsonl => sink.line(&serde_json::to_string(c).unwrap_or_default()),
-                Format::Csv => {
-                    let mut r = Ok(());
-                    if std::mem::take(&mut header) {
-                        r = sink.line(CSV_HEADER);
-                    }
-                    r.and_then(|_| csv_rows(c).iter().try_for_each(|row| sink.line(row)))
-                }
-            },
-            Update::Progress(p) => {
-                if let Some(b) = bar.as_mut() {
-                    b.draw(p.sentences, total);
-                }
-                Ok(())
-            }
-            _ => Ok(()),
         };
-        match written {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(e) => {
+        written.map_or_else(
+            |e| {
                 // Nobody is reading (or the disk is full): stop training.
                 failure = Some(e);
                 ControlFlow::Break(())
-            }
-        }
+            },
+            ControlFlow::Continue,
+        )
     });
-    if let Some(b) = bar.as_mut() {
-        b.clear();
-    }
+    bar.finish_and_clear();
     if let Some(f) = failure {
         return if f.code == BROKEN_PIPE { Ok(()) } else { Err(f) };
     }
-    let finished = if format == Format::Jsonl {
-        sink.line(&serde_json::to_string(&summary).unwrap_or_default())
-    } else {
-        Ok(())
-    };
-    let target = match finished.and_then(|_| sink.finish()) {
-        Ok(target) => target,
-        Err(f) if f.code == BROKEN_PIPE => return Ok(()),
-        Err(f) => return Err(f),
-    };
-    let threads = threads.unwrap_or_else(|| default_threads(false));
-    eprintln!(
-        "done: {} sentences, {} checkpoints in {:.1} s ({:.0} sentences/s) on {threads} learner thread{}{}",
-        summary.sentences,
-        summary.checkpoints,
-        summary.elapsed_seconds,
-        summary.sentences_per_second,
-        if threads == 1 { "" } else { "s" },
-        target.map(|p| format!(" -> {}", p.display())).unwrap_or_default()
-    );
-    Ok(())
+    match outcome {
+        Outcome::Finished(summary) => {
+            let target = match sink.finish() {
+                Ok(target) => target,
+                Err(f) if f.code == BROKEN_PIPE => return Ok(()),
+                Err(f) => return Err(f),
+            };
+            eprintln!(
+                "done: {} sentences, {} checkpoints in {:.1} s ({:.0} sentences/s) on {threads} learner thread{}{}",
+                summary.sentences,
+                summary.checkpoints,
+                summary.elapsed_seconds,
+                summary.sentences_per_second,
+                if threads == 1 { "" } else { "s" },
+                target.map(|p| format!(" -> {}", p.display())).unwrap_or_default()
+            );
+            Ok(())
+        }
+        Outcome::Interrupted(i) => {
+            let kept = sink.keep_partial();
+            let number = signal.load(Ordering::Relaxed) as i32;
+            Err(Failure {
+                message: format!(
+                    "interrupted by {} after {} sentences{}",
+                    i.signal,
+                    i.sentences,
+                    kept.map(|p| format!("; the partial run is in {}", p.display())).unwrap_or_default()
+                ),
+                code: 128 + number,
+            })
+        }
+        Outcome::SinkStopped => Ok(()),
+    }
 }
 
-/// The most threads `--threads` accepts.
-const MAX_THREADS: usize = 1024;
+/// `--preset`: a preset name or file, or a run file (`.jsonl`/`.csv` whose
+/// first line is a `run` header), whose preset and seed are rerun.
+fn load_preset(spec: &str) -> Result<LoadedPreset, Failure> {
+    let path = Path::new(spec);
+    if path.is_file() && !spec.ends_with(".toml") {
+        let text = std::fs::read(path).map_err(|e| Failure::input(format!("cannot read {spec}: {e}")))?;
+        let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
+        let first = String::from_utf8_lossy(first);
+        let json = first.strip_prefix("# ").unwrap_or(&first);
+        if json.starts_with('{') {
+            let header = match sk_tui::record::parse_record(json) {
+                Ok(Record::Run(h)) => h,
+                Ok(_) => {
+                    return Err(Failure::input(format!(
+                        "{spec}:1:1: a run file starts with its {{\"kind\":\"run\",…}} header"
+                    )));
+                }
+                Err((col, message)) => return Err(Failure::input(format!("{spec}:1:{col}: {message}"))),
+            };
+            let problems = header.preset.check();
+            if !problems.is_empty() {
+                let list: Vec<String> =
+                    problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+                return Err(Failure::input(format!("{spec}:1: the header's preset: {}", list.join("; "))));
+            }
+            return Ok(LoadedPreset {
+                name: header.preset_name.clone(),
+                origin: spec.into(),
+                description: format!("rerun of {spec}"),
+                preset: header.preset,
+            });
+        }
+    }
+    Ok(resolve_preset(spec)?)
+}
 
-/// A stream (stdout, or a target that exists and is not a regular file: a
-/// device, a FIFO) written in place; or a temporary file renamed over the
-/// target at the end.
-enum Sink {
+/// SIGINT, SIGTERM and SIGHUP set `signal` to their number; a second one
+/// while it is set exits at once.
+fn catch_signals(signal: &Arc<AtomicUsize>) -> Result<Vec<signal_hook::SigId>, Failure> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut ids = Vec::new();
+    let fail = |e: std::io::Error| Failure::runtime(format!("cannot install signal handlers: {e}"));
+    for s in [SIGINT, SIGTERM, SIGHUP] {
+        let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        ids.push(signal_hook::flag::register_conditional_shutdown(s, 128 + s, flag.clone()).map_err(fail)?);
+        ids.push(signal_hook::flag::register(s, flag).map_err(fail)?);
+        ids.push(signal_hook::flag::register_usize(s, signal.clone(), s as usize).map_err(fail)?);
+    }
+    Ok(ids)
+}
+
+fn signal_name(n: usize) -> Option<&'static str> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    match n as i32 {
+        0 => None,
+        SIGINT => Some("SIGINT"),
+        SIGTERM => Some("SIGTERM"),
+        SIGHUP => Some("SIGHUP"),
+        _ => Some("a signal"),
+    }
+}
+
+/// `[####      ]  45%  4.5M/10M sentences  1.2 M sentences/s  ETA 0:12`
+/// on stderr when it is a terminal (indicatif draws nothing otherwise). The
+/// ETA shows once two seconds have given the rate a base to stand on.
+fn progress_bar() -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(10));
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let style = ProgressStyle::with_template(
+        "[{bar:30}] {percent:>3}%  {human_pos}/{human_len} sentences  {rate} sentences/s  ETA {eta_settled}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("## ")
+    .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{:.2} M", s.per_sec() / 1e6);
+    })
+    .with_key("eta_settled", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+        if s.elapsed() < Duration::from_secs(2) || s.pos() == 0 {
+            let _ = write!(w, "-");
+        } else {
+            let secs = s.eta().as_secs();
+            let _ = write!(w, "{}:{:02}", secs / 60, secs % 60);
+        }
+    });
+    bar.set_style(style);
+    bar
+}
+
+/// Where the lines go: a stream (stdout, or a target that exists and is not
+/// a regular file: a device, a FIFO) written in place, or `FILE.partial`
+/// renamed to `FILE` at the end.
+struct Sink {
+    out: Out,
+    format: Format,
+    /// Whether the CSV column names are written.
+    csv_started: bool,
+}
+
+enum Out {
     Stream(std::io::BufWriter<Box<dyn Write>>),
-    File { tmp: PathBuf, target: PathBuf, file: std::io::BufWriter<std::fs::File> },
+    File { partial: PathBuf, target: PathBuf, file: std::io::BufWriter<std::fs::File> },
 }
 
 /// A failure code that means "the reader went away": not an error.
@@ -125,140 +236,93 @@ fn write_failure(e: std::io::Error) -> Failure {
 }
 
 impl Sink {
-    fn open(out: Option<&Path>) -> Result<Sink, Failure> {
-        let stream = |w: Box<dyn Write>| Ok(Sink::Stream(std::io::BufWriter::new(w)));
-        let Some(target) = out else { return stream(Box::new(std::io::stdout())) };
-        if target.is_dir() {
-            return Err(Failure::input(format!("--out {} is a directory; name a file", target.display())));
-        }
-        let cannot = |e: std::io::Error| Failure::input(format!("cannot write {}: {e}", target.display()));
-        if target.exists() && !target.is_file() {
-            return stream(Box::new(std::fs::OpenOptions::new().write(true).open(target).map_err(cannot)?));
-        }
-        let name = target
-            .file_name()
-            .ok_or_else(|| Failure::input(format!("--out {} names no file", target.display())))?;
-        let tmp = target.with_file_name(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
-        let file = std::fs::File::create(&tmp).map_err(cannot)?;
-        Ok(Sink::File { tmp, target: target.to_path_buf(), file: std::io::BufWriter::new(file) })
+    fn open(out: Option<&Path>, format: Format) -> Result<Sink, Failure> {
+        let stream = |w: Box<dyn Write>| Out::Stream(std::io::BufWriter::new(w));
+        let out = match out {
+            None => stream(Box::new(std::io::stdout())),
+            Some(target) if target.is_dir() => {
+                return Err(Failure::input(format!(
+                    "--out {} is a directory; name a file",
+                    target.display()
+                )));
+            }
+            Some(target) => {
+                let cannot =
+                    |e: std::io::Error| Failure::input(format!("cannot write {}: {e}", target.display()));
+                if target.exists() && !target.is_file() {
+                    stream(Box::new(std::fs::OpenOptions::new().write(true).open(target).map_err(cannot)?))
+                } else {
+                    if target.file_name().is_none() {
+                        return Err(Failure::input(format!("--out {} names no file", target.display())));
+                    }
+                    let partial = partial_path(target);
+                    let file = std::fs::File::create(&partial).map_err(cannot)?;
+                    Out::File { partial, target: target.to_path_buf(), file: std::io::BufWriter::new(file) }
+                }
+            }
+        };
+        Ok(Sink { out, format, csv_started: false })
     }
 
-    fn line(&mut self, text: &str) -> Result<(), Failure> {
-        match self {
-            Sink::Stream(w) => writeln!(w, "{text}"),
-            Sink::File { file, .. } => writeln!(file, "{text}"),
+    fn writer(&mut self) -> &mut dyn Write {
+        match &mut self.out {
+            Out::Stream(w) => w,
+            Out::File { file, .. } => file,
         }
-        .map_err(write_failure)
     }
 
+    /// Writes a line of the run file and flushes it, so readers see whole lines.
+    fn record(&mut self, r: &Record) -> Result<(), Failure> {
+        let text = match (self.format, r) {
+            (Format::Jsonl, _) => Some(r.to_json()),
+            (Format::Csv, Record::Run(_) | Record::Interrupted(_)) => Some(format!("# {}", r.to_json())),
+            (Format::Csv, Record::Checkpoint(c)) => {
+                let mut bytes = Vec::new();
+                let mut csv =
+                    csv::WriterBuilder::new().has_headers(!self.csv_started).from_writer(&mut bytes);
+                for row in csv_row::rows(c) {
+                    csv.serialize(row).map_err(|e| Failure::runtime(format!("writing CSV: {e}")))?;
+                }
+                csv.flush().map_err(write_failure)?;
+                drop(csv);
+                self.csv_started = true;
+                self.writer().write_all(&bytes).map_err(write_failure)?;
+                None
+            }
+            (Format::Csv, _) => None,
+        };
+        let w = self.writer();
+        if let Some(t) = text {
+            writeln!(w, "{t}").map_err(write_failure)?;
+        }
+        w.flush().map_err(write_failure)
+    }
+
+    /// Flushes and, for a file, renames `FILE.partial` to `FILE`.
     fn finish(mut self) -> Result<Option<PathBuf>, Failure> {
-        match &mut self {
-            Sink::Stream(w) => {
+        match &mut self.out {
+            Out::Stream(w) => {
                 w.flush().map_err(write_failure)?;
                 Ok(None)
             }
-            Sink::File { tmp, target, file } => {
+            Out::File { partial, target, file } => {
                 let fail = |what: &Path, e: std::io::Error| {
                     Failure::runtime(format!("writing {}: {e}", what.display()))
                 };
-                file.flush().map_err(|e| fail(tmp, e))?;
-                file.get_ref().sync_all().map_err(|e| fail(tmp, e))?;
-                std::fs::rename(&tmp, &target).map_err(|e| fail(target, e))?;
+                file.flush().map_err(|e| fail(partial, e))?;
+                file.get_ref().sync_all().map_err(|e| fail(partial, e))?;
+                std::fs::rename(&partial, &target).map_err(|e| fail(target, e))?;
                 Ok(Some(target.clone()))
             }
         }
     }
-}
 
-impl Drop for Sink {
-    fn drop(&mut self) {
-        if let Sink::File { tmp, .. } = self {
-            let _ = std::fs::remove_file(tmp);
+    /// After an interruption: flushes, and names the partial file left.
+    fn keep_partial(mut self) -> Option<PathBuf> {
+        let _ = self.writer().flush();
+        match &self.out {
+            Out::File { partial, .. } => Some(partial.clone()),
+            Out::Stream(_) => None,
         }
-    }
-}
-
-const CSV_HEADER: &str = "phase,sentences,tokens,distinct_entities,learner,type,model_bits,params,sentences_seen,\
-loss_bits_per_token,excess_bits_per_token,excess_bits_per_sentence,excess_syntax,excess_identity,excess_fact,\
-error_rate,confident_error_rate,data_exponent,data_exponent_stderr,model_exponent,theory_data_exponent,\
-theory_model_exponent,expected_distinct_entities,expected_fact_excess,memorized";
-
-fn csv_rows(c: &Checkpoint) -> Vec<String> {
-    let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-    c.learners
-        .iter()
-        .map(|l| {
-            let memorized: Vec<String> = l.memorized.iter().map(|m| format!("{m}")).collect();
-            format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                c.phase,
-                c.sentences,
-                c.tokens,
-                c.distinct_entities,
-                csv_text(&l.name),
-                l.kind,
-                l.model_bits,
-                l.params,
-                l.sentences_seen,
-                l.loss_bits_per_token,
-                l.excess_bits_per_token,
-                l.excess_bits_per_sentence,
-                l.excess_by_part.syntax,
-                l.excess_by_part.identity,
-                l.excess_by_part.fact,
-                l.error_rate,
-                l.confident_error_rate,
-                opt(l.data_exponent.map(|f| f.value)),
-                opt(l.data_exponent.map(|f| f.stderr)),
-                opt(c.fits.model_exponent.map(|f| f.value)),
-                c.theory.data_exponent,
-                c.theory.model_exponent,
-                c.theory.expected_distinct_entities,
-                opt(c.theory.expected_fact_excess),
-                memorized.join(";")
-            )
-        })
-        .collect()
-}
-
-fn csv_text(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-}
-
-/// `[#####     ]  45%  1.2 M sentences/s  ETA 0:12` on stderr.
-struct ProgressBar {
-    start: Instant,
-    last: Instant,
-}
-
-impl ProgressBar {
-    fn new() -> Self {
-        ProgressBar { start: Instant::now(), last: Instant::now() - std::time::Duration::from_secs(1) }
-    }
-
-    fn draw(&mut self, done: u64, total: u64) {
-        if self.last.elapsed().as_millis() < 100 {
-            return;
-        }
-        self.last = Instant::now();
-        let frac = if total == 0 { 0.0 } else { (done as f64 / total as f64).min(1.0) };
-        let width = 30;
-        let filled = (frac * width as f64) as usize;
-        let secs = self.start.elapsed().as_secs_f64();
-        let rate = done as f64 / secs.max(1e-9);
-        let eta = if rate > 0.0 { (total.saturating_sub(done)) as f64 / rate } else { 0.0 };
-        eprint!(
-            "\r[{}{}] {:>3.0}%  {:.2} M sentences/s  ETA {}:{:02} ",
-            "#".repeat(filled),
-            " ".repeat(width - filled),
-            frac * 100.0,
-            rate / 1e6,
-            (eta / 60.0) as u64,
-            (eta % 60.0) as u64
-        );
-    }
-
-    fn clear(&mut self) {
-        eprint!("\r{}\r", " ".repeat(72));
     }
 }

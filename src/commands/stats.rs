@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use sk_tui::config::resolve_preset;
-use sk_tui::sk::{Generator, stats};
+use sk_tui::sk::{Generator, SourceKind, stats, theory};
 
 use super::Failure;
 
@@ -14,6 +14,8 @@ struct Report {
     sentences: u64,
     distinct_entities: u64,
     expected_distinct_entities: f64,
+    /// `sd(K_n)` for pycrp (closed form); `null` for zipf.
+    distinct_entities_sd: Option<f64>,
     heaps_exponent: Option<f64>,
     rank_frequency_slope: Option<f64>,
     oracle_bits_per_sentence: f64,
@@ -37,6 +39,10 @@ pub fn run(preset: &str, sentences: u64, seed: Option<u64>, json: bool) -> Resul
         sentences: m.sentences,
         distinct_entities: m.distinct_entities,
         expected_distinct_entities: m.expected_distinct_entities,
+        distinct_entities_sd: (loaded.preset.generator.source == SourceKind::Pycrp).then(|| {
+            let g = &loaded.preset.generator;
+            theory::variance_distinct_pycrp(g.alpha, g.beta, m.sentences as f64).sqrt()
+        }),
         heaps_exponent: m.heaps_fit.map(|f| f.slope),
         rank_frequency_slope: m.rank_frequency_fit.map(|f| f.slope),
         oracle_bits_per_sentence: m.oracle_bits / m.sentences as f64,
@@ -54,10 +60,20 @@ pub fn run(preset: &str, sentences: u64, seed: Option<u64>, json: bool) -> Resul
     let opt = |x: Option<f64>, digits: usize| x.map_or("n/a".to_string(), |v| format!("{v:.digits$}"));
     println!("preset                      {} (seed {seed})", loaded.name);
     println!("sentences                   {}", r.sentences);
-    println!(
-        "distinct entities           {}   (E[K_n] = {:.1})",
-        r.distinct_entities, r.expected_distinct_entities
-    );
+    match r.distinct_entities_sd {
+        // K_n of one pycrp run spreads widely around its mean: give the spread.
+        Some(sd) => println!(
+            "distinct entities           {}   (E[K_n] = {:.1} ± {:.1} sd; this run is {:+.2} sd away)",
+            r.distinct_entities,
+            r.expected_distinct_entities,
+            sd,
+            (r.distinct_entities as f64 - r.expected_distinct_entities) / sd.max(f64::MIN_POSITIVE)
+        ),
+        None => println!(
+            "distinct entities           {}   (E[K_n] = {:.1})",
+            r.distinct_entities, r.expected_distinct_entities
+        ),
+    }
     println!("heaps exponent (fitted)     {}   (theory: alpha = {})", opt(r.heaps_exponent, 3), p.alpha);
     println!(
         "rank-frequency slope        {}   (theory: -s = {:.3}; fitted on ranks seen >= {} times)",

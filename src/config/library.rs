@@ -10,7 +10,7 @@ use super::preset::Preset;
 use super::source_map::{line_column, locate};
 
 /// The presets shipped inside the binary, in the order `sk-tui presets` lists them.
-pub const EMBEDDED_PRESETS: [(&str, &str); 10] = [
+pub const EMBEDDED_PRESETS: [(&str, &str); 11] = [
     ("default", include_str!("../../presets/default.toml")),
     ("data-scaling", include_str!("../../presets/data-scaling.toml")),
     ("model-scaling", include_str!("../../presets/model-scaling.toml")),
@@ -21,6 +21,7 @@ pub const EMBEDDED_PRESETS: [(&str, &str); 10] = [
     ("syntax-first", include_str!("../../presets/syntax-first.toml")),
     ("kaplan", include_str!("../../presets/kaplan.toml")),
     ("neural", include_str!("../../presets/neural.toml")),
+    ("transformer", include_str!("../../presets/transformer.toml")),
 ];
 
 /// A loaded preset with where it came from.
@@ -60,14 +61,12 @@ pub fn parse_preset(file: &str, text: &str) -> Result<Preset, ConfigError> {
         let offset = e.span().map_or(0, |s| s.start);
         let key = super::source_map::path_at(text, offset).unwrap_or_default();
         let range = super::preset::valid_range(&key).map(|r| format!(" (valid: {r})")).unwrap_or_default();
-        ConfigError::Invalid(vec![Located {
-            file: file.into(),
-            line,
-            column,
-            key,
-            message: format!("{}{range}", e.message().trim()),
-            source_line,
-        }])
+        let message = if !key.contains('.') && e.message().contains("unknown field") {
+            super::tables::unknown_table(&key, Some(super::tables::FileKind::Preset))
+        } else {
+            format!("{}{range}", e.message().trim())
+        };
+        ConfigError::Invalid(vec![Located { file: file.into(), line, column, key, message, source_line }])
     })?;
     let problems = preset.check();
     if problems.is_empty() {

@@ -32,7 +32,8 @@ impl Default for Preset {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunConfig {
-    /// Sentences of pre-training (phases add their own).
+    /// Sentences of pre-training (phases add their own); `1e8` is accepted.
+    #[serde(deserialize_with = "super::count::deserialize")]
     pub sentences: u64,
     pub seed: u64,
     /// Log-spaced checkpoints per decade of sentences.
@@ -41,6 +42,39 @@ pub struct RunConfig {
     pub probe_facts_per_bin: u32,
     /// `tau`: a wrong answer is a confident error when its probability is at least this.
     pub confidence: f64,
+    /// Live runs: whether every learner trains on every sentence.
+    pub pace: Pace,
+}
+
+/// How a live run feeds learners that train on their own threads (neural).
+/// Headless runs always train every learner on every sentence.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pace {
+    /// The engine waits for the slowest learner: every learner trains on
+    /// every sentence, and live checkpoints equal headless ones.
+    #[default]
+    All,
+    /// The engine runs at the fast learners' speed; a slower learner trains
+    /// on the batches it can take and the rest are dropped (and counted).
+    Sample,
+}
+
+impl Pace {
+    pub fn name(self) -> &'static str {
+        match self {
+            Pace::All => "all",
+            Pace::Sample => "sample",
+        }
+    }
+
+    /// The other pace (the dashboard's switch).
+    pub fn toggled(self) -> Pace {
+        match self {
+            Pace::All => Pace::Sample,
+            Pace::Sample => Pace::All,
+        }
+    }
 }
 
 impl Default for RunConfig {
@@ -51,6 +85,7 @@ impl Default for RunConfig {
             checkpoints_per_decade: 10,
             probe_facts_per_bin: 64,
             confidence: 0.5,
+            pace: Pace::All,
         }
     }
 }
@@ -62,6 +97,7 @@ pub enum LearnerKind {
     Bayes,
     Capped,
     Neural,
+    Transformer,
 }
 
 impl LearnerKind {
@@ -70,6 +106,31 @@ impl LearnerKind {
             LearnerKind::Bayes => "bayes",
             LearnerKind::Capped => "capped",
             LearnerKind::Neural => "neural",
+            LearnerKind::Transformer => "transformer",
+        }
+    }
+
+    /// Trained by gradient descent on its own thread (`neural`, `transformer`).
+    pub fn is_network(self) -> bool {
+        matches!(self, LearnerKind::Neural | LearnerKind::Transformer)
+    }
+}
+
+/// How a network's weights are updated from the batch gradient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    /// Plain gradient descent: `w -= learning_rate * g`.
+    Sgd,
+    /// Adam (Kingma & Ba) with decoupled weight decay (AdamW).
+    Adam,
+}
+
+impl OptimizerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
         }
     }
 }
@@ -115,8 +176,30 @@ pub struct LearnerConfig {
     pub hidden: u32,
     /// Neural: previous tokens the network sees.
     pub context: u32,
-    /// Neural: step size.
+    /// Neural and transformer: step size (peak step size after warmup).
     pub learning_rate: f64,
+    /// Transformer: blocks of attention and MLP.
+    pub layers: u32,
+    /// Transformer: width of the residual stream (token and position embeddings).
+    pub width: u32,
+    /// Transformer: attention heads per block (`width` must be a multiple).
+    pub heads: u32,
+    /// Neural and transformer: `sgd` or `adam`; unset, `sgd` for neural
+    /// (per-sentence SGD, as before the key existed) and `adam` for transformer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optimizer: Option<OptimizerKind>,
+    /// Neural and transformer: sentences per optimizer step (the gradient is
+    /// their mean); unset, 1 for neural and 16 for transformer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<u32>,
+    /// Neural and transformer: sentences over which the step size rises
+    /// linearly to `learning_rate`; unset, 0 for neural and 2000 for transformer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warmup: Option<u64>,
+    /// Neural and transformer: decoupled weight decay per unit step size, on
+    /// weight matrices and embeddings (not biases or norm gains); unset, 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_decay: Option<f64>,
 }
 
 impl Default for LearnerConfig {
@@ -131,6 +214,13 @@ impl Default for LearnerConfig {
             hidden: 64,
             context: 8,
             learning_rate: 0.01,
+            layers: 2,
+            width: 64,
+            heads: 4,
+            optimizer: None,
+            batch: None,
+            warmup: None,
+            weight_decay: None,
         }
     }
 }
@@ -139,6 +229,35 @@ impl LearnerConfig {
     pub fn bayes(name: &str) -> Self {
         LearnerConfig { name: name.into(), ..Default::default() }
     }
+
+    /// The optimizer, with the kind's default when unset.
+    pub fn optimizer(&self) -> OptimizerKind {
+        self.optimizer.unwrap_or(match self.kind {
+            LearnerKind::Transformer => OptimizerKind::Adam,
+            _ => OptimizerKind::Sgd,
+        })
+    }
+
+    /// Sentences per optimizer step, with the kind's default when unset.
+    pub fn batch(&self) -> u32 {
+        self.batch.unwrap_or(match self.kind {
+            LearnerKind::Transformer => 16,
+            _ => 1,
+        })
+    }
+
+    /// Warmup in sentences, with the kind's default when unset.
+    pub fn warmup(&self) -> u64 {
+        self.warmup.unwrap_or(match self.kind {
+            LearnerKind::Transformer => 2000,
+            _ => 0,
+        })
+    }
+
+    /// Decoupled weight decay, 0 when unset.
+    pub fn weight_decay(&self) -> f64 {
+        self.weight_decay.unwrap_or(0.0)
+    }
 }
 
 /// `[[phase]]`: a fine-tuning phase after pre-training.
@@ -146,13 +265,92 @@ impl LearnerConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct PhaseConfig {
     pub name: String,
+    #[serde(deserialize_with = "super::count::deserialize")]
     pub sentences: u64,
     /// A fresh set of this many entities, with their own power-law frequencies.
+    #[serde(default, deserialize_with = "super::count::deserialize_option")]
     pub new_entities: Option<u64>,
     /// Fraction of sentences still drawn from the earlier distribution.
     pub mix: f64,
     /// New templates: a change of format.
     pub syntax_seed: Option<u64>,
+    /// `[phase.generator]`: generator keys this phase changes.
+    #[serde(skip_serializing_if = "PhaseGenerator::is_empty")]
+    pub generator: PhaseGenerator,
+}
+
+/// `[phase.generator]`: the generator keys a phase may change — those that
+/// keep the learners' vocabulary (source, attributes, values, templates,
+/// filler words and slots, names stay). Each phase's generator is the
+/// preset's `[generator]` with these keys replaced. A change of
+/// `value_skew` changes facts (each fact's value is drawn from `H_a` by a
+/// fixed hash, so a new `H_a` gives some facts a new value); `fact_noise`
+/// changes what the stream states.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhaseGenerator {
+    pub alpha: Option<f64>,
+    pub beta: Option<f64>,
+    pub zipf_offset: Option<f64>,
+    pub zipf_exponent: Option<f64>,
+    pub value_skew: Option<f64>,
+    pub fact_noise: Option<f64>,
+    pub template_concentration: Option<f64>,
+    pub filler_concentration: Option<f64>,
+}
+
+/// The keys of `GeneratorParams` a phase may not change, with the reason.
+pub const PHASE_FIXED_KEYS: &str = "source, entities, attributes, values, name_length, name_alphabet, templates, \
+     filler_words and filler_slots (the learners' vocabulary and the probed universe)";
+
+impl PhaseGenerator {
+    pub fn is_empty(&self) -> bool {
+        *self == PhaseGenerator::default()
+    }
+
+    /// `base` with this phase's changes.
+    pub fn apply(&self, base: &GeneratorParams) -> GeneratorParams {
+        let mut g = base.clone();
+        let set = |slot: &mut f64, v: Option<f64>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut g.alpha, self.alpha);
+        set(&mut g.beta, self.beta);
+        set(&mut g.zipf_offset, self.zipf_offset);
+        if self.zipf_exponent.is_some() {
+            g.zipf_exponent = self.zipf_exponent;
+        }
+        set(&mut g.value_skew, self.value_skew);
+        set(&mut g.fact_noise, self.fact_noise);
+        set(&mut g.template_concentration, self.template_concentration);
+        set(&mut g.filler_concentration, self.filler_concentration);
+        g
+    }
+
+    /// The changes that turn `base` into `edited`, or why a phase cannot
+    /// make them (a key outside `PhaseGenerator` changed).
+    pub fn between(base: &GeneratorParams, edited: &GeneratorParams) -> Result<PhaseGenerator, String> {
+        let changed = |a: f64, b: f64| (a != b).then_some(b);
+        let p = PhaseGenerator {
+            alpha: changed(base.alpha, edited.alpha),
+            beta: changed(base.beta, edited.beta),
+            zipf_offset: changed(base.zipf_offset, edited.zipf_offset),
+            zipf_exponent: (base.zipf_exponent != edited.zipf_exponent)
+                .then_some(edited.zipf_exponent)
+                .flatten(),
+            value_skew: changed(base.value_skew, edited.value_skew),
+            fact_noise: changed(base.fact_noise, edited.fact_noise),
+            template_concentration: changed(base.template_concentration, edited.template_concentration),
+            filler_concentration: changed(base.filler_concentration, edited.filler_concentration),
+        };
+        if p.apply(base) == *edited {
+            Ok(p)
+        } else {
+            Err(format!("a fine-tuning phase keeps {PHASE_FIXED_KEYS}; change those with apply (a restart)"))
+        }
+    }
 }
 
 impl PhaseConfig {
@@ -173,6 +371,7 @@ impl Default for PhaseConfig {
             new_entities: None,
             mix: 0.0,
             syntax_seed: None,
+            generator: PhaseGenerator::default(),
         }
     }
 }
@@ -180,6 +379,11 @@ impl Default for PhaseConfig {
 /// The valid values of a preset key, by its path (`generator.alpha`,
 /// `learner[0].policy`), for messages about values that do not even parse.
 pub fn valid_range(path: &str) -> Option<&'static str> {
+    if let Some((head, key)) = path.rsplit_once(".generator.")
+        && head.starts_with("phase")
+    {
+        return valid_range(&format!("generator.{key}"));
+    }
     let (section, key) = path.rsplit_once('.')?;
     let section = section.split('[').next().unwrap_or(section);
     Some(match (section, key) {
@@ -204,8 +408,9 @@ pub fn valid_range(path: &str) -> Option<&'static str> {
         ("run", "checkpoints_per_decade") => "an integer in [1, 100]",
         ("run", "probe_facts_per_bin") => "an integer in [1, 100000]",
         ("run", "confidence") => "a number in (0, 1]",
+        ("run", "pace") => "\"all\" or \"sample\"",
         ("learner", "name") => "a string of 1 to 24 characters",
-        ("learner", "type") => "\"bayes\", \"capped\" or \"neural\"",
+        ("learner", "type") => "\"bayes\", \"capped\", \"neural\" or \"transformer\"",
         ("learner", "budget_bits") => "a number in [1, 1e13]",
         ("learner", "policy") => "\"oracle\", \"lfu\" or \"lru\"",
         ("learner", "exposures") => "an integer in [1, 65535]",
@@ -213,6 +418,13 @@ pub fn valid_range(path: &str) -> Option<&'static str> {
         ("learner", "hidden") => "an integer in [2, 4096]",
         ("learner", "context") => "an integer in [1, 64]",
         ("learner", "learning_rate") => "a number in (0, 10]",
+        ("learner", "layers") => "an integer in [1, 16]",
+        ("learner", "width") => "an integer in [4, 1024], a multiple of heads",
+        ("learner", "heads") => "an integer in [1, 64] dividing width",
+        ("learner", "optimizer") => "\"sgd\" or \"adam\"",
+        ("learner", "batch") => "an integer in [1, 4096]",
+        ("learner", "warmup") => "an integer in [0, 10^9]",
+        ("learner", "weight_decay") => "a number in [0, 1]",
         ("phase", "name") => "a string",
         ("phase", "sentences") => "an integer in [1, 10^12]",
         ("phase", "new_entities") => "an integer in [1, 10^12]",
@@ -233,9 +445,11 @@ pub struct Problem {
 impl Preset {
     /// Every problem, in file order of sections.
     pub fn check(&self) -> Vec<Problem> {
+        // A pycrp source's name space is sized by every sentence of the run.
+        let sentences = self.phases.iter().fold(self.run.sentences, |t, p| t.saturating_add(p.sentences));
         let mut out: Vec<Problem> = self
             .generator
-            .check()
+            .check_for_run(sentences)
             .into_iter()
             .map(|i| Problem { path: format!("generator.{}", i.key), message: i.message })
             .collect();
@@ -330,6 +544,33 @@ impl Preset {
                 at("learning_rate"),
                 format!("learning_rate = {} is outside (0, 10]", l.learning_rate),
             );
+            need(
+                (1..=16).contains(&l.layers),
+                at("layers"),
+                format!("layers = {} is outside [1, 16]", l.layers),
+            );
+            need((1..=64).contains(&l.heads), at("heads"), format!("heads = {} is outside [1, 64]", l.heads));
+            need(
+                (4..=1024).contains(&l.width) && l.width % l.heads.max(1) == 0,
+                at("width"),
+                format!("width = {} is outside [4, 1024] or not a multiple of heads = {}", l.width, l.heads),
+            );
+            need(
+                (1..=4096).contains(&l.batch()),
+                at("batch"),
+                format!("batch = {} is outside [1, 4096]", l.batch()),
+            );
+            need(
+                l.warmup() <= 1_000_000_000,
+                at("warmup"),
+                format!("warmup = {} is outside [0, 10^9]", l.warmup()),
+            );
+            let wd = l.weight_decay();
+            need(
+                wd.is_finite() && (0.0..=1.0).contains(&wd),
+                at("weight_decay"),
+                format!("weight_decay = {wd} is outside [0, 1]"),
+            );
         }
         // Counters are 32-bit: a run stays below 2^32 sentences.
         let total = self.phases.iter().fold(r.sentences, |t, p| t.saturating_add(p.sentences));
@@ -381,6 +622,9 @@ impl Preset {
             if let Some(why) = p.pointless_mix() {
                 need(false, at("mix"), why.into());
             }
+            for invalid in p.generator.apply(&self.generator).check() {
+                need(false, at(&format!("generator.{}", invalid.key)), invalid.message);
+            }
         }
         out
     }
@@ -393,6 +637,15 @@ mod tests {
     #[test]
     fn default_preset_is_valid() {
         assert_eq!(Preset::default().check(), vec![]);
+    }
+
+    #[test]
+    fn a_preset_that_only_sets_pycrp_is_valid() {
+        let p: Preset = toml::from_str("[generator]\nsource = \"pycrp\"\n").unwrap();
+        assert_eq!(p.check(), vec![]);
+        // A run long enough to outgrow 64^4 names is refused at name_length.
+        let long = Preset { run: RunConfig { sentences: 2_000_000_000, ..p.run.clone() }, ..p };
+        assert_eq!(long.check().first().map(|x| x.path.as_str()), Some("generator.name_length"));
     }
 
     #[test]

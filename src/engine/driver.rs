@@ -8,6 +8,12 @@
 //! between batches sized to take about 5 ms, so `Stop` is answered well
 //! within 100 ms. A panic in the engine becomes `Update::Error` and the
 //! thread waits for a restart or stop.
+//!
+//! A paced live run (`[run] pace = "all"`) goes at the slowest learner's
+//! speed without blocking on it: when a learner on its own thread must catch
+//! up, `advance` returns early and the thread waits for that learner at most
+//! `PACE_SLICE` before it looks at its controls again, so pause, restart and
+//! stop stay as prompt as when nothing waits.
 
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
@@ -71,6 +77,8 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 const TIMED_CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 const SAMPLES_EVERY: Duration = Duration::from_millis(700);
 const BATCH_TARGET: Duration = Duration::from_millis(5);
+/// Longest wait for a learner to catch up between two looks at the controls.
+pub const PACE_SLICE: Duration = Duration::from_millis(10);
 
 /// Threads for the learners when none are asked for: the machine's cores,
 /// less one for the UI thread in a live run.
@@ -156,12 +164,15 @@ impl EngineThread {
                     Control::Resume if state == State::Paused => state = State::Running,
                     Control::Pause | Control::Resume => {}
                     Control::Restart(p) => {
+                        // Stop the old run's learners before building the new ones.
+                        drop(engine.take());
                         engine = self.start(&p);
                         state = if engine.is_some() { State::Running } else { State::Idle };
                     }
                     Control::Apply(g) => {
                         let mut p = self.current.clone().unwrap_or_default();
                         p.generator = *g;
+                        drop(engine.take());
                         engine = self.start(&p);
                         state = if engine.is_some() { State::Running } else { State::Idle };
                     }
@@ -190,6 +201,7 @@ impl EngineThread {
                 continue;
             }
             let started = Instant::now();
+            let before = e.sentences();
             let panic_at = self.options.panic_at;
             let live = self.options.live;
             let want_timed = live && last_timed.elapsed() >= TIMED_CHECKPOINT_EVERY;
@@ -200,7 +212,8 @@ impl EngineThread {
                     panic!("injected engine fault at {} sentences", e.sentences());
                 }
                 let step = e.advance(batch);
-                let timed = (want_timed && step == Step::Running).then(|| e.peek());
+                // Not while a paced checkpoint waits: its window is not closed yet.
+                let timed = (want_timed && step == Step::Running && !e.checkpoint_due()).then(|| e.peek());
                 let samples = (want_samples || step == Step::Finished).then(|| e.samples());
                 (step, timed, samples)
             }));
@@ -219,9 +232,12 @@ impl EngineThread {
                     continue;
                 }
             };
-            // Aim for batches of ~5 ms.
+            // Aim for batches of ~5 ms (judged on batches that were not cut
+            // short by a learner catching up).
             let took = started.elapsed();
-            if took < BATCH_TARGET / 2 && batch < 1 << 20 {
+            let whole = e.sentences() - before == batch;
+            let cut_short = step == Step::Running && !whole;
+            if whole && took < BATCH_TARGET / 2 && batch < 1 << 20 {
                 batch *= 2;
             } else if took > BATCH_TARGET * 2 && batch > 16 {
                 batch /= 2;
@@ -248,6 +264,9 @@ impl EngineThread {
                     self.post(Update::Finished { sentences });
                     state = State::Idle;
                 }
+            }
+            if cut_short && e.learners_behind() {
+                e.wait_for_learners(PACE_SLICE);
             }
             if live && last_progress.elapsed() >= PROGRESS_EVERY {
                 last_progress = Instant::now();

@@ -6,6 +6,7 @@
 pub mod checkpoint;
 pub mod driver;
 pub mod fits;
+pub mod frontier;
 pub mod messages;
 pub mod parallel;
 pub mod probes;

@@ -77,7 +77,9 @@ impl Crew {
         let shared = lanes.iter().any(|l| l.learner.shares_syntax());
         let syntax = if shared { self.syntax.as_mut() } else { None };
         let steps = n.div_ceil(BATCH as u64) as usize;
-        if threads <= 1 || steps == 0 {
+        // One batch has no drawing to overlap: run it here (a paced live
+        // run goes one sentence at a time).
+        if threads <= 1 || steps <= 1 {
             let mut syntax = syntax;
             let batch = &mut self.batches[0];
             let mut left = n;

@@ -9,10 +9,11 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
-use crate::config::{LearnerConfig, LearnerKind, PhaseConfig, Policy, Preset};
+use crate::config::{LearnerConfig, LearnerKind, Pace, PhaseConfig, PhaseGenerator, Policy, Preset};
 use crate::learn::bayes::BayesLearner;
 use crate::learn::capped::CappedLearner;
 use crate::learn::neural::NeuralLearner;
+use crate::learn::transformer::{TransformerLearner, longest_sentence};
 use crate::learn::{Learner, Probe};
 use crate::sk::knowledge::universe_of;
 use crate::sk::rng::SkRng;
@@ -21,10 +22,11 @@ use crate::sk::{EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKin
 
 use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, TheoryPoint};
 use super::fits;
+use super::frontier;
 use super::messages::{RunInfo, Sample};
 use super::parallel::{Crew, Lane};
-use super::probes::{ProbeScore, ProbeSet};
-use super::worker::{Request, Window, Worker};
+use super::probes::{ProbeScore, ProbeSet, knowledge_bits};
+use super::worker::{Feed, Request, Window, Worker};
 
 /// One phase of the schedule: 0 is pre-training.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,6 +67,11 @@ struct Trainee {
     history: Vec<(f64, f64)>,
     /// Capped `oracle` learners: their budget, for the model fit.
     oracle_budget: Option<f64>,
+    /// Prequential bits of the closed windows: whole run and this phase.
+    data_bits: f64,
+    phase_data_bits: f64,
+    /// `(sentences seen, frontier rank)` at each checkpoint of the current phase.
+    frontier: Vec<(f64, f64)>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -96,9 +103,18 @@ pub struct Engine {
     new_probes: Option<Arc<ProbeSet>>,
     recent: VecDeque<Sentence>,
     live: bool,
+    /// How learners on their own threads are fed (`set_live`).
+    feed: Feed,
+    /// Paced: a log-spaced checkpoint waits for every learner to catch up.
+    due: bool,
     /// Time spent measuring at checkpoints (for the benchmark; never output).
     metrics_time: std::time::Duration,
     value_entropy: f64,
+    /// Accuracy of answering with the value marginal's mode.
+    chance: f64,
+    /// Sentences (all, and of the base stream) when the current window began.
+    window_start: u64,
+    window_start_base: u64,
 }
 
 /// Recent sentences kept for the samples pane.
@@ -140,17 +156,21 @@ impl Engine {
             .enumerate()
             .map(|(i, cfg)| Trainee {
                 runner: match build_learner(cfg, &base, seed.wrapping_add(i as u64)) {
-                    l if cfg.kind == LearnerKind::Neural => Runner::Remote(Worker::spawn(l)),
+                    l if cfg.kind.is_network() => Runner::Remote(Worker::spawn(l)),
                     l => Runner::Local(l),
                 },
                 window: Window::default(),
                 history: Vec::new(),
+                frontier: Vec::new(),
                 oracle_budget: (cfg.kind == LearnerKind::Capped && cfg.policy == Policy::Oracle)
                     .then_some(cfg.budget_bits.unwrap_or(0.0)),
+                data_bits: 0.0,
+                phase_data_bits: 0.0,
             })
             .collect();
         let value_entropy = base.knowledge().value_law().entropy_bits();
         let crew = Crew::new(base.params());
+        let chance = chance_accuracy(&base);
         Engine {
             phase_end: preset.run.sentences,
             preset,
@@ -173,16 +193,62 @@ impl Engine {
             new_probes: None,
             recent: VecDeque::new(),
             live: false,
+            feed: Feed::Wait,
+            due: false,
             metrics_time: std::time::Duration::ZERO,
             value_entropy,
+            chance,
+            window_start: 0,
+            window_start_base: 0,
         }
     }
 
-    /// Live runs never wait for a learner on its own thread (it trains on a
-    /// subsample when it cannot keep up). Headless runs wait, so their output
-    /// is deterministic.
+    /// Headless runs wait for a learner on its own thread, so their output
+    /// is deterministic. Live runs never block on one: paced
+    /// (`[run] pace = "all"`), the engine draws no sentence while a learner's
+    /// queue is full and holds a log-spaced checkpoint until every learner
+    /// has caught up, so it measures what headless measures; sampled, a
+    /// learner that cannot keep up trains on a subsample.
     pub fn set_live(&mut self, live: bool) {
         self.live = live;
+        self.feed = match (live, self.preset.run.pace) {
+            (false, _) => Feed::Wait,
+            (true, Pace::All) => Feed::Hold,
+            (true, Pace::Sample) => Feed::Drop,
+        };
+        for t in &mut self.trainees {
+            if let Runner::Remote(w) = &mut t.runner {
+                w.set_feed(self.feed);
+            }
+        }
+    }
+
+    /// Paced: whether a learner must catch up before the engine goes on
+    /// (`advance` then returns `Step::Running` without drawing).
+    pub fn learners_behind(&mut self) -> bool {
+        let due = self.due;
+        self.trainees.iter_mut().any(|t| match &mut t.runner {
+            Runner::Remote(w) => w.behind(due),
+            Runner::Local(_) => false,
+        })
+    }
+
+    /// Paced: a log-spaced checkpoint waits for the learners to catch up (a
+    /// look now would see a window the checkpoint has not closed yet).
+    pub fn checkpoint_due(&self) -> bool {
+        self.due
+    }
+
+    /// Waits up to `timeout` for a learner `learners_behind` waits for.
+    pub fn wait_for_learners(&mut self, timeout: std::time::Duration) {
+        let due = self.due;
+        for t in &mut self.trainees {
+            if let Runner::Remote(w) = &mut t.runner
+                && w.behind(due)
+            {
+                return w.wait(timeout);
+            }
+        }
     }
 
     /// Threads for the learners on the engine's side (1 by default); the
@@ -227,23 +293,43 @@ impl Engine {
     }
 
     /// Trains on up to `budget` sentences, stopping early at a checkpoint, a
-    /// phase change or the end of the schedule.
+    /// phase change or the end of the schedule, or when paced and a learner
+    /// must catch up (`learners_behind`).
     pub fn advance(&mut self, budget: u64) -> Step {
+        // Paced with learners on their own threads: one sentence at a time,
+        // so the engine stops drawing as soon as one must catch up.
+        let paced =
+            self.feed == Feed::Hold && self.trainees.iter().any(|t| matches!(t.runner, Runner::Remote(_)));
         let mut left = budget;
         while left > 0 {
+            if self.feed == Feed::Hold {
+                if self.learners_behind() {
+                    return Step::Running;
+                }
+                if std::mem::take(&mut self.due) {
+                    return Step::Checkpoint(Box::new(self.checkpoint()));
+                }
+            }
             if self.sentences >= self.phase_end {
                 return self.next_phase();
             }
             // Up to the next stop: the budget, the phase's end or a checkpoint.
-            let span = left
-                .min(self.phase_end - self.sentences)
-                .min(self.next_checkpoint.saturating_sub(self.sentences).max(1));
+            let span = if paced {
+                1
+            } else {
+                left.min(self.phase_end - self.sentences)
+                    .min(self.next_checkpoint.saturating_sub(self.sentences).max(1))
+            };
             self.run_span(span);
             left -= span;
             if self.sentences == self.next_checkpoint || self.sentences == self.phase_end {
                 while self.next_checkpoint <= self.sentences {
                     self.next_checkpoint =
                         next_log_point(self.next_checkpoint, self.preset.run.checkpoints_per_decade);
+                }
+                if self.feed == Feed::Hold {
+                    self.due = true;
+                    continue;
                 }
                 return Step::Checkpoint(Box::new(self.checkpoint()));
             }
@@ -264,11 +350,10 @@ impl Engine {
                 Runner::Remote(w) => remotes.push(w),
             }
         }
-        let wait = !self.live;
         crew.run(n, &mut lanes, &mut |s| {
             self.draw(s);
             for w in remotes.iter_mut() {
-                w.offer(s, wait);
+                w.offer(s);
             }
             self.sentences += 1;
             self.tokens += s.tokens.len() as u64;
@@ -316,6 +401,8 @@ impl Engine {
         // jump in the excess, not a point on the same power law.
         for t in &mut self.trainees {
             t.history.clear();
+            t.phase_data_bits = 0.0;
+            t.frontier.clear();
         }
         self.phase_end = self.sentences + plan.sentences;
         self.mix = plan.mix;
@@ -342,6 +429,12 @@ impl Engine {
                 _ => fresh.continue_source(&self.base),
             }
         }
+        if universe == 0 && plan.generator != self.preset.generator {
+            // The same entities on a changed generator: probes ask for the
+            // facts as this phase states them.
+            self.probes = Arc::new(self.probes.retold(&fresh));
+            self.chance = chance_accuracy(&fresh);
+        }
         if plan.new_entities.is_some() {
             let max_rank = probe_max_rank(&fresh, plan.sentences);
             self.new_probes = Some(Arc::new(ProbeSet::new(
@@ -360,26 +453,15 @@ impl Engine {
     /// a fine-tuning phase started by hand. The generator must keep the
     /// vocabulary and structure the learners were built for.
     pub fn fine_tune(&mut self, generator: GeneratorParams, phase: PhaseConfig) -> Result<(), EngineError> {
-        let old = &self.preset.generator;
-        let same_structure = old.attributes == generator.attributes
-            && old.values == generator.values
-            && old.templates == generator.templates
-            && old.filler_words == generator.filler_words
-            && old.filler_slots == generator.filler_slots
-            && old.name_length == generator.name_length
-            && old.name_alphabet == generator.name_alphabet
-            && old.source == generator.source;
-        if !same_structure {
-            return Err(EngineError::Incompatible(
-                "fine-tuning keeps the source, attributes, values, templates, filler words and slots and the name \
-                 alphabet and length (the learners' vocabulary); change those with apply (a restart)"
-                    .into(),
-            ));
-        }
+        // The same path as a preset's `[phase.generator]`: the changes to
+        // the pre-training generator a phase may make.
+        let mut phase = phase;
+        phase.generator =
+            PhaseGenerator::between(&self.preset.generator, &generator).map_err(EngineError::Incompatible)?;
         if let Some(why) = phase.pointless_mix() {
             return Err(EngineError::Incompatible(why.into()));
         }
-        let mut plan = phase_plan(&phase, &generator);
+        let mut plan = phase_plan(&phase, &self.preset.generator);
         if plan.name.is_empty() {
             plan.name = format!("fine-tune {}", self.phase + 1);
         }
@@ -423,15 +505,36 @@ impl Engine {
             probes: self.probes.clone(),
             new_probes: self.new_probes.clone(),
             confidence,
+            chance: self.chance,
             take: record,
-            wait: !self.live,
         };
+        let window_base = (self.window_start_base, self.base_sentences - self.window_start_base);
+        let facts_per_bin = self.facts_per_bin(&self.probes, &self.base);
+        let new_facts_per_bin =
+            self.new_probes.as_ref().zip(self.fresh.as_ref()).map(|(p, f)| self.facts_per_bin(p, f));
+        let probes_per_bin = self.probes.probes_per_bin();
+        let new_probes_per_bin = self.new_probes.as_ref().map(|p| p.probes_per_bin());
+        let expected: Vec<Option<f64>> = self
+            .trainees
+            .iter()
+            .map(|t| match (t.runner.kind(), t.oracle_budget) {
+                ("bayes", _) => self.expected_fact_excess(f64::INFINITY, window_base),
+                (_, Some(budget)) => self.expected_fact_excess(self.held_ranks(budget), window_base),
+                _ => None,
+            })
+            .collect();
         for t in &mut self.trainees {
             if let Runner::Remote(w) = &mut t.runner {
                 w.request_report(&request);
             }
         }
-        for t in &mut self.trainees {
+        // The frontier needs each rank's probability: zipf pre-training.
+        let law = match (self.base.source(), &self.fresh) {
+            (Source::Zipf(law), None) => Some(law),
+            _ => None,
+        };
+        let attributes = self.preset.generator.attributes;
+        for (i, t) in self.trainees.iter_mut().enumerate() {
             let m = t.measure(&request);
             let w = m.window;
             let excess = w.bits - w.oracle;
@@ -440,18 +543,36 @@ impl Engine {
             let seen = m.sentences_seen;
             let excess_per_sentence = per_sentence(excess.total());
             // Exponents are fitted on the fact part, whose exact finite-size
-            // expectation is known (THEORY.md §3); identity and syntax bend
-            // the total at finite n.
-            if record && w.sentences > 0 {
+            // expectation is known (docs/theory.md); identity and syntax bend
+            // the total at finite n. Windows shorter than a tenth of n (the
+            // end of a phase) are too noisy to fit.
+            if record && w.sentences > 0 && w.sentences * 10 >= seen {
                 t.history.push((seen as f64, per_sentence(excess.fact)));
             }
+            let data_bits = t.data_bits + w.bits.total();
+            let phase_data_bits = t.phase_data_bits + w.bits.total();
+            if record {
+                (t.data_bits, t.phase_data_bits) = (data_bits, phase_data_bits);
+            }
             let (score, new_score) = (m.score, m.new_score);
+            let (h, c) = (self.value_entropy, self.chance);
+            let mut knowledge = knowledge_bits(&score, &probes_per_bin, c, &facts_per_bin, h);
+            if let (Some(s), Some(f), Some(p)) = (&new_score, &new_facts_per_bin, &new_probes_per_bin) {
+                knowledge += knowledge_bits(s, p, c, f, h);
+            }
+            let expected_fact_excess = expected[i];
+            let rank = law.and(frontier::frontier_rank(&self.probes.bins, &score.memorized));
+            if let (true, Some(r)) = (record, rank) {
+                t.frontier.push((seen as f64, r));
+            }
             learners.push(LearnerPoint {
                 name: t.runner.name().to_string(),
                 kind: t.runner.kind().to_string(),
                 model_bits: m.model_bits,
                 params: m.params,
                 sentences_seen: seen,
+                window_sentences: w.sentences,
+                sentences_dropped: t.runner.dropped(),
                 loss_bits_per_token: per_token(w.bits.total()),
                 excess_bits_per_token: per_token(excess.total()),
                 excess_bits_per_sentence: excess_per_sentence,
@@ -460,11 +581,22 @@ impl Engine {
                     identity: per_sentence(excess.identity),
                     fact: per_sentence(excess.fact),
                 },
+                cumulative_data_bits: data_bits,
+                phase_data_bits,
                 memorized: score.memorized,
                 memorized_new: new_score.as_ref().map(|s| s.memorized.clone()),
+                known: score.known,
+                known_new: new_score.as_ref().map(|s| s.known.clone()),
+                knowledge_bits: knowledge,
+                stale_answers: score.stale,
                 error_rate: score.error_rate,
                 confident_error_rate: score.confident_error_rate,
                 data_exponent: fits::data_exponent(&t.history),
+                expected_fact_excess,
+                frontier_exposures: law
+                    .zip(rank)
+                    .map(|(law, r)| frontier::exposures(seen as f64, law.density(r), attributes)),
+                frontier_exponent: law.and_then(|_| frontier::frontier_exponent(&t.frontier)),
             });
         }
         let knowledge_seen = self.knowledge_seen_bits();
@@ -479,14 +611,21 @@ impl Engine {
             SourceKind::Zipf => 1.0 / g.zipf_s(),
             SourceKind::Pycrp => g.alpha,
         };
+        let window_sentences = self.sentences - self.window_start;
+        if record {
+            self.window_start = self.sentences;
+            self.window_start_base = self.base_sentences;
+        }
         Checkpoint {
             kind: "checkpoint".into(),
             phase: self.phase as u32,
             sentences: self.sentences,
             tokens: self.tokens,
             distinct_entities: self.seen.len() as u64,
+            window_sentences,
             rank_bins: self.probes.bins.clone(),
             new_rank_bins: self.new_probes.as_ref().map(|p| p.bins.clone()),
+            changed_facts: self.probes.changed_fraction(),
             learners,
             fits: Fits { model_exponent: fits::model_exponent(&budgets, knowledge_seen) },
             theory: TheoryPoint {
@@ -494,7 +633,9 @@ impl Engine {
                 model_exponent: theory::model_exponent(alpha),
                 heaps_exponent: theory::heaps_exponent(alpha),
                 expected_distinct_entities: self.expected_distinct(),
-                expected_fact_excess: self.expected_fact_excess(),
+                expected_fact_excess: self.expected_fact_excess(f64::INFINITY, window_base),
+                expected_fact_excess_at_n: self.expected_fact_excess(f64::INFINITY, (self.base_sentences, 0)),
+                chance_accuracy: self.chance,
                 expected_syntax_excess: theory::syntax_excess(g.syntax_dimension(), n.max(1.0)),
             },
         }
@@ -517,14 +658,35 @@ impl Engine {
         }
     }
 
-    /// THEORY.md §3 exact Bayes fact excess: zipf, no fact noise, pre-training.
-    fn expected_fact_excess(&self) -> Option<f64> {
+    /// The exact expected fact excess per sentence of a learner holding the
+    /// top `held` ranks, over the base-stream window `(start, length)`: zipf,
+    /// no fact noise, pre-training.
+    fn expected_fact_excess(&self, held: f64, (start, length): (u64, u64)) -> Option<f64> {
         let Source::Zipf(law) = self.base.source() else { return None };
         if self.fresh.is_some() || self.preset.generator.fact_noise > 0.0 {
             return None;
         }
         let f = self.preset.generator.attributes;
-        Some(theory::expected_fact_excess_zipf(law, f, self.value_entropy, self.base_sentences as f64))
+        Some(theory::expected_fact_excess_zipf(law, f, self.value_entropy, held, start as f64, length as f64))
+    }
+
+    /// Ranks a capped `oracle` learner with `budget` bits holds when full:
+    /// whole entities (name and every fact), the last one in part.
+    fn held_ranks(&self, budget: f64) -> f64 {
+        let g = &self.preset.generator;
+        budget / (g.name_bits() + g.attributes as f64 * g.fact_bits())
+    }
+
+    /// Facts in each bin of a probe set of `g`'s universe.
+    fn facts_per_bin(&self, probes: &ProbeSet, g: &Generator) -> Vec<f64> {
+        let entities = match g.source() {
+            Source::Zipf(law) => law.k(),
+            // Ranks of a pycrp universe are creation order: those created so far.
+            Source::Pycrp(_) => {
+                self.seen.iter().filter(|&&e| universe_of(e) == g.parts().universe).count() as u64
+            }
+        };
+        probes.facts_per_bin(self.preset.generator.attributes, entities)
     }
 
     /// Recent sentences with, per learner, whether its probe of the fact is wrong.
@@ -604,6 +766,13 @@ impl Runner {
             Runner::Remote(w) => w.kind(),
         }
     }
+
+    fn dropped(&self) -> u64 {
+        match self {
+            Runner::Local(_) => 0,
+            Runner::Remote(w) => w.dropped(),
+        }
+    }
 }
 
 impl Trainee {
@@ -612,8 +781,11 @@ impl Trainee {
         match &mut self.runner {
             Runner::Local(l) => Measured {
                 window: if request.take { std::mem::take(&mut self.window) } else { self.window },
-                score: request.probes.score(l.as_ref(), request.confidence),
-                new_score: request.new_probes.as_ref().map(|p| p.score(l.as_ref(), request.confidence)),
+                score: request.probes.score(l.as_ref(), request.confidence, request.chance),
+                new_score: request
+                    .new_probes
+                    .as_ref()
+                    .map(|p| p.score(l.as_ref(), request.confidence, request.chance)),
                 model_bits: l.model_bits(),
                 params: l.params(),
                 sentences_seen: l.sentences_seen(),
@@ -635,11 +807,18 @@ impl Trainee {
     }
 }
 
+/// Accuracy of answering every fact with the value law's mode (docs/theory.md,
+/// "Knowledge beyond chance"): `max_v H_a(v)`, the same law for every attribute.
+fn chance_accuracy(g: &Generator) -> f64 {
+    g.knowledge().value_law().probs().iter().copied().fold(0.0, f64::max)
+}
+
+/// A phase of the schedule: the pre-training generator with the phase's changes.
 fn phase_plan(p: &PhaseConfig, generator: &GeneratorParams) -> PhasePlan {
     PhasePlan {
         name: p.name.clone(),
         sentences: p.sentences,
-        generator: generator.clone(),
+        generator: p.generator.apply(generator),
         new_entities: p.new_entities,
         mix: p.mix,
         syntax_seed: p.syntax_seed,
@@ -669,6 +848,9 @@ pub fn build_learner(cfg: &LearnerConfig, g: &Generator, seed: u64) -> Box<dyn L
             seed,
         )),
         LearnerKind::Neural => Box::new(NeuralLearner::new(&cfg.name, cfg, g.vocab(), seed)),
+        LearnerKind::Transformer => {
+            Box::new(TransformerLearner::new(&cfg.name, cfg, g.vocab(), longest_sentence(p), seed))
+        }
     }
 }
 

@@ -3,19 +3,20 @@
 //! identity over the entities seen, every fact memorized after one exposure,
 //! unknown facts coded with the learned value marginal.
 //!
-//! sk-tui choice under fact noise: the memorized value is the first one
-//! stated, and the code mixes it with the marginal as the noise model does.
+//! A stored fact is a [`FactBelief`]: a Dirichlet over values centred on the
+//! marginal with weight `κ` (`fact_kappa`: the noise rate's odds, or one in a
+//! million without noise), so every value keeps a positive probability and a
+//! fact that a later phase changes is overwritten once the new value has been
+//! stated more often than the old one.
 
 use rustc_hash::FxHashMap;
 
 use super::predictive::{
-    KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits, knowledge_steps,
+    FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits, fact_kappa,
+    knowledge_steps,
 };
 use super::{Answer, Learner, Probe};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
-
-/// A fact not memorized.
-const NONE: u32 = u32::MAX;
 
 #[derive(Clone, Debug)]
 pub struct BayesLearner {
@@ -26,16 +27,17 @@ pub struct BayesLearner {
     syntax: SyntaxModel,
     identity: PitmanYorCode,
     marginal: ValueMarginal,
-    noise: f64,
+    /// `κ`, the marginal's weight in a fact's belief.
+    kappa: f64,
     fact_bits_each: f64,
     attributes: usize,
     /// Each seen entity's record: one lookup per sentence.
     slot: FxHashMap<EntityId, u32>,
     /// Sentences about each seen entity, by record.
     counts: Vec<u32>,
-    /// The memorized value of each fact, `record * F + attribute`, `NONE`
-    /// when not seen.
-    values: Vec<u32>,
+    /// The belief about each fact, `record * F + attribute`,
+    /// `FactBelief::NONE` when not seen.
+    values: Vec<FactBelief>,
     /// Distinct facts seen.
     facts: u64,
     sentences: u64,
@@ -48,7 +50,7 @@ impl BayesLearner {
             syntax: SyntaxModel::new(p),
             identity: PitmanYorCode::new(p),
             marginal: ValueMarginal::new(p),
-            noise: p.fact_noise,
+            kappa: fact_kappa(p.fact_noise),
             fact_bits_each: p.fact_bits(),
             attributes: p.attributes as usize,
             slot: FxHashMap::default(),
@@ -69,9 +71,10 @@ impl BayesLearner {
         self.facts
     }
 
-    fn known(&self, record: Option<usize>, attribute: u32) -> Option<u32> {
-        let v = self.values[record? * self.attributes + attribute as usize];
-        (v != NONE).then_some(v)
+    /// The belief about a stored fact of the entity with `record`.
+    fn belief(&self, record: Option<usize>, attribute: u32) -> Option<&FactBelief> {
+        let b = &self.values[record? * self.attributes + attribute as usize];
+        b.is_stored().then_some(b)
     }
 }
 
@@ -83,11 +86,14 @@ impl KnowledgeCode for BayesLearner {
     fn score_knowledge(&mut self, s: &Sentence, record: Option<usize>) -> Bits {
         let k = self.counts.len() as u64;
         let count = record.map(|i| self.counts[i]);
-        let known = self.known(record, s.attribute);
+        let identity = self.identity.bits(count, self.sentences, k, self.sentences);
+        let belief = record
+            .map(|i| self.values[i * self.attributes + s.attribute as usize])
+            .filter(FactBelief::is_stored);
         Bits {
             syntax: 0.0,
-            identity: self.identity.bits(count, self.sentences, k, self.sentences),
-            fact: fact_bits(known, s.value, s.attribute, self.noise, &mut self.marginal),
+            identity,
+            fact: fact_bits(belief.as_ref(), s.value, s.attribute, self.kappa, &mut self.marginal),
         }
     }
 
@@ -98,16 +104,19 @@ impl KnowledgeCode for BayesLearner {
                 let i = self.counts.len();
                 self.slot.insert(s.entity, i as u32);
                 self.counts.push(0);
-                self.values.extend(std::iter::repeat_n(NONE, self.attributes));
+                self.values.extend(std::iter::repeat_n(FactBelief::NONE, self.attributes));
                 i
             }
         };
         self.counts[i] += 1;
         let at = i * self.attributes + s.attribute as usize;
-        if self.values[at] == NONE {
-            self.values[at] = s.value;
+        let belief = &mut self.values[at];
+        if !belief.is_stored() {
+            *belief = FactBelief::new(s.value);
             self.facts += 1;
             self.marginal.add(s.attribute, s.value);
+        } else if let Some(old) = belief.observe(s.value) {
+            self.marginal.replace(s.attribute, old, s.value);
         }
         self.sentences += 1;
     }
@@ -129,7 +138,7 @@ impl Learner for BayesLearner {
     knowledge_steps!();
 
     fn probe(&self, p: &Probe) -> Answer {
-        answer(self.known(self.record(p.entity), p.attribute), p.attribute, self.noise, &self.marginal)
+        answer(self.belief(self.record(p.entity), p.attribute), p.attribute, self.kappa, &self.marginal)
     }
 
     fn model_bits(&self) -> f64 {
@@ -228,10 +237,27 @@ mod tests {
         let mut per_slot: HashMap<u32, u64> = HashMap::new();
         let mut entities: HashMap<EntityId, u64> = HashMap::new();
         let mut facts: HashMap<(EntityId, u32), u32> = HashMap::new();
+        // Repeated statements of a stored fact: -log2((c + κ Ĥ(w)) / (c + κ))
+        // with c earlier statements and Ĥ the DM(1) value marginal then.
+        let kappa = crate::learn::predictive::KAPPA_MIN;
+        let mut statements: HashMap<(EntityId, u32), u64> = HashMap::new();
+        let mut marginal: HashMap<(u32, u32), u64> = HashMap::new();
+        let mut marginal_total: HashMap<u32, u64> = HashMap::new();
+        let mut repeat_bits = 0.0;
         let n = 20_000u64;
         for _ in 0..n {
             g.next(&mut s);
             total += l.observe(&s);
+            let c = statements.entry((s.entity, s.attribute)).or_default();
+            if *c > 0 {
+                let h = (*marginal.get(&(s.attribute, s.value)).unwrap_or(&0) as f64 + 1.0)
+                    / (*marginal_total.get(&s.attribute).unwrap_or(&0) as f64 + p.values as f64);
+                repeat_bits -= ((*c as f64 + kappa * h) / (*c as f64 + kappa)).log2();
+            } else {
+                *marginal.entry((s.attribute, s.value)).or_default() += 1;
+                *marginal_total.entry(s.attribute).or_default() += 1;
+            }
+            *c += 1;
             *templates.entry(s.template).or_default() += 1;
             *per_attribute.entry(s.attribute).or_default() += 1;
             for &(slot, w) in &s.fillers {
@@ -275,7 +301,7 @@ mod tests {
         }
         let mut ln = values.values().map(|&c| ln_gamma_ratio(1.0, c as f64)).sum::<f64>();
         ln -= learned.values().map(|&m| ln_gamma_ratio(p.values as f64, m as f64)).sum::<f64>();
-        let fact = bits(ln);
+        let fact = bits(ln) + repeat_bits;
         for (got, want, part) in [
             (total.syntax, syntax, "syntax"),
             (total.identity, identity, "identity"),
@@ -304,7 +330,8 @@ mod tests {
                 values: p.values,
             };
             assert_eq!(l.probe(&probe).value, s.true_value);
-            assert_eq!(l.score(&s).fact, 0.0);
+            // A stored fact costs at most log2(1 + κ) bits.
+            assert!(l.score(&s).fact <= crate::learn::predictive::KAPPA_MIN.ln_1p() / std::f64::consts::LN_2);
         }
     }
 }

@@ -23,14 +23,14 @@ use std::collections::BinaryHeap;
 use rustc_hash::FxHashMap;
 
 use super::predictive::{
-    KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits, knowledge_steps,
+    FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits, fact_kappa,
+    knowledge_steps,
 };
 use super::{Answer, Learner, Probe};
 use crate::config::Policy;
 use crate::sk::rng::SkRng;
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
-const NONE: u32 = u32::MAX;
 const SAMPLE: usize = 8;
 
 #[derive(Clone, Debug)]
@@ -138,12 +138,13 @@ pub struct CappedLearner {
     syntax: SyntaxModel,
     identity: PitmanYorCode,
     marginal: ValueMarginal,
-    noise: f64,
+    /// `κ`, the marginal's weight in a stored fact's belief (as in `bayes`).
+    kappa: f64,
     fact_cost: f64,
     slot: FxHashMap<EntityId, u32>,
     records: Vec<Record>,
-    /// Stored values, `records.len() * F`, `NONE` when not stored.
-    facts: Vec<u32>,
+    /// Stored facts, `records.len() * F`, `FactBelief::NONE` when not stored.
+    facts: Vec<FactBelief>,
     /// Sightings of each fact of a stored entity.
     fact_sightings: Vec<u16>,
     stored_facts: u64,
@@ -176,7 +177,7 @@ impl CappedLearner {
             syntax: SyntaxModel::new(p),
             identity: PitmanYorCode::new(p),
             marginal: ValueMarginal::new(p),
-            noise: p.fact_noise,
+            kappa: fact_kappa(p.fact_noise),
             fact_cost: p.fact_bits(),
             slot: FxHashMap::default(),
             records: Vec::new(),
@@ -213,10 +214,9 @@ impl CappedLearner {
         self.candidates.ids.len()
     }
 
-    fn known_fact(&self, e: EntityId, attribute: u32) -> Option<u32> {
+    fn known_fact(&self, e: EntityId, attribute: u32) -> Option<&FactBelief> {
         let &i = self.slot.get(&e)?;
-        let v = self.facts[i as usize * self.attributes + attribute as usize];
-        (v != NONE).then_some(v)
+        Some(&self.facts[i as usize * self.attributes + attribute as usize]).filter(|b| b.is_stored())
     }
 
     /// Frees at least `bits` by evicting entities other than `keep`; the
@@ -287,7 +287,7 @@ impl CappedLearner {
 
     fn evict(&mut self, i: usize) {
         let f = self.attributes;
-        let stored = self.facts[i * f..(i + 1) * f].iter().filter(|&&v| v != NONE).count();
+        let stored = self.facts[i * f..(i + 1) * f].iter().filter(|b| b.is_stored()).count();
         self.used -= self.identity.name_bits + stored as f64 * self.fact_cost;
         self.stored_facts -= stored as u64;
         self.known_total -= self.records[i].count as u64;
@@ -313,7 +313,7 @@ impl CappedLearner {
         }
         // Eviction may have moved the record.
         let i = self.slot[&id] as usize;
-        self.facts[i * self.attributes + attribute as usize] = value;
+        self.facts[i * self.attributes + attribute as usize] = FactBelief::new(value);
         self.used += self.fact_cost;
         self.stored_facts += 1;
         self.marginal.add(attribute, value);
@@ -335,7 +335,7 @@ impl CappedLearner {
             last_seen: self.sentences,
             priority: s.oracle.identity,
         });
-        self.facts.extend(std::iter::repeat_n(NONE, f));
+        self.facts.extend(std::iter::repeat_n(FactBelief::NONE, f));
         self.fact_sightings.extend_from_slice(&sightings);
         self.used += self.identity.name_bits;
         self.known_total += count as u64;
@@ -364,15 +364,13 @@ impl KnowledgeCode for CappedLearner {
 
     fn score_knowledge(&mut self, s: &Sentence, slot: Option<usize>) -> Bits {
         let count = slot.map(|i| self.records[i].count);
-        let known = slot.and_then(|i| {
-            let v = self.facts[i * self.attributes + s.attribute as usize];
-            (v != NONE).then_some(v)
-        });
+        let known =
+            slot.map(|i| &self.facts[i * self.attributes + s.attribute as usize]).filter(|b| b.is_stored());
         let stored = self.records.len() as u64;
         Bits {
             syntax: 0.0,
             identity: self.identity.bits(count, self.sentences, stored, self.known_total),
-            fact: fact_bits(known, s.value, s.attribute, self.noise, &mut self.marginal),
+            fact: fact_bits(known, s.value, s.attribute, self.kappa, &mut self.marginal),
         }
     }
 
@@ -387,7 +385,11 @@ impl KnowledgeCode for CappedLearner {
                 r.priority = s.oracle.identity;
                 self.known_total += 1;
                 let at = i * f + s.attribute as usize;
-                if self.facts[at] == NONE {
+                if self.facts[at].is_stored() {
+                    if let Some(old) = self.facts[at].observe(s.value) {
+                        self.marginal.replace(s.attribute, old, s.value);
+                    }
+                } else {
                     let seen = &mut self.fact_sightings[at];
                     *seen = seen.saturating_add(1);
                     if *seen as u32 >= self.exposures {
@@ -417,7 +419,7 @@ impl Learner for CappedLearner {
     knowledge_steps!();
 
     fn probe(&self, p: &Probe) -> Answer {
-        answer(self.known_fact(p.entity, p.attribute), p.attribute, self.noise, &self.marginal)
+        answer(self.known_fact(p.entity, p.attribute), p.attribute, self.kappa, &self.marginal)
     }
 
     fn model_bits(&self) -> f64 {

@@ -6,11 +6,15 @@
 //! - `bayes`: the Bayes-optimal predictor with unlimited capacity.
 //! - `capped`: Bayes with a knowledge budget in bits and an eviction policy.
 //! - `neural`: a small next-token network trained by gradient descent.
+//! - `transformer`: a small decoder-only transformer trained the same way.
+//! - `optim`: the optimizer the two networks share (SGD or Adam, batches).
 
 pub mod bayes;
 pub mod capped;
 pub mod neural;
+pub mod optim;
 pub mod predictive;
+pub mod transformer;
 
 use crate::sk::{Bits, EntityId, Sentence, Token};
 
@@ -46,7 +50,7 @@ pub trait Learner: Send {
     /// The name given in the preset.
     fn name(&self) -> &str;
 
-    /// `"bayes"`, `"capped"` or `"neural"`.
+    /// `"bayes"`, `"capped"`, `"neural"` or `"transformer"`.
     fn kind(&self) -> &'static str;
 
     /// Code length of `s` in bits under the current model, by part, before

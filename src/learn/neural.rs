@@ -1,5 +1,5 @@
 //! The neural learner (THEORY.md §2.4, §4): a small next-token language model
-//! trained online by SGD on the sentence stream, the stand-in for a real LLM.
+//! trained online by gradient descent on the sentence stream, the stand-in for a real LLM.
 //!
 //! # Architecture, and why
 //! A Bengio-style MLP (Bengio et al. 2003): the embeddings of the `C`
@@ -26,10 +26,14 @@
 //! Size: every weight counts (`params`); `model_bits = 32 params` (f32).
 //!
 //! # Training
-//! One SGD step per sentence on the summed token losses `Σ_p -ln P(t_p)` with
-//! step `cfg.learning_rate`. `observe` runs the forward pass once, reads the
-//! bits off it, then back-propagates: it equals `score` followed by `train`
-//! exactly. Deterministic: the weights are drawn from `SkRng` with `seed`, and
+//! By default one SGD step per sentence on the summed token losses
+//! `Σ_p -ln P(t_p)` with step `cfg.learning_rate`, added straight into the
+//! weights. With `optimizer = "adam"`, `batch > 1` or weight decay, the
+//! sentence's gradient is added to the batch's instead and the shared
+//! optimizer (`learn::optim`) steps on the batch mean; the default stays the
+//! fused per-sentence SGD, bit for bit. `observe` runs the forward pass once,
+//! reads the bits off it, then back-propagates: it equals `score` followed
+//! by `train` exactly. Deterministic: the weights are drawn from `SkRng` with `seed`, and
 //! the kernels round the same way on every instruction set (`kernels`).
 //!
 //! # Bits by part, and how they differ from the oracle's split
@@ -48,13 +52,14 @@
 //! charging the block choice to syntax instead; sk-tui keeps the per-token
 //! rule so every learner's parts mean the same thing token by token.)
 
-mod kernels;
-mod net;
+pub mod kernels;
+pub(crate) mod net;
 
 use crate::config::LearnerConfig;
+use crate::learn::optim::{Group, Optimizer, Settings};
 use crate::learn::{Answer, Learner, Probe};
 use crate::sk::{Bits, Role, Sentence, Token, Vocab};
-use net::{Net, Shape, Trace};
+use net::{Net, Shape, Trace, Weights};
 use std::time::{Duration, Instant};
 
 /// Time spent in each phase of `observe` (see `NeuralLearner::observe_profiled`).
@@ -99,7 +104,12 @@ pub struct NeuralLearner {
     name: String,
     net: Net,
     trace: Trace,
-    learning_rate: f32,
+    optimizer: Optimizer,
+    /// The batch's summed gradient, unless each sentence's SGD step is added
+    /// straight into the weights (`Settings::fused_sgd`).
+    grad: Option<Box<Weights>>,
+    /// Sentences in the current batch.
+    in_batch: u32,
     sentences: u64,
     /// Whether the CPU runs the AVX2 build of the passes.
     avx2: bool,
@@ -115,11 +125,15 @@ impl NeuralLearner {
             hidden: cfg.hidden.max(1) as usize,
             context: cfg.context.max(1) as usize,
         };
+        let net = Net::new(shape, vocab, seed);
+        let settings = Settings::from_config(cfg);
         NeuralLearner {
             name: name.into(),
-            net: Net::new(shape, vocab, seed),
+            optimizer: Optimizer::new(settings, net.w.count()),
+            grad: (!settings.fused_sgd()).then(|| Box::new(net.w.zeros_like())),
+            net,
             trace: Trace::default(),
-            learning_rate: cfg.learning_rate as f32,
+            in_batch: 0,
             sentences: 0,
             avx2: avx2_available(),
         }
@@ -141,35 +155,90 @@ impl NeuralLearner {
 
     /// The bits of the last forward pass, by the roles of `s`'s tokens.
     fn bits_by_role(&self, s: &Sentence) -> Bits {
-        let mut b = Bits::default();
-        for (&nll, &role) in self.trace.nll[..self.trace.len].iter().zip(&s.roles) {
-            let bits = nll * std::f64::consts::LOG2_E;
-            match role {
-                Role::Syntax => b.syntax += bits,
-                Role::Name => b.identity += bits,
-                Role::Value => b.fact += bits,
-            }
-        }
-        b
+        bits_by_role(&self.trace.nll[..self.trace.len], &s.roles)
     }
 
     /// The forward pass over `tokens` (bits in `trace.nll`), then, when
-    /// `learn`, back-propagation and the SGD step, timing the phases into
-    /// `profile` if given; compiled for AVX2 when the CPU has it (same
-    /// rounding either way, see `kernels`).
+    /// `learn`, back-propagation and either the SGD step straight into the
+    /// weights (`Settings::fused_sgd`, the original per-sentence SGD) or the
+    /// gradient added to the batch's and, once the batch is full, an
+    /// optimizer step; timing the phases into `profile` if given; compiled
+    /// for AVX2 when the CPU has it (same rounding either way, see `kernels`).
     fn pass(&mut self, tokens: &[Token], learn: bool, profile: Option<&mut StepProfile>) {
-        let step = if learn { Some(-self.learning_rate) } else { None };
+        let update = match (&mut self.grad, learn) {
+            (_, false) => Update::Score,
+            (None, true) => Update::Fused(-self.optimizer.settings.step_size(self.sentences)),
+            (Some(g), true) => Update::Accumulate(g),
+        };
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
             // SAFETY: `avx2` is set only when the CPU reports AVX2.
-            unsafe { pass_avx2(&mut self.net, &mut self.trace, tokens, step, profile) };
-            return;
+            unsafe { pass_avx2(&mut self.net, &mut self.trace, tokens, update, profile) };
+        } else {
+            pass_portable(&mut self.net, &mut self.trace, tokens, update, profile);
         }
-        pass_portable(&mut self.net, &mut self.trace, tokens, step, profile);
+        #[cfg(not(target_arch = "x86_64"))]
+        pass_portable(&mut self.net, &mut self.trace, tokens, update, profile);
+        if let (Some(grad), true) = (&mut self.grad, learn) {
+            self.in_batch += 1;
+            if self.in_batch >= self.optimizer.settings.batch {
+                let groups =
+                    self.net.w.groups_mut().into_iter().zip(grad.groups()).map(|((name, w), (_, g))| Group {
+                        weights: w.as_mut_slice(),
+                        grad: g,
+                        decay: !name.starts_with('b'),
+                    });
+                self.optimizer.step(groups, self.sentences, self.in_batch);
+                for (_, g) in grad.groups_mut() {
+                    g.fill(0.0);
+                }
+                self.in_batch = 0;
+            }
+        }
     }
 }
 
-fn avx2_available() -> bool {
+/// What a pass does after the forward pass.
+enum Update<'a> {
+    /// Nothing: scoring only.
+    Score,
+    /// Adds this multiple of the gradient straight into the weights.
+    Fused(f32),
+    /// Adds the gradient to the batch's.
+    Accumulate(&'a mut Weights),
+}
+
+/// Code lengths in nats per position, summed in bits by the tokens' roles
+/// (shared by the network learners).
+pub(crate) fn bits_by_role(nll: &[f64], roles: &[Role]) -> Bits {
+    let mut b = Bits::default();
+    for (&nll, &role) in nll.iter().zip(roles) {
+        let bits = nll * std::f64::consts::LOG2_E;
+        match role {
+            Role::Syntax => b.syntax += bits,
+            Role::Name => b.identity += bits,
+            Role::Value => b.fact += bits,
+        }
+    }
+    b
+}
+
+/// The most probable of a probe's value tokens in a next-token distribution
+/// over the whole vocabulary, with its probability (not renormalized over
+/// the values; shared by the network learners).
+pub(crate) fn best_value(dist: &[f64], p: &Probe) -> Answer {
+    let mut best = Answer { value: 0, prob: -1.0 };
+    for v in 0..p.values {
+        let prob = dist.get((p.value_token_base + v) as usize).copied().unwrap_or(0.0);
+        if prob > best.prob {
+            best = Answer { value: v, prob };
+        }
+    }
+    best.prob = best.prob.max(0.0);
+    best
+}
+
+pub(crate) fn avx2_available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2")
@@ -195,7 +264,7 @@ fn pass_portable(
     net: &mut Net,
     trace: &mut Trace,
     tokens: &[Token],
-    step: Option<f32>,
+    update: Update<'_>,
     profile: Option<&mut StepProfile>,
 ) {
     let mut prof = profile.map(|p| (p, Instant::now()));
@@ -203,15 +272,25 @@ fn pass_portable(
     lap(&mut prof, |p| &mut p.hidden_forward);
     net.forward_output(tokens, trace);
     lap(&mut prof, |p| &mut p.output_forward);
-    if let Some(scale) = step {
-        net.backward_output(trace);
-        lap(&mut prof, |p| &mut p.output_backward);
-        net.backward_hidden(trace);
-        lap(&mut prof, |p| &mut p.hidden_backward);
-        net.apply_output(trace, scale);
-        lap(&mut prof, |p| &mut p.output_update);
-        net.apply_hidden(trace, scale);
-        lap(&mut prof, |p| &mut p.hidden_update);
+    if let Update::Score = update {
+        return;
+    }
+    net.backward_output(trace);
+    lap(&mut prof, |p| &mut p.output_backward);
+    net.backward_hidden(trace);
+    lap(&mut prof, |p| &mut p.hidden_backward);
+    match update {
+        Update::Fused(scale) => {
+            net.apply_output(trace, scale);
+            lap(&mut prof, |p| &mut p.output_update);
+            net.apply_hidden(trace, scale);
+            lap(&mut prof, |p| &mut p.hidden_update);
+        }
+        Update::Accumulate(grad) => {
+            net.accumulate(trace, grad, 1.0);
+            lap(&mut prof, |p| &mut p.output_update);
+        }
+        Update::Score => {}
     }
 }
 
@@ -221,10 +300,10 @@ unsafe fn pass_avx2(
     net: &mut Net,
     trace: &mut Trace,
     tokens: &[Token],
-    step: Option<f32>,
+    update: Update<'_>,
     profile: Option<&mut StepProfile>,
 ) {
-    pass_portable(net, trace, tokens, step, profile)
+    pass_portable(net, trace, tokens, update, profile)
 }
 
 impl Learner for NeuralLearner {
@@ -256,16 +335,7 @@ impl Learner for NeuralLearner {
     /// with its probability under the full next-token distribution (not
     /// renormalized over the values).
     fn probe(&self, p: &Probe) -> Answer {
-        let dist = self.net.distribution(&p.prompt);
-        let mut best = Answer { value: 0, prob: -1.0 };
-        for v in 0..p.values {
-            let prob = dist.get((p.value_token_base + v) as usize).copied().unwrap_or(0.0);
-            if prob > best.prob {
-                best = Answer { value: v, prob };
-            }
-        }
-        best.prob = best.prob.max(0.0);
-        best
+        best_value(&self.net.distribution(&p.prompt), p)
     }
 
     fn model_bits(&self) -> f64 {

@@ -102,9 +102,10 @@ fn bump(counts: &mut Vec<u32>, i: usize) {
 /// over the values of facts learned so far (one count per distinct fact).
 ///
 /// The bits of a value, `-log2 P(v | a)`, change only when a fact of the
-/// attribute is learned, so they are cached: an entry is current while its
-/// stamp equals the attribute's total plus one (the same expression as
-/// before, evaluated once: bit-for-bit the uncached value).
+/// attribute is learned or changes its value, so they are cached: an entry
+/// is current while its stamp equals the attribute's version plus one (the
+/// same expression as before, evaluated once: bit-for-bit the uncached
+/// value).
 #[derive(Clone, Debug)]
 pub struct ValueMarginal {
     values: u32,
@@ -114,7 +115,9 @@ pub struct ValueMarginal {
     mode: Vec<u32>,
     /// Cached `-log2 P(v | a)`, index `a * V + v`.
     bits: Vec<f64>,
-    /// `totals[a] + 1` when `bits[a * V + v]` was computed; 0 never.
+    /// Changes (`add`, `replace`) to each attribute's counts so far.
+    version: Vec<u32>,
+    /// `version[a] + 1` when `bits[a * V + v]` was computed; 0 never.
     stamp: Vec<u32>,
 }
 
@@ -126,15 +129,17 @@ impl ValueMarginal {
             totals: vec![0; p.attributes as usize],
             mode: vec![0; p.attributes as usize],
             bits: vec![0.0; (p.attributes * p.values) as usize],
+            version: vec![0; p.attributes as usize],
             stamp: vec![0; (p.attributes * p.values) as usize],
         }
     }
 
-    /// `-log2 P(value | attribute)`, cached until the attribute's next fact.
+    /// `-log2 P(value | attribute)`, cached until the attribute's counts
+    /// next change.
     #[inline]
     pub fn bits(&mut self, attribute: u32, value: u32) -> f64 {
         let i = (attribute * self.values + value) as usize;
-        let now = self.totals[attribute as usize].wrapping_add(1);
+        let now = self.version[attribute as usize].wrapping_add(1);
         if self.stamp[i] != now {
             self.bits[i] = -self.prob(attribute, value).log2();
             self.stamp[i] = now;
@@ -152,9 +157,30 @@ impl ValueMarginal {
         let i = (attribute * self.values + value) as usize;
         self.counts[i] += 1;
         self.totals[attribute as usize] += 1;
+        self.version[attribute as usize] = self.version[attribute as usize].wrapping_add(1);
         let m = &mut self.mode[attribute as usize];
         if self.counts[i] > self.counts[(attribute * self.values + *m) as usize] {
             *m = value;
+        }
+    }
+
+    /// A learned fact changed its value from `old` to `new`.
+    pub fn replace(&mut self, attribute: u32, old: u32, new: u32) {
+        let base = (attribute * self.values) as usize;
+        self.counts[base + old as usize] -= 1;
+        self.counts[base + new as usize] += 1;
+        self.version[attribute as usize] = self.version[attribute as usize].wrapping_add(1);
+        let counts = &self.counts[base..base + self.values as usize];
+        // The first value with the highest count, as `add` would keep it.
+        let mut best = 0;
+        for (v, &c) in counts.iter().enumerate() {
+            if c > counts[best] {
+                best = v;
+            }
+        }
+        let m = &mut self.mode[attribute as usize];
+        if counts[best] > counts[*m as usize] {
+            *m = best as u32;
         }
     }
 
@@ -165,43 +191,112 @@ impl ValueMarginal {
     }
 }
 
-/// Bits of a fact's value for a learner that believes `known` (or nothing),
-/// under fact noise `eps`: `-log2((1-eps)[v = known] + eps Ĥ(v))`, or the
-/// marginal's bits when the fact is unknown.
+/// The smallest weight a learner gives the value marginal inside a stored
+/// fact's belief (`κ` of [`FactBelief`]): about one in a million. It keeps
+/// every value's probability positive, so a fact that a later phase changes
+/// costs finite bits (about 20 plus the marginal's bits), while a fact that
+/// never changes costs at most `log2(1 + κ) ≈ 1.4e-6` bits per statement.
+pub const KAPPA_MIN: f64 = 1.0 / (1u64 << 20) as f64;
+
+/// The prior weight `κ` of the value marginal in a fact's belief for a
+/// stream with fact noise `eps`: `eps / (1 - eps)`, so that after one
+/// statement the belief is the noise channel `(1-eps)[v = w] + eps Ĥ(v)`;
+/// at least [`KAPPA_MIN`].
+pub fn fact_kappa(eps: f64) -> f64 {
+    (eps / (1.0 - eps)).max(KAPPA_MIN)
+}
+
+/// What a learner believes about one stored fact: a Dirichlet over values
+/// centred on the learned value marginal `Ĥ` with weight `κ`, updated with
+/// the values the stream stated,
+/// `P(v) = (n_v + κ Ĥ(v)) / (N + κ)`.
+/// Two values are tracked, the leading one and its latest rival (exact for
+/// any fact stated with at most two values, which is every fact without
+/// noise, before and after one change); a third value replaces the rival.
+/// The rival takes the lead once its count exceeds the leader's: the fact
+/// is overwritten after enough contrary evidence. Counts are halved when
+/// one saturates, keeping their ratio.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FactBelief {
+    pub value: u32,
+    count: u16,
+    rival: u32,
+    rival_count: u16,
+}
+
+impl FactBelief {
+    pub const NONE: FactBelief = FactBelief { value: u32::MAX, count: 0, rival: u32::MAX, rival_count: 0 };
+
+    /// A fact stored from one statement of `value`.
+    pub fn new(value: u32) -> Self {
+        FactBelief { value, count: 1, rival: u32::MAX, rival_count: 0 }
+    }
+
+    pub fn is_stored(&self) -> bool {
+        self.count > 0
+    }
+
+    /// Adds a statement of `value`; returns the previous leading value when
+    /// the lead changed.
+    pub fn observe(&mut self, value: u32) -> Option<u32> {
+        if value == self.value {
+            self.count = self.count.saturating_add(1);
+        } else if value == self.rival {
+            self.rival_count = self.rival_count.saturating_add(1);
+        } else {
+            self.rival = value;
+            self.rival_count = 1;
+        }
+        if self.count == u16::MAX || self.rival_count == u16::MAX {
+            self.count = self.count.div_ceil(2);
+            self.rival_count = self.rival_count.div_ceil(2);
+        }
+        if self.rival_count > self.count {
+            let old = self.value;
+            std::mem::swap(&mut self.value, &mut self.rival);
+            std::mem::swap(&mut self.count, &mut self.rival_count);
+            return Some(old);
+        }
+        None
+    }
+
+    /// `P(v)` under the belief.
+    #[inline]
+    pub fn prob(&self, value: u32, attribute: u32, kappa: f64, marginal: &ValueMarginal) -> f64 {
+        let n = if value == self.value {
+            self.count
+        } else if value == self.rival {
+            self.rival_count
+        } else {
+            0
+        };
+        let total = self.count as f64 + self.rival_count as f64;
+        (n as f64 + kappa * marginal.prob(attribute, value)) / (total + kappa)
+    }
+}
+
+/// Bits of a stated value for a learner that holds `belief` about the fact
+/// (or nothing: then the learned marginal's bits).
 #[inline]
 pub fn fact_bits(
-    known: Option<u32>,
+    belief: Option<&FactBelief>,
     stated: u32,
     attribute: u32,
-    eps: f64,
+    kappa: f64,
     marginal: &mut ValueMarginal,
 ) -> f64 {
-    match known {
-        Some(v) if eps == 0.0 => {
-            if v == stated {
-                0.0
-            } else {
-                f64::INFINITY
-            }
-        }
-        Some(v) => {
-            let agree = if v == stated { 1.0 - eps } else { 0.0 };
-            let p = agree + if eps > 0.0 { eps * marginal.prob(attribute, stated) } else { 0.0 };
-            -p.log2()
-        }
+    match belief {
+        Some(b) => -b.prob(stated, attribute, kappa, marginal).log2(),
         None => marginal.bits(attribute, stated),
     }
 }
 
-/// A learner's answer to a probe: the memorized value with its probability
-/// under the noise model, or, for an unknown fact, the marginal's mode.
+/// A learner's answer to a probe: the leading value of its belief with its
+/// probability, or, for an unknown fact, the marginal's mode.
 #[inline]
-pub fn answer(known: Option<u32>, attribute: u32, eps: f64, marginal: &ValueMarginal) -> Answer {
-    match known {
-        Some(value) => {
-            let prob = 1.0 - eps + if eps > 0.0 { eps * marginal.prob(attribute, value) } else { 0.0 };
-            Answer { value, prob }
-        }
+pub fn answer(belief: Option<&FactBelief>, attribute: u32, kappa: f64, marginal: &ValueMarginal) -> Answer {
+    match belief {
+        Some(b) => Answer { value: b.value, prob: b.prob(b.value, attribute, kappa, marginal) },
         None => {
             let (value, prob) = marginal.mode(attribute);
             Answer { value, prob }
@@ -312,3 +407,34 @@ macro_rules! knowledge_steps {
     };
 }
 pub(crate) use knowledge_steps;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cached bits of every value equal the uncached expression after
+    /// each change to the marginal: a fact learned (`add`) or a stored fact
+    /// whose lead changed (`replace`), the cache read before each change.
+    #[test]
+    fn cached_value_bits_follow_every_add_and_replace() {
+        let p = GeneratorParams { attributes: 2, values: 4, ..Default::default() };
+        let mut m = ValueMarginal::new(&p);
+        let check = |m: &mut ValueMarginal, when: &str| {
+            for a in 0..2 {
+                for v in 0..4 {
+                    let want = -m.prob(a, v).log2();
+                    assert_eq!(m.bits(a, v).to_bits(), want.to_bits(), "{when}: a={a} v={v}");
+                }
+            }
+        };
+        check(&mut m, "empty");
+        for (a, v) in [(0, 1), (0, 1), (1, 3), (0, 2)] {
+            m.add(a, v);
+            check(&mut m, "after add");
+        }
+        for (a, old, new) in [(0, 1, 3), (0, 2, 0), (1, 3, 2)] {
+            m.replace(a, old, new);
+            check(&mut m, "after replace");
+        }
+    }
+}

@@ -31,7 +31,8 @@ pub struct GeneratorParams {
     pub alpha: f64,
     /// Pitman–Yor concentration, `beta > -alpha`.
     pub beta: f64,
-    /// `K`, the size of the zipf universe.
+    /// `K`, the size of the zipf universe (`1e6` is accepted).
+    #[serde(deserialize_with = "crate::config::count::deserialize")]
     pub entities: u64,
     /// `q` in `P(r) ∝ (r+q)^-s`.
     pub zipf_offset: f64,
@@ -94,8 +95,13 @@ pub struct Invalid {
     pub message: String,
 }
 
-/// The smallest name space a pycrp run must have: it may create up to 2^32 entities.
+/// Where fine-tuning universes' names start after a pycrp pre-training
+/// universe (a run stays below 2^32 sentences, so below 2^32 entities).
 pub const PYCRP_NAME_SPACE: u64 = 1 << 32;
+
+/// Standard deviations above `E[K_n]` that a pycrp run's name space must
+/// reach (Cantelli: exceeded with probability below 1e-4).
+pub const PYCRP_NAME_MARGIN: f64 = 100.0;
 
 impl GeneratorParams {
     /// `s`, the zipf exponent in force.
@@ -276,14 +282,45 @@ impl GeneratorParams {
                         self.name_alphabet, self.name_length, self.entities
                     ),
                 ),
-                SourceKind::Pycrp => need(
-                    space >= PYCRP_NAME_SPACE,
-                    "name_length",
-                    format!(
-                        "the pycrp source may create up to 2^32 entities, but name_alphabet^name_length = {}^{} = {space}; raise name_length or name_alphabet",
+                // Pycrp's need depends on the run's length: `check_for_run`.
+                SourceKind::Pycrp => {}
+            }
+        }
+        bad
+    }
+
+    /// Names a pycrp run of `sentences` sentences needs: `K_n` stays below
+    /// `E[K_n] + 100 sd(K_n)` with probability at least `1 - 1/(1 + 100^2)`
+    /// (Cantelli's inequality), and never exceeds `n`. Zipf: `K`.
+    pub fn names_needed(&self, sentences: u64) -> u64 {
+        match self.source {
+            SourceKind::Zipf => self.entities,
+            SourceKind::Pycrp => {
+                let n = sentences as f64;
+                let mean = super::theory::expected_distinct_pycrp(self.alpha, self.beta, n);
+                let sd = super::theory::variance_distinct_pycrp(self.alpha, self.beta, n).sqrt();
+                let bound = (mean + PYCRP_NAME_MARGIN * sd).ceil();
+                if bound.is_finite() { (bound as u64).min(sentences) } else { sentences }
+            }
+        }
+    }
+
+    /// `check`, plus what depends on the run's length: a pycrp source needs
+    /// a name space for every entity `sentences` sentences can create
+    /// ([`names_needed`](Self::names_needed)).
+    pub fn check_for_run(&self, sentences: u64) -> Vec<Invalid> {
+        let mut bad = self.check();
+        if self.source == SourceKind::Pycrp && bad.is_empty() {
+            let need = self.names_needed(sentences);
+            let space = self.name_space();
+            if space < need {
+                bad.push(Invalid {
+                    key: "name_length",
+                    message: format!(
+                        "a pycrp run of {sentences} sentences may create {need} entities (E[K_n] + {PYCRP_NAME_MARGIN} sd), but name_alphabet^name_length = {}^{} = {space}; raise name_length or name_alphabet",
                         self.name_alphabet, self.name_length
                     ),
-                ),
+                });
             }
         }
         bad
@@ -337,7 +374,6 @@ mod tests {
                 "filler_concentration",
             ),
             (GeneratorParams { fact_noise: 1.5, ..Default::default() }, "fact_noise"),
-            (GeneratorParams { source: SourceKind::Pycrp, ..Default::default() }, "name_length"),
         ];
         for (p, key) in cases {
             let bad = p.check();
@@ -347,5 +383,24 @@ mod tests {
         let p =
             GeneratorParams { source: SourceKind::Pycrp, alpha: 0.0, name_length: 6, ..Default::default() };
         assert_eq!(p.check(), vec![]);
+    }
+
+    #[test]
+    fn pycrp_names_are_sized_by_the_run() {
+        let p = GeneratorParams { source: SourceKind::Pycrp, ..Default::default() };
+        // The defaults (64^4 = 2^24 names) carry a default-length run.
+        assert_eq!(p.check_for_run(10_000_000), vec![]);
+        assert_eq!(p.check_for_run(20_000_000), vec![]);
+        // E[K_n] + 100 sd at alpha 0.6, beta 1: about 1.9e7 at n = 1e9, above 2^24.
+        let need = p.names_needed(1_000_000_000);
+        assert!((18_000_000..21_000_000).contains(&need), "{need}");
+        let bad = p.check_for_run(1_000_000_000);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].key, "name_length");
+        // Never more than one entity per sentence.
+        assert_eq!(p.names_needed(50), 50);
+        let short = GeneratorParams { name_length: 2, ..p.clone() };
+        assert!(short.check_for_run(100_000).iter().any(|b| b.key == "name_length"));
+        assert_eq!(GeneratorParams::default().names_needed(7), 1_000_000);
     }
 }

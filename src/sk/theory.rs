@@ -77,6 +77,46 @@ pub fn expected_distinct_pycrp(alpha: f64, beta: f64, n: f64) -> f64 {
     if beta > 0.0 { beta * (ln_ratio - beta.ln()).exp_m1() / alpha } else { (ln_ratio.exp() - beta) / alpha }
 }
 
+/// The trigamma function `ψ'(x)`, `x > 0`.
+pub fn trigamma(mut x: f64) -> f64 {
+    let mut acc = 0.0;
+    while x < 20.0 {
+        acc += 1.0 / (x * x);
+        x += 1.0;
+    }
+    let x2 = 1.0 / (x * x);
+    acc + 1.0 / x + 0.5 * x2 + x2 / x * (1.0 / 6.0 - x2 * (1.0 / 30.0 - x2 * (1.0 / 42.0 - x2 / 30.0)))
+}
+
+/// `Var[K_n]` for the Pitman–Yor process.
+///
+/// With `Y_n = K_n + beta/alpha`, a sentence opens a new table with
+/// probability `alpha Y_n / (beta + n)`, so
+/// `E[Y_{n+1} | Y_n] = Y_n (1 + alpha/(beta+n))` and
+/// `E[Y_{n+1}(Y_{n+1}+1) | Y_n] = Y_n (Y_n+1) (1 + 2 alpha/(beta+n))`.
+/// Multiplying out from `Y_0 = beta/alpha`:
+/// `E[Y_n] = Γ(β+1) Γ(β+α+n) / (α Γ(β+α) Γ(β+n))` and
+/// `E[Y_n(Y_n+1)] = (β+α) Γ(β+1) Γ(β+2α+n) / (α² Γ(β+2α) Γ(β+n))`;
+/// `Var[K_n] = Var[Y_n] = E[Y(Y+1)] - E[Y] - E[Y]²`.
+/// For `alpha -> 0` (the Dirichlet process, where `beta/alpha` would cancel
+/// catastrophically) `K_n` is a sum of independent Bernoulli(`β/(β+i)`):
+/// `Var = β(ψ(β+n) - ψ(β)) - β²(ψ'(β) - ψ'(β+n))`.
+pub fn variance_distinct_pycrp(alpha: f64, beta: f64, n: f64) -> f64 {
+    if n <= 1.0 {
+        return 0.0;
+    }
+    if alpha < 1e-6 {
+        let v =
+            beta * (digamma(beta + n) - digamma(beta)) - beta * beta * (trigamma(beta) - trigamma(beta + n));
+        return v.max(0.0);
+    }
+    let first = (ln_gamma_ratio(beta + n, alpha) + ln_gamma_ratio(beta + alpha, 1.0 - alpha)).exp() / alpha;
+    let second = ((beta + alpha) / (alpha * alpha)).ln()
+        + ln_gamma_ratio(beta + n, 2.0 * alpha)
+        + ln_gamma_ratio(beta + 2.0 * alpha, 1.0 - 2.0 * alpha);
+    (second.exp() - first - first * first).max(0.0)
+}
+
 /// `E[K_n] = Σ_r 1 - (1 - p_r)^n` for the zipf source.
 pub fn expected_distinct_zipf(law: &ZipfLaw, n: f64) -> f64 {
     rank_sum(law.k(), |r| -(n * (-law.density(r)).ln_1p()).exp_m1())
@@ -123,17 +163,44 @@ pub fn sentence_entropy_bits(g: &Generator) -> Option<f64> {
     Some(g.syntax().entropy_bits() + law.entropy_bits() + fact)
 }
 
-/// Expected fact excess per sentence of the Bayes learner after `n`
-/// sentences of a zipf stream: a fact `(r, a)` is stated with probability
-/// `p_r / F` per sentence; while unseen it costs the value marginal's
-/// entropy `h_value` bits, afterwards nothing. Σ_r p_r (1 - p_r/F)^n h_value.
-pub fn expected_fact_excess_zipf(law: &ZipfLaw, attributes: u32, h_value: f64, n: f64) -> f64 {
+/// The exact expected fact excess per sentence of a learner that knows a
+/// fact from its first statement on, over the window of sentences
+/// `[n0, n0 + w)` (docs/theory.md, "Window means"): with `q_r = 1 - p_r / F`,
+/// `H(H_a) Σ_r p_r q_r^n0 (1 - q_r^w) / ((1 - q_r) w)`; the value at `n0`
+/// when `w = 0`.
+///
+/// `held` ranks (real: a fractional rank holds that fraction of its facts)
+/// are the only ones the learner may know: the Bayes learner holds every
+/// rank (`f64::INFINITY`), a capped `oracle` learner the top-ranked facts
+/// that fit its budget. A fact outside them costs `H(H_a)` at every
+/// statement.
+pub fn expected_fact_excess_zipf(
+    law: &ZipfLaw,
+    attributes: u32,
+    h_value: f64,
+    held: f64,
+    n0: f64,
+    w: f64,
+) -> f64 {
     let f = attributes as f64;
-    h_value
-        * rank_sum(law.k(), |r| {
-            let p = law.density(r);
-            p * (n * (-p / f).ln_1p()).exp()
-        })
+    // Mean over the window of P(this sentence's fact is unseen), per rank.
+    let unseen = |r: f64| {
+        let p = law.density(r);
+        let l = (-p / f).ln_1p();
+        if w > 0.0 { f * (n0 * l).exp() * -(w * l).exp_m1() / w } else { p * (n0 * l).exp() }
+    };
+    let k = law.k();
+    if held >= k as f64 {
+        return h_value * rank_sum(k, unseen);
+    }
+    let m = held.max(0.0).floor() as u64;
+    let frac = held.max(0.0) - m as f64;
+    let (head, head_mass) =
+        if m == 0 { (0.0, 0.0) } else { (rank_sum(m, unseen), rank_sum(m, |r| law.density(r))) };
+    let p_next = law.prob(m + 1);
+    let next = frac * unseen((m + 1) as f64) + (1.0 - frac) * p_next;
+    let tail = (1.0 - head_mass - p_next).max(0.0);
+    h_value * (head + next + tail)
 }
 
 #[cfg(test)]
@@ -167,6 +234,53 @@ mod tests {
         }
     }
 
+    /// The exact law of `K_n` by dynamic programming over `n` sentences.
+    fn pycrp_law(alpha: f64, beta: f64, n: usize) -> Vec<f64> {
+        let mut p = vec![0.0; n + 1];
+        p[0] = 1.0;
+        for i in 0..n {
+            let mut next = vec![0.0; n + 1];
+            for k in 0..=i {
+                if p[k] == 0.0 {
+                    continue;
+                }
+                let new = if i == 0 { 1.0 } else { (beta + alpha * k as f64) / (i as f64 + beta) };
+                next[k + 1] += p[k] * new;
+                next[k] += p[k] * (1.0 - new);
+            }
+            p = next;
+        }
+        p
+    }
+
+    #[test]
+    fn pycrp_variance_matches_the_exact_law() {
+        for &(alpha, beta) in &[(0.5, 1.0), (0.8, -0.5), (0.3, 10.0), (0.6, 1.0), (0.0, 2.0), (0.95, 0.1)] {
+            for n in [1usize, 2, 5, 40, 300] {
+                let law = pycrp_law(alpha, beta, n);
+                let mean: f64 = law.iter().enumerate().map(|(k, p)| k as f64 * p).sum();
+                let var: f64 = law.iter().enumerate().map(|(k, p)| (k as f64 - mean).powi(2) * p).sum();
+                let got = variance_distinct_pycrp(alpha, beta, n as f64);
+                assert!(
+                    (got - var).abs() < 1e-9 * var.max(1.0),
+                    "alpha {alpha} beta {beta} n {n}: {got} vs exact {var}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn trigamma_matches_its_series() {
+        // ψ'(1) = π²/6, ψ'(1/2) = π²/2.
+        let pi2 = std::f64::consts::PI.powi(2);
+        assert!((trigamma(1.0) - pi2 / 6.0).abs() < 1e-13);
+        assert!((trigamma(0.5) - pi2 / 2.0).abs() < 1e-12);
+        // The asymptotic branch keeps the recurrence ψ'(x) - ψ'(x+1) = 1/x².
+        for x in [25.5, 300.0] {
+            assert!((trigamma(x) - trigamma(x + 1.0) - 1.0 / (x * x)).abs() < 1e-15 / x);
+        }
+    }
+
     #[test]
     fn zipf_heaps_and_fact_excess_match_direct_sums() {
         let law = ZipfLaw::new(50_000, 1.5, 1.4);
@@ -178,6 +292,34 @@ mod tests {
             })
             .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
         assert!((expected_distinct_zipf(&law, n) / direct_k - 1.0).abs() < 1e-10);
-        assert!((expected_fact_excess_zipf(&law, 4, 6.0, n) / direct_x - 1.0).abs() < 1e-10);
+        assert!(
+            (expected_fact_excess_zipf(&law, 4, 6.0, f64::INFINITY, n, 0.0) / direct_x - 1.0).abs() < 1e-10
+        );
+    }
+
+    /// The window mean is the mean of the point values over the window's
+    /// sentences; holding the top `m` ranks leaves the rest at full cost.
+    #[test]
+    fn fact_excess_window_means_and_held_ranks_match_direct_sums() {
+        let law = ZipfLaw::new(6_000, 0.0, 1.6);
+        let (n0, w) = (3_000u64, 700u64);
+        let point = |n: f64, held: u64| -> f64 {
+            (1..=6_000u64)
+                .map(|r| {
+                    let p = law.prob(r);
+                    if r <= held { p * (1.0 - p / 4.0).powf(n) * 6.0 } else { p * 6.0 }
+                })
+                .sum()
+        };
+        for held in [6_000u64, 250] {
+            let direct = (n0..n0 + w).map(|i| point(i as f64, held)).sum::<f64>() / w as f64;
+            let held_f = if held == 6_000 { f64::INFINITY } else { held as f64 };
+            let formula = expected_fact_excess_zipf(&law, 4, 6.0, held_f, n0 as f64, w as f64);
+            assert!((formula / direct - 1.0).abs() < 1e-9, "held {held}: {formula} vs {direct}");
+        }
+        // Half of rank 251's facts held: halfway between holding 250 and 251.
+        let mid = expected_fact_excess_zipf(&law, 4, 6.0, 250.5, n0 as f64, 0.0);
+        let (a, b) = (point(n0 as f64, 250), point(n0 as f64, 251));
+        assert!((mid / (0.5 * (a + b)) - 1.0).abs() < 1e-9);
     }
 }

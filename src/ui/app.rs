@@ -8,7 +8,11 @@
 //!
 //! The terminal is restored on every exit: quit, error (the `Guard`'s drop),
 //! panic on the UI thread (ratatui's hook), Ctrl-C (a key in raw mode),
-//! SIGINT, SIGTERM and SIGHUP (signal-hook).
+//! SIGINT, SIGTERM and SIGHUP (signal-hook); mouse capture, when on, is
+//! turned off on the same paths.
+//!
+//! Frames are drawn for the terminal's capabilities (`terminal`): glyphs by
+//! the palette, colours reduced to its depth after drawing.
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -19,10 +23,12 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, never, select, tick, unbounded};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
+use ratatui::layout::Rect;
 
 use super::engine_link;
 use super::model::{Command, Model, Msg, update};
+use super::recorded::Recorded;
 use super::{UiArgs, UiError};
 use crate::engine::{Control, Update};
 
@@ -49,22 +55,35 @@ impl Clock for SystemClock {
 }
 
 /// Restores the terminal when dropped, on every path out of `run`.
-struct Guard;
+struct Guard {
+    mouse: bool,
+}
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        if self.mouse {
+            release_mouse();
+        }
         ratatui::restore();
     }
+}
+
+/// Turns mouse reporting off (harmless when it is off).
+fn release_mouse() {
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableMouseCapture);
 }
 
 /// Wraps ratatui's panic hook so that only a panic on the UI thread restores
 /// the terminal and prints; a panic on another thread (the engine's) is
 /// reported by the engine driver as an `Update::Error`, and the screen stays up.
-fn install_panic_hook() {
+fn install_panic_hook(mouse: bool) {
     let ui = thread::current().id();
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         if thread::current().id() == ui {
+            if mouse {
+                release_mouse();
+            }
             ratatui_hook(info);
         }
     }));
@@ -120,30 +139,68 @@ pub fn run(args: UiArgs) -> Result<(), UiError> {
         return Err(UiError::Usage(format!("--fps {} is outside [1, 60]", args.fps)));
     }
     let theme = super::load_theme(args.theme.as_deref())?;
-    let mut model =
-        Model::new(&args.preset.name, args.preset.preset.clone(), theme, args.color.enabled(), args.marker);
+    let caps = super::terminal::resolve(&super::terminal::TermEnv::from_process(), args.depth, args.glyphs);
+    let color = args.color.enabled() && caps.depth != super::terminal::ColorDepth::Mono;
+    let mut model = Model::new(&args.preset.name, args.preset.preset.clone(), theme, color, args.marker);
+    model.set_capabilities(caps);
+    model.mouse = args.mouse;
     model.preset_choices = super::preset_choices();
     model.theme_choices = super::theme_choices();
     let engine = engine_link::spawn(&args.preset)?;
+    let result = on_terminal(
+        &mut model,
+        &engine.control,
+        &engine.updates,
+        None,
+        (args.fps, args.mouse, args.config_file.as_deref()),
+    );
+    engine.shutdown();
+    result
+}
+
+/// The dashboard on recorded runs (`sk-tui view`): no engine; the runs'
+/// lines arrive from `recorded`'s follower.
+pub fn run_recorded(mut model: Model, recorded: &mut Recorded, fps: u32) -> Result<(), UiError> {
+    if !std::io::stdout().is_terminal() {
+        return Err(UiError::NotATerminal);
+    }
+    // Nothing is sent on these: commands go to `recorded`, which refuses them.
+    let (control, _control_rx) = crossbeam_channel::bounded(1);
+    let (_updates_tx, updates) = crossbeam_channel::bounded(1);
+    let mouse = model.mouse;
+    on_terminal(&mut model, &control, &updates, Some(recorded), (fps, mouse, None))
+}
+
+/// Takes the terminal, runs the loop, and restores it.
+fn on_terminal(
+    model: &mut Model,
+    control: &Sender<Control>,
+    updates: &Receiver<Update>,
+    recorded: Option<&mut Recorded>,
+    (fps, mouse, config_file): (u32, bool, Option<&std::path::Path>),
+) -> Result<(), UiError> {
     let (signals, signal_handle) = spawn_signals()?;
     let stop = Arc::new(AtomicBool::new(false));
 
     let mut terminal = ratatui::try_init()?;
-    let guard = Guard;
-    install_panic_hook();
+    let guard = Guard { mouse };
+    if mouse {
+        ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    install_panic_hook(mouse);
     let input = spawn_input(stop.clone());
     let clock = SystemClock::start();
     let result = event_loop(
         &mut terminal,
-        &mut model,
-        Channels { control: &engine.control, updates: &engine.updates, input: &input, signals: &signals },
+        model,
+        Channels { control, updates, input: &input, signals: &signals, recorded },
         &clock,
-        args.fps,
+        fps,
+        config_file,
     );
     drop(guard);
     stop.store(true, Ordering::Relaxed);
     signal_handle.close();
-    engine.shutdown();
     result
 }
 
@@ -153,6 +210,9 @@ pub struct Channels<'a> {
     pub updates: &'a Receiver<Update>,
     pub input: &'a Receiver<Event>,
     pub signals: &'a Receiver<i32>,
+    /// Recorded runs (`sk-tui view`): a second source of updates, which
+    /// also sees keys first (its runs list) and answers engine commands.
+    pub recorded: Option<&'a mut Recorded>,
 }
 
 /// Updates handled per wake-up before drawing gets a turn.
@@ -167,6 +227,7 @@ pub fn event_loop<B: Backend>(
     ch: Channels,
     clock: &dyn Clock,
     fps: u32,
+    config_file: Option<&std::path::Path>,
 ) -> Result<(), UiError>
 where
     UiError: From<B::Error>,
@@ -174,14 +235,31 @@ where
     let frame = tick(Duration::from_secs_f64(1.0 / fps.clamp(1, 60) as f64));
     let mut updates = ch.updates.clone();
     let mut input = ch.input.clone();
+    let mut recorded = ch.recorded;
+    let mut followed = recorded.as_ref().and_then(|r| r.events()).unwrap_or_else(never);
+    let draw = |model: &Model, recorded: &Option<&mut Recorded>, f: &mut ratatui::Frame| {
+        super::view(model, f);
+        if let Some(r) = recorded {
+            r.draw(model, f);
+        }
+        super::palette::reduce_colors(f.buffer_mut(), model.caps.depth);
+    };
     update(model, Msg::Tick(clock.now()));
-    terminal.draw(|f| super::view(model, f))?;
+    terminal.draw(|f| draw(model, &recorded, f))?;
     model.dirty = false;
     loop {
         let mut commands = Vec::new();
         select! {
             recv(input) -> ev => match ev {
-                Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => commands.extend(update(model, Msg::Key(k))),
+                Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => {
+                    if !recorded.as_mut().is_some_and(|r| r.key(model, &k)) {
+                        commands.extend(update(model, Msg::Key(k)));
+                    }
+                }
+                Ok(Event::Mouse(m)) => {
+                    let size = terminal.size()?;
+                    commands.extend(update(model, Msg::Mouse(m, Rect::new(0, 0, size.width, size.height))));
+                }
                 Ok(Event::Resize(..)) => { update(model, Msg::Resize); }
                 Ok(_) => {}
                 Err(_) => input = never(),
@@ -198,11 +276,20 @@ where
                     update(model, Msg::Error("the engine stopped unexpectedly; press q to quit".into()));
                 }
             },
+            recv(followed) -> ev => match (ev, recorded.as_mut()) {
+                (Ok(ev), Some(r)) => {
+                    r.handle(model, ev);
+                    for ev in followed.try_iter().take(UPDATE_BATCH) {
+                        r.handle(model, ev);
+                    }
+                }
+                _ => followed = never(),
+            },
             recv(ch.signals) -> _ => return Ok(()),
             recv(frame) -> _ => {
                 update(model, Msg::Tick(clock.now()));
                 if model.dirty {
-                    terminal.draw(|f| super::view(model, f))?;
+                    terminal.draw(|f| draw(model, &recorded, f))?;
                     model.dirty = false;
                 }
             },
@@ -210,6 +297,11 @@ where
         for c in commands {
             match c {
                 Command::Quit => return Ok(()),
+                Command::Engine(_) | Command::LoadPreset(_) if recorded.is_some() => {
+                    if let Some(r) = recorded.as_deref() {
+                        r.refuse(model);
+                    }
+                }
                 Command::Engine(control) => send(model, ch.control, control),
                 Command::LoadPreset(spec) => match crate::config::resolve_preset(&spec) {
                     Ok(p) => {
@@ -222,7 +314,9 @@ where
                 },
                 Command::LoadTheme(spec) => match crate::config::theme::resolve_theme(&spec) {
                     Ok(t) => {
-                        update(model, Msg::ThemeLoaded(Box::new(t)));
+                        if let Some(Command::SaveTheme(name)) = update(model, Msg::ThemeLoaded(Box::new(t))) {
+                            save_theme(model, config_file, &name);
+                        }
                         // A new palette changes every cell: start from a clean screen.
                         terminal.clear()?;
                     }
@@ -230,9 +324,27 @@ where
                         update(model, Msg::Error(e.to_string()));
                     }
                 },
+                Command::SaveTheme(name) => save_theme(model, config_file, &name),
             }
         }
     }
+}
+
+/// Saves `name` as the default theme in the config file and says so.
+fn save_theme(model: &mut Model, config_file: Option<&std::path::Path>, name: &str) {
+    let Some(path) = config_file else {
+        update(
+            model,
+            Msg::Error("no config directory (set XDG_CONFIG_HOME or HOME) to save the theme in".into()),
+        );
+        return;
+    };
+    match crate::config::settings::save_theme(path, name) {
+        Ok(()) => {
+            update(model, Msg::Note(format!("theme {name} saved as the default in {}", path.display())))
+        }
+        Err(e) => update(model, Msg::Error(e.to_string())),
+    };
 }
 
 /// Sends a command to the engine without blocking the UI for long.

@@ -83,16 +83,7 @@ pub fn get(p: &GeneratorParams, key: &str) -> String {
 pub fn set(p: &mut GeneratorParams, key: &str, text: &str) -> Result<(), String> {
     let t = text.trim().replace('_', "");
     let float = || t.parse::<f64>().map_err(|_| format!("{text:?} is not a number"));
-    let int = || -> Result<u64, String> {
-        if let Ok(v) = t.parse::<u64>() {
-            return Ok(v);
-        }
-        // Accept 1e6 for integer keys when it is a whole number.
-        match t.parse::<f64>() {
-            Ok(f) if f >= 0.0 && f.fract() == 0.0 && f <= u64::MAX as f64 => Ok(f as u64),
-            _ => Err(format!("{text:?} is not a whole number >= 0")),
-        }
-    };
+    let int = || crate::config::count::parse_count(text);
     let small = |v: u64| u32::try_from(v).map_err(|_| format!("{v} is too large"));
     match key {
         "source" => {

@@ -103,10 +103,25 @@ fn learner_point(
         model_bits: model_bits.max(1.0) + d * 8.0,
         params: 0,
         sentences_seen: n as u64,
+        window_sentences: (n * 0.2) as u64,
+        sentences_dropped: 0,
         loss_bits_per_token: entropy_per_token + excess_sentence / tokens_per_sentence,
         excess_bits_per_token: excess_sentence / tokens_per_sentence,
         excess_bits_per_sentence: excess_sentence,
         excess_by_part: PartBits { syntax, identity, fact },
+        cumulative_data_bits: (entropy_per_token + excess_sentence / tokens_per_sentence)
+            * tokens_per_sentence
+            * n,
+        phase_data_bits: (entropy_per_token + excess_sentence / tokens_per_sentence)
+            * tokens_per_sentence
+            * n,
+        known: memorized.iter().map(|m| (m - 1.0 / 64.0) / (1.0 - 1.0 / 64.0)).collect(),
+        known_new: memorized_new
+            .as_ref()
+            .map(|v| v.iter().map(|m| (m - 1.0 / 64.0) / (1.0 - 1.0 / 64.0)).collect()),
+        knowledge_bits: model_bits.max(1.0) * 0.8,
+        stale_answers: None,
+        expected_fact_excess: None,
         memorized,
         memorized_new,
         error_rate: 0.5 * noise.next(),
@@ -117,6 +132,8 @@ fn learner_point(
             from: 1e3,
             to: n,
         }),
+        frontier_exposures: None,
+        frontier_exponent: None,
     }
 }
 
@@ -215,8 +232,10 @@ pub fn updates(preset_name: &str, sentences: u64, seed: u64) -> Vec<Update> {
             sentences: n as u64,
             tokens: (n * (7.0 + g.name_length as f64)) as u64,
             distinct_entities: (n.powf(alpha) * 2.0).min(g.entities as f64) as u64,
+            window_sentences: (n * 0.2) as u64,
             rank_bins: bins.clone(),
             new_rank_bins: nb.map(|(b, _)| b.to_vec()),
+            changed_facts: None,
             learners,
             fits: Fits {
                 model_exponent: Some(ExponentFit {
@@ -232,6 +251,8 @@ pub fn updates(preset_name: &str, sentences: u64, seed: u64) -> Vec<Update> {
                 heaps_exponent: alpha,
                 expected_distinct_entities: n.powf(alpha) * 2.0,
                 expected_fact_excess: Some(40.0 * n.powf(-(1.0 - alpha))),
+                expected_fact_excess_at_n: Some(38.0 * n.powf(-(1.0 - alpha))),
+                chance_accuracy: 1.0 / 64.0,
                 expected_syntax_excess: g.syntax_dimension() as f64 / (2.0 * n * std::f64::consts::LN_2),
             },
         })));

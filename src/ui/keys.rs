@@ -14,6 +14,8 @@ pub enum Scope {
     Editing,
     /// In an overlay (help, preset picker, theme picker, error).
     Overlay,
+    /// Typing a picker's filter (after `/`).
+    Filter,
 }
 
 impl Scope {
@@ -23,6 +25,7 @@ impl Scope {
             Scope::Params => "Generator parameters pane",
             Scope::Editing => "Typing a value",
             Scope::Overlay => "Overlays and pickers",
+            Scope::Filter => "Filtering a picker (after /)",
         }
     }
 }
@@ -45,6 +48,9 @@ pub enum Action {
     CycleY,
     ToggleModelView,
     ToggleHeatRows,
+    ToggleHeatValue,
+    /// Restart with the other `[run] pace` (every sentence / sample).
+    TogglePace,
     FieldUp,
     FieldDown,
     Increase,
@@ -59,6 +65,18 @@ pub enum Action {
     DeleteChar,
     ListUp,
     ListDown,
+    /// A page up or down in a list, help or the parameters.
+    PageUp,
+    PageDown,
+    /// The first or last entry.
+    Top,
+    Bottom,
+    /// Start typing a picker's filter.
+    Filter,
+    /// Yes in the confirmation overlay.
+    Yes,
+    /// Save the selected theme as the default in the config file.
+    SaveTheme,
     Choose,
     Close,
 }
@@ -77,6 +95,10 @@ pub enum Key {
     Tab,
     BackTab,
     Backspace,
+    PageUp,
+    PageDown,
+    Home,
+    End,
 }
 
 impl Key {
@@ -93,7 +115,11 @@ impl Key {
             | (Key::Esc, KeyCode::Esc)
             | (Key::Tab, KeyCode::Tab)
             | (Key::BackTab, KeyCode::BackTab)
-            | (Key::Backspace, KeyCode::Backspace) => true,
+            | (Key::Backspace, KeyCode::Backspace)
+            | (Key::PageUp, KeyCode::PageUp)
+            | (Key::PageDown, KeyCode::PageDown)
+            | (Key::Home, KeyCode::Home)
+            | (Key::End, KeyCode::End) => true,
             _ => false,
         }
     }
@@ -140,12 +166,30 @@ pub const KEYS: &[Binding] = &[
     b(Global, &[Char('z')], "z", Action::Zoom, "zoom the focused pane to full screen / back"),
     b(Global, &[Char(']')], "]", Action::NextLearner, "select the next learner"),
     b(Global, &[Char('[')], "[", Action::PrevLearner, "select the previous learner"),
-    b(Global, &[Char('y')], "y", Action::CycleY, "data scaling: y = excess, loss, syntax, identity, fact"),
-    b(Global, &[Char('m')], "m", Action::ToggleModelView, "model scaling: scaling law / two-part code"),
+    b(
+        Global,
+        &[Char('y')],
+        "y",
+        Action::CycleY,
+        "data scaling: y = fact, identity, excess/token, syntax, loss",
+    ),
+    b(
+        Global,
+        &[Char('m')],
+        "m",
+        Action::ToggleModelView,
+        "model scaling: y = fact, identity, excess/token, two-part code",
+    ),
     b(Global, &[Char('v')], "v", Action::ToggleHeatRows, "heatmap rows: checkpoints / learners"),
+    b(Global, &[Char('c')], "c", Action::ToggleHeatValue, "heatmap cells: known beyond chance / raw correct"),
+    b(Global, &[Char('s')], "s", Action::TogglePace, "neural learners: every sentence / sampled (restarts)"),
     b(Global, &[Esc], "Esc", Action::Close, "leave zoom"),
     b(Params, &[Up, Char('k')], "Up, k", Action::FieldUp, "previous field"),
     b(Params, &[Down, Char('j')], "Down, j", Action::FieldDown, "next field"),
+    b(Params, &[PageUp], "PgUp", Action::PageUp, "a page of fields up"),
+    b(Params, &[PageDown], "PgDn", Action::PageDown, "a page of fields down"),
+    b(Params, &[Home, Char('g')], "Home, g", Action::Top, "first field"),
+    b(Params, &[End, Char('G')], "End, G", Action::Bottom, "last field"),
     b(Params, &[Right, Char('+'), Char('=')], "Right, +", Action::Increase, "step the value up"),
     b(Params, &[Left, Char('-')], "Left, -", Action::Decrease, "step the value down"),
     b(Params, &[Enter, Char('e')], "Enter, e", Action::Edit, "type a value"),
@@ -158,8 +202,23 @@ pub const KEYS: &[Binding] = &[
     b(Editing, &[Ctrl('u')], "Ctrl-U", Action::ClearInput, "clear the input"),
     b(Overlay, &[Up, Char('k')], "Up, k", Action::ListUp, "move up"),
     b(Overlay, &[Down, Char('j')], "Down, j", Action::ListDown, "move down"),
-    b(Overlay, &[Enter], "Enter", Action::Choose, "choose / dismiss"),
-    b(Overlay, &[Esc, Char('q')], "Esc, q", Action::Close, "close"),
+    b(Overlay, &[PageUp], "PgUp", Action::PageUp, "a page up"),
+    b(Overlay, &[PageDown], "PgDn", Action::PageDown, "a page down"),
+    b(Overlay, &[Home, Char('g')], "Home, g", Action::Top, "to the top"),
+    b(Overlay, &[End, Char('G')], "End, G", Action::Bottom, "to the bottom"),
+    b(Overlay, &[Char('/')], "/", Action::Filter, "pickers: filter by name or description"),
+    b(Overlay, &[Char('s')], "s", Action::SaveTheme, "theme picker: choose and save as the default"),
+    b(Overlay, &[Enter], "Enter", Action::Choose, "choose / dismiss / confirm"),
+    b(Overlay, &[Char('y')], "y", Action::Yes, "confirm: yes, throw the run away"),
+    b(Overlay, &[Esc, Char('q'), Char('n')], "Esc, q, n", Action::Close, "close / cancel"),
+    b(Filter, &[Up], "Up", Action::ListUp, "move up"),
+    b(Filter, &[Down], "Down", Action::ListDown, "move down"),
+    b(Filter, &[PageUp], "PgUp", Action::PageUp, "a page up"),
+    b(Filter, &[PageDown], "PgDn", Action::PageDown, "a page down"),
+    b(Filter, &[Enter], "Enter", Action::Choose, "choose the selected entry"),
+    b(Filter, &[Esc], "Esc", Action::Cancel, "stop filtering (the filter stays)"),
+    b(Filter, &[Backspace], "Backspace", Action::DeleteChar, "delete a character"),
+    b(Filter, &[Ctrl('u')], "Ctrl-U", Action::ClearInput, "clear the filter"),
 ];
 
 /// The action of a key event in the given scopes (first scope first).
@@ -206,6 +265,6 @@ mod tests {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(&ctrl_c, &[Editing]), Some(Action::Quit));
         let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(lookup(&c, &[Global]), None);
+        assert_ne!(lookup(&c, &[Global]), Some(Action::Quit), "only Ctrl-C quits, not c");
     }
 }

@@ -7,7 +7,10 @@
 //! - `palette`: the theme as ratatui styles; `plot`: log–log axes; `fields`:
 //!   the editable generator parameters.
 //! - `app`: the live run loop and terminal lifecycle; `snapshot`: a headless
-//!   run drawn as text.
+//!   run drawn as text; `terminal`: what the terminal can show; `mouse`:
+//!   mouse events as `update` handles them.
+//! - `recorded`: recorded runs (`sk-tui view`) turned into engine updates;
+//!   `runs`: their list (`r`).
 
 pub mod app;
 mod engine_link;
@@ -16,11 +19,15 @@ pub mod fields;
 pub mod fixture;
 pub mod keys;
 pub mod model;
+pub mod mouse;
 pub mod overlay;
 pub mod palette;
 pub mod panes;
 pub mod plot;
+pub mod recorded;
+pub mod runs;
 pub mod snapshot;
+pub mod terminal;
 pub mod view;
 
 pub use app::run;
@@ -83,6 +90,13 @@ pub struct UiArgs {
     /// Frames per second at most (1 to 60).
     pub fps: u32,
     pub marker: MarkerChoice,
+    /// `--color-depth` and `--glyphs`: `auto` detects from the environment.
+    pub depth: terminal::DepthChoice,
+    pub glyphs: terminal::GlyphChoice,
+    /// Mouse capture and handling (`--no-mouse` or `mouse = false` clears it).
+    pub mouse: bool,
+    /// Where `s` in the theme picker saves the default theme.
+    pub config_file: Option<std::path::PathBuf>,
 }
 
 /// What `sk-tui snapshot` needs.

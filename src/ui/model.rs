@@ -6,7 +6,8 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
+use ratatui::layout::Rect;
 
 use crate::config::theme::Theme;
 use crate::config::{PhaseConfig, Preset};
@@ -17,6 +18,7 @@ use super::MarkerChoice;
 use super::fields::{self, FIELDS};
 use super::keys::{self, Action, Scope};
 use super::palette::Palette;
+use super::terminal::Capabilities;
 
 /// The panes, in focus order (keys 1-5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,27 +49,32 @@ impl Pane {
     }
 }
 
-/// The y quantity of the data-scaling pane.
+/// The y quantity of a scaling pane: one quantity per view, and the
+/// legend's fit is of exactly that series. Window means per checkpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DataY {
-    Excess,
-    Loss,
-    Syntax,
-    Identity,
+    /// Fact part of the excess, bits per sentence (exact theory on zipf).
     Fact,
+    Identity,
+    /// Total excess, bits per token.
+    Excess,
+    Syntax,
+    Loss,
 }
 
 impl DataY {
+    /// `y` cycles through these in the data pane.
     pub fn next(self) -> DataY {
         match self {
-            DataY::Excess => DataY::Loss,
-            DataY::Loss => DataY::Syntax,
-            DataY::Syntax => DataY::Identity,
-            DataY::Identity => DataY::Fact,
-            DataY::Fact => DataY::Excess,
+            DataY::Fact => DataY::Identity,
+            DataY::Identity => DataY::Excess,
+            DataY::Excess => DataY::Syntax,
+            DataY::Syntax => DataY::Loss,
+            DataY::Loss => DataY::Fact,
         }
     }
 
+    /// Quantity and unit, as axis titles and legends name them.
     pub fn label(self) -> &'static str {
         match self {
             DataY::Excess => "excess bits/token",
@@ -79,13 +86,35 @@ impl DataY {
     }
 }
 
-/// The model-scaling pane's view.
+/// The model-scaling pane's y quantity at the latest checkpoint (x is
+/// every learner's knowledge in bits), or the two-part code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModelView {
-    /// Excess at the current n against model bits, slope -(1/alpha - 1).
-    Scaling,
-    /// The two-part code: data bits against model bits.
+    /// One of the excess quantities against knowledge bits.
+    Scaling(DataY),
+    /// The two-part code: cumulative prequential data bits against knowledge bits.
     TwoPart,
+}
+
+impl ModelView {
+    /// `m` cycles through these.
+    pub fn next(self) -> ModelView {
+        match self {
+            ModelView::Scaling(DataY::Fact) => ModelView::Scaling(DataY::Identity),
+            ModelView::Scaling(DataY::Identity) => ModelView::Scaling(DataY::Excess),
+            ModelView::Scaling(_) => ModelView::TwoPart,
+            ModelView::TwoPart => ModelView::Scaling(DataY::Fact),
+        }
+    }
+}
+
+/// What a heatmap cell shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeatValue {
+    /// Knowledge beyond chance, `(accuracy - c) / (1 - c)`.
+    Known,
+    /// Fraction of probes answered correctly, chance included.
+    Correct,
 }
 
 /// The heatmap's rows.
@@ -114,13 +143,34 @@ pub struct Choice {
     pub description: String,
 }
 
-/// An overlay drawn over the panes.
+/// An overlay drawn over the panes. A picker's `selected` indexes the
+/// entries its filter lets through ([`Model::visible_choices`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Overlay {
-    Help { scroll: u16 },
-    Presets { selected: usize },
-    Themes { selected: usize },
+    Help {
+        scroll: u16,
+    },
+    Presets {
+        selected: usize,
+    },
+    Themes {
+        selected: usize,
+    },
+    /// "Throw away this run?" before [`Model::confirm`] is carried out.
+    Confirm,
 }
+
+/// What waits for a yes in the confirmation overlay.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    /// Restart with this preset (name or path).
+    LoadPreset(String),
+    /// Restart on the edited parameters.
+    Apply,
+}
+
+/// Training time after which `p` or `a` asks before throwing the run away.
+pub const LONG_RUN: Duration = Duration::from_secs(30);
 
 /// What the run loop must do for `update`.
 #[derive(Clone, Debug)]
@@ -130,6 +180,8 @@ pub enum Command {
     LoadPreset(String),
     /// Resolve a theme by name or path, then send `Msg::ThemeLoaded`.
     LoadTheme(String),
+    /// Write this theme name into the config file as the default.
+    SaveTheme(String),
     Quit,
 }
 
@@ -137,6 +189,8 @@ pub enum Command {
 #[derive(Clone, Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A mouse event and the screen's size when it happened.
+    Mouse(MouseEvent, Rect),
     Engine(Update),
     /// The injected clock's time since the app started.
     Tick(Duration),
@@ -144,6 +198,8 @@ pub enum Msg {
     ThemeLoaded(Box<Theme>),
     /// A failure outside the engine (a preset or theme that does not load).
     Error(String),
+    /// Something done outside `update` worth a line in the status bar.
+    Note(String),
 }
 
 /// The editor of the generator-parameters pane.
@@ -160,6 +216,8 @@ pub struct ParamsEditor {
     pub input_error: Option<(&'static str, String)>,
     /// The pane's one-line report (applied, refused and why).
     pub message: Option<String>,
+    /// Sentences of the run the parameters are for (pycrp sizes its names by it).
+    pub run_sentences: u64,
 }
 
 impl ParamsEditor {
@@ -171,13 +229,20 @@ impl ParamsEditor {
             input: None,
             input_error: None,
             message: None,
+            run_sentences: crate::config::RunConfig::default().sentences,
         }
+    }
+
+    /// The editor for a run of `sentences` sentences.
+    pub fn for_run(mut self, sentences: u64) -> Self {
+        self.run_sentences = sentences;
+        self
     }
 
     /// The problem with each invalid field, by key.
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut out: Vec<(&'static str, String)> =
-            self.draft.check().into_iter().map(|i| (i.key, i.message)).collect();
+            self.draft.check_for_run(self.run_sentences).into_iter().map(|i| (i.key, i.message)).collect();
         if let Some(e) = &self.input_error {
             out.push(e.clone());
         }
@@ -192,8 +257,9 @@ impl ParamsEditor {
 /// Checkpoints kept per decade of sentences: later ones in the same bucket
 /// replace earlier ones, so history stays bounded over any run length.
 pub const HISTORY_PER_DECADE: f64 = 40.0;
-/// Recent samples kept.
-pub const SAMPLES_KEPT: usize = 64;
+/// Recent samples kept: the samples pane shows the latest and the rarest of
+/// these (the engine sends about 17 a second, so this is the last half minute).
+pub const SAMPLES_KEPT: usize = 512;
 
 /// The whole state of the dashboard.
 #[derive(Clone, Debug)]
@@ -219,6 +285,7 @@ pub struct Model {
     pub data_y: DataY,
     pub model_view: ModelView,
     pub heat_rows: HeatRows,
+    pub heat_value: HeatValue,
     pub params: ParamsEditor,
     pub overlay: Option<Overlay>,
     /// Errors to show, oldest first; the popup shows the first.
@@ -235,6 +302,20 @@ pub struct Model {
     pub zipf_norm: Option<f64>,
     /// Something visible changed since the last frame.
     pub dirty: bool,
+    /// What the terminal can show (colour depth, glyphs).
+    pub caps: Capabilities,
+    /// Whether mouse events are acted on (`--no-mouse` clears it).
+    pub mouse: bool,
+    /// The picker's filter, while `/` typing is on or after it.
+    pub filter: Option<String>,
+    /// Whether typed characters go to the filter.
+    pub filtering: bool,
+    /// What the confirmation overlay waits to do.
+    pub confirm: Option<Pending>,
+    /// A theme to save as the default once it has loaded.
+    pub pending_theme_save: Option<String>,
+    /// A note for the status bar, until the next key.
+    pub note: Option<String>,
 }
 
 impl Model {
@@ -243,7 +324,8 @@ impl Model {
         let theme = if color { theme } else { theme.without_color() };
         Model {
             preset_name: preset_name.into(),
-            params: ParamsEditor::new(preset.generator.clone()),
+            params: ParamsEditor::new(preset.generator.clone())
+                .for_run(preset.run.sentences + preset.phases.iter().map(|p| p.sentences).sum::<u64>()),
             total_sentences: preset.run.sentences + preset.phases.iter().map(|p| p.sentences).sum::<u64>(),
             preset,
             learners,
@@ -258,9 +340,10 @@ impl Model {
             focus: Pane::DataScaling,
             zoom: false,
             selected_learner: 0,
-            data_y: DataY::Excess,
-            model_view: ModelView::Scaling,
+            data_y: DataY::Fact,
+            model_view: ModelView::Scaling(DataY::Fact),
             heat_rows: HeatRows::Checkpoints,
+            heat_value: HeatValue::Known,
             overlay: None,
             errors: Vec::new(),
             palette: Palette::new(theme, marker),
@@ -271,6 +354,13 @@ impl Model {
             zipf_norm: None,
             pending_preset: None,
             dirty: true,
+            caps: Capabilities::FULL,
+            mouse: true,
+            filter: None,
+            filtering: false,
+            confirm: None,
+            pending_theme_save: None,
+            note: None,
         }
         .with_norm()
     }
@@ -310,7 +400,9 @@ impl Model {
     }
 
     fn scopes(&self) -> Vec<Scope> {
-        if self.overlay.is_some() || !self.errors.is_empty() {
+        if self.filtering && self.errors.is_empty() {
+            vec![Scope::Filter]
+        } else if self.overlay.is_some() || !self.errors.is_empty() {
             vec![Scope::Overlay]
         } else if self.params.input.is_some() {
             vec![Scope::Editing]
@@ -323,9 +415,80 @@ impl Model {
 
     pub fn set_theme(&mut self, theme: Theme) {
         let theme = if self.color { theme } else { theme.without_color() };
-        self.palette = Palette::new(theme, self.marker);
+        self.palette = Palette::new(super::palette::fit_theme(theme, self.caps.glyphs), self.marker);
+    }
+
+    /// Draws for a terminal with `caps` from now on (glyphs; colours are
+    /// reduced after drawing).
+    pub fn set_capabilities(&mut self, caps: Capabilities) {
+        self.caps = caps;
+        let theme = self.palette.theme.clone();
+        self.palette = Palette::new(super::palette::fit_theme(theme, caps.glyphs), self.marker);
+    }
+
+    /// The open picker's entries that pass the filter, with their index in
+    /// the full list.
+    pub fn visible_choices(&self) -> Vec<(usize, &Choice)> {
+        let all = match self.overlay {
+            Some(Overlay::Presets { .. }) => &self.preset_choices,
+            Some(Overlay::Themes { .. }) => &self.theme_choices,
+            _ => return Vec::new(),
+        };
+        let needle = self.filter.as_deref().unwrap_or("").to_lowercase();
+        all.iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                needle.is_empty()
+                    || c.name.to_lowercase().contains(&needle)
+                    || c.description.to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+
+    /// Whether restarting now throws away a run worth asking about.
+    pub fn long_run(&self) -> bool {
+        self.elapsed() >= LONG_RUN && !self.history.is_empty()
+    }
+
+    /// The preset's name with the edit mark, for a run on applied edits.
+    fn edited_name(&self) -> String {
+        let base = self.preset_name.trim_end_matches(EDITED_MARK);
+        format!("{base}{EDITED_MARK}")
     }
 }
+
+impl Model {
+    /// Why the model-scaling pane has no fitted exponent ("fit -"), or
+    /// `None` when it has one. The fit needs at least 3 capped `oracle`
+    /// learners whose budgets are full (at most `SATURATED_FRACTION` of the
+    /// knowledge seen), so some presets never have one and others only later.
+    pub fn model_fit_absence(&self) -> Option<String> {
+        use crate::config::{LearnerKind, Policy};
+        let latest = self.latest();
+        if latest.is_some_and(|c| c.fits.model_exponent.is_some()) {
+            return None;
+        }
+        let oracles = self
+            .preset
+            .learners
+            .iter()
+            .filter(|l| l.kind == LearnerKind::Capped && l.policy == Policy::Oracle)
+            .count();
+        Some(if oracles < 3 {
+            format!("no fit: it needs 3 capped oracle learners, this preset has {oracles}")
+        } else if latest.is_none() {
+            "no fit yet: no checkpoint".into()
+        } else {
+            format!(
+                "no fit yet: fewer than 3 oracle budgets are full (<= {:.0}% of the knowledge seen)",
+                100.0 * crate::engine::fits::SATURATED_FRACTION
+            )
+        })
+    }
+}
+
+/// Appended to the preset's name once edits are applied to its run.
+pub const EDITED_MARK: &str = " (edited)";
 
 /// Applies `msg` to `model`; returns what the run loop must do.
 pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
@@ -353,19 +516,44 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
         Msg::ThemeLoaded(theme) => {
             model.dirty = true;
             model.set_theme(*theme);
-            None
+            model.pending_theme_save.take().map(Command::SaveTheme)
         }
         Msg::Error(e) => {
             model.dirty = true;
+            model.pending_theme_save = None;
             model.errors.push(e);
             None
         }
+        Msg::Note(n) => {
+            model.dirty = true;
+            model.note = Some(n);
+            None
+        }
+        Msg::Mouse(ev, screen) => {
+            let out = super::mouse::handle(model, ev, screen);
+            model.dirty |= out.is_some();
+            out.flatten()
+        }
         Msg::Key(ev) => {
+            if model.note.take().is_some() {
+                model.dirty = true;
+            }
             let scopes = model.scopes();
             let action = keys::lookup(&ev, &scopes);
             if let Some(a) = action {
                 model.dirty = true;
                 return act(model, a);
+            }
+            if model.filtering {
+                if let (Some(f), KeyCode::Char(c)) = (&mut model.filter, ev.code)
+                    && !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && f.len() < 40
+                {
+                    f.push(c);
+                    reselect(model, 0);
+                    model.dirty = true;
+                }
+                return None;
             }
             // Typed text goes to the field being edited.
             if let (Some(input), KeyCode::Char(c)) = (&mut model.params.input, ev.code) {
@@ -385,7 +573,7 @@ fn engine_update(model: &mut Model, u: Update) {
             model.preset_name = model.pending_preset.take().unwrap_or(info.preset_name);
             model.learners = info.learners;
             model.total_sentences = info.total_sentences;
-            model.params = ParamsEditor::new(info.preset.generator.clone());
+            model.params = ParamsEditor::new(info.preset.generator.clone()).for_run(info.total_sentences);
             model.zipf_norm = super::panes::heatmap::zipf_norm(&model.params.running);
             model.preset = info.preset;
             model.history.clear();
@@ -435,14 +623,6 @@ fn engine_update(model: &mut Model, u: Update) {
     }
 }
 
-fn list_len(model: &Model, overlay: Overlay) -> usize {
-    match overlay {
-        Overlay::Help { .. } => keys::KEYS.len() + 8,
-        Overlay::Presets { .. } => model.preset_choices.len(),
-        Overlay::Themes { .. } => model.theme_choices.len(),
-    }
-}
-
 fn act(model: &mut Model, action: Action) -> Option<Command> {
     // The error popup takes the keyboard first.
     if !model.errors.is_empty() {
@@ -456,46 +636,9 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
         return None;
     }
     if let Some(overlay) = model.overlay {
-        let n = list_len(model, overlay);
-        match (action, overlay) {
-            (Action::Quit, _) => return Some(Command::Quit),
-            (Action::Close, _) | (Action::Choose, Overlay::Help { .. }) => model.overlay = None,
-            (Action::ListUp, Overlay::Help { scroll }) => {
-                model.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) })
-            }
-            (Action::ListDown, Overlay::Help { scroll }) => {
-                model.overlay = Some(Overlay::Help { scroll: (scroll + 1).min(n as u16) })
-            }
-            (Action::ListUp, Overlay::Presets { selected }) => {
-                model.overlay = Some(Overlay::Presets { selected: selected.saturating_sub(1) })
-            }
-            (Action::ListDown, Overlay::Presets { selected }) => {
-                model.overlay = Some(Overlay::Presets { selected: (selected + 1).min(n.saturating_sub(1)) })
-            }
-            (Action::ListUp, Overlay::Themes { selected }) => {
-                model.overlay = Some(Overlay::Themes { selected: selected.saturating_sub(1) })
-            }
-            (Action::ListDown, Overlay::Themes { selected }) => {
-                model.overlay = Some(Overlay::Themes { selected: (selected + 1).min(n.saturating_sub(1)) })
-            }
-            (Action::Choose, Overlay::Presets { selected }) => {
-                model.overlay = None;
-                let choice = model.preset_choices.get(selected)?;
-                let spec =
-                    if choice.origin.starts_with('<') { choice.name.clone() } else { choice.origin.clone() };
-                return Some(Command::LoadPreset(spec));
-            }
-            (Action::Choose, Overlay::Themes { selected }) => {
-                model.overlay = None;
-                let choice = model.theme_choices.get(selected)?;
-                let spec =
-                    if choice.origin.starts_with('<') { choice.name.clone() } else { choice.origin.clone() };
-                return Some(Command::LoadTheme(spec));
-            }
-            _ => {}
-        }
-        return None;
+        return act_overlay(model, overlay, action);
     }
+    let long = model.long_run();
     let p = &mut model.params;
     match action {
         Action::Quit => return Some(Command::Quit),
@@ -514,12 +657,15 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
         }
         Action::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::Presets => {
-            let selected = model.preset_choices.iter().position(|c| c.name == model.preset_name).unwrap_or(0);
+            let name = model.preset_name.trim_end_matches(EDITED_MARK);
+            let selected = model.preset_choices.iter().position(|c| c.name == name).unwrap_or(0);
+            model.filter = None;
             model.overlay = Some(Overlay::Presets { selected })
         }
         Action::Themes => {
             let name = &model.palette.theme.name;
             let selected = model.theme_choices.iter().position(|c| &c.name == name).unwrap_or(0);
+            model.filter = None;
             model.overlay = Some(Overlay::Themes { selected })
         }
         Action::FocusNext => model.focus = Pane::ALL[(model.focus.index() + 1) % Pane::ALL.len()],
@@ -542,10 +688,11 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
             model.selected_learner = (model.selected_learner + n - 1) % n;
         }
         Action::CycleY => model.data_y = model.data_y.next(),
-        Action::ToggleModelView => {
-            model.model_view = match model.model_view {
-                ModelView::Scaling => ModelView::TwoPart,
-                ModelView::TwoPart => ModelView::Scaling,
+        Action::ToggleModelView => model.model_view = model.model_view.next(),
+        Action::ToggleHeatValue => {
+            model.heat_value = match model.heat_value {
+                HeatValue::Known => HeatValue::Correct,
+                HeatValue::Correct => HeatValue::Known,
             }
         }
         Action::ToggleHeatRows => {
@@ -554,8 +701,16 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
                 HeatRows::Learners => HeatRows::Checkpoints,
             }
         }
+        Action::TogglePace => {
+            let mut preset = model.preset.clone();
+            preset.run.pace = preset.run.pace.toggled();
+            return Some(Command::Engine(Control::Restart(Box::new(preset))));
+        }
         Action::FieldUp => p.selected = (p.selected + FIELDS.len() - 1) % FIELDS.len(),
         Action::FieldDown => p.selected = (p.selected + 1) % FIELDS.len(),
+        Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+            p.selected = list_move(p.selected, FIELDS.len(), action, PARAMS_PAGE)
+        }
         Action::Increase | Action::Decrease => {
             let key = FIELDS[p.selected].key;
             fields::step(&mut p.draft, key, if action == Action::Increase { 1 } else { -1 });
@@ -595,32 +750,164 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
             p.input_error = None;
             p.message = Some("reverted to the running parameters".into());
         }
-        Action::Apply | Action::FineTune => {
-            let problems = p.problems();
-            if !problems.is_empty() {
-                p.message = Some(format!(
-                    "not applied: {} invalid value{}",
-                    problems.len(),
-                    if problems.len() == 1 { "" } else { "s" }
-                ));
-                return None;
-            }
-            p.running = p.draft.clone();
-            let g = Box::new(p.draft.clone());
-            model.zipf_norm = super::panes::heatmap::zipf_norm(&g);
-            if action == Action::Apply {
-                p.message = Some("applied: restarting".into());
-                return Some(Command::Engine(Control::Apply(g)));
-            }
-            p.message = Some("fine-tuning on the edited parameters".into());
-            let phase = PhaseConfig {
-                name: "fine-tune".into(),
-                sentences: model.preset.run.sentences.clamp(1, 1_000_000_000),
-                ..Default::default()
-            };
-            return Some(Command::Engine(Control::FineTune(Box::new(FineTune { generator: *g, phase }))));
+        Action::Apply if long && p.problems().is_empty() => {
+            model.confirm = Some(Pending::Apply);
+            model.overlay = Some(Overlay::Confirm);
         }
-        Action::ListUp | Action::ListDown | Action::Choose => {}
+        Action::Apply | Action::FineTune => return apply_edits(model, action),
+        Action::ListUp
+        | Action::ListDown
+        | Action::Choose
+        | Action::Filter
+        | Action::Yes
+        | Action::SaveTheme => {}
     }
     None
+}
+
+/// `a` (restart) or `f` (fine-tune) on the edited parameters, when all are valid.
+fn apply_edits(model: &mut Model, action: Action) -> Option<Command> {
+    let p = &mut model.params;
+    let problems = p.problems();
+    if !problems.is_empty() {
+        p.message = Some(format!(
+            "not applied: {} invalid value{}",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        ));
+        return None;
+    }
+    p.running = p.draft.clone();
+    let g = Box::new(p.draft.clone());
+    model.zipf_norm = super::panes::heatmap::zipf_norm(&g);
+    if action == Action::Apply {
+        p.message = Some("applied: restarting".into());
+        // The engine's `Started` names the launch preset; keep this run's.
+        model.pending_preset = Some(model.edited_name());
+        return Some(Command::Engine(Control::Apply(g)));
+    }
+    p.message = Some("fine-tuning on the edited parameters".into());
+    let phase = PhaseConfig {
+        name: "fine-tune".into(),
+        sentences: model.preset.run.sentences.clamp(1, 1_000_000_000),
+        ..Default::default()
+    };
+    // The engine ends the current phase now and appends this one: the run
+    // ends `phase.sentences` from here, and progress counts against that.
+    model.total_sentences = model.sentences() + phase.sentences;
+    Some(Command::Engine(Control::FineTune(Box::new(FineTune { generator: *g, phase }))))
+}
+
+/// Fields a page key moves in the parameters pane.
+const PARAMS_PAGE: usize = 6;
+/// Entries a page key moves in help and the pickers.
+const LIST_PAGE: usize = 10;
+
+/// `at` moved by a list key in a list of `n` entries.
+fn list_move(at: usize, n: usize, action: Action, page: usize) -> usize {
+    let last = n.saturating_sub(1);
+    match action {
+        Action::ListUp => at.saturating_sub(1),
+        Action::ListDown => (at + 1).min(last),
+        Action::PageUp => at.saturating_sub(page),
+        Action::PageDown => (at + page).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => at.min(last),
+    }
+}
+
+/// A key in an overlay: help scrolls, pickers move, filter and choose, the
+/// confirmation waits for a yes.
+fn act_overlay(model: &mut Model, overlay: Overlay, action: Action) -> Option<Command> {
+    let moves = matches!(
+        action,
+        Action::ListUp | Action::ListDown | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+    );
+    match (action, overlay) {
+        (Action::Quit, _) => return Some(Command::Quit),
+        (Action::Close, _) | (Action::Choose, Overlay::Help { .. }) => {
+            model.overlay = None;
+            model.confirm = None;
+            model.filter = None;
+        }
+        (Action::Choose | Action::Yes, Overlay::Confirm) => {
+            model.overlay = None;
+            return match model.confirm.take() {
+                Some(Pending::LoadPreset(spec)) => Some(Command::LoadPreset(spec)),
+                Some(Pending::Apply) => apply_edits(model, Action::Apply),
+                None => None,
+            };
+        }
+        (_, Overlay::Help { scroll }) if moves => {
+            let n = super::overlay::help::lines(model).len();
+            let at = list_move(scroll as usize, n, action, LIST_PAGE);
+            model.overlay = Some(Overlay::Help { scroll: at.min(u16::MAX as usize) as u16 });
+        }
+        (_, Overlay::Presets { selected }) if moves => {
+            let at = list_move(selected, model.visible_choices().len(), action, LIST_PAGE);
+            model.overlay = Some(Overlay::Presets { selected: at });
+        }
+        (_, Overlay::Themes { selected }) if moves => {
+            let at = list_move(selected, model.visible_choices().len(), action, LIST_PAGE);
+            model.overlay = Some(Overlay::Themes { selected: at });
+        }
+        (Action::Filter, Overlay::Presets { .. } | Overlay::Themes { .. }) => {
+            model.filtering = true;
+            model.filter.get_or_insert_with(String::new);
+        }
+        (Action::Cancel, _) => model.filtering = false,
+        (Action::DeleteChar | Action::ClearInput, Overlay::Presets { .. } | Overlay::Themes { .. }) => {
+            if let Some(f) = &mut model.filter {
+                if action == Action::DeleteChar {
+                    f.pop();
+                } else {
+                    f.clear();
+                }
+            }
+            reselect(model, 0);
+        }
+        (Action::Choose, Overlay::Presets { selected }) => {
+            let spec = model.visible_choices().get(selected).map(|(_, c)| choice_spec(c))?;
+            close_picker(model);
+            if model.long_run() {
+                model.confirm = Some(Pending::LoadPreset(spec));
+                model.overlay = Some(Overlay::Confirm);
+                return None;
+            }
+            return Some(Command::LoadPreset(spec));
+        }
+        (Action::Choose | Action::SaveTheme, Overlay::Themes { selected }) => {
+            let (spec, name) =
+                model.visible_choices().get(selected).map(|(_, c)| (choice_spec(c), c.name.clone()))?;
+            close_picker(model);
+            if action == Action::SaveTheme {
+                // Loaded first, then saved: a theme that does not load is not saved.
+                model.pending_theme_save = Some(name);
+            }
+            return Some(Command::LoadTheme(spec));
+        }
+        _ => {}
+    }
+    None
+}
+
+/// A picker entry as `resolve_*` takes it: the name for embedded ones, the path otherwise.
+fn choice_spec(c: &Choice) -> String {
+    if c.origin.starts_with('<') { c.name.clone() } else { c.origin.clone() }
+}
+
+fn close_picker(model: &mut Model) {
+    model.overlay = None;
+    model.filter = None;
+    model.filtering = false;
+}
+
+/// Puts the picker's selection at `at` (after the filter changed).
+fn reselect(model: &mut Model, at: usize) {
+    model.overlay = match model.overlay {
+        Some(Overlay::Presets { .. }) => Some(Overlay::Presets { selected: at }),
+        Some(Overlay::Themes { .. }) => Some(Overlay::Themes { selected: at }),
+        o => o,
+    };
 }

@@ -7,6 +7,7 @@ use ratatui::symbols::{self, Marker};
 use crate::config::theme::{BorderGlyphs, HeatGlyphs, MarkerGlyphs, StyleSpec, Theme, ThemeColor};
 
 use super::MarkerChoice;
+use super::terminal::{ColorDepth, GlyphSet};
 
 /// ASCII border set for the `mono` theme and terminals without line drawing.
 pub const ASCII_BORDER: symbols::border::Set = symbols::border::Set {
@@ -220,5 +221,127 @@ pub fn asciify(buf: &mut ratatui::buffer::Buffer) {
             _ => "?",
         };
         cell.set_symbol(repl);
+    }
+}
+
+/// The theme as the terminal can show it: ASCII borders, marks and shades
+/// for an ASCII terminal, half blocks instead of braille for one without a
+/// braille font. Colours are reduced after drawing, by [`reduce_colors`].
+pub fn fit_theme(mut theme: Theme, glyphs: GlyphSet) -> Theme {
+    match glyphs {
+        GlyphSet::Unicode => {}
+        GlyphSet::NoBraille => {
+            if theme.marker == MarkerGlyphs::Braille {
+                theme.marker = MarkerGlyphs::Halfblock;
+            }
+        }
+        GlyphSet::Ascii => {
+            theme.marker = MarkerGlyphs::Ascii;
+            theme.border_glyphs = BorderGlyphs::Ascii;
+            theme.heat_glyphs = HeatGlyphs::Shade;
+        }
+    }
+    theme
+}
+
+/// The xterm defaults of the 16 ANSI colours, in `Color` order.
+const ANSI16: [(Color, (u8, u8, u8)); 16] = [
+    (Color::Black, (0, 0, 0)),
+    (Color::Red, (205, 0, 0)),
+    (Color::Green, (0, 205, 0)),
+    (Color::Yellow, (205, 205, 0)),
+    (Color::Blue, (0, 0, 238)),
+    (Color::Magenta, (205, 0, 205)),
+    (Color::Cyan, (0, 205, 205)),
+    (Color::Gray, (229, 229, 229)),
+    (Color::DarkGray, (127, 127, 127)),
+    (Color::LightRed, (255, 0, 0)),
+    (Color::LightGreen, (0, 255, 0)),
+    (Color::LightYellow, (255, 255, 0)),
+    (Color::LightBlue, (92, 92, 255)),
+    (Color::LightMagenta, (255, 0, 255)),
+    (Color::LightCyan, (0, 255, 255)),
+    (Color::White, (255, 255, 255)),
+];
+
+/// The channel levels of the 6x6x6 cube of the 256-colour palette.
+const CUBE: [u8; 6] = [0, 95, 135, 175, 215, 255];
+
+/// The RGB value of a 256-palette index.
+fn indexed_rgb(i: u8) -> (u8, u8, u8) {
+    match i {
+        0..=15 => ANSI16[i as usize].1,
+        16..=231 => {
+            let c = i - 16;
+            (CUBE[(c / 36) as usize], CUBE[(c / 6 % 6) as usize], CUBE[(c % 6) as usize])
+        }
+        _ => {
+            let g = 8 + 10 * (i - 232);
+            (g, g, g)
+        }
+    }
+}
+
+fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
+    let d = |x: u8, y: u8| (x as i32 - y as i32).pow(2) as u32;
+    d(a.0, b.0) + d(a.1, b.1) + d(a.2, b.2)
+}
+
+/// The nearest of the 256 palette's cube and grey ramp (16-255).
+fn nearest_256(rgb: (u8, u8, u8)) -> u8 {
+    (16..=255u8).min_by_key(|i| distance(indexed_rgb(*i), rgb)).unwrap_or(16)
+}
+
+fn nearest_16(rgb: (u8, u8, u8)) -> Color {
+    ANSI16.iter().min_by_key(|(_, c)| distance(*c, rgb)).map_or(Color::Reset, |(c, _)| *c)
+}
+
+/// A colour as a terminal of `depth` shows it (for `Mono`, none).
+pub fn reduce_color(c: Color, depth: ColorDepth) -> Color {
+    match (depth, c) {
+        (ColorDepth::TrueColor, c) => c,
+        (ColorDepth::Mono, _) => Color::Reset,
+        (ColorDepth::Ansi256, Color::Rgb(r, g, b)) => Color::Indexed(nearest_256((r, g, b))),
+        (ColorDepth::Ansi16, Color::Rgb(r, g, b)) => nearest_16((r, g, b)),
+        (ColorDepth::Ansi16, Color::Indexed(i)) => nearest_16(indexed_rgb(i)),
+        (_, c) => c,
+    }
+}
+
+/// Reduces every cell's colours to what a terminal of `depth` shows, so no
+/// 24-bit (or 256-colour) sequence is sent to a terminal that lacks it.
+pub fn reduce_colors(buf: &mut ratatui::buffer::Buffer, depth: ColorDepth) {
+    if depth == ColorDepth::TrueColor {
+        return;
+    }
+    for cell in buf.content.iter_mut() {
+        cell.fg = reduce_color(cell.fg, depth);
+        cell.bg = reduce_color(cell.bg, depth);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_reduce_to_the_nearest_the_terminal_has() {
+        assert_eq!(reduce_color(Color::Rgb(255, 0, 0), ColorDepth::Ansi16), Color::LightRed);
+        assert_eq!(reduce_color(Color::Rgb(10, 10, 10), ColorDepth::Ansi16), Color::Black);
+        assert_eq!(reduce_color(Color::Rgb(255, 0, 0), ColorDepth::Ansi256), Color::Indexed(196));
+        assert_eq!(reduce_color(Color::Rgb(128, 128, 128), ColorDepth::Ansi256), Color::Indexed(244));
+        assert_eq!(reduce_color(Color::Indexed(21), ColorDepth::Ansi16), Color::Blue);
+        assert_eq!(reduce_color(Color::Indexed(21), ColorDepth::Ansi256), Color::Indexed(21));
+        assert_eq!(reduce_color(Color::Cyan, ColorDepth::Ansi16), Color::Cyan);
+        assert_eq!(reduce_color(Color::Rgb(1, 2, 3), ColorDepth::TrueColor), Color::Rgb(1, 2, 3));
+        assert_eq!(reduce_color(Color::Red, ColorDepth::Mono), Color::Reset);
+    }
+
+    #[test]
+    fn an_ascii_terminal_gets_an_ascii_palette() {
+        let p = Palette::new(fit_theme(Theme::default(), GlyphSet::Ascii), MarkerChoice::Theme);
+        assert!(p.ascii && p.marker.is_none() && p.shade);
+        let p = Palette::new(fit_theme(Theme::default(), GlyphSet::NoBraille), MarkerChoice::Theme);
+        assert_ne!(p.marker, Some(Marker::Braille));
     }
 }

@@ -24,34 +24,20 @@ pub fn view(model: &Model, frame: &mut Frame) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(model, frame, area);
     } else {
-        let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-        if model.zoom {
-            render_pane(model, frame, model.focus, main);
-        } else {
-            let samples_h = (main.height / 6).clamp(5, 12);
-            let [top, bottom, samples] =
-                Layout::vertical([Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(samples_h)])
-                    .areas(main);
-            let [data, model_scaling] =
-                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
-            let params_w = if main.width >= 150 { 64 } else { 40.min(main.width / 2) };
-            let [heat, params] =
-                Layout::horizontal([Constraint::Min(20), Constraint::Length(params_w)]).areas(bottom);
-            render_pane(model, frame, Pane::DataScaling, data);
-            render_pane(model, frame, Pane::ModelScaling, model_scaling);
-            render_pane(model, frame, Pane::Heatmap, heat);
-            render_pane(model, frame, Pane::Params, params);
-            render_pane(model, frame, Pane::Samples, samples);
+        let [main, status] = screen_areas(area);
+        for (pane, rect) in pane_areas(model, main) {
+            render_pane(model, frame, pane, rect);
         }
         panes::status::render(frame, status, model);
         match model.overlay {
             Some(Overlay::Help { scroll }) => overlay::help::render(frame, main, model, scroll),
             Some(Overlay::Presets { selected }) => {
-                overlay::picker::render(frame, main, model, "Presets", &model.preset_choices, selected)
+                overlay::picker::render(frame, main, model, "Presets", selected)
             }
             Some(Overlay::Themes { selected }) => {
-                overlay::picker::render(frame, main, model, "Themes", &model.theme_choices, selected)
+                overlay::picker::render(frame, main, model, "Themes", selected)
             }
+            Some(Overlay::Confirm) => overlay::confirm::render(frame, main, model),
             None => {}
         }
         if !model.errors.is_empty() {
@@ -61,6 +47,35 @@ pub fn view(model: &Model, frame: &mut Frame) {
     if p.ascii {
         asciify(frame.buffer_mut());
     }
+}
+
+/// The panes' space and the status bar of a screen at least the minimum size.
+pub fn screen_areas(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area)
+}
+
+/// Where each pane is drawn in `main` (only the focused one when zoomed);
+/// the mouse finds panes with it too.
+pub fn pane_areas(model: &Model, main: Rect) -> Vec<(Pane, Rect)> {
+    if model.zoom {
+        return vec![(model.focus, main)];
+    }
+    let samples_h = (main.height / 6).clamp(5, 12);
+    let [top, bottom, samples] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(samples_h)])
+            .areas(main);
+    let [data, model_scaling] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
+    let params_w = if main.width >= 150 { 64 } else { 40.min(main.width / 2) };
+    let [heat, params] =
+        Layout::horizontal([Constraint::Min(20), Constraint::Length(params_w)]).areas(bottom);
+    vec![
+        (Pane::DataScaling, data),
+        (Pane::ModelScaling, model_scaling),
+        (Pane::Heatmap, heat),
+        (Pane::Params, params),
+        (Pane::Samples, samples),
+    ]
 }
 
 fn render_pane(model: &Model, frame: &mut Frame, pane: Pane, area: Rect) {

@@ -81,6 +81,29 @@ impl Classes {
     pub fn count(&self) -> usize {
         self.ranges.len()
     }
+
+    /// The distribution over all `vocab` tokens from the class logits and a
+    /// function filling a class's token logits: `P(t) = P(class) P(t | class)`
+    /// (shared by the network learners).
+    pub fn distribution(
+        &self,
+        mut class_logits: Vec<f32>,
+        vocab: usize,
+        token_logits: impl Fn((usize, usize), &mut [f32]),
+    ) -> Vec<f64> {
+        softmax(&mut class_logits);
+        let mut within = vec![0f32; self.widest];
+        let mut out = vec![0f64; vocab];
+        for (class, &(s, e)) in self.ranges.iter().enumerate() {
+            let within = &mut within[..e - s];
+            token_logits((s, e), within);
+            softmax(within);
+            for (o, &q) in out[s..e].iter_mut().zip(&*within) {
+                *o = class_logits[class] as f64 * q as f64;
+            }
+        }
+        out
+    }
 }
 
 /// Every weight, each group a flat row-major array.
@@ -133,7 +156,6 @@ impl Weights {
         ]
     }
 
-    #[cfg(test)]
     pub fn groups_mut(&mut self) -> [(&'static str, &mut Vec<f32>); 7] {
         [
             ("emb", &mut self.emb),
@@ -152,7 +174,6 @@ impl Weights {
     }
 
     /// Same shapes, all zero (a gradient accumulator).
-    #[cfg(test)]
     pub fn zeros_like(&self) -> Self {
         let mut z = self.clone();
         for (_, g) in z.groups_mut() {
@@ -390,59 +411,22 @@ impl Net {
     /// The output layer's part of `apply`.
     #[inline(always)]
     pub fn apply_output(&mut self, trace: &mut Trace, scale: f32) {
-        let (v, hw) = (self.shape.vocab, self.shape.hidden);
-        let (k, m) = (self.classes.count(), self.classes.widest);
-        let n = trace.len;
-        let w = &mut self.w;
-        let Trace { h, gc, gin, target, order, coef, .. } = trace;
-        for r in 0..k {
-            for p in 0..n {
-                coef[p] = scale * gc[p * k + r];
-                w.bc[r] += coef[p];
-            }
-            axpy_rows(&mut w.wc[r * hw..(r + 1) * hw], &coef[..n], |p| &h[p * hw..(p + 1) * hw]);
-        }
-        order.clear();
-        order.extend(0..n as u32);
-        order.sort_unstable_by_key(|&p| (target[p as usize].0, p));
-        for run in order.chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
-            let (s, e) = self.classes.ranges[target[run[0] as usize].0 as usize];
-            let grad = |i: usize| &gin[run[i] as usize * m..run[i] as usize * m + (e - s)];
-            let coef = &mut coef[..run.len()];
-            for j in 0..hw {
-                for (c, &p) in coef.iter_mut().zip(run) {
-                    *c = scale * h[p as usize * hw + j];
-                }
-                axpy_rows(&mut w.wo[j * v + s..j * v + e], coef, grad);
-            }
-            for i in 0..run.len() {
-                axpy(&mut w.bo[s..e], scale, grad(i));
-            }
-        }
+        let Net { shape, classes, w } = self;
+        add_output(shape, classes, w, trace, scale);
     }
 
     /// The hidden layer's and the embeddings' part of `apply`.
     #[inline(always)]
     pub fn apply_hidden(&mut self, trace: &mut Trace, scale: f32) {
-        let Shape { embedding: ew, hidden: hw, context: c, .. } = self.shape;
-        let d = self.shape.input();
-        let n = trace.len;
-        let w = &mut self.w;
-        let Trace { x, dpre, coef, ctx, dx, .. } = trace;
-        for j in 0..hw {
-            for p in 0..n {
-                coef[p] = scale * dpre[p * hw + j];
-                w.b1[j] += coef[p];
-            }
-            axpy_rows(&mut w.w1[j * d..(j + 1) * d], &coef[..n], |p| &x[p * d..(p + 1) * d]);
-        }
-        for p in 0..n {
-            for slot in 0..c {
-                let row = ctx[p * c + slot] as usize;
-                let dx = &dx[p * d + slot * ew..p * d + (slot + 1) * ew];
-                axpy(&mut w.emb[row * ew..(row + 1) * ew], scale, dx);
-            }
-        }
+        add_hidden(&self.shape, &mut self.w, trace, scale);
+    }
+
+    /// Adds `scale` times the sentence's gradient (after `backward`) to `into`
+    /// instead of the weights (a batch's gradient accumulator).
+    #[inline(always)]
+    pub fn accumulate(&self, trace: &mut Trace, into: &mut Weights, scale: f32) {
+        add_output(&self.shape, &self.classes, into, trace, scale);
+        add_hidden(&self.shape, into, trace, scale);
     }
 
     /// The next-token distribution after `prefix` (a sentence's first
@@ -456,17 +440,63 @@ impl Net {
         self.hidden_layer(&x, 1, &mut h);
         let mut pc = vec![0f32; self.classes.count()];
         self.class_logits(&h, &mut pc);
-        softmax(&mut pc);
-        let mut within = vec![0f32; self.classes.widest];
-        let mut out = vec![0f64; v];
-        for (class, &(s, e)) in self.classes.ranges.iter().enumerate() {
-            let within = &mut within[..e - s];
-            self.token_logits(&h, (s, e), within);
-            softmax(within);
-            for (o, &q) in out[s..e].iter_mut().zip(&*within) {
-                *o = pc[class] as f64 * q as f64;
-            }
+        self.classes.distribution(pc, v, |range, out| self.token_logits(&h, range, out))
+    }
+}
+
+/// `w += scale x` the output layer's gradient held in `trace`; each weight
+/// receives its positions' terms in position order.
+#[inline(always)]
+fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Trace, scale: f32) {
+    let (v, hw) = (shape.vocab, shape.hidden);
+    let (k, m) = (classes.count(), classes.widest);
+    let n = trace.len;
+    let Trace { h, gc, gin, target, order, coef, .. } = trace;
+    for r in 0..k {
+        for p in 0..n {
+            coef[p] = scale * gc[p * k + r];
+            w.bc[r] += coef[p];
         }
-        out
+        axpy_rows(&mut w.wc[r * hw..(r + 1) * hw], &coef[..n], |p| &h[p * hw..(p + 1) * hw]);
+    }
+    order.clear();
+    order.extend(0..n as u32);
+    order.sort_unstable_by_key(|&p| (target[p as usize].0, p));
+    for run in order.chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
+        let (s, e) = classes.ranges[target[run[0] as usize].0 as usize];
+        let grad = |i: usize| &gin[run[i] as usize * m..run[i] as usize * m + (e - s)];
+        let coef = &mut coef[..run.len()];
+        for j in 0..hw {
+            for (c, &p) in coef.iter_mut().zip(run) {
+                *c = scale * h[p as usize * hw + j];
+            }
+            axpy_rows(&mut w.wo[j * v + s..j * v + e], coef, grad);
+        }
+        for i in 0..run.len() {
+            axpy(&mut w.bo[s..e], scale, grad(i));
+        }
+    }
+}
+
+/// `w += scale x` the hidden layer's and the embeddings' gradient held in `trace`.
+#[inline(always)]
+fn add_hidden(shape: &Shape, w: &mut Weights, trace: &mut Trace, scale: f32) {
+    let Shape { embedding: ew, hidden: hw, context: c, .. } = *shape;
+    let d = shape.input();
+    let n = trace.len;
+    let Trace { x, dpre, coef, ctx, dx, .. } = trace;
+    for j in 0..hw {
+        for p in 0..n {
+            coef[p] = scale * dpre[p * hw + j];
+            w.b1[j] += coef[p];
+        }
+        axpy_rows(&mut w.w1[j * d..(j + 1) * d], &coef[..n], |p| &x[p * d..(p + 1) * d]);
+    }
+    for p in 0..n {
+        for slot in 0..c {
+            let row = ctx[p * c + slot] as usize;
+            let dx = &dx[p * d + slot * ew..p * d + (slot + 1) * ew];
+            axpy(&mut w.emb[row * ew..(row + 1) * ew], scale, dx);
+        }
     }
 }

@@ -14,7 +14,7 @@ use crate::ui::model::Model;
 pub fn lines(model: &Model) -> Vec<Line<'static>> {
     let p = &model.palette;
     let mut out = Vec::new();
-    for scope in [Scope::Global, Scope::Params, Scope::Editing, Scope::Overlay] {
+    for scope in [Scope::Global, Scope::Params, Scope::Editing, Scope::Overlay, Scope::Filter] {
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
@@ -26,15 +26,28 @@ pub fn lines(model: &Model) -> Vec<Line<'static>> {
             ]));
         }
     }
+    out.push(Line::raw(""));
+    let state = if model.mouse { "on; --no-mouse turns it off" } else { "off (--no-mouse)" };
+    out.push(Line::styled(format!("Mouse ({state})"), p.title));
+    for (what, does) in MOUSE {
+        out.push(Line::from(vec![Span::styled(format!("  {what:<12}"), p.key), Span::styled(does, p.text)]));
+    }
     out
 }
+
+/// What the mouse does, for help.
+pub const MOUSE: [(&str, &str); 3] = [
+    ("click", "focus the pane; in the parameters, select the field"),
+    ("wheel", "scroll help, move in pickers and the parameters"),
+    ("Shift-drag", "select text (most terminals), even with the mouse on"),
+];
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, scroll: u16) {
     let p = &model.palette;
     let text = lines(model);
     let h = (text.len() as u16 + 2).min(area.height.saturating_sub(2));
     let rect = centered(area, 72, h);
-    let title = " Help: Up/Down scroll, Esc close ";
+    let title = " Help: Up/Down, PgUp/PgDn, g/G scroll; Esc close ";
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(p.border_set)

@@ -1,6 +1,8 @@
 //! Overlays drawn over the panes: help (generated from the key table), the
-//! preset and theme pickers, and the error popup.
+//! preset and theme pickers, the confirmation before a restart, and the
+//! error popup.
 
+pub mod confirm;
 pub mod error;
 pub mod help;
 pub mod picker;

@@ -1,6 +1,7 @@
 //! The preset and theme pickers: a list of names with their origin, and the
-//! selected entry's description. Choosing a preset restarts the engine with
-//! it; choosing a theme redraws with it.
+//! selected entry's description. `/` filters the list by name or
+//! description. Choosing a preset restarts the engine with it; choosing a
+//! theme redraws with it (`s` also saves it as the default).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,42 +9,59 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::centered;
-use crate::ui::model::{Choice, Model};
+use crate::ui::model::{Model, Overlay};
 use crate::ui::panes::fit_width;
 
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    model: &Model,
-    title: &str,
-    choices: &[Choice],
-    selected: usize,
-) {
+/// Lines under the list for the selected entry's description.
+const DESCRIPTION_ROWS: u16 = 4;
+
+/// The picker's rectangle in `area` for `entries` entries.
+pub fn area_for(area: Rect, entries: usize) -> Rect {
+    let h = (entries as u16 + DESCRIPTION_ROWS + 4).min(area.height.saturating_sub(2));
+    centered(area, 72, h)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, title: &str, selected: usize) {
     let p = &model.palette;
-    let desc_h = 4u16;
-    let h = (choices.len() as u16 + desc_h + 3).min(area.height.saturating_sub(2));
-    let rect = centered(area, 72, h);
+    let all = match model.overlay {
+        Some(Overlay::Themes { .. }) => model.theme_choices.len(),
+        _ => model.preset_choices.len(),
+    };
+    let choices = model.visible_choices();
+    // Sized for the whole list, so the box does not jump while filtering.
+    let rect = area_for(area, all);
+    let save = if title == "Themes" { ", s save" } else { "" };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(p.border_set)
         .border_style(p.border_focus)
-        .title(Span::styled(format!(" {title}: Enter choose, Esc close "), p.title));
+        .title(Span::styled(format!(" {title}: Enter choose{save}, / filter, Esc close "), p.title));
     frame.render_widget(Clear, rect);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    if inner.height < 2 {
+    if inner.height < 3 {
         return;
     }
-    let list_h = inner.height.saturating_sub(desc_h + 1).max(1) as usize;
+    let filter_line = match (&model.filter, model.filtering) {
+        (Some(f), true) => Line::from(vec![Span::styled("/", p.key), Span::styled(format!("{f}_"), p.text)]),
+        (Some(f), false) if !f.is_empty() => Line::from(vec![
+            Span::styled(format!("/{f}"), p.text),
+            Span::styled(format!("  {} of {all}", choices.len()), p.muted),
+        ]),
+        _ => Line::styled(format!("{all} entries; / to filter"), p.muted),
+    };
+    frame.render_widget(Paragraph::new(filter_line), Rect { height: 1, ..inner });
+    let list = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
+    let list_h = list.height.saturating_sub(DESCRIPTION_ROWS + 1).max(1) as usize;
     let top = if selected >= list_h { selected + 1 - list_h } else { 0 };
-    let w = inner.width as usize;
+    let w = list.width as usize;
     let name_w = 24.min(w / 2);
-    let lines: Vec<Line> = choices
+    let mut lines: Vec<Line> = choices
         .iter()
         .enumerate()
         .skip(top)
         .take(list_h)
-        .map(|(i, c)| {
+        .map(|(i, (_, c))| {
             let origin_w = w.saturating_sub(name_w + 3);
             let text = format!(
                 " {:<name_w$} {:<origin_w$}",
@@ -53,12 +71,12 @@ pub fn render(
             Line::styled(text, if i == selected { p.selected } else { p.text })
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), Rect { height: list_h as u16, ..inner });
-    let desc = choices.get(selected).map_or(String::new(), |c| c.description.clone());
-    let d = Rect {
-        y: inner.y + list_h as u16 + 1,
-        height: inner.height.saturating_sub(list_h as u16 + 1),
-        ..inner
-    };
+    if choices.is_empty() {
+        lines.push(Line::styled(" nothing matches the filter (Ctrl-U clears it)", p.muted));
+    }
+    frame.render_widget(Paragraph::new(lines), Rect { height: list_h as u16, ..list });
+    let desc = choices.get(selected).map_or(String::new(), |(_, c)| c.description.clone());
+    let d =
+        Rect { y: list.y + list_h as u16 + 1, height: list.height.saturating_sub(list_h as u16 + 1), ..list };
     frame.render_widget(Paragraph::new(Line::styled(desc, p.muted)).wrap(Wrap { trim: true }), d);
 }

@@ -15,9 +15,19 @@ use ratatui::text::{Line, Span};
 use super::{fit_width, pane_block, placeholder};
 use crate::config::LearnerKind;
 use crate::engine::{Checkpoint, RankBin};
-use crate::ui::model::{HeatRows, Model, Pane};
+use crate::ui::model::{HeatRows, HeatValue, Model, Pane};
 use crate::ui::palette::{Palette, SHADE_RAMP};
 use crate::ui::plot::short;
+
+/// A learner's cells: knowledge beyond chance or raw accuracy per bin.
+fn cell_values<'a>(model: &Model, l: &'a crate::engine::LearnerPoint, new: bool) -> Option<&'a [f64]> {
+    Some(match (model.heat_value, new) {
+        (HeatValue::Known, false) => &l.known[..],
+        (HeatValue::Known, true) => l.known_new.as_deref()?,
+        (HeatValue::Correct, false) => &l.memorized[..],
+        (HeatValue::Correct, true) => l.memorized_new.as_deref()?,
+    })
+}
 
 /// One row of cells.
 struct Row<'a> {
@@ -60,7 +70,7 @@ fn threshold(model: &Model, name: &str) -> Option<(f64, Option<f64>)> {
     match l.kind {
         LearnerKind::Bayes => Some((1.0, None)),
         LearnerKind::Capped => Some((l.exposures as f64, l.budget_bits)),
-        LearnerKind::Neural => None,
+        LearnerKind::Neural | LearnerKind::Transformer => None,
     }
 }
 
@@ -76,15 +86,33 @@ fn rank_label(r: u64) -> String {
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let p = &model.palette;
+    let narrow = area.width < 70;
+    let cells = match (model.heat_value, narrow) {
+        (HeatValue::Known, false) => "known beyond chance",
+        (HeatValue::Correct, false) => "answered correctly",
+        (HeatValue::Known, true) => "known",
+        (HeatValue::Correct, true) => "correct",
+    };
     let detail = match model.heat_rows {
         HeatRows::Checkpoints => {
             let name = model.learners.get(model.selected_learner).map_or("", |s| s.as_str());
-            format!("{name}, rows = n")
+            let share = model.latest().and_then(|c| c.learners.get(model.selected_learner));
+            let share = share
+                .and_then(super::status::stream_share_label)
+                .map_or(String::new(), |s| format!(" · {s}"));
+            if narrow {
+                format!("{cells}: {name}{share}")
+            } else {
+                format!("{cells}: {name}{share}, rows = n")
+            }
         }
-        HeatRows::Learners => "rows = learners".into(),
+        HeatRows::Learners => format!("{cells}, rows = learners"),
     };
-    let legend = legend_line(p);
-    let block = pane_block(model, Pane::Heatmap, detail).title_top(legend.right_aligned());
+    let legend = legend_line(p, narrow);
+    let mut block = pane_block(model, Pane::Heatmap, detail).title_top(legend.right_aligned());
+    if let Some(l) = model.latest().and_then(|c| c.learners.get(model.selected_learner)) {
+        block = block.title_bottom(Line::styled(answers_line(model, l), p.muted));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(latest) = model.latest() else {
@@ -137,7 +165,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                     .iter()
                     .filter_map(|c| {
                         let l = c.learners.get(sel)?;
-                        let values = if new { l.memorized_new.as_deref()? } else { &l.memorized[..] };
+                        let values = cell_values(model, l, new)?;
                         let frontier = if new {
                             None
                         } else {
@@ -153,7 +181,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                     .learners
                     .iter()
                     .filter_map(|l| {
-                        let values = if new { l.memorized_new.as_deref()? } else { &l.memorized[..] };
+                        let values = cell_values(model, l, new)?;
                         let frontier = if new {
                             None
                         } else {
@@ -169,6 +197,21 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
             }
         }
     }
+}
+
+/// The selected learner's probe answers: wrong, confidently wrong, stale.
+fn answers_line(model: &Model, l: &crate::engine::LearnerPoint) -> String {
+    let mut text = format!(
+        " {}: wrong {:.0}% · confident wrong {:.0}% (p>={}) ",
+        l.name,
+        100.0 * l.error_rate,
+        100.0 * l.confident_error_rate,
+        model.preset.run.confidence
+    );
+    if let Some(s) = l.stale_answers {
+        text.push_str(&format!("· stale {:.0}% ", 100.0 * s));
+    }
+    text
 }
 
 /// The checkpoints to show as `count` rows, spread evenly in log n.
@@ -193,7 +236,7 @@ fn pick_rows_ref<'a>(history: &[&'a Checkpoint], count: usize) -> Vec<&'a Checkp
 }
 
 /// The colour legend for the pane's title.
-fn legend_line(p: &Palette) -> Line<'static> {
+fn legend_line(p: &Palette, narrow: bool) -> Line<'static> {
     let mut spans = vec![Span::styled(" 0 ", p.muted)];
     if p.shade {
         spans.push(Span::styled(String::from_utf8_lossy(SHADE_RAMP).into_owned(), p.text));
@@ -203,8 +246,10 @@ fn legend_line(p: &Palette) -> Line<'static> {
         }
     }
     spans.push(Span::styled(" 1 ", p.muted));
-    spans.push(Span::styled(if p.ascii { "| " } else { "│ " }, p.theory));
-    spans.push(Span::styled("frontier ", p.muted));
+    if !narrow {
+        spans.push(Span::styled(if p.ascii { "| " } else { "│ " }, p.theory));
+        spans.push(Span::styled("frontier ", p.muted));
+    }
     Line::from(spans)
 }
 

@@ -49,9 +49,69 @@ pub fn format_fit(fit: Option<crate::engine::ExponentFit>, p: &Palette) -> Strin
     }
 }
 
-/// Splits a chart pane into the chart and, when there is room for `rows`
-/// legend lines beside it, a legend column of at most 30 cells.
-pub fn chart_and_legend(inner: Rect, rows: usize) -> (Rect, Option<Rect>) {
+/// An exponent with two decimals, `1` and `0.5` kept short.
+pub fn format_exponent(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+/// The marker of theory lines and window marks.
+pub fn line_marker(p: &Palette) -> ratatui::symbols::Marker {
+    if p.marker.is_some() { p.series_marker(0) } else { ratatui::symbols::Marker::Custom('.') }
+}
+
+/// Two vertical segments at `from` and `to` (log10 of the window's ends on
+/// a log axis): the fit window marked on the plot.
+pub fn window_marks(from: f64, to: f64, y_bounds: [f64; 2]) -> Vec<Vec<(f64, f64)>> {
+    [from, to]
+        .iter()
+        .filter(|x| **x > 0.0)
+        .map(|x| vec![(x.log10(), y_bounds[0]), (x.log10(), y_bounds[1])])
+        .collect()
+}
+
+/// A learner's legend name: with the share of the stream it trained on
+/// when it dropped sentences (`nn-64 · 4%`).
+pub fn legend_name(l: &crate::engine::LearnerPoint) -> String {
+    match status::share_percent(l) {
+        Some(pct) => format!("{} · {pct}", l.name),
+        None => l.name.clone(),
+    }
+}
+
+/// A legend entry: the learner's series index, its name and a value.
+pub struct LegendItem {
+    pub index: usize,
+    /// The series' mark: its swatch (lines) or glyph (points).
+    pub mark: String,
+    pub name: String,
+    pub value: String,
+}
+
+/// Splits a chart pane into the chart and its legend: a column beside the
+/// chart (at most 30 cells) when the pane is wide, else rows under it with
+/// the entries flowed across. Header lines (theory, fit window) come first.
+/// `None` when not even the entries fit.
+pub fn chart_with_legend<'a>(
+    inner: Rect,
+    model: &Model,
+    header: &[(String, Style)],
+    items: &[LegendItem],
+    selected: usize,
+) -> (Rect, Option<(Rect, Vec<Line<'a>>)>) {
+    let p = &model.palette;
+    let entry = |it: &LegendItem| -> Vec<Span<'a>> {
+        let mut name_style = p.text;
+        if it.index == selected {
+            name_style = name_style
+                .add_modifier(ratatui::style::Modifier::BOLD | ratatui::style::Modifier::UNDERLINED);
+        }
+        vec![
+            Span::styled(format!("{} ", it.mark), p.series_style(it.index)),
+            Span::styled(it.name.clone(), name_style),
+            Span::styled(format!(" {}", it.value), p.text),
+        ]
+    };
+    let rows = header.len() + items.len();
     if inner.width >= 70 && inner.height as usize >= rows + 3 {
         let w = 30.min(inner.width / 3);
         let [a, b] = ratatui::layout::Layout::horizontal([
@@ -59,51 +119,66 @@ pub fn chart_and_legend(inner: Rect, rows: usize) -> (Rect, Option<Rect>) {
             ratatui::layout::Constraint::Length(w),
         ])
         .areas(inner);
-        (a, Some(b))
-    } else {
-        (inner, None)
+        let width = w.saturating_sub(1) as usize;
+        let mut lines: Vec<Line> =
+            header.iter().map(|(t, s)| Line::styled(fit_width(t, width), *s)).collect();
+        for it in items {
+            let name_w = width.saturating_sub(it.value.chars().count() + 3);
+            let mut spans = entry(it);
+            spans[1].content = format!("{:<name_w$}", fit_width(&it.name, name_w)).into();
+            lines.push(Line::from(spans));
+        }
+        let legend = Rect { x: b.x + 1, width: b.width.saturating_sub(1), ..b };
+        return (a, Some((legend, lines)));
     }
+    // Rows under the chart: entries flowed across the width.
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = header.iter().map(|(t, s)| Line::styled(fit_width(t, width), *s)).collect();
+    let mut current: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for it in items {
+        let spans = entry(it);
+        let w: usize = spans.iter().map(|s| s.content.chars().count()).sum::<usize>() + 2;
+        if used > 0 && used + w > width {
+            lines.push(Line::from(std::mem::take(&mut current)));
+            used = 0;
+        }
+        if used > 0 {
+            current.push(Span::raw("  "));
+        }
+        current.extend(spans);
+        used += w;
+    }
+    if !current.is_empty() {
+        lines.push(Line::from(current));
+    }
+    let legend_h = lines.len() as u16;
+    if inner.height < legend_h + 5 {
+        return (inner, None);
+    }
+    let chart = Rect { height: inner.height - legend_h, ..inner };
+    let legend = Rect { y: inner.y + chart.height, height: legend_h, ..inner };
+    (chart, Some((legend, lines)))
 }
 
-/// A legend row: the series mark, the learner's name (bold and underlined
-/// when selected) and a right-hand value, fitted to `width`.
-pub fn legend_row<'a>(
-    p: &Palette,
-    i: usize,
-    selected: bool,
-    mark: String,
-    name: &str,
-    value: &str,
-    width: usize,
-) -> Line<'a> {
-    let name_w = width.saturating_sub(value.chars().count() + 3);
-    let mut name_style = p.text;
-    if selected {
-        name_style =
-            name_style.add_modifier(ratatui::style::Modifier::BOLD | ratatui::style::Modifier::UNDERLINED);
-    }
-    Line::from(vec![
-        Span::styled(format!("{mark} "), p.series_style(i)),
-        Span::styled(format!("{:<name_w$}", fit_width(name, name_w)), name_style),
-        Span::styled(format!(" {value}"), p.text),
-    ])
-}
-
-/// A log–log chart of `datasets` on the two axes (values already in log10).
+/// A log–log chart of `datasets` on the two axes (values already in log10),
+/// the axes titled with their quantity and unit.
 pub fn log_log_chart<'a>(
     datasets: Vec<ratatui::widgets::Dataset<'a>>,
     x: super::plot::LogAxis,
     y: super::plot::LogAxis,
     p: &Palette,
+    (x_title, y_title): (&str, &str),
 ) -> ratatui::widgets::Chart<'a> {
     use ratatui::widgets::{Axis, Chart};
-    let axis = |a: super::plot::LogAxis| {
+    let axis = |a: super::plot::LogAxis, title: &str| {
         Axis::default()
+            .title(Span::styled(title.to_string(), p.muted))
             .bounds(a.bounds)
             .labels(a.labels.into_iter().map(Span::from).collect::<Vec<_>>())
             .style(p.muted)
     };
-    Chart::new(datasets).x_axis(axis(x)).y_axis(axis(y)).style(p.text)
+    Chart::new(datasets).x_axis(axis(x, x_title)).y_axis(axis(y, y_title)).style(p.text)
 }
 
 /// A message centred in `area` (an empty pane says why it is empty).
@@ -115,11 +190,6 @@ pub fn placeholder(buf: &mut ratatui::buffer::Buffer, area: Rect, text: &str, st
     let x = area.x + (area.width - w) / 2;
     let y = area.y + area.height / 2;
     buf.set_stringn(x, y, text, w as usize, style);
-}
-
-/// The index of the learner the theory lines anchor on: the first Bayes learner.
-pub fn bayes_index(c: &crate::engine::Checkpoint) -> Option<usize> {
-    c.learners.iter().position(|l| l.kind == "bayes")
 }
 
 /// Truncates to `w` characters, marking the cut with `~`.

@@ -1,7 +1,13 @@
-//! Pane 2, model scaling and the structure function (THEORY.md §1, §3): at
-//! the current checkpoint, each learner's excess against its size in bits,
-//! with the predicted slope `-(1/alpha - 1)` fitted through the capped
-//! learners; or the two-part code, data bits against model bits.
+//! Pane 2, model scaling and the structure function: at the latest
+//! checkpoint, each learner's knowledge in bits (x: facts known beyond
+//! chance times the bits of a fact, measured from probes for every kind)
+//! against one quantity (`m` chooses the fact or identity part per
+//! sentence, the excess per token, or the two-part code's cumulative data
+//! bits). The legend's exponent is a least-squares fit of the plotted
+//! capped `oracle` ladder (budgets full enough to sit on the power law),
+//! over a window marked on the plot; on a zipf stream the exact expected
+//! fact excess of a learner holding the top-ranked facts that fit each
+//! budget is drawn through the ladder.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,97 +16,185 @@ use ratatui::symbols::Marker;
 use ratatui::text::Line;
 use ratatui::widgets::{Dataset, GraphType, Paragraph};
 
-use super::{chart_and_legend, fit_width, format_fit, legend_row, log_log_chart, pane_block, placeholder};
-use crate::engine::{Checkpoint, LearnerPoint};
-use crate::ui::model::{Model, ModelView, Pane};
-use crate::ui::plot::{clip_line, log_axis, short, to_log};
+use super::data_scaling::quantity;
+use super::{
+    LegendItem, chart_with_legend, fit_width, format_exponent, format_fit, line_marker, log_log_chart,
+    pane_block, placeholder, window_marks,
+};
+use crate::config::{LearnerKind, Policy};
+use crate::engine::fits::SATURATED_FRACTION;
+use crate::engine::{Checkpoint, ExponentFit, LearnerPoint};
+use crate::sk::fit::fit_power_law;
+use crate::ui::model::{DataY, Model, ModelView, Pane};
+use crate::ui::plot::{log_axis, short, to_log};
 
-/// Data bits of the two-part code: the learner's loss over the stream so far.
-pub fn data_bits(c: &Checkpoint, l: &LearnerPoint) -> f64 {
-    l.loss_bits_per_token * c.tokens as f64
+/// The plotted y of a learner.
+pub fn y_value(l: &LearnerPoint, view: ModelView) -> f64 {
+    match view {
+        ModelView::Scaling(y) => quantity(l, y),
+        ModelView::TwoPart => l.cumulative_data_bits,
+    }
 }
 
-/// Whether a learner's size is a budget the theory's model law speaks of.
-fn sized(l: &LearnerPoint) -> bool {
-    l.kind == "capped" || l.kind == "neural"
+fn y_label(view: ModelView) -> &'static str {
+    match view {
+        ModelView::Scaling(y) => y.label(),
+        ModelView::TwoPart => "cumulative data bits",
+    }
+}
+
+/// The budget of a capped `oracle` learner, by name.
+fn oracle_budget(model: &Model, name: &str) -> Option<f64> {
+    let l = model.preset.learners.iter().find(|l| l.name == name)?;
+    (l.kind == LearnerKind::Capped && l.policy == Policy::Oracle).then_some(l.budget_bits?)
+}
+
+/// The oracle ladder's points that enter the fit: `(learner index, x, y)`
+/// for oracle learners whose budget is at most a tenth of the knowledge
+/// seen (full, on the power-law part of the structure function).
+pub fn ladder(model: &Model, c: &Checkpoint, view: ModelView) -> Vec<(usize, f64, f64)> {
+    let g = &model.params.running;
+    let seen_bits = c.distinct_entities as f64 * (g.name_bits() + g.attributes as f64 * g.fact_bits());
+    c.learners
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| oracle_budget(model, &l.name).is_some_and(|b| b <= SATURATED_FRACTION * seen_bits))
+        .map(|(i, l)| (i, l.knowledge_bits, y_value(l, view)))
+        .filter(|&(_, x, y)| x > 0.0 && y > 0.0)
+        .collect()
+}
+
+/// The legend's fit: least squares of `ln y` on `ln x` over the ladder.
+pub fn plotted_fit(ladder: &[(usize, f64, f64)]) -> Option<ExponentFit> {
+    if ladder.len() < 3 {
+        return None;
+    }
+    let f = fit_power_law(ladder.iter().map(|p| (p.1, p.2)))?;
+    let from = ladder.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let to = ladder.iter().map(|p| p.1).fold(0.0, f64::max);
+    Some(ExponentFit { value: -f.slope, stderr: f.slope_stderr, from, to })
+}
+
+/// The exact expected fact excess of each oracle learner, `(learner
+/// index, x, y)` at the fact bits it holds when full (its budget's whole
+/// entities times `F H(H_a)`), in order of budget.
+pub fn exact_points(model: &Model, c: &Checkpoint) -> Vec<(usize, f64, f64)> {
+    let g = &model.params.running;
+    let per_entity = g.name_bits() + g.attributes as f64 * g.fact_bits();
+    let fact_info = g.attributes as f64 * value_entropy(g);
+    let mut pts: Vec<(usize, f64, f64)> = c
+        .learners
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            Some((i, oracle_budget(model, &l.name)? / per_entity * fact_info, l.expected_fact_excess?))
+        })
+        .collect();
+    pts.sort_by(|a, b| a.1.total_cmp(&b.1));
+    pts
+}
+
+/// The exact curve's local exponent over the ladder's learners.
+pub fn exact_exponent(exact: &[(usize, f64, f64)], ladder: &[(usize, f64, f64)]) -> Option<f64> {
+    let inside = exact.iter().filter(|e| ladder.iter().any(|l| l.0 == e.0)).map(|e| (e.1, e.2));
+    fit_power_law(inside).map(|f| -f.slope)
+}
+
+/// `H(H_a)` of the running parameters.
+fn value_entropy(g: &crate::sk::GeneratorParams) -> f64 {
+    let w: Vec<f64> = (1..=g.values).map(|v| (v as f64).powf(-g.value_skew)).collect();
+    let z: f64 = w.iter().sum();
+    -w.iter().map(|x| x / z).filter(|p| *p > 0.0).map(|p| p * p.log2()).sum::<f64>()
 }
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let p = &model.palette;
-    let detail = match model.model_view {
-        ModelView::Scaling => "excess bits/token vs model bits",
-        ModelView::TwoPart => "two-part code: data vs model bits",
-    };
-    let block = pane_block(model, Pane::ModelScaling, detail.into());
+    let view = model.model_view;
+    let block = pane_block(model, Pane::ModelScaling, format!("{} vs knowledge bits", y_label(view)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(c) = model.latest() else {
         placeholder(frame.buffer_mut(), inner, "waiting for the first checkpoint", p.muted);
         return;
     };
-    let y_of = |l: &LearnerPoint| match model.model_view {
-        ModelView::Scaling => l.excess_bits_per_token,
-        ModelView::TwoPart => data_bits(c, l),
-    };
-    let points: Vec<Vec<(f64, f64)>> = c.learners.iter().map(|l| to_log([(l.model_bits, y_of(l))])).collect();
-    let n_points = points.iter().filter(|v| !v.is_empty()).count();
-    if n_points == 0 {
-        placeholder(frame.buffer_mut(), inner, "no learner has a positive size yet", p.muted);
+    let points: Vec<Vec<(f64, f64)>> =
+        c.learners.iter().map(|l| to_log([(l.knowledge_bits, y_value(l, view))])).collect();
+    if points.iter().all(|v| v.is_empty()) {
+        placeholder(frame.buffer_mut(), inner, "no learner knows anything beyond chance yet", p.muted);
         return;
     }
-    let (chart_area, legend_area) = chart_and_legend(inner, c.learners.len());
-    let x_axis = log_axis(points.iter().flatten().map(|p| p.0), (chart_area.width as usize / 8).clamp(2, 10));
-    let y_axis = log_axis(points.iter().flatten().map(|p| p.1), (chart_area.height as usize / 3).clamp(2, 6));
+    let sel = model.selected_learner.min(c.learners.len().saturating_sub(1));
+    let ladder = ladder(model, c, view);
+    let fit = plotted_fit(&ladder);
+    let exact = if view == ModelView::Scaling(DataY::Fact) { exact_points(model, c) } else { Vec::new() };
 
-    // Slope -(1/alpha - 1) through the sized learners (least squares with the
-    // slope fixed: the intercept is the mean of y + e x).
-    let exponent = c.theory.model_exponent;
-    let sized_points: Vec<(f64, f64)> = c
+    let mut header = Vec::new();
+    let mut theory_text = String::new();
+    if fit.is_some()
+        && let Some(e) = exact_exponent(&exact, &ladder)
+    {
+        theory_text.push_str(&format!("exact {} · ", format_exponent(e)));
+    }
+    match view {
+        ModelView::Scaling(_) => {
+            theory_text.push_str(&format!("limit {} (1/alpha-1)", format_exponent(c.theory.model_exponent)))
+        }
+        ModelView::TwoPart => theory_text.push_str("two-part code: smaller total is better"),
+    }
+    header.push((theory_text, p.theory));
+    header.push((
+        match fit {
+            Some(f) => {
+                format!("oracle fit {} over {}..{} b", format_fit(Some(f), p), short(f.from), short(f.to))
+            }
+            None => format!(
+                "oracle fit - : {}",
+                model.model_fit_absence().unwrap_or_else(|| "needs 3 full oracle budgets".into())
+            ),
+        },
+        p.muted,
+    ));
+    let items: Vec<LegendItem> = c
         .learners
         .iter()
-        .zip(&points)
-        .filter(|(l, _)| sized(l))
-        .flat_map(|(_, pts)| pts.iter().copied())
-        .collect();
-    let mut theory = Vec::new();
-    let mut frontier = Vec::new();
-    match model.model_view {
-        ModelView::Scaling if !sized_points.is_empty() => {
-            let x0 = sized_points.iter().map(|p| p.0).sum::<f64>() / sized_points.len() as f64;
-            let y0 = sized_points.iter().map(|p| p.1 + exponent * (p.0 - x0)).sum::<f64>()
-                / sized_points.len() as f64;
-            if let Some(seg) = clip_line(x0, y0, -exponent, x_axis.bounds, y_axis.bounds) {
-                theory = seg.to_vec();
+        .enumerate()
+        .map(|(i, l)| {
+            let mut value = format!("{}b", short(l.knowledge_bits.max(0.0)));
+            if (l.kind == "neural" || l.kind == "transformer") && l.params > 0 {
+                value.push_str(&format!(" {:.2}b/p", l.knowledge_bits.max(0.0) / l.params as f64));
             }
-        }
-        ModelView::TwoPart => {
-            // The learners in order of size, joined: the structure function's trace.
-            frontier = points.iter().flatten().copied().collect();
-            frontier.sort_by(|a, b| a.0.total_cmp(&b.0));
-        }
-        _ => {}
+            LegendItem { index: i, mark: p.series_glyph(i).to_string(), name: super::legend_name(l), value }
+        })
+        .collect();
+    let (chart_area, legend) = chart_with_legend(inner, model, &header, &items, sel);
+
+    let exact_log = to_log(exact.iter().map(|e| (e.1, e.2)));
+    let xs = points.iter().flatten().map(|p| p.0).chain(exact_log.iter().map(|p| p.0));
+    let x_axis = log_axis(xs, (chart_area.width as usize / 8).clamp(2, 10));
+    let ys = points.iter().flatten().map(|p| p.1).chain(exact_log.iter().map(|p| p.1));
+    let y_axis = log_axis(ys, (chart_area.height as usize / 3).clamp(2, 6));
+    let marks = fit.map(|f| window_marks(f.from, f.to, y_axis.bounds)).unwrap_or_default();
+    // The two-part view joins the learners in order of knowledge: the
+    // structure function's trace.
+    let mut trace: Vec<(f64, f64)> = Vec::new();
+    if view == ModelView::TwoPart {
+        trace = points.iter().flatten().copied().collect();
+        trace.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
-    let line_marker = |i: usize| if p.marker.is_some() { p.series_marker(i) } else { Marker::Custom('.') };
+
     let mut datasets = Vec::new();
-    if theory.len() == 2 {
+    for m in &marks {
         datasets.push(
-            Dataset::default()
-                .marker(line_marker(0))
-                .graph_type(GraphType::Line)
-                .style(p.theory)
-                .data(&theory),
+            Dataset::default().marker(line_marker(p)).graph_type(GraphType::Line).style(p.muted).data(m),
         );
     }
-    if frontier.len() >= 2 {
-        datasets.push(
-            Dataset::default()
-                .marker(line_marker(0))
-                .graph_type(GraphType::Line)
-                .style(p.muted)
-                .data(&frontier),
-        );
+    for (line, style) in [(&exact_log, p.theory), (&trace, p.muted)] {
+        if line.len() >= 2 {
+            datasets.push(
+                Dataset::default().marker(line_marker(p)).graph_type(GraphType::Line).style(style).data(line),
+            );
+        }
     }
-    let sel = model.selected_learner;
     for (i, pts) in points.iter().enumerate() {
         let mut style = p.series_style(i);
         if i == sel {
@@ -114,39 +208,21 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                 .data(pts),
         );
     }
-    let chart = log_log_chart(datasets, x_axis, y_axis, p);
+    let chart = log_log_chart(datasets, x_axis, y_axis, p, ("knowledge bits", y_label(view)));
     frame.render_widget(chart, chart_area);
-
-    let fit = format_fit(c.fits.model_exponent, p);
-    let summary = match model.model_view {
-        ModelView::Scaling => format!("fit {fit} vs theory {exponent:.2} (1/alpha-1)"),
-        ModelView::TwoPart => "model + data bits; smaller is better".into(),
-    };
-    if let Some(legend) = legend_area {
-        let w = legend.width.saturating_sub(1) as usize;
-        let mut lines = vec![Line::styled(fit_width(&summary, w), p.theory)];
-        for (i, l) in c.learners.iter().enumerate() {
-            let value = match model.model_view {
-                ModelView::Scaling => short(l.model_bits),
-                ModelView::TwoPart => short(l.model_bits + data_bits(c, l)),
-            };
-            lines.push(legend_row(p, i, i == sel, p.series_glyph(i).to_string(), &l.name, &value, w));
-        }
-        let label = match model.model_view {
-            ModelView::Scaling => "x: model bits",
-            ModelView::TwoPart => "total = model + data bits",
-        };
-        lines.push(Line::styled(fit_width(label, w), p.muted));
-        let legend = Rect { x: legend.x + 1, width: legend.width.saturating_sub(1), ..legend };
-        frame.render_widget(Paragraph::new(lines), legend);
+    if let Some((area, lines)) = legend {
+        frame.render_widget(Paragraph::new(lines), area);
     } else {
-        let w = area.width.saturating_sub(4) as usize;
+        let text = match fit {
+            Some(_) => format!(" oracle fit {} ", format_fit(fit, p)),
+            None => format!(" {} ", model.model_fit_absence().unwrap_or_else(|| "no fit yet".into())),
+        };
         let row = Rect {
             x: area.x + 2,
             y: area.bottom().saturating_sub(1),
             width: area.width.saturating_sub(4),
             height: 1,
         };
-        frame.render_widget(Paragraph::new(Line::styled(fit_width(&format!(" {summary} "), w), p.text)), row);
+        frame.render_widget(Paragraph::new(Line::styled(fit_width(&text, row.width as usize), p.text)), row);
     }
 }

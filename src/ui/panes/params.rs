@@ -1,6 +1,8 @@
 //! Pane 4, the generator parameters: every key of `[generator]` with its
 //! value and valid range. Edited values are marked; invalid ones are shown
 //! with the reason `GeneratorParams::check` gives, and are never applied.
+//! When not every field fits, the bottom border says which are shown and
+//! how many more there are; the list scrolls with the selection.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,31 +12,81 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{fit_width, pane_block};
 use crate::ui::fields::{self, FIELDS};
-use crate::ui::model::{Model, Pane};
+use crate::ui::model::{Model, Pane, RunState};
+
+/// The footer's height for a pane whose inside is `inner_h` rows.
+fn footer_height(inner_h: u16) -> u16 {
+    if inner_h >= 8 { 2 } else { 1 }
+}
+
+/// The rows of the field list inside the pane's `inner` area, and the first
+/// field shown when `selected` is selected (the selection stays in view).
+pub fn list_layout(inner: Rect, selected: usize) -> (Rect, usize) {
+    let list_h = inner.height.saturating_sub(footer_height(inner.height)) as usize;
+    let top = if selected >= list_h { selected + 1 - list_h } else { 0 };
+    (Rect { height: list_h as u16, ..inner }, top)
+}
+
+/// The bottom border's note when not every field fits: which are shown and
+/// how many more there are above and below.
+pub fn more_fields(top: usize, shown: usize) -> Option<String> {
+    let n = FIELDS.len();
+    let shown = shown.min(n - top);
+    if shown >= n {
+        return None;
+    }
+    let below = n - top - shown;
+    let mut out = format!(" fields {}-{} of {n}", top + 1, top + shown);
+    if top > 0 {
+        out.push_str(&format!(", ↑ {top} more"));
+    }
+    if below > 0 {
+        out.push_str(&format!(", ↓ {below} more"));
+    }
+    out.push(' ');
+    Some(out)
+}
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let p = &model.palette;
     let e = &model.params;
-    let detail = if e.edited() { "edited, not applied".to_string() } else { "running".to_string() };
-    let block = pane_block(model, Pane::Params, detail);
+    let detail = if e.edited() {
+        "edited, not applied"
+    } else {
+        match model.state {
+            RunState::Starting => "starting",
+            RunState::Running => "running",
+            RunState::Paused => "paused",
+            RunState::Finished => "finished",
+        }
+    };
+    let mut block = pane_block(model, Pane::Params, detail.to_string());
     let inner = block.inner(area);
+    let (list, top) = list_layout(inner, e.selected);
+    if let Some(note) = more_fields(top, list.height as usize) {
+        block = block.title_bottom(Line::styled(note, p.muted).right_aligned());
+    }
     frame.render_widget(block, area);
     if inner.height < 2 || inner.width < 10 {
         return;
     }
     let problems = e.problems();
     let focused = model.focus == Pane::Params;
-    // The footer: the selected field's problem, or the pane's message, or hints.
+    // The footer: a refusal first (it answers the key just pressed), then the
+    // selected field's problem, or the pane's message, or hints.
     let selected_key = FIELDS[e.selected].key;
-    let status: Option<Line> = if let Some((_, why)) = problems.iter().find(|(k, _)| *k == selected_key) {
-        Some(Line::styled(why.clone(), p.error))
-    } else if let Some(m) = &e.message {
-        Some(Line::styled(m.clone(), if m.starts_with("not") { p.error } else { p.good }))
-    } else if !problems.is_empty() {
-        Some(Line::styled(format!("{} invalid: {}", problems.len(), problems[0].0), p.error))
-    } else {
-        None
-    };
+    let mut status: Vec<Line> = Vec::new();
+    let refused = e.message.as_deref().filter(|m| m.starts_with("not"));
+    if let Some(m) = refused {
+        status.push(Line::styled(m.to_string(), p.error));
+    }
+    if let Some((_, why)) = problems.iter().find(|(k, _)| *k == selected_key) {
+        status.push(Line::styled(why.clone(), p.error));
+    } else if let (Some(m), None) = (&e.message, refused) {
+        status.push(Line::styled(m.clone(), p.good));
+    } else if !problems.is_empty() && refused.is_none() {
+        status.push(Line::styled(format!("{} invalid: {}", problems.len(), problems[0].0), p.error));
+    }
     let hints = Line::from(vec![
         Span::styled(format!("{selected_key} in {}  ", FIELDS[e.selected].range), p.muted),
         Span::styled("a", p.key),
@@ -42,15 +94,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         Span::styled("f", p.key),
         Span::styled(" fine-tune", p.muted),
     ]);
-    let footer: Vec<Line> = match (status, inner.height >= 8) {
-        (Some(s), true) => vec![s, hints],
-        (Some(s), false) => vec![s],
-        (None, true) => vec![Line::raw(""), hints],
-        (None, false) => vec![hints],
-    };
-    let footer_h: u16 = if inner.height >= 8 { 2 } else { 1 };
-    let list_h = inner.height.saturating_sub(footer_h) as usize;
-    let top = if e.selected >= list_h { e.selected + 1 - list_h } else { 0 };
+    let rows = footer_height(inner.height) as usize;
+    let mut footer: Vec<Line> = status.into_iter().take(rows).collect();
+    if footer.len() < rows {
+        while footer.len() + 1 < rows {
+            footer.push(Line::raw(""));
+        }
+        footer.push(hints);
+    }
+    let footer_h = footer_height(inner.height);
+    let list_h = list.height as usize;
     let w = inner.width as usize;
     let show_range = w >= 44;
     let value_w = 12.min(w / 3);
@@ -97,7 +150,6 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         }
         lines.push(Line::from(spans));
     }
-    let list = Rect { height: list_h as u16, ..inner };
     frame.render_widget(Paragraph::new(lines), list);
     let foot = Rect { y: inner.y + list_h as u16, height: footer_h, ..inner };
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: true }), foot);

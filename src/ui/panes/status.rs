@@ -1,11 +1,16 @@
 //! The status bar: preset, phase, sentences, rate, elapsed time (from the
-//! injected clock), run state and key hints from the key table.
+//! injected clock), run state, how neural learners are paced (each one's
+//! share of the stream when sampled) and key hints from the key table. When the
+//! bar is too narrow for all of it, the least important pieces go first:
+//! the preset, state, sentences, `? help` and `q quit` stay longest.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::config::{LearnerKind, Pace};
+use crate::engine::LearnerPoint;
 use crate::ui::keys::{Action, label};
 use crate::ui::model::{Model, RunState};
 
@@ -39,6 +44,82 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// A learner's share of the stream as a percentage (`4%`) when it trained
+/// on a sample; `None` when it trained on every sentence.
+pub fn share_percent(l: &LearnerPoint) -> Option<String> {
+    if l.sentences_dropped == 0 {
+        return None;
+    }
+    let pct = 100.0 * l.stream_share();
+    Some(if (1.0..99.0).contains(&pct) { format!("{pct:.0}%") } else { format!("{pct:.1}%") })
+}
+
+/// A sampled learner's share of the stream (`4% of sentences`); `None`
+/// when it trained on every sentence.
+pub fn stream_share_label(l: &LearnerPoint) -> Option<String> {
+    share_percent(l).map(|pct| format!("{pct} of sentences"))
+}
+
+/// With neural learners: `pace: all`, or what each sampled learner saw
+/// (`nn-32 · 4%, nn-64 · 3% of sentences`).
+fn pace_text(model: &Model) -> Option<String> {
+    if !model.preset.learners.iter().any(|l| l.kind == LearnerKind::Neural) {
+        return None;
+    }
+    let shares: Vec<String> = model
+        .latest()
+        .filter(|_| model.preset.run.pace == Pace::Sample)
+        .map(|c| {
+            c.learners.iter().filter_map(|l| Some(format!("{} · {}", l.name, share_percent(l)?))).collect()
+        })
+        .unwrap_or_default();
+    Some(if shares.is_empty() {
+        format!("pace: {}", model.preset.run.pace.name())
+    } else {
+        format!("{} of sentences", shares.join(", "))
+    })
+}
+
+/// One piece of the status bar: its spans, whether it is a key hint (hints
+/// sit on the right), and its rank (0 is kept longest when the bar is too
+/// narrow for everything).
+struct Item<'a> {
+    rank: u8,
+    hint: bool,
+    spans: Vec<Span<'a>>,
+}
+
+/// The separator between the left-hand items.
+const SEP: &str = " | ";
+
+/// The width `items` take: their spans, and a separator between left-hand ones.
+fn width(items: &[Item]) -> usize {
+    let lefts = items.iter().filter(|i| !i.hint).count();
+    items.iter().flat_map(|i| &i.spans).map(|s| s.width()).sum::<usize>()
+        + SEP.len() * lefts.saturating_sub(1)
+}
+
+/// Keeps the most important items that fit in `max`, in their order: drops
+/// the lowest-ranked until the rest fit.
+fn fit(mut items: Vec<Item>, max: usize) -> Vec<Item> {
+    while width(&items) > max {
+        let Some(worst) = items.iter().enumerate().max_by_key(|(_, i)| i.rank).map(|(k, _)| k) else { break };
+        items.remove(worst);
+    }
+    items
+}
+
+/// The hints with their ranks: help and quit outrank everything but the
+/// preset, state and sentences; the rest come as width allows.
+const HINTS: [(Action, &str, u8); 6] = [
+    (Action::Help, "help", 2),
+    (Action::Quit, "quit", 4),
+    (Action::Presets, "presets", 8),
+    (Action::Themes, "themes", 9),
+    (Action::Pause, "pause", 10),
+    (Action::Zoom, "zoom", 11),
+];
+
 pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let p = &model.palette;
     let (state, state_style) = match model.state {
@@ -56,50 +137,44 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     } else {
         format!("phase {}: {}", model.phase.0, model.phase.1)
     };
-    let sep = || Span::styled(" | ", p.status);
-    let mut left = vec![
-        Span::styled(
-            format!(" {} ", model.preset_name),
-            p.status.add_modifier(ratatui::style::Modifier::BOLD),
-        ),
-        sep(),
-        Span::styled(phase, p.status),
-        sep(),
-        Span::styled(format!("{} sentences ({pct:.0}%)", count(n)), p.status),
-        sep(),
-        Span::styled(rate, p.status),
-        sep(),
-        Span::styled(clock(model.elapsed()), p.status),
-        sep(),
-        Span::styled(state, state_style.patch(p.status).patch(state_style)),
+    let item = |rank: u8, span: Span<'static>| Item { rank, hint: false, spans: vec![span] };
+    let bold = p.status.add_modifier(ratatui::style::Modifier::BOLD);
+    let mut items = vec![
+        item(0, Span::styled(format!(" {} ", model.preset_name), bold)),
+        item(5, Span::styled(phase, p.status)),
+        item(3, Span::styled(format!("{} sentences ({pct:.0}%)", count(n)), p.status)),
+        item(7, Span::styled(rate, p.status)),
+        item(6, Span::styled(clock(model.elapsed()), p.status)),
+        item(1, Span::styled(state, state_style.patch(p.status).patch(state_style))),
     ];
+    if let Some(pace) = pace_text(model) {
+        items.push(item(3, Span::styled(pace, p.status)));
+    }
     if model.progress.dropped > 0 {
-        left.push(sep());
-        left.push(Span::styled(format!("{} updates dropped", model.progress.dropped), p.status));
+        items.push(item(12, Span::styled(format!("{} updates dropped", model.progress.dropped), p.status)));
     }
-    let used: usize = left.iter().map(|s| s.width()).sum();
-    let hints = [
-        (Action::Help, "help"),
-        (Action::Pause, "pause"),
-        (Action::Zoom, "zoom"),
-        (Action::Presets, "presets"),
-        (Action::Themes, "themes"),
-        (Action::Quit, "quit"),
-    ];
-    let mut right: Vec<Span> = Vec::new();
-    let mut right_w = 0;
-    for (a, text) in hints {
-        let key = label(a);
-        let w = key.len() + text.len() + 3;
-        if used + right_w + w + 1 > area.width as usize {
-            break;
+    if let Some(note) = &model.note {
+        items.push(item(1, Span::styled(note.clone(), p.status)));
+    }
+    items.extend(HINTS.iter().map(|(a, text, rank)| Item {
+        rank: *rank,
+        hint: true,
+        spans: vec![
+            Span::styled(format!(" {}", label(*a)), p.key.patch(p.status).patch(p.key)),
+            Span::styled(format!(" {text} "), p.status),
+        ],
+    }));
+    let kept = fit(items, area.width as usize);
+    let pad = (area.width as usize).saturating_sub(width(&kept));
+    let (left, right): (Vec<Item>, Vec<Item>) = kept.into_iter().partition(|i| !i.hint);
+    let mut spans: Vec<Span> = Vec::new();
+    for (k, item) in left.into_iter().enumerate() {
+        if k > 0 {
+            spans.push(Span::styled(SEP, p.status));
         }
-        right.push(Span::styled(format!(" {key}"), p.key.patch(p.status).patch(p.key)));
-        right.push(Span::styled(format!(" {text} "), p.status));
-        right_w += w;
+        spans.extend(item.spans);
     }
-    let pad = (area.width as usize).saturating_sub(used + right_w);
-    left.push(Span::styled(" ".repeat(pad), p.status));
-    left.extend(right);
-    frame.render_widget(Paragraph::new(Line::from(left)).style(p.status), area);
+    spans.push(Span::styled(" ".repeat(pad), p.status));
+    spans.extend(right.into_iter().flat_map(|i| i.spans));
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(p.status), area);
 }

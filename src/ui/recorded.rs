@@ -1,0 +1,407 @@
+//! The dashboard on recorded runs (`sk-tui view`): what the follower reads
+//! becomes the same `Update` messages the engine thread sends, so the panes
+//! need no change.
+//!
+//! One run is passed through line by line. Several runs are merged into
+//! one stream whose learners are every shown run's, each named
+//! `alpha=0.5 · bayes` (the run named by what differs between the headers):
+//! a merged checkpoint at `n` sentences holds each run's latest point at or
+//! before `n`, so each series is still one learner's history. A point that
+//! arrives behind the merged stream (runs growing at different speeds), a
+//! new header, or a change in the runs list replays the merged stream from
+//! a `Started`. The run that is followed gives the parts that are not per
+//! learner: the heatmap's bins, the theory, phases, samples, the parameters.
+
+use std::path::PathBuf;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::model::{Model, Msg, RunState, update};
+use crate::config::{LearnerConfig, Preset};
+use crate::engine::{Checkpoint, LearnerPoint, Progress, RunInfo, Sample, Update};
+use crate::record::follow::{Followed, Follower};
+use crate::record::{Record, RunHeader, run_labels};
+
+/// Bad lines shown per run; later ones are counted.
+const BAD_SHOWN: usize = 3;
+/// Samples kept per run (the model keeps its own window).
+const SAMPLES_KEPT: usize = 64;
+
+/// One recorded run as read so far.
+#[derive(Clone, Debug, Default)]
+pub struct RunView {
+    pub path: PathBuf,
+    pub header: Option<RunHeader>,
+    pub checkpoints: Vec<Checkpoint>,
+    pub samples: Vec<Sample>,
+    pub phase: Option<(u32, String)>,
+    /// The summary or interrupted line, once read.
+    pub end: Option<Record>,
+    pub sentences: u64,
+    pub bad_lines: usize,
+}
+
+impl RunView {
+    /// `finished`, `interrupted (SIGTERM)` or `growing`.
+    pub fn state(&self) -> String {
+        match &self.end {
+            Some(Record::Interrupted(i)) => format!("interrupted ({})", i.signal),
+            Some(_) => "finished".into(),
+            None => "growing".into(),
+        }
+    }
+
+    /// The latest checkpoint at or before `n` sentences.
+    fn at(&self, n: u64) -> Option<&Checkpoint> {
+        let i = self.checkpoints.partition_point(|c| c.sentences <= n);
+        i.checked_sub(1).map(|i| &self.checkpoints[i])
+    }
+}
+
+/// The runs list overlay (`r`): which runs are shown, which is followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunsList {
+    pub cursor: usize,
+}
+
+/// Recorded runs feeding a dashboard.
+pub struct Recorded {
+    pub runs: Vec<RunView>,
+    pub labels: Vec<String>,
+    pub shown: Vec<bool>,
+    /// The run the heatmap, samples, parameters and status bar follow.
+    pub followed: usize,
+    pub list: Option<RunsList>,
+    follower: Option<Follower>,
+    /// Sentences of the last merged checkpoint sent.
+    merged_to: u64,
+}
+
+impl Recorded {
+    /// Recorded runs of `paths`, read by `follower` (run `i` is `paths[i]`).
+    pub fn new(paths: Vec<PathBuf>, follower: Option<Follower>) -> Self {
+        let n = paths.len();
+        Recorded {
+            runs: paths.into_iter().map(|path| RunView { path, ..Default::default() }).collect(),
+            labels: vec![String::new(); n],
+            shown: vec![true; n],
+            followed: 0,
+            list: None,
+            follower,
+            merged_to: 0,
+        }
+    }
+
+    /// The follower's channel, for the run loop to wait on.
+    pub fn events(&self) -> Option<crossbeam_channel::Receiver<Followed>> {
+        self.follower.as_ref().map(|f| f.events.clone())
+    }
+
+    fn single(&self) -> bool {
+        self.runs.len() == 1
+    }
+
+    fn feed(model: &mut Model, updates: Vec<Update>) {
+        for u in updates {
+            update(model, Msg::Engine(u));
+        }
+    }
+
+    /// Takes in what the follower read.
+    pub fn handle(&mut self, model: &mut Model, event: Followed) {
+        match event {
+            Followed::Bad { run, error } => {
+                let Some(r) = self.runs.get_mut(run) else { return };
+                r.bad_lines += 1;
+                if r.bad_lines <= BAD_SHOWN {
+                    update(model, Msg::Error(format!("{error} (line skipped)")));
+                } else if r.bad_lines == BAD_SHOWN + 1 {
+                    let file = r.path.display();
+                    update(
+                        model,
+                        Msg::Error(format!("{file}: more bad lines; skipping them without a word")),
+                    );
+                }
+            }
+            Followed::Line { run, record } => self.line(model, run, record),
+        }
+    }
+
+    fn line(&mut self, model: &mut Model, run: usize, record: Record) {
+        if run >= self.runs.len() {
+            return;
+        }
+        let passthrough = self.single();
+        if passthrough {
+            Self::feed(model, record.updates());
+        }
+        let r = &mut self.runs[run];
+        if let Some(n) = record.sentences() {
+            r.sentences = r.sentences.max(n);
+        }
+        match record {
+            Record::Run(h) => {
+                r.header = Some(*h);
+                self.relabel();
+                if !passthrough {
+                    self.rebuild(model);
+                }
+            }
+            Record::Checkpoint(c) => {
+                let n = c.sentences;
+                r.checkpoints.push(*c);
+                if passthrough || !self.shown[run] {
+                    return;
+                }
+                if n >= self.merged_to {
+                    self.send_merged(model, n);
+                } else {
+                    self.rebuild(model);
+                }
+            }
+            Record::Samples(s) => {
+                r.samples.extend(s.to_samples());
+                let extra = r.samples.len().saturating_sub(SAMPLES_KEPT);
+                r.samples.drain(..extra);
+                if !passthrough && run == self.followed {
+                    Self::feed(model, vec![Update::Samples(s.to_samples())]);
+                }
+            }
+            Record::Phase(p) => {
+                r.phase = Some((p.index, p.name.clone()));
+                if !passthrough && run == self.followed {
+                    Self::feed(model, vec![Update::Phase { index: p.index, name: p.name }]);
+                }
+            }
+            end @ (Record::Summary(_) | Record::Interrupted(_)) => {
+                r.end = Some(end);
+                if !passthrough {
+                    self.send_progress(model);
+                }
+            }
+        }
+    }
+
+    fn relabel(&mut self) {
+        let known: Vec<(usize, &RunHeader)> =
+            self.runs.iter().enumerate().filter_map(|(i, r)| Some((i, r.header.as_ref()?))).collect();
+        let headers: Vec<&RunHeader> = known.iter().map(|k| k.1).collect();
+        let paths: Vec<&std::path::Path> = known.iter().map(|k| self.runs[k.0].path.as_path()).collect();
+        for ((i, _), label) in known.iter().zip(run_labels(&headers, &paths)) {
+            self.labels[*i] = label;
+        }
+    }
+
+    fn shown_runs(&self) -> impl Iterator<Item = (usize, &RunView)> {
+        self.runs.iter().enumerate().filter(|(i, r)| self.shown[*i] && r.header.is_some())
+    }
+
+    /// A learner's name in the merged stream.
+    fn series_name(&self, run: usize, learner: &str) -> String {
+        format!("{} · {learner}", self.labels[run])
+    }
+
+    /// What the dashboard shows as the run: the followed run's preset with
+    /// every shown run's learners, renamed.
+    fn merged_info(&self) -> Option<RunInfo> {
+        let followed = self.runs.get(self.followed)?.header.as_ref()?;
+        let mut preset: Preset = followed.preset.clone();
+        preset.learners = self
+            .shown_runs()
+            .flat_map(|(i, r)| {
+                r.header.iter().flat_map(move |h| {
+                    h.preset
+                        .learners
+                        .iter()
+                        .map(move |l| LearnerConfig { name: self.series_name(i, &l.name), ..l.clone() })
+                })
+            })
+            .collect();
+        let shown = self.shown_runs().count();
+        Some(RunInfo {
+            preset_name: format!("{shown} runs, following {}", self.labels[self.followed]),
+            learners: preset.learners.iter().map(|l| l.name.clone()).collect(),
+            total_sentences: self
+                .shown_runs()
+                .filter_map(|(_, r)| Some(r.header.as_ref()?.run_info().total_sentences))
+                .max()
+                .unwrap_or(0),
+            preset,
+        })
+    }
+
+    /// The merged checkpoint at `n` sentences.
+    fn merged(&self, n: u64) -> Option<Checkpoint> {
+        let base = self.runs.get(self.followed).filter(|_| self.shown[self.followed]).and_then(|r| r.at(n));
+        let base = base.or_else(|| self.shown_runs().find_map(|(_, r)| r.at(n)))?;
+        let mut c = base.clone();
+        c.sentences = n;
+        c.learners = Vec::new();
+        for (i, r) in self.shown_runs() {
+            let Some(h) = &r.header else { continue };
+            let at = r.at(n);
+            for (j, l) in h.preset.learners.iter().enumerate() {
+                let name = self.series_name(i, &l.name);
+                c.learners.push(match at.and_then(|c| c.learners.get(j)) {
+                    Some(p) => LearnerPoint { name, ..p.clone() },
+                    None => placeholder(name, l.kind.name()),
+                });
+            }
+        }
+        Some(c)
+    }
+
+    fn send_merged(&mut self, model: &mut Model, n: u64) {
+        if let Some(c) = self.merged(n) {
+            self.merged_to = n;
+            Self::feed(model, vec![Update::Checkpoint(Box::new(c))]);
+        }
+        self.send_progress(model);
+    }
+
+    fn send_progress(&self, model: &mut Model) {
+        let sentences = self.shown_runs().map(|(_, r)| r.sentences).max().unwrap_or(0);
+        let mut updates = vec![Update::Progress(Progress { sentences, ..Default::default() })];
+        if self.shown_runs().all(|(_, r)| r.end.is_some()) {
+            updates.push(Update::Finished { sentences });
+        }
+        Self::feed(model, updates);
+    }
+
+    /// Replays the merged stream from the start.
+    pub fn rebuild(&mut self, model: &mut Model) {
+        if self.single() {
+            return;
+        }
+        let Some(info) = self.merged_info() else { return };
+        Self::feed(model, vec![Update::Started(Box::new(info))]);
+        let mut points: Vec<u64> =
+            self.shown_runs().flat_map(|(_, r)| r.checkpoints.iter().map(|c| c.sentences)).collect();
+        points.sort_unstable();
+        points.dedup();
+        self.merged_to = 0;
+        for n in points {
+            if let Some(c) = self.merged(n) {
+                self.merged_to = n;
+                Self::feed(model, vec![Update::Checkpoint(Box::new(c))]);
+            }
+        }
+        if let Some(r) = self.runs.get(self.followed) {
+            let mut updates = Vec::new();
+            if !r.samples.is_empty() {
+                updates.push(Update::Samples(r.samples.clone()));
+            }
+            if let Some((index, name)) = r.phase.clone() {
+                updates.push(Update::Phase { index, name });
+            }
+            Self::feed(model, updates);
+        }
+        self.send_progress(model);
+    }
+
+    /// The engine's commands have no recorded counterpart: say so, and
+    /// undo the state the key changed ahead of the command.
+    pub fn refuse(&self, model: &mut Model) {
+        let ended = self.runs.iter().all(|r| r.end.is_some());
+        model.state = if ended { RunState::Finished } else { RunState::Running };
+        update(
+            model,
+            Msg::Error(
+                "these are recorded runs: `sk-tui view` cannot pause, restart, apply or fine-tune them (start a run with `sk-tui run`)"
+                    .into(),
+            ),
+        );
+    }
+
+    /// Keys for the runs list; true when the key was taken. `r` opens it
+    /// (outside the parameters pane, whose `r` reverts edits).
+    pub fn key(&mut self, model: &mut Model, key: &KeyEvent) -> bool {
+        let Some(list) = self.list else {
+            let free = model.overlay.is_none() && model.errors.is_empty() && model.params.input.is_none();
+            if key.code == KeyCode::Char('r') && free && model.focus != super::model::Pane::Params {
+                self.list = Some(RunsList { cursor: self.followed });
+                model.dirty = true;
+                return true;
+            }
+            return false;
+        };
+        let n = self.runs.len();
+        let mut changed = false;
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.list = Some(RunsList { cursor: list.cursor.saturating_sub(1) })
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.list = Some(RunsList { cursor: (list.cursor + 1).min(n.saturating_sub(1)) })
+            }
+            KeyCode::Char(' ') => {
+                let c = list.cursor;
+                // At least one run stays shown.
+                if !self.shown[c] || self.shown.iter().filter(|s| **s).count() > 1 {
+                    self.shown[c] = !self.shown[c];
+                    if !self.shown[self.followed] {
+                        self.followed = self.shown.iter().position(|s| *s).unwrap_or(0);
+                    }
+                    changed = true;
+                }
+            }
+            KeyCode::Enter | KeyCode::Char('f') => {
+                self.followed = list.cursor;
+                self.shown[list.cursor] = true;
+                changed = true;
+            }
+            KeyCode::Esc | KeyCode::Char('r') | KeyCode::Char('q') => self.list = None,
+            _ => {}
+        }
+        if changed {
+            if self.single() {
+                // One run: nothing to merge; the list only shows it.
+                self.shown[0] = true;
+            } else {
+                self.rebuild(model);
+            }
+        }
+        model.dirty = true;
+        true
+    }
+
+    /// Draws the runs list over the dashboard when it is open.
+    pub fn draw(&self, model: &Model, frame: &mut Frame) {
+        if let Some(list) = self.list {
+            super::runs::render(frame, model, self, list.cursor);
+        }
+    }
+}
+
+/// A learner of a run that has no checkpoint yet at this point of the merged
+/// stream: no value (NaN points are not drawn).
+fn placeholder(name: String, kind: &str) -> LearnerPoint {
+    LearnerPoint {
+        name,
+        kind: kind.into(),
+        model_bits: f64::NAN,
+        params: 0,
+        sentences_seen: 0,
+        window_sentences: 0,
+        sentences_dropped: 0,
+        loss_bits_per_token: f64::NAN,
+        excess_bits_per_token: f64::NAN,
+        excess_bits_per_sentence: f64::NAN,
+        excess_by_part: Default::default(),
+        cumulative_data_bits: f64::NAN,
+        phase_data_bits: f64::NAN,
+        memorized: Vec::new(),
+        memorized_new: None,
+        known: Vec::new(),
+        known_new: None,
+        knowledge_bits: f64::NAN,
+        stale_answers: None,
+        error_rate: f64::NAN,
+        confident_error_rate: f64::NAN,
+        data_exponent: None,
+        expected_fact_excess: None,
+        frontier_exposures: None,
+        frontier_exponent: None,
+    }
+}

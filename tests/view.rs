@@ -1,0 +1,173 @@
+//! `sk-tui view` through its harness: recorded runs fed to a `Model` by the
+//! follower and `Recorded`, drawn into a `TestBackend`. A finished file
+//! draws the live run's final panes; two runs show both legends; a file
+//! grown line by line moves the status bar's sentence count; bad lines are
+//! warnings with their place, never a panic.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use sk_tui::config::Preset;
+use sk_tui::config::library::embedded_preset;
+use sk_tui::config::theme::Theme;
+use sk_tui::record::follow::follow_every;
+use sk_tui::ui::model::Model;
+use sk_tui::ui::recorded::Recorded;
+use sk_tui::ui::snapshot::{buffer_to_text, render};
+use sk_tui::ui::{MarkerChoice, SnapshotArgs, snapshot};
+
+fn record(path: &Path, args: &[&str]) {
+    let out =
+        Command::cargo_bin("sk-tui").unwrap().arg("run").args(args).arg("--out").arg(path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn model() -> Model {
+    Model::new("view", Preset::default(), Theme::default(), false, MarkerChoice::Theme)
+}
+
+/// Follows `paths` and feeds everything read until `done` holds (or 20 s).
+fn watch(paths: Vec<PathBuf>, model: &mut Model, done: impl Fn(&Model, &Recorded) -> bool) -> Recorded {
+    let mut rec = Recorded::new(paths.clone(), Some(follow_every(paths, Duration::from_millis(20))));
+    let events = rec.events().unwrap();
+    let start = Instant::now();
+    while !done(model, &rec) {
+        assert!(start.elapsed() < Duration::from_secs(20), "timed out; errors {:?}", model.errors);
+        if let Ok(ev) = events.recv_timeout(Duration::from_millis(50)) {
+            rec.handle(model, ev);
+        }
+    }
+    rec
+}
+
+fn frame(model: &Model, w: u16, h: u16) -> String {
+    buffer_to_text(&render(model, w, h).unwrap())
+}
+
+#[test]
+fn a_finished_file_draws_the_live_runs_final_panes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("run.jsonl");
+    record(&file, &["--sentences", "20000"]);
+    let mut m = model();
+    watch(vec![file], &mut m, |m, r| {
+        r.runs[0].end.is_some() && m.state == sk_tui::ui::model::RunState::Finished
+    });
+    let viewed = frame(&m, 120, 40);
+    let live = snapshot(SnapshotArgs {
+        preset: embedded_preset("default").unwrap(),
+        sentences: Some(20000),
+        width: 120,
+        height: 40,
+        theme: None,
+        ansi: false,
+    })
+    .unwrap();
+    // Everything above the samples pane and the status bar: both scaling
+    // panes, the heatmap and the parameters.
+    let top = |s: &str| s.lines().take(33).collect::<Vec<_>>().join("\n");
+    assert!(viewed.contains("Data scaling") && viewed.contains("Knowledge"), "{viewed}");
+    assert_eq!(top(&viewed), top(&live));
+    assert!(viewed.contains("20,000 sentences (100%)"), "{viewed}");
+    // The samples pane shows recorded sentences.
+    assert!(!viewed.contains("no sentences yet"), "{viewed}");
+}
+
+#[test]
+fn two_runs_show_both_legends() {
+    let dir = tempfile::tempdir().unwrap();
+    let preset = |alpha: &str| {
+        let p = dir.path().join(format!("a{alpha}.toml"));
+        std::fs::write(
+            &p,
+            format!("[generator]\nalpha = {alpha}\nentities = 20000\n[[learner]]\nname = \"bayes\"\n"),
+        )
+        .unwrap();
+        p
+    };
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    record(&a, &["--sentences", "20000", "--preset", preset("0.5").to_str().unwrap()]);
+    record(&b, &["--sentences", "20000", "--preset", preset("0.8").to_str().unwrap()]);
+    let mut m = model();
+    let rec = watch(vec![a, b], &mut m, |_, r| r.runs.iter().all(|r| r.end.is_some()));
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(rec.labels, ["alpha=0.5", "alpha=0.8"]);
+    assert_eq!(m.learners, ["alpha=0.5 · bayes", "alpha=0.8 · bayes"]);
+    let text = frame(&m, 200, 60);
+    for want in ["* alpha=0.5 · bayes 0.", "+ alpha=0.8 · bayes 0."] {
+        assert!(text.contains(want), "no legend {want:?} in\n{text}");
+    }
+    // Each series is its own run's history: the last merged checkpoint holds
+    // each run's final point, which differ.
+    let last = m.latest().unwrap();
+    assert_eq!(last.sentences, 20000);
+    assert_eq!(last.learners[0].sentences_seen, 20000);
+    assert_ne!(last.learners[0].excess_bits_per_token, last.learners[1].excess_bits_per_token);
+    assert!(text.contains("2 runs, following alpha=0.5"), "{text}");
+    assert!(text.contains("20,000 sentences"), "{text}");
+}
+
+#[test]
+fn a_growing_file_moves_the_sentence_count_and_bad_lines_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full.jsonl");
+    record(&full, &["--sentences", "3000"]);
+    let lines: Vec<String> = std::fs::read_to_string(&full).unwrap().lines().map(String::from).collect();
+    let growing = dir.path().join("growing.jsonl");
+    let mut out = std::fs::File::create(&growing).unwrap();
+    let mut m = model();
+    let mut rec =
+        Recorded::new(vec![growing.clone()], Some(follow_every(vec![growing], Duration::from_millis(20))));
+    let events = rec.events().unwrap();
+    let pump = |m: &mut Model, rec: &mut Recorded, until: &dyn Fn(&Model) -> bool| {
+        let start = Instant::now();
+        while !until(m) {
+            assert!(start.elapsed() < Duration::from_secs(10), "timed out: errors {:?}", m.errors);
+            if let Ok(ev) = events.recv_timeout(Duration::from_millis(20)) {
+                rec.handle(m, ev);
+            }
+        }
+    };
+    let mut seen = 0;
+    // Up to the summary: a finished file is not followed further.
+    for line in &lines[..lines.len() - 1] {
+        let Ok(sk_tui::record::Record::Checkpoint(c)) = sk_tui::record::parse_record(line) else {
+            writeln!(out, "{line}").unwrap();
+            continue;
+        };
+        // Half a line first: nothing happens until its newline.
+        let (a, b) = line.split_at(line.len() / 2);
+        write!(out, "{a}").unwrap();
+        out.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(30));
+        writeln!(out, "{b}").unwrap();
+        out.flush().unwrap();
+        let n = c.sentences;
+        pump(&mut m, &mut rec, &|m| m.sentences() == n);
+        let status = frame(&m, 120, 40).lines().last().unwrap().to_string();
+        let count = sk_tui::ui::panes::status::count(n);
+        assert!(status.contains(&format!("{count} sentences")), "{n}: {status}");
+        seen += 1;
+    }
+    assert!(seen > 10);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+
+    // A garbage line: a located warning, the run goes on.
+    writeln!(out, "this is not json").unwrap();
+    out.flush().unwrap();
+    pump(&mut m, &mut rec, &|m| !m.errors.is_empty());
+    assert!(
+        m.errors[0].contains("growing.jsonl:") && m.errors[0].contains("not a run-file line"),
+        "{:?}",
+        m.errors
+    );
+    // A truncated last line that never completes: warned once the file stops growing.
+    write!(out, "{{\"kind\":\"checkpoint\",\"phase\":0,\"sent").unwrap();
+    out.flush().unwrap();
+    pump(&mut m, &mut rec, &|m| m.errors.len() >= 2);
+    assert!(m.errors[1].contains("truncated line"), "{:?}", m.errors);
+    let text = frame(&m, 120, 40);
+    assert!(text.contains("growing.jsonl:"), "the warning is on screen:\n{text}");
+}
