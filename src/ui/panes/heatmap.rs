@@ -211,6 +211,12 @@ fn answers_line(model: &Model, l: &crate::engine::LearnerPoint) -> String {
     if let Some(s) = l.stale_answers {
         text.push_str(&format!("· stale {:.0}% ", 100.0 * s));
     }
+    if let Some(x) = l.frontier_exposures {
+        text.push_str(&format!("· 50% frontier at {x:.1} exposures/fact "));
+        if let Some(f) = l.frontier_exponent {
+            text.push_str(&format!("moving as n^{:.2} (alpha {:.2}) ", f.value, model.params.running.alpha));
+        }
+    }
     text
 }
 
