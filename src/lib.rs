@@ -6,7 +6,8 @@
 //! metrics, theory, the engine thread), `record` (run files: writing, reading,
 //! following), `ui` (the dashboard), `plot` (figures of recorded runs, with
 //! the dashboard's quantities), `sweep` (grids of runs on local workers or a
-//! Slurm job array).
+//! Slurm job array). One exception to the order: the dashboard's `e` key
+//! (`ui::app`) writes the focused pane through `plot`.
 
 pub mod config;
 pub mod engine;

@@ -1,4 +1,4 @@
-//! The generator's parameters (docs/theory.md §2), the `[generator]` table of a
+//! The generator's parameters (docs/theory.md, "The generator"), the `[generator]` table of a
 //! preset: defaults, derived quantities and the valid range of every key.
 
 use serde::{Deserialize, Serialize};

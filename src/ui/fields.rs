@@ -1,5 +1,5 @@
 //! The generator parameters as editable fields: every key of `[generator]`
-//! (docs/theory.md §2) with its valid range, how one step changes it, and how
+//! (docs/theory.md, "The generator") with its valid range, how one step changes it, and how
 //! typed text sets it. Validity itself is `GeneratorParams::check`'s call.
 
 use crate::sk::{GeneratorParams, SourceKind};

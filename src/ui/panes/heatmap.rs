@@ -1,4 +1,4 @@
-//! Pane 3, the knowledge heatmap (docs/theory.md §3, acquisition frontier): the
+//! Pane 3, the knowledge heatmap (docs/theory.md, "Predictions the tool checks", acquisition frontier): the
 //! fraction of probed facts memorized per frequency-rank bin (x, log2 bins),
 //! over log-spaced checkpoints of the selected learner or over learners at
 //! the current checkpoint, with the predicted frontier `r*(n) ∝ (n/r)^alpha`
@@ -47,7 +47,7 @@ pub fn zipf_norm(g: &crate::sk::GeneratorParams) -> Option<f64> {
 }
 
 /// The predicted frontier rank after `n` sentences for a learner that stores
-/// a fact after `r` sightings (docs/theory.md §3): the rank whose facts have been
+/// a fact after `r` sightings (docs/theory.md, "Predictions the tool checks"): the rank whose facts have been
 /// stated `r` times in expectation, `n p_rank / F = r`, capped by the
 /// universe and by a budget of `budget` bits.
 pub fn frontier_rank(model: &Model, n: f64, r: f64, budget: Option<f64>) -> Option<f64> {
