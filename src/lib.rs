@@ -1,11 +1,13 @@
 //! sk-tui: a terminal laboratory for the Syntax-Knowledge model of language
-//! model scaling (Pan, Wang, Liao, Li, 2025). See THEORY.md and DESIGN.md.
+//! model scaling (Pan, Wang, Liao, Li, 2025). See docs/theory.md and docs/design.md.
 //!
 //! Boxes, each depending only on those before it: `sk` (the generator),
-//! `learn` (the learners), `config` (presets, themes), `engine` (training,
+//! `config` (presets, themes), `learn` (the learners), `engine` (training,
 //! metrics, theory, the engine thread), `record` (run files: writing, reading,
-//! following), `plot` (figures of recorded runs), `ui` (the dashboard),
-//! `sweep` (grids of runs on local workers or a Slurm job array).
+//! following), `ui` (the dashboard), `plot` (figures of recorded runs, with
+//! the dashboard's quantities), `sweep` (grids of runs on local workers or a
+//! Slurm job array). One exception to the order: the dashboard's `e` key
+//! (`ui::app`) writes the focused pane through `plot`.
 
 pub mod config;
 pub mod engine;

@@ -1,4 +1,4 @@
-//! The learners against THEORY.md §3, through the engine's checkpoints.
+//! The learners against docs/theory.md ("Predictions the tool checks"), through the engine's checkpoints.
 //!
 //! Where the asymptotic law is not reached in a test's window (the finite
 //! size of the stream, discreteness of ranks), each test compares the

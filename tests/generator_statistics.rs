@@ -1,4 +1,4 @@
-//! Statistical tests of the generator against THEORY.md §2–3, with fixed
+//! Statistical tests of the generator against docs/theory.md ("The generator")–3, with fixed
 //! seeds and tolerances derived from standard errors:
 //! - means are compared within 4 standard errors (two-sided false-alarm
 //!   probability 6e-5 for a correct generator) unless a test says otherwise;

@@ -252,6 +252,24 @@ fn model_legend_fits_the_plotted_oracle_ladder() {
     }
 }
 
+/// `e` asks the run loop to export the focused pane once there is a
+/// checkpoint, and says why not otherwise.
+#[test]
+fn e_exports_the_focused_pane() {
+    let p = resolve_preset("default").unwrap().preset;
+    let mut m = Model::new("default", p, Theme::default(), false, MarkerChoice::Theme);
+    let key = |c: KeyCode| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    update(&mut m, key(KeyCode::Char('3')));
+    assert!(update(&mut m, key(KeyCode::Char('e'))).is_none());
+    assert!(m.note.as_deref().is_some_and(|n| n.contains("once there is a checkpoint")));
+    let mut small = m.preset.clone();
+    small.run.sentences = 2_000;
+    for c in run(&small) {
+        update(&mut m, Msg::Engine(Update::Checkpoint(Box::new(c))));
+    }
+    assert!(matches!(update(&mut m, key(KeyCode::Char('e'))), Some(Command::Export(Pane::Heatmap))));
+}
+
 /// Editing `value_skew` and pressing `f` asks the engine for a fine-tuning
 /// phase on the changed facts, which it accepts and trains with finite losses.
 #[test]

@@ -1,4 +1,4 @@
-//! `sk-tui stats`: the generator alone, measured against THEORY.md §3.
+//! `sk-tui stats`: the generator alone, measured against docs/theory.md, "Predictions the tool checks".
 
 use std::time::Instant;
 

@@ -90,7 +90,7 @@ impl Default for RunConfig {
     }
 }
 
-/// Which kind of learner (THEORY.md §2.4).
+/// Which kind of learner (docs/theory.md, "The learners").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LearnerKind {

@@ -118,7 +118,7 @@ pub struct Fits {
     pub model_exponent: Option<ExponentFit>,
 }
 
-/// THEORY.md §3 at this checkpoint.
+/// docs/theory.md, "Predictions the tool checks" at this checkpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TheoryPoint {
     pub data_exponent: f64,

@@ -409,13 +409,5 @@ pub fn run_headless(
         let _ = sink(Update::Samples(engine.samples()));
         let _ = sink(Update::Finished { sentences: engine.sentences() });
     }
-    let elapsed = start.elapsed().as_secs_f64();
-    Summary {
-        kind: "summary".into(),
-        sentences: engine.sentences(),
-        tokens: engine.tokens(),
-        checkpoints,
-        elapsed_seconds: elapsed,
-        sentences_per_second: engine.sentences() as f64 / elapsed.max(1e-9),
-    }
+    engine.summary(checkpoints, start.elapsed().as_secs_f64())
 }

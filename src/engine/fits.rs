@@ -1,4 +1,4 @@
-//! Exponent fits over checkpoints (THEORY.md §3): the data exponent of each
+//! Exponent fits over checkpoints (docs/theory.md, "Predictions the tool checks"): the data exponent of each
 //! learner and the model exponent across capped `oracle` learners, both on
 //! the fact part of the excess (the engine passes it): its exact finite-size
 //! expectation is known, while the identity part carries logarithmic

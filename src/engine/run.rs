@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::{LearnerConfig, LearnerKind, Pace, PhaseConfig, PhaseGenerator, Policy, Preset};
 use crate::learn::bayes::BayesLearner;
@@ -20,7 +20,7 @@ use crate::sk::rng::SkRng;
 use crate::sk::source::Source;
 use crate::sk::{EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKind, theory};
 
-use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, TheoryPoint};
+use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, Summary, TheoryPoint};
 use super::fits;
 use super::frontier;
 use super::messages::{RunInfo, Sample};
@@ -98,6 +98,9 @@ pub struct Engine {
     base_sentences: u64,
     fresh_sentences: u64,
     seen: FxHashSet<EntityId>,
+    /// Distinct entities seen per universe (pycrp ranks are creation order:
+    /// a universe's probe bins hold the entities created in it so far).
+    seen_per_universe: FxHashMap<u32, u64>,
     next_checkpoint: u64,
     probes: Arc<ProbeSet>,
     new_probes: Option<Arc<ProbeSet>>,
@@ -188,6 +191,7 @@ impl Engine {
             base_sentences: 0,
             fresh_sentences: 0,
             seen: FxHashSet::default(),
+            seen_per_universe: FxHashMap::default(),
             next_checkpoint: 10,
             probes,
             new_probes: None,
@@ -278,6 +282,18 @@ impl Engine {
         self.plan.iter().map(|p| p.sentences).sum()
     }
 
+    /// The closing line of a headless run of this engine.
+    pub fn summary(&self, checkpoints: u64, elapsed_seconds: f64) -> Summary {
+        Summary {
+            kind: "summary".into(),
+            sentences: self.sentences,
+            tokens: self.tokens,
+            checkpoints,
+            elapsed_seconds,
+            sentences_per_second: self.sentences as f64 / elapsed_seconds.max(1e-9),
+        }
+    }
+
     /// What the UI needs to label a run of this engine.
     pub fn run_info(&self, preset_name: &str) -> RunInfo {
         RunInfo {
@@ -357,7 +373,9 @@ impl Engine {
             }
             self.sentences += 1;
             self.tokens += s.tokens.len() as u64;
-            self.seen.insert(s.entity);
+            if self.seen.insert(s.entity) {
+                *self.seen_per_universe.entry(universe_of(s.entity)).or_default() += 1;
+            }
             if self.sentences % 61 == 0 {
                 // Reuse the oldest sample's buffers once the ring is full.
                 let mut kept = if self.recent.len() == SAMPLES_KEPT {
@@ -682,9 +700,7 @@ impl Engine {
         let entities = match g.source() {
             Source::Zipf(law) => law.k(),
             // Ranks of a pycrp universe are creation order: those created so far.
-            Source::Pycrp(_) => {
-                self.seen.iter().filter(|&&e| universe_of(e) == g.parts().universe).count() as u64
-            }
+            Source::Pycrp(_) => self.seen_per_universe.get(&g.parts().universe).copied().unwrap_or(0),
         };
         probes.facts_per_bin(self.preset.generator.attributes, entities)
     }

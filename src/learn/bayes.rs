@@ -1,4 +1,4 @@
-//! The Bayes-optimal learner with unlimited capacity (THEORY.md §2.4):
+//! The Bayes-optimal learner with unlimited capacity (docs/theory.md, "The learners"):
 //! Dirichlet–multinomial syntax with the true concentrations, Pitman–Yor
 //! identity over the entities seen, every fact memorized after one exposure,
 //! unknown facts coded with the learned value marginal.
@@ -178,7 +178,7 @@ mod tests {
     #[test]
     fn probabilities_over_an_enumerable_setting_sum_to_one() {
         // After some training, sum 2^-bits over every (template, filler, entity
-        // among seen + one new, value). The spelling code of THEORY.md §2.4
+        // among seen + one new, value). The spelling code of docs/theory.md, "The learners"
         // (L_name log2 V_name bits) spreads the new-entity mass over all
         // V_name^L_name names, so one new entity stands for all of them.
         let p = tiny();

@@ -1,4 +1,4 @@
-//! The capped learner (THEORY.md §2.4): the Bayes learner with a knowledge
+//! The capped learner (docs/theory.md, "The learners"): the Bayes learner with a knowledge
 //! budget in bits. Stored items cost their bits: an entity's name
 //! `L_name log2 V_name`, each of its facts `log2 V_a`; a fact is stored only
 //! with its entity, and evicting an entity drops its facts.

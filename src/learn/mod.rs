@@ -1,4 +1,4 @@
-//! The learners of THEORY.md §2.4 behind one trait: score a sentence in bits
+//! The learners of docs/theory.md, "The learners" behind one trait: score a sentence in bits
 //! (by part) before training on it, train on it, answer a probe, report size.
 //! Pure: no I/O, no threads (the engine may run different learners on
 //! different threads: each is `Send`).
@@ -89,7 +89,7 @@ pub trait Learner: Send {
     /// The most probable value of a fact, and its probability.
     fn probe(&self, p: &Probe) -> Answer;
 
-    /// Size of the stored knowledge in bits (names and facts, THEORY.md §2.4);
+    /// Size of the stored knowledge in bits (names and facts, docs/theory.md, "The learners");
     /// for a neural learner, 32 bits per parameter.
     fn model_bits(&self) -> f64;
 

@@ -1,4 +1,4 @@
-//! The neural learner (THEORY.md §2.4, §4): a small next-token language model
+//! The neural learner (docs/theory.md, "The learners"): a small next-token language model
 //! trained online by gradient descent on the sentence stream, the stand-in for a real LLM.
 //!
 //! # Architecture, and why
@@ -41,7 +41,7 @@
 //! the part of the token's role: syntax tokens (literals, fillers, end of
 //! sentence) to `syntax`, name tokens to `identity`, the value token to
 //! `fact`. The total is the exact prequential code length of the sentence.
-//! The split is not the oracle's (THEORY.md §4, *accounting pitfall*): the
+//! The split is not the oracle's (docs/theory.md, "The learners", *accounting pitfall*): the
 //! oracle charges the template choice, which fixes *where* the name and the
 //! value stand, to syntax, while a next-token model pays for "a name starts
 //! here" and "a value comes here" inside the first name token and the value

@@ -1,5 +1,5 @@
 //! Predictive distributions shared by the Bayes and capped learners
-//! (THEORY.md §2.4): Dirichlet–multinomial for templates, fillers and the
+//! (docs/theory.md, "The learners"): Dirichlet–multinomial for templates, fillers and the
 //! value marginal, and the Pitman–Yor predictive for entity identity.
 
 use super::Answer;
@@ -304,7 +304,7 @@ pub fn answer(belief: Option<&FactBelief>, attribute: u32, kappa: f64, marginal:
     }
 }
 
-/// The Pitman–Yor predictive of identity (THEORY.md §2.4): a seen entity
+/// The Pitman–Yor predictive of identity (docs/theory.md, "The learners"): a seen entity
 /// with count `c` costs `-log2((c - alpha)/(n + beta))`; a new one
 /// `-log2 p_new + L_name log2 V_name` with `p_new` the remaining mass.
 #[derive(Clone, Copy, Debug)]

@@ -295,8 +295,8 @@ pub fn ramp(v: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// The predicted frontier rank after `n` sentences (zipf, THEORY §3 in
-/// docs/theory.md): facts of rank r have been stated `threshold` times in
+/// The predicted frontier rank after `n` sentences (zipf; docs/theory.md,
+/// "Predictions the tool checks"): facts of rank r have been stated `threshold` times in
 /// expectation, `n p_r / F = threshold`; capped by the universe and a budget.
 fn frontier(run: &RunFile, learner: usize, n: f64, norm: f64) -> Option<f64> {
     let g = &run.header.preset.generator;

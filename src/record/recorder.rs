@@ -91,15 +91,7 @@ pub fn record(
             return Outcome::SinkStopped;
         }
     }
-    let elapsed = start.elapsed().as_secs_f64();
-    let summary = Summary {
-        kind: "summary".into(),
-        sentences: engine.sentences(),
-        tokens: engine.tokens(),
-        checkpoints,
-        elapsed_seconds: elapsed,
-        sentences_per_second: engine.sentences() as f64 / elapsed.max(1e-9),
-    };
+    let summary = engine.summary(checkpoints, start.elapsed().as_secs_f64());
     if line(Record::Summary(summary.clone()), sink).is_break() {
         return Outcome::SinkStopped;
     }

@@ -1,4 +1,4 @@
-//! The Syntax-Knowledge generator (THEORY.md §2): knowledge source, entities
+//! The Syntax-Knowledge generator (docs/theory.md, "The generator"): knowledge source, entities
 //! and facts, and syntax, composed into a stream of sentences.
 
 use super::knowledge::{Knowledge, entity_id};

@@ -1,4 +1,4 @@
-//! Entities and their facts (THEORY.md §2.1), derived on demand from the seed
+//! Entities and their facts (docs/theory.md, "Knowledge: entities, names, attributes, values"), derived on demand from the seed
 //! and the entity's index, so memory never grows with the universe.
 //!
 //! - Names: a seeded bijection (a Feistel network with cycle-walking) maps the

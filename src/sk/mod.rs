@@ -1,4 +1,4 @@
-//! The Syntax-Knowledge generator of THEORY.md §2: pure, seeded, no I/O.
+//! The Syntax-Knowledge generator of docs/theory.md, "The generator": pure, seeded, no I/O.
 //!
 //! - `params`: the `[generator]` parameters and their ranges.
 //! - `rng`, `alias`, `rank_sum`: sampling and summation machinery.
@@ -6,7 +6,7 @@
 //! - `knowledge`: entities' names and facts.
 //! - `syntax`, `vocab`: templates, fillers, tokens and their words.
 //! - `sentence`, `generator`: the stream itself.
-//! - `theory`, `fit`, `stats`: THEORY.md §3 and measurements against it.
+//! - `theory`, `fit`, `stats`: docs/theory.md, "Predictions the tool checks" and measurements against it.
 
 pub mod alias;
 pub mod fit;

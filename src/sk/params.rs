@@ -1,9 +1,9 @@
-//! The generator's parameters (THEORY.md §2), the `[generator]` table of a
+//! The generator's parameters (docs/theory.md, "The generator"), the `[generator]` table of a
 //! preset: defaults, derived quantities and the valid range of every key.
 
 use serde::{Deserialize, Serialize};
 
-/// Which process chooses the entity a sentence is about (THEORY.md §2.1).
+/// Which process chooses the entity a sentence is about (docs/theory.md, "Knowledge: entities, names, attributes, values").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
@@ -128,7 +128,7 @@ impl GeneratorParams {
         self.attributes as u64 * self.templates as u64 * self.filler_slots as u64
     }
 
-    /// Syntax dimension `d = F(T-1) + J(V_fill-1)` (THEORY.md §2.2).
+    /// Syntax dimension `d = F(T-1) + J(V_fill-1)` (docs/theory.md, "Syntax: templates and fillers").
     pub fn syntax_dimension(&self) -> u64 {
         self.attributes as u64 * (self.templates as u64 - 1)
             + self.filler_slot_count() * (self.filler_words as u64 - 1)

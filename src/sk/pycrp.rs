@@ -1,4 +1,4 @@
-//! The Pitman–Yor Chinese restaurant process (THEORY.md §2.1), the paper's
+//! The Pitman–Yor Chinese restaurant process (docs/theory.md, "Knowledge: entities, names, attributes, values"), the paper's
 //! knowledge source, drawn exactly in O(1) expected time and O(K) memory.
 //!
 //! With `n` earlier sentences and `K` entities, entity `k` (seen `c_k` times)

@@ -2,7 +2,7 @@
 //! the head is summed term by term, the tail by Euler–Maclaurin with its
 //! integral done by Gauss–Legendre quadrature in `ln r`.
 //!
-//! For the smooth, slowly varying summands of THEORY.md §3 (powers of
+//! For the smooth, slowly varying summands of docs/theory.md, "Predictions the tool checks" (powers of
 //! `r + q`, their logarithms, `1 - (1-p_r)^n`, …) the first omitted
 //! Euler–Maclaurin term is of relative order `r_0^-4 < 1e-14` with
 //! `r_0 = HEAD + 1`, far inside the 1e-9 the theory panes need.

@@ -1,6 +1,6 @@
 //! A generated sentence: its tokens with their roles, the latent draws that
 //! produced it (entity, attribute, template, fillers, value) and the oracle's
-//! code length in bits by part (THEORY.md §2.3).
+//! code length in bits by part (docs/theory.md, "Sentences, roles and bits").
 
 use super::knowledge::EntityId;
 use super::vocab::{Token, Vocab};

@@ -1,5 +1,5 @@
 //! Statistics of the generator alone (`sk-tui stats`): Heaps' law, Zipf's
-//! law and the oracle's code length, measured against THEORY.md §3.
+//! law and the oracle's code length, measured against docs/theory.md, "Predictions the tool checks".
 
 use rustc_hash::FxHashMap;
 

@@ -1,4 +1,4 @@
-//! The syntax model (THEORY.md §2.2): for each attribute `T` templates, each a
+//! The syntax model (docs/theory.md, "Syntax: templates and fillers"): for each attribute `T` templates, each a
 //! fixed sequence of slots, chosen with probabilities `theta_a ~ Dir(gamma_t)`;
 //! each filler slot `j` draws a word with probabilities `phi_j ~ Dir(gamma_f)`.
 //!

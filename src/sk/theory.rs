@@ -1,4 +1,4 @@
-//! Closed forms of THEORY.md §3: Heaps' law for both sources, the exponents
+//! Closed forms of docs/theory.md, "Predictions the tool checks": Heaps' law for both sources, the exponents
 //! the theory predicts, the exact entropy of the zipf stream and the exact
 //! expected fact excess of the Bayes learner on it.
 
@@ -63,7 +63,7 @@ pub fn digamma(mut x: f64) -> f64 {
     acc + x.ln() - 0.5 / x - x2 * (1.0 / 12.0 - x2 * (1.0 / 120.0 - x2 * (1.0 / 252.0 - x2 / 240.0)))
 }
 
-/// `E[K_n]` for the Pitman–Yor process (THEORY.md §3).
+/// `E[K_n]` for the Pitman–Yor process (docs/theory.md, "Predictions the tool checks").
 pub fn expected_distinct_pycrp(alpha: f64, beta: f64, n: f64) -> f64 {
     if n <= 0.0 {
         return 0.0;

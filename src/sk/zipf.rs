@@ -1,4 +1,4 @@
-//! The zipf knowledge source (THEORY.md §2.1, sk-tui choice): a universe of
+//! The zipf knowledge source (docs/theory.md, "Knowledge: entities, names, attributes, values", sk-tui choice): a universe of
 //! `K` entities with `P(r) ∝ (r + q)^-s`.
 //!
 //! Sampling is exact at every K up to 10^12 with memory independent of K:

@@ -325,9 +325,50 @@ where
                     }
                 },
                 Command::SaveTheme(name) => save_theme(model, config_file, &name),
+                Command::Export(pane) => {
+                    let msg = match export(model, pane) {
+                        Ok(path) => Msg::Note(format!("exported to {}", path.display())),
+                        Err(e) => Msg::Error(format!("export failed: {e}")),
+                    };
+                    update(model, msg);
+                }
             }
         }
     }
+}
+
+/// Writes `pane` of the run on screen as an SVG in the current directory
+/// (`sk-tui-data-3.svg`, the first free number), through `plot`.
+fn export(model: &Model, pane: super::model::Pane) -> Result<std::path::PathBuf, crate::plot::PlotError> {
+    use super::model::Pane;
+    use crate::plot::Figure;
+    let (figure, stem) = match pane {
+        Pane::ModelScaling => (Figure::Model, "model"),
+        Pane::Heatmap => (Figure::Heatmap, "heatmap"),
+        _ => (Figure::Data, "data"),
+    };
+    let out = (1..)
+        .map(|k| std::path::PathBuf::from(format!("sk-tui-{stem}-{k}.svg")))
+        .find(|p| !p.exists())
+        .unwrap_or_default();
+    let run = crate::record::RunFile {
+        path: std::path::PathBuf::from(&model.preset_name),
+        header: crate::record::RunHeader {
+            kind: "run".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            schema: 1,
+            preset_name: model.preset_name.clone(),
+            preset: model.preset.clone(),
+            seed: model.preset.run.seed,
+            command: Vec::new(),
+        },
+        checkpoints: model.history.clone(),
+        samples: Vec::new(),
+        end: None,
+    };
+    let target = crate::plot::PlotTarget { out: out.clone(), width: 1200, height: 800 };
+    crate::plot::plot(&[run], figure, &target)?;
+    Ok(std::env::current_dir().map(|d| d.join(&out)).unwrap_or(out))
 }
 
 /// Saves `name` as the default theme in the config file and says so.

@@ -1,5 +1,5 @@
 //! The generator parameters as editable fields: every key of `[generator]`
-//! (THEORY.md §2) with its valid range, how one step changes it, and how
+//! (docs/theory.md, "The generator") with its valid range, how one step changes it, and how
 //! typed text sets it. Validity itself is `GeneratorParams::check`'s call.
 
 use crate::sk::{GeneratorParams, SourceKind};
@@ -10,7 +10,7 @@ pub struct Field {
     pub key: &'static str,
     /// The valid range, as `check` states it.
     pub range: &'static str,
-    /// The symbol in THEORY.md.
+    /// The symbol in docs/theory.md.
     pub symbol: &'static str,
 }
 

@@ -1,6 +1,6 @@
 //! A seeded, synthetic engine state for snapshot tests and benchmarks: the
 //! `Update`s a run of the `default` preset (or `finetune`) would send, built
-//! from THEORY.md's formulas plus deterministic noise. No engine, no clock:
+//! from the formulas of docs/theory.md plus deterministic noise. No engine, no clock:
 //! the same call gives the same frames everywhere.
 
 use std::time::Duration;

@@ -49,6 +49,8 @@ pub enum Action {
     ToggleModelView,
     ToggleHeatRows,
     ToggleHeatValue,
+    /// Write the focused pane as an SVG figure in the current directory.
+    Export,
     /// Restart with the other `[run] pace` (every sentence / sample).
     TogglePace,
     FieldUp,
@@ -182,6 +184,13 @@ pub const KEYS: &[Binding] = &[
     ),
     b(Global, &[Char('v')], "v", Action::ToggleHeatRows, "heatmap rows: checkpoints / learners"),
     b(Global, &[Char('c')], "c", Action::ToggleHeatValue, "heatmap cells: known beyond chance / raw correct"),
+    b(
+        Global,
+        &[Char('e')],
+        "e",
+        Action::Export,
+        "export the focused pane (1-3) as an SVG in the current directory",
+    ),
     b(Global, &[Char('s')], "s", Action::TogglePace, "neural learners: every sentence / sampled (restarts)"),
     b(Global, &[Esc], "Esc", Action::Close, "leave zoom"),
     b(Params, &[Up, Char('k')], "Up, k", Action::FieldUp, "previous field"),

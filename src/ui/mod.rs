@@ -135,7 +135,7 @@ pub enum UiError {
 }
 
 impl UiError {
-    /// The process exit code (DESIGN.md: 1 runtime failure, 2 bad input).
+    /// The process exit code (docs/design.md: 1 runtime failure, 2 bad input).
     pub fn exit_code(&self) -> i32 {
         match self {
             UiError::Config(_) | UiError::Usage(_) | UiError::NotATerminal => 2,

@@ -182,6 +182,8 @@ pub enum Command {
     LoadTheme(String),
     /// Write this theme name into the config file as the default.
     SaveTheme(String),
+    /// Write this pane as an SVG figure in the current directory.
+    Export(Pane),
     Quit,
 }
 
@@ -689,6 +691,17 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
         }
         Action::CycleY => model.data_y = model.data_y.next(),
         Action::ToggleModelView => model.model_view = model.model_view.next(),
+        Action::Export => {
+            return match model.focus {
+                Pane::DataScaling | Pane::ModelScaling | Pane::Heatmap if model.latest().is_some() => {
+                    Some(Command::Export(model.focus))
+                }
+                _ => {
+                    model.note = Some("e exports pane 1, 2 or 3 once there is a checkpoint".into());
+                    None
+                }
+            };
+        }
         Action::ToggleHeatValue => {
             model.heat_value = match model.heat_value {
                 HeatValue::Known => HeatValue::Correct,

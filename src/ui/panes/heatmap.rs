@@ -1,4 +1,4 @@
-//! Pane 3, the knowledge heatmap (THEORY.md §3, acquisition frontier): the
+//! Pane 3, the knowledge heatmap (docs/theory.md, "Predictions the tool checks", acquisition frontier): the
 //! fraction of probed facts memorized per frequency-rank bin (x, log2 bins),
 //! over log-spaced checkpoints of the selected learner or over learners at
 //! the current checkpoint, with the predicted frontier `r*(n) ∝ (n/r)^alpha`
@@ -47,7 +47,7 @@ pub fn zipf_norm(g: &crate::sk::GeneratorParams) -> Option<f64> {
 }
 
 /// The predicted frontier rank after `n` sentences for a learner that stores
-/// a fact after `r` sightings (THEORY.md §3): the rank whose facts have been
+/// a fact after `r` sightings (docs/theory.md, "Predictions the tool checks"): the rank whose facts have been
 /// stated `r` times in expectation, `n p_rank / F = r`, capped by the
 /// universe and by a budget of `budget` bits.
 pub fn frontier_rank(model: &Model, n: f64, r: f64, budget: Option<f64>) -> Option<f64> {
@@ -210,6 +210,12 @@ fn answers_line(model: &Model, l: &crate::engine::LearnerPoint) -> String {
     );
     if let Some(s) = l.stale_answers {
         text.push_str(&format!("· stale {:.0}% ", 100.0 * s));
+    }
+    if let Some(x) = l.frontier_exposures {
+        text.push_str(&format!("· 50% frontier at {x:.1} exposures/fact "));
+        if let Some(f) = l.frontier_exponent {
+            text.push_str(&format!("moving as n^{:.2} (alpha {:.2}) ", f.value, model.params.running.alpha));
+        }
     }
     text
 }

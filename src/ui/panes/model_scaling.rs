@@ -147,10 +147,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
             Some(f) => {
                 format!("oracle fit {} over {}..{} b", format_fit(Some(f), p), short(f.from), short(f.to))
             }
-            None => format!(
-                "oracle fit - : {}",
-                model.model_fit_absence().unwrap_or_else(|| "needs 3 full oracle budgets".into())
-            ),
+            None => {
+                model.model_fit_absence().unwrap_or_else(|| "no fit yet: needs 3 full oracle budgets".into())
+            }
         },
         p.muted,
     ));
