@@ -200,23 +200,30 @@ fn the_shared_syntax_model_gives_each_learner_the_bits_of_its_own() {
     // Learners with their own syntax model, driven alone.
     let mut own_bayes = BayesLearner::new("b", &p);
     let mut own_capped = CappedLearner::new("c", &p, 3e4, Policy::Lfu, 2, 7);
-    let (mut bayes_alone, mut capped_alone) = (Window::default(), Window::default());
+    let mut own_oracle = CappedLearner::new("o", &p, 3e4, Policy::Oracle, 1, 7);
+    let (mut bayes_alone, mut capped_alone, mut oracle_alone) =
+        (Window::default(), Window::default(), Window::default());
     for s in &stream {
         bayes_alone.add(s, own_bayes.observe(s));
         capped_alone.add(s, own_capped.observe(s));
+        oracle_alone.add(s, own_oracle.observe(s));
     }
     for threads in [1, 3] {
         let mut crew = Crew::new(&p);
         crew.set_threads(threads);
         let mut bayes = BayesLearner::new("b", &p);
         let mut capped = CappedLearner::new("c", &p, 3e4, Policy::Lfu, 2, 7);
+        let mut oracle = CappedLearner::new("o", &p, 3e4, Policy::Oracle, 1, 7);
         let mut recorder = Recorder::default();
-        let mut windows = [Window::default(), Window::default(), Window::default()];
-        let [wb, wr, wc] = &mut windows;
+        let mut windows = [(); 4].map(|_| Window::default());
+        let mut scratch = [(); 4].map(|_| Vec::new());
+        let [wb, wr, wc, wo] = &mut windows;
+        let [sb, sr, sc, so] = &mut scratch;
         let mut lanes = [
-            Lane { learner: &mut bayes, window: wb },
-            Lane { learner: &mut recorder, window: wr },
-            Lane { learner: &mut capped, window: wc },
+            Lane { learner: &mut bayes, window: wb, bits: sb },
+            Lane { learner: &mut recorder, window: wr, bits: sr },
+            Lane { learner: &mut capped, window: wc, bits: sc },
+            Lane { learner: &mut oracle, window: wo, bits: so },
         ];
         let mut next = stream.iter();
         // Two calls, as the engine makes one per span between checkpoints.
@@ -229,8 +236,10 @@ fn the_shared_syntax_model_gives_each_learner_the_bits_of_its_own() {
         }
         same_window(&windows[0], &bayes_alone, "bayes");
         same_window(&windows[2], &capped_alone, "capped");
+        same_window(&windows[3], &oracle_alone, "capped oracle");
         assert_eq!(bayes.entities(), own_bayes.entities());
         assert_eq!(capped.stored_entities(), own_capped.stored_entities());
+        assert_eq!(oracle.stored_entities(), own_oracle.stored_entities());
     }
 }
 
@@ -245,10 +254,11 @@ fn a_learner_that_panics_on_a_worker_thread_panics_the_caller_instead_of_hanging
         let mut bayes = BayesLearner::new("b", &p);
         let mut faulty = Recorder { fail_at: Some(3 * BATCH + 5), ..Default::default() };
         let (mut w1, mut w2) = (Window::default(), Window::default());
+        let (mut s1, mut s2) = (Vec::new(), Vec::new());
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut lanes = [
-                Lane { learner: &mut bayes, window: &mut w1 },
-                Lane { learner: &mut faulty, window: &mut w2 },
+                Lane { learner: &mut bayes, window: &mut w1, bits: &mut s1 },
+                Lane { learner: &mut faulty, window: &mut w2, bits: &mut s2 },
             ];
             crew.run(20 * BATCH as u64, &mut lanes, &mut |s| g.next(s));
         }));

@@ -20,7 +20,7 @@ use std::sync::{Barrier, Mutex, RwLock};
 
 use crate::learn::Learner;
 use crate::learn::predictive::SyntaxModel;
-use crate::sk::{GeneratorParams, Sentence};
+use crate::sk::{Bits, GeneratorParams, Sentence};
 
 use super::worker::Window;
 
@@ -32,6 +32,8 @@ pub const BATCH: usize = 2048;
 pub struct Lane<'a> {
     pub learner: &'a mut dyn Learner,
     pub window: &'a mut Window,
+    /// Scratch for the bits of one batch.
+    pub bits: &'a mut Vec<Bits>,
 }
 
 /// Sentences drawn, with the shared syntax model's bits for each.
@@ -122,8 +124,9 @@ fn fill(
 fn observe(lane: &mut Lane, batch: &Batch) {
     let sentences = &batch.sentences[..batch.len];
     if lane.learner.shares_syntax() && batch.syntax.len() == batch.len {
-        for (s, &syntax) in sentences.iter().zip(&batch.syntax) {
-            let bits = lane.learner.observe_with_syntax(s, syntax);
+        lane.bits.clear();
+        lane.learner.observe_run_with_syntax(sentences, &batch.syntax, &mut lane.bits);
+        for (s, &bits) in sentences.iter().zip(lane.bits.iter()) {
             lane.window.add(s, bits);
         }
     } else {

@@ -124,6 +124,11 @@ impl KnowledgeCode for BayesLearner {
     fn record(&self, e: EntityId) -> Option<usize> {
         self.slot.get(&e).map(|&i| i as usize)
     }
+
+    /// Records are only ever added, never moved.
+    fn record_changes(&self) -> (u64, u64) {
+        (self.counts.len() as u64, 0)
+    }
 }
 
 impl Learner for BayesLearner {

@@ -154,6 +154,9 @@ pub struct CappedLearner {
     rarest: BinaryHeap<Rarest>,
     rng: SkRng,
     sentences: u64,
+    /// Entities admitted and evicted so far (`record_changes`).
+    admitted: u64,
+    evicted: u64,
 }
 
 impl CappedLearner {
@@ -189,6 +192,8 @@ impl CappedLearner {
             rarest: BinaryHeap::new(),
             rng: SkRng::new(seed, 0xCA99ED),
             sentences: 0,
+            admitted: 0,
+            evicted: 0,
         }
     }
 
@@ -303,6 +308,7 @@ impl CappedLearner {
         if i < last {
             self.slot.insert(self.records[i].id, i as u32);
         }
+        self.evicted += 1;
     }
 
     fn store_fact(&mut self, i: usize, attribute: u32, value: u32) {
@@ -339,6 +345,7 @@ impl CappedLearner {
         self.fact_sightings.extend_from_slice(&sightings);
         self.used += self.identity.name_bits;
         self.known_total += count as u64;
+        self.admitted += 1;
         if self.policy == Policy::Oracle {
             self.rarest.push(Rarest(s.oracle.identity, s.entity));
         }
@@ -360,6 +367,11 @@ impl KnowledgeCode for CappedLearner {
     #[inline]
     fn record(&self, e: EntityId) -> Option<usize> {
         self.slot.get(&e).map(|&i| i as usize)
+    }
+
+    /// Admissions add records; an eviction moves the last one into the gap.
+    fn record_changes(&self) -> (u64, u64) {
+        (self.admitted, self.evicted)
     }
 
     fn score_knowledge(&mut self, s: &Sentence, slot: Option<usize>) -> Bits {

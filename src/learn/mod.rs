@@ -86,6 +86,16 @@ pub trait Learner: Send {
         self.observe(s)
     }
 
+    /// `observe_with_syntax` over consecutive sentences with their shared
+    /// syntax bits, pushing each sentence's bits to `out` in order. The
+    /// default takes them one at a time; a learner may overlap work across
+    /// them as long as the bits are the same.
+    fn observe_run_with_syntax(&mut self, sentences: &[Sentence], syntax: &[f64], out: &mut Vec<Bits>) {
+        for (s, &syntax) in sentences.iter().zip(syntax) {
+            out.push(self.observe_with_syntax(s, syntax));
+        }
+    }
+
     /// The most probable value of a fact, and its probability.
     fn probe(&self, p: &Probe) -> Answer;
 

@@ -349,6 +349,12 @@ pub trait KnowledgeCode {
     /// The learner's record of an entity, if it keeps one.
     fn record(&self, e: EntityId) -> Option<usize>;
 
+    /// Counts of the changes to the record table so far: entities given a
+    /// record, and records moved or dropped. A record looked up earlier is
+    /// still the entity's while the second count is unchanged; a missing
+    /// one is still missing while the first is.
+    fn record_changes(&self) -> (u64, u64);
+
     /// Identity and fact bits of `s` (syntax 0) before training on it.
     fn score_knowledge(&mut self, s: &Sentence, record: Option<usize>) -> Bits;
 
@@ -379,7 +385,38 @@ pub trait KnowledgeCode {
         self.train_knowledge(s, record);
         bits
     }
+
+    /// `observe_knowledge` over a run of sentences, pushing each one's bits
+    /// to `out`. The records of [`LOOKAHEAD`] sentences are looked up before
+    /// any of them is observed: the lookups are independent, so their cache
+    /// misses overlap instead of coming one after another. A lookup is used
+    /// only if no change to the record table since could have altered it
+    /// (`record_changes`); otherwise it is repeated. Same records, same
+    /// bits as one sentence at a time.
+    fn observe_knowledge_run(&mut self, sentences: &[Sentence], syntax: &[f64], out: &mut Vec<Bits>) {
+        for (chunk, chunk_syntax) in sentences.chunks(LOOKAHEAD).zip(syntax.chunks(LOOKAHEAD)) {
+            let mut found = [None; LOOKAHEAD];
+            for (f, s) in found.iter_mut().zip(chunk) {
+                *f = self.record(s.entity);
+            }
+            let (added, moved) = self.record_changes();
+            for ((s, &syntax), found) in chunk.iter().zip(chunk_syntax).zip(found) {
+                let (added_now, moved_now) = self.record_changes();
+                let still = match found {
+                    Some(_) => moved_now == moved,
+                    None => added_now == added,
+                };
+                let record = if still { found } else { self.record(s.entity) };
+                out.push(Bits { syntax, ..self.score_knowledge(s, record) });
+                self.train_knowledge(s, record);
+            }
+        }
+    }
 }
+
+/// Sentences whose records are looked up together (see
+/// `KnowledgeCode::observe_knowledge_run`).
+pub const LOOKAHEAD: usize = 16;
 
 /// The prequential methods of `Learner` for a `KnowledgeCode` learner (its
 /// syntax part is the shared model's), written once for Bayes and capped.
@@ -403,6 +440,10 @@ macro_rules! knowledge_steps {
 
         fn observe_with_syntax(&mut self, s: &Sentence, syntax: f64) -> Bits {
             self.observe_knowledge(s, syntax)
+        }
+
+        fn observe_run_with_syntax(&mut self, sentences: &[Sentence], syntax: &[f64], out: &mut Vec<Bits>) {
+            self.observe_knowledge_run(sentences, syntax, out)
         }
     };
 }
