@@ -125,7 +125,7 @@ fn observe(lane: &mut Lane, batch: &Batch) {
     let sentences = &batch.sentences[..batch.len];
     if lane.learner.shares_syntax() && batch.syntax.len() == batch.len {
         lane.bits.clear();
-        lane.learner.observe_run_with_syntax(sentences, &batch.syntax, &mut lane.bits);
+        lane.learner.observe_run_with_syntax(sentences, &batch.syntax, lane.bits);
         for (s, &bits) in sentences.iter().zip(lane.bits.iter()) {
             lane.window.add(s, bits);
         }
