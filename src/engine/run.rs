@@ -25,8 +25,8 @@ use super::fits;
 use super::frontier;
 use super::messages::{RunInfo, Sample};
 use super::parallel::{Crew, Lane};
-use super::probes::{ProbeScore, ProbeSet, knowledge_bits};
-use super::worker::{Feed, Request, Window, Worker};
+use super::probes::{ProbeSet, knowledge_bits};
+use super::worker::{Feed, Report, Request, Window, Worker};
 
 /// One phase of the schedule: 0 is pre-training.
 #[derive(Clone, Debug, PartialEq)]
@@ -763,16 +763,6 @@ struct Pending {
     probe: Probe,
 }
 
-/// A learner's measurements at a checkpoint.
-struct Measured {
-    window: Window,
-    score: ProbeScore,
-    new_score: Option<ProbeScore>,
-    model_bits: f64,
-    params: u64,
-    sentences_seen: u64,
-}
-
 impl Runner {
     fn name(&self) -> &str {
         match self {
@@ -798,32 +788,12 @@ impl Runner {
 
 impl Trainee {
     /// The learner's measurements; `request.take` closes its window.
-    fn measure(&mut self, request: &Request) -> Measured {
+    fn measure(&mut self, request: &Request) -> Report {
         match &mut self.runner {
-            Runner::Local(l) => Measured {
-                window: if request.take { std::mem::take(&mut self.window) } else { self.window },
-                score: request.probes.score(l.as_ref(), request.confidence, request.chance),
-                new_score: request
-                    .new_probes
-                    .as_ref()
-                    .map(|p| p.score(l.as_ref(), request.confidence, request.chance)),
-                model_bits: l.model_bits(),
-                params: l.params(),
-                sentences_seen: l.sentences_seen(),
-            },
-            Runner::Remote(w) => {
-                // A learner thread that died panicked: surface it here, where
-                // the driver turns panics into error updates.
-                let r = w.report(request).unwrap_or_else(|| panic!("learner {} stopped", w.name()));
-                Measured {
-                    window: r.window,
-                    score: r.score,
-                    new_score: r.new_score,
-                    model_bits: r.model_bits,
-                    params: r.params,
-                    sentences_seen: r.sentences_seen,
-                }
-            }
+            Runner::Local(l) => Report::of(l.as_ref(), &mut self.window, request),
+            // A learner thread that died panicked: surface it here, where
+            // the driver turns panics into error updates.
+            Runner::Remote(w) => w.report(request).unwrap_or_else(|| panic!("learner {} stopped", w.name())),
         }
     }
 }

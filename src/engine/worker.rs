@@ -75,6 +75,22 @@ pub struct Report {
     pub sentences_seen: u64,
 }
 
+impl Report {
+    /// A learner's measurements at a checkpoint, on whichever thread it
+    /// runs; `request.take` closes its `window`.
+    pub fn of(l: &dyn Learner, window: &mut Window, request: &Request) -> Report {
+        let score = |probes: &ProbeSet| probes.score(l, request.confidence, request.chance);
+        Report {
+            window: if request.take { std::mem::take(window) } else { *window },
+            score: score(&request.probes),
+            new_score: request.new_probes.as_deref().map(score),
+            model_bits: l.model_bits(),
+            params: l.params(),
+            sentences_seen: l.sentences_seen(),
+        }
+    }
+}
+
 /// What a checkpoint asks of a learner.
 #[derive(Clone, Debug)]
 pub struct Request {
@@ -146,15 +162,7 @@ impl Trainer {
                 let _ = self.progress.try_send(());
             }
             Job::Report { request: r, reply } => {
-                let l = self.learner.as_ref();
-                let _ = reply.send(Report {
-                    window: if r.take { std::mem::take(&mut self.window) } else { self.window },
-                    score: r.probes.score(l, r.confidence, r.chance),
-                    new_score: r.new_probes.map(|p| p.score(l, r.confidence, r.chance)),
-                    model_bits: l.model_bits(),
-                    params: l.params(),
-                    sentences_seen: l.sentences_seen(),
-                });
+                let _ = reply.send(Report::of(self.learner.as_ref(), &mut self.window, &r));
             }
             Job::Ask { probes, reply } => {
                 let _ = reply.send(probes.iter().map(|p| self.learner.probe(p).value != p.truth).collect());
