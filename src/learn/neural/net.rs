@@ -429,6 +429,26 @@ impl Net {
         add_hidden(&self.shape, into, trace, scale);
     }
 
+    /// Floating-point operations of one training pass (forward, backward and
+    /// SGD step) over `tokens`, counted from the layer shapes: every
+    /// multiply-add of the matrix products as two, i.e. per token `6HD` (the
+    /// hidden layer forward, its input gradient, its update), `6KH` (the class
+    /// layer's three), `6Hw` (the target class's `w` token columns' three) and
+    /// `2D` (the embedding update). Exp, tanh, the softmax normalizations and
+    /// the bias terms are left out (under 2% of the count at the default size).
+    pub fn training_flops(&self, tokens: &[Token]) -> u64 {
+        let Shape { hidden: hw, .. } = self.shape;
+        let (d, k) = (self.shape.input() as u64, self.classes.count() as u64);
+        let h = hw as u64;
+        tokens
+            .iter()
+            .map(|&t| {
+                let (s, e) = self.classes.ranges[self.classes.of[t as usize] as usize];
+                6 * h * d + 6 * k * h + 6 * h * (e - s) as u64 + 2 * d
+            })
+            .sum()
+    }
+
     /// The next-token distribution after `prefix` (a sentence's first
     /// tokens), over the whole vocabulary.
     pub fn distribution(&self, prefix: &[Token]) -> Vec<f64> {
