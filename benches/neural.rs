@@ -36,6 +36,15 @@ fn stream(params: &GeneratorParams, n: usize) -> Vec<Sentence> {
         .collect()
 }
 
+/// CPU time of this thread in seconds (the machine is shared: wall-clock
+/// rates fall when other processes run, CPU-time rates much less).
+fn thread_cpu_seconds() -> f64 {
+    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `t` is a valid timespec for the call to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.total_cmp(b));
     xs[xs.len() / 2]
@@ -153,14 +162,16 @@ fn bench(label: &str, params: &GeneratorParams, cfg: &LearnerConfig, reference: 
     let tokens: usize = sentences.iter().map(|s| s.tokens.len()).sum();
     let vocab = Generator::new(params, 1).vocab().clone();
     let mut rates = Vec::new();
+    let mut cpu_rates = Vec::new();
     let mut bits = 0.0;
     for rep in 0..repetitions {
         let mut l = NeuralLearner::new("bench", cfg, &vocab, rep as u64);
-        let start = Instant::now();
+        let (start, cpu) = (Instant::now(), thread_cpu_seconds());
         for s in &sentences {
             bits += l.observe(s).total();
         }
         rates.push(sentences.len() as f64 / start.elapsed().as_secs_f64());
+        cpu_rates.push(sentences.len() as f64 / (thread_cpu_seconds() - cpu));
     }
     let mut l = NeuralLearner::new("bench", cfg, &vocab, 0);
     let flops: u64 = sentences.iter().map(|s| l.training_flops(&s.tokens)).sum();
@@ -193,6 +204,7 @@ fn bench(label: &str, params: &GeneratorParams, cfg: &LearnerConfig, reference: 
         rates.iter().copied().fold(0.0, f64::max) / 1e3,
         100.0 * rate / reference.generator
     );
+    println!("  per second of this thread's CPU time: {:.1}k sentences/s", median(cpu_rates) / 1e3);
     println!(
         "  arithmetic {:.2} Mflop/sentence -> {:.1} Gflop/s = {:.0}% of the separate multiply+add peak, {:.0}% of the FMA peak",
         flops as f64 / sentences.len() as f64 / 1e6,

@@ -308,6 +308,52 @@ fn axpy_block<'a, const W: usize>(
     *y = acc;
 }
 
+/// `y_q += Σ_r alpha_q[r] rows(r)` for the `Q` vectors `y_q` of `y` (each
+/// `y.len() / Q` long, one after the other) with the coefficients `alpha_q`
+/// of `alpha` (`alpha.len() / Q` each, likewise): every element rounds
+/// exactly as in `axpy_rows`, but each row is loaded once for all `Q`
+/// vectors instead of once per vector.
+#[inline(always)]
+pub fn axpy_rows_many<'a, const Q: usize>(y: &mut [f32], alpha: &[f32], rows: impl Fn(usize) -> &'a [f32]) {
+    let (m, k) = (y.len() / Q, alpha.len() / Q);
+    let mut c = 0;
+    while c + 16 <= m {
+        many_block::<Q, 16>(y, m, alpha, k, c, &rows);
+        c += 16;
+    }
+    while c < m {
+        many_block::<Q, 1>(y, m, alpha, k, c, &rows);
+        c += 1;
+    }
+}
+
+#[inline(always)]
+fn many_block<'a, const Q: usize, const W: usize>(
+    y: &mut [f32],
+    m: usize,
+    alpha: &[f32],
+    k: usize,
+    c: usize,
+    rows: &impl Fn(usize) -> &'a [f32],
+) {
+    let mut acc = [[0f32; W]; Q];
+    for (q, a) in acc.iter_mut().enumerate() {
+        a.copy_from_slice(&y[q * m + c..q * m + c + W]);
+    }
+    for r in 0..k {
+        let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
+        for (q, a) in acc.iter_mut().enumerate() {
+            let s = alpha[q * k + r];
+            for l in 0..W {
+                a[l] += s * x[l];
+            }
+        }
+    }
+    for (q, a) in acc.iter().enumerate() {
+        y[q * m + c..q * m + c + W].copy_from_slice(a);
+    }
+}
+
 /// `y += alpha * x` over the common length.
 #[inline(always)]
 pub fn axpy(y: &mut [f32], alpha: f32, x: &[f32]) {
@@ -448,6 +494,14 @@ mod tests {
                 axpy(&mut slow, a, &rows[r]);
             }
             assert_eq!(fast, slow, "n = {n}");
+            let mut many: Vec<f32> = (0..4 * n).map(|i| i as f32 / 5.0 - 1.0).collect();
+            let mut one = many.clone();
+            let alphas: Vec<f32> = (0..4 * 5).map(|i| (i * 11 % 9) as f32 / 4.0 - 1.1).collect();
+            axpy_rows_many::<4>(&mut many, &alphas, |r| &rows[r]);
+            for q in 0..4 {
+                axpy_rows(&mut one[q * n..(q + 1) * n], &alphas[q * 5..(q + 1) * 5], |r| &rows[r]);
+            }
+            assert_eq!(many, one, "axpy_rows_many, n = {n}");
         }
     }
 
