@@ -80,7 +80,9 @@ fn peak() -> (f64, f64, usize) {
         let (width, mul_add, fma): (usize, fn(usize) -> f32, fn(usize) -> f32) =
             if std::arch::is_x86_feature_detected!("avx512f") {
                 (16, avx512_mul_add, avx512_fma)
-            } else if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            } else if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
                 (8, avx2_mul_add, avx2_fma)
             } else {
                 (4, sse_mul_add, sse_mul_add)
@@ -238,7 +240,12 @@ fn main() {
     let default = LearnerConfig { name: "nn".into(), kind: LearnerKind::Neural, ..Default::default() };
     bench("default network, default generator", &GeneratorParams::default(), &default, &reference);
     let batched = LearnerConfig { batch: Some(16), ..default.clone() };
-    bench("default network, mini-batch 16, default generator", &GeneratorParams::default(), &batched, &reference);
+    bench(
+        "default network, mini-batch 16, default generator",
+        &GeneratorParams::default(),
+        &batched,
+        &reference,
+    );
     let wide = LearnerConfig { embedding: 64, hidden: 64, ..default.clone() };
     let big_vocab = GeneratorParams { values: 256, name_alphabet: 256, ..Default::default() };
     bench("embedding 64, hidden 64, 1.4k-token vocabulary", &big_vocab, &wide, &reference);

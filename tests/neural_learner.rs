@@ -211,7 +211,11 @@ fn loss_falls_on_a_small_fixed_corpus_in_mini_batches() {
         println!("{optimizer:?}: bits/token untrained {untrained:.3}, by epoch: {per_epoch:.3?}");
         // The same bounds as the per-sentence test: the corpus's syntax and
         // most of its 50 entities' facts are learned.
-        assert!(per_epoch[29] < 0.25 * untrained, "{optimizer:?}: last epoch {} vs untrained {untrained}", per_epoch[29]);
+        assert!(
+            per_epoch[29] < 0.25 * untrained,
+            "{optimizer:?}: last epoch {} vs untrained {untrained}",
+            per_epoch[29]
+        );
         assert!(per_epoch.windows(5).step_by(5).all(|w| w[4] < w[0]), "{optimizer:?}: {per_epoch:?}");
     }
 }

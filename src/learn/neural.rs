@@ -55,11 +55,11 @@
 pub mod kernels;
 pub(crate) mod net;
 
-pub use kernels::Isa;
 use crate::config::LearnerConfig;
 use crate::learn::optim::{Group, Optimizer, Settings};
 use crate::learn::{Answer, Learner, Probe};
 use crate::sk::{Bits, Role, Sentence, Token, Vocab};
+pub use kernels::Isa;
 use net::{Net, Shape, Trace, Weights};
 use std::time::{Duration, Instant};
 
@@ -318,29 +318,24 @@ fn pass_portable(
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn pass_avx2(
-    net: &mut Net,
-    trace: &mut Trace,
-    tokens: &[Token],
-    update: Update<'_>,
-    profile: Option<&mut StepProfile>,
-) {
-    pass_portable(net, trace, tokens, update, profile)
+/// `pass_portable` compiled for an instruction set (the same operations, wider vectors).
+macro_rules! pass_for {
+    ($name:ident, $feature:literal) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $feature)]
+        unsafe fn $name(
+            net: &mut Net,
+            trace: &mut Trace,
+            tokens: &[Token],
+            update: Update<'_>,
+            profile: Option<&mut StepProfile>,
+        ) {
+            pass_portable(net, trace, tokens, update, profile)
+        }
+    };
 }
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn pass_avx512(
-    net: &mut Net,
-    trace: &mut Trace,
-    tokens: &[Token],
-    update: Update<'_>,
-    profile: Option<&mut StepProfile>,
-) {
-    pass_portable(net, trace, tokens, update, profile)
-}
+pass_for!(pass_avx2, "avx2");
+pass_for!(pass_avx512, "avx512f");
 
 impl Learner for NeuralLearner {
     fn name(&self) -> &str {

@@ -246,7 +246,8 @@ mod avx512 {
         while i < full {
             // SAFETY: `i + LANES <= full <= n`, the length of `a` and `b`.
             unsafe {
-                acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_loadu_ps(pa.add(i)), _mm512_loadu_ps(pb.add(i))));
+                acc =
+                    _mm512_add_ps(acc, _mm512_mul_ps(_mm512_loadu_ps(pa.add(i)), _mm512_loadu_ps(pb.add(i))));
             }
             i += LANES;
         }
@@ -473,7 +474,8 @@ mod tests {
                 #[cfg(target_arch = "x86_64")]
                 if std::arch::is_x86_feature_detected!("avx2") {
                     // SAFETY: the CPU has AVX2; `a` and `b[q]` have the same length.
-                    let (d, d4) = unsafe { (avx::dot(&a, &b[q]), avx::dots4(&a, [&b[0], &b[1], &b[2], &b[3]])) };
+                    let (d, d4) =
+                        unsafe { (avx::dot(&a, &b[q]), avx::dots4(&a, [&b[0], &b[1], &b[2], &b[3]])) };
                     assert_eq!(d.to_bits(), portable.to_bits(), "AVX2 changed a bit (n = {n})");
                     assert_eq!(d4[q].to_bits(), portable.to_bits(), "AVX2 dots4 changed a bit (n = {n})");
                 }

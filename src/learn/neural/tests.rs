@@ -109,7 +109,10 @@ fn check_gradient(net: &Net, sentences: &[Vec<Token>], analytic: &[Vec<f64>], wh
             let numeric = (up - down) / (2.0 * eps);
             let a = analytic[gi][i];
             let tol = tol_abs + 1e-6 * numeric.abs();
-            assert!((a - numeric).abs() <= tol, "{what}, {name}[{i}]: analytic {a}, numeric {numeric}, tol {tol}");
+            assert!(
+                (a - numeric).abs() <= tol,
+                "{what}, {name}[{i}]: analytic {a}, numeric {numeric}, tol {tol}"
+            );
             largest = largest.max(numeric.abs());
         }
         // The check must have bitten: some gradient well above the tolerance.
@@ -194,7 +197,8 @@ mod reference {
         let k = net.classes.count();
         let w = &net.w;
         let n = tokens.len();
-        let (mut rows, mut xs, mut hs, mut gcs, mut gins, mut nll) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+        let (mut rows, mut xs, mut hs, mut gcs, mut gins, mut nll) =
+            (vec![], vec![], vec![], vec![], vec![], vec![]);
         for (p, &t) in tokens.iter().enumerate() {
             let row: Vec<usize> =
                 (0..c).map(|s| if p >= c - s { tokens[p - (c - s)] as usize } else { v }).collect();
@@ -304,8 +308,10 @@ fn per_sentence_sgd_matches_the_straightforward_reference_bit_for_bit() {
     let cfg = LearnerConfig { name: "nn".into(), kind: LearnerKind::Neural, ..Default::default() };
     let fresh = NeuralLearner::new("nn", &cfg, g.vocab(), 4);
     let mut reference = fresh.net.clone();
-    let want: Vec<Vec<f64>> =
-        corpus.iter().map(|s| reference::sgd_step(&mut reference, &s.tokens, cfg.learning_rate as f32)).collect();
+    let want: Vec<Vec<f64>> = corpus
+        .iter()
+        .map(|s| reference::sgd_step(&mut reference, &s.tokens, cfg.learning_rate as f32))
+        .collect();
     let mut isas = vec![Isa::Portable];
     if Isa::detect() != Isa::Portable {
         isas.push(Isa::Avx2);
