@@ -77,16 +77,15 @@ fn peak() -> (f64, f64, usize) {
     #[cfg(target_arch = "x86_64")]
     {
         use peak_x86::*;
-        let (width, mul_add, fma): (usize, fn(usize) -> f32, fn(usize) -> f32) =
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                (16, avx512_mul_add, avx512_fma)
-            } else if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                (8, avx2_mul_add, avx2_fma)
-            } else {
-                (4, sse_mul_add, sse_mul_add)
-            };
+        type Chains = fn(usize) -> f32;
+        let (width, mul_add, fma): (usize, Chains, Chains) = if std::arch::is_x86_feature_detected!("avx512f")
+        {
+            (16, avx512_mul_add, avx512_fma)
+        } else if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            (8, avx2_mul_add, avx2_fma)
+        } else {
+            (4, sse_mul_add, sse_mul_add)
+        };
         let best = |f: fn(usize) -> f32| {
             let iters = 5_000_000;
             (0..7)

@@ -164,7 +164,9 @@ fn accumulated_batch_gradient_matches_finite_differences() {
 /// order of operations the fast passes promise (every dot product as
 /// sixteen partial sums over `i mod 16` added pairwise and then the tail;
 /// every weight receiving its positions' terms in position order): the
-/// reference the blocked, vectorized passes must match bit for bit.
+/// reference the blocked, vectorized passes must match bit for bit. Indexed
+/// loops on purpose: each line is the formula of one weight.
+#[allow(clippy::needless_range_loop)]
 mod reference {
     use super::super::kernels::{softmax, tanh};
     use super::super::net::{Net, Shape};
