@@ -187,6 +187,39 @@ fn loss_falls_on_a_small_fixed_corpus() {
     assert!(per_epoch.windows(5).step_by(5).all(|w| w[4] < w[0]), "{per_epoch:?}");
 }
 
+/// The mini-batch mode (`batch = 4`: the mean gradient of four sentences per
+/// step, four times the per-sentence step so a sentence moves the weights as
+/// much) learns the same corpus as `loss_falls_on_a_small_fixed_corpus`, with
+/// plain SGD and with Adam.
+#[test]
+fn loss_falls_on_a_small_fixed_corpus_in_mini_batches() {
+    use sk_tui::config::preset::OptimizerKind;
+    let params = GeneratorParams { entities: 50, ..Default::default() };
+    let g = Generator::new(&params, 5);
+    let corpus = sentences(&params, 5, 200);
+    let tokens: usize = corpus.iter().map(|s| s.tokens.len()).sum();
+    for (optimizer, step) in [(OptimizerKind::Sgd, 4.0 * STEP), (OptimizerKind::Adam, 3e-3)] {
+        let cfg =
+            LearnerConfig { batch: Some(4), optimizer: Some(optimizer), learning_rate: step, ..cfg(32, 64) };
+        let mut l = NeuralLearner::new("nn", &cfg, g.vocab(), 5);
+        let untrained: f64 = corpus.iter().map(|s| l.score(s).total()).sum::<f64>() / tokens as f64;
+        let mut per_epoch = Vec::new();
+        for _ in 0..30 {
+            let bits: f64 = corpus.iter().map(|s| l.observe(s).total()).sum();
+            per_epoch.push(bits / tokens as f64);
+        }
+        println!("{optimizer:?}: bits/token untrained {untrained:.3}, by epoch: {per_epoch:.3?}");
+        // The same bounds as the per-sentence test: the corpus's syntax and
+        // most of its 50 entities' facts are learned.
+        assert!(
+            per_epoch[29] < 0.25 * untrained,
+            "{optimizer:?}: last epoch {} vs untrained {untrained}",
+            per_epoch[29]
+        );
+        assert!(per_epoch.windows(5).step_by(5).all(|w| w[4] < w[0]), "{optimizer:?}: {per_epoch:?}");
+    }
+}
+
 /// Log-spaced bins of frequency rank over a universe of 2000 entities.
 const BINS: [(u64, u64); 6] = [(1, 3), (4, 15), (16, 63), (64, 255), (256, 1023), (1024, 2000)];
 

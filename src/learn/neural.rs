@@ -59,6 +59,7 @@ use crate::config::LearnerConfig;
 use crate::learn::optim::{Group, Optimizer, Settings};
 use crate::learn::{Answer, Learner, Probe};
 use crate::sk::{Bits, Role, Sentence, Token, Vocab};
+pub use kernels::Isa;
 use net::{Net, Shape, Trace, Weights};
 use std::time::{Duration, Instant};
 
@@ -111,8 +112,8 @@ pub struct NeuralLearner {
     /// Sentences in the current batch.
     in_batch: u32,
     sentences: u64,
-    /// Whether the CPU runs the AVX2 build of the passes.
-    avx2: bool,
+    /// The instruction set the passes are compiled for.
+    isa: Isa,
 }
 
 impl NeuralLearner {
@@ -135,14 +136,36 @@ impl NeuralLearner {
             trace: Trace::default(),
             in_batch: 0,
             sentences: 0,
-            avx2: avx2_available(),
+            isa: Isa::detect(),
         }
+    }
+
+    /// The instruction set the passes run on.
+    pub fn isa(&self) -> Isa {
+        self.isa
+    }
+
+    /// Runs the passes on `isa` instead of the widest the CPU has (a
+    /// narrower one for comparing results; a wider one than the CPU reports is ignored).
+    pub fn with_isa(mut self, isa: Isa) -> Self {
+        let widest = Isa::detect();
+        self.isa = match (isa, widest) {
+            (Isa::Avx512, Isa::Avx2 | Isa::Portable) | (Isa::Avx2, Isa::Portable) => widest,
+            _ => isa,
+        };
+        self
     }
 
     /// The next-token distribution after `prefix` (the first tokens of a
     /// sentence), over the whole vocabulary: `P(t | prefix)` for every token id.
     pub fn next_token_distribution(&self, prefix: &[Token]) -> Vec<f64> {
         self.net.distribution(prefix)
+    }
+
+    /// Floating-point operations of one training pass over `tokens`
+    /// (see `net::Net::training_flops`), for the benchmark's fraction of peak.
+    pub fn training_flops(&self, tokens: &[Token]) -> u64 {
+        self.net.training_flops(tokens)
     }
 
     /// `observe`, timing each phase into `profile` (for the benchmark).
@@ -163,22 +186,23 @@ impl NeuralLearner {
     /// weights (`Settings::fused_sgd`, the original per-sentence SGD) or the
     /// gradient added to the batch's and, once the batch is full, an
     /// optimizer step; timing the phases into `profile` if given; compiled
-    /// for AVX2 when the CPU has it (same rounding either way, see `kernels`).
+    /// for the widest instruction set the CPU has (same rounding either way, see `kernels`).
     fn pass(&mut self, tokens: &[Token], learn: bool, profile: Option<&mut StepProfile>) {
         let update = match (&mut self.grad, learn) {
             (_, false) => Update::Score,
             (None, true) => Update::Fused(-self.optimizer.settings.step_size(self.sentences)),
             (Some(g), true) => Update::Accumulate(g),
         };
-        #[cfg(target_arch = "x86_64")]
-        if self.avx2 {
-            // SAFETY: `avx2` is set only when the CPU reports AVX2.
-            unsafe { pass_avx2(&mut self.net, &mut self.trace, tokens, update, profile) };
-        } else {
-            pass_portable(&mut self.net, &mut self.trace, tokens, update, profile);
+        let (net, trace) = (&mut self.net, &mut self.trace);
+        match self.isa {
+            // SAFETY: `isa` is never wider than what `Isa::detect` found on this CPU.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe { pass_avx512(net, trace, tokens, update, profile) },
+            // SAFETY: as above.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => unsafe { pass_avx2(net, trace, tokens, update, profile) },
+            _ => pass_portable(net, trace, tokens, update, profile),
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        pass_portable(&mut self.net, &mut self.trace, tokens, update, profile);
         if let (Some(grad), true) = (&mut self.grad, learn) {
             self.in_batch += 1;
             if self.in_batch >= self.optimizer.settings.batch {
@@ -294,17 +318,24 @@ fn pass_portable(
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn pass_avx2(
-    net: &mut Net,
-    trace: &mut Trace,
-    tokens: &[Token],
-    update: Update<'_>,
-    profile: Option<&mut StepProfile>,
-) {
-    pass_portable(net, trace, tokens, update, profile)
+/// `pass_portable` compiled for an instruction set (the same operations, wider vectors).
+macro_rules! pass_for {
+    ($name:ident, $feature:literal) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $feature)]
+        unsafe fn $name(
+            net: &mut Net,
+            trace: &mut Trace,
+            tokens: &[Token],
+            update: Update<'_>,
+            profile: Option<&mut StepProfile>,
+        ) {
+            pass_portable(net, trace, tokens, update, profile)
+        }
+    };
 }
+pass_for!(pass_avx2, "avx2");
+pass_for!(pass_avx512, "avx512f");
 
 impl Learner for NeuralLearner {
     fn name(&self) -> &str {

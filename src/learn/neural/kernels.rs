@@ -9,6 +9,40 @@
 //! the same weights everywhere. `exp` and `tanh` are polynomial evaluations
 //! for the same reason (a library `expf` may differ between platforms), and
 //! because they vectorize: the library ones cost a call per element.
+//!
+//! On x86-64 the dot products pick, at run time, an AVX-512 build (the
+//! sixteen partial sums are one 512-bit register), an AVX2 build (two 256-bit
+//! registers) or the portable loop; all three perform the same operations in
+//! the same order. The learners compile their whole pass for the widest of
+//! these the CPU has (`Isa`), so the row-weighted sums vectorize to that width too.
+
+/// The widest instruction set the passes are compiled for on this CPU. Every
+/// choice rounds identically (see the module doc); only the speed differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isa {
+    /// Whatever the build target allows (SSE2 on plain x86-64).
+    Portable,
+    /// 256-bit vectors.
+    Avx2,
+    /// 512-bit vectors.
+    Avx512,
+}
+
+impl Isa {
+    /// The widest the CPU running this reports.
+    pub fn detect() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                return Isa::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Isa::Avx2;
+            }
+        }
+        Isa::Portable
+    }
+}
 
 /// Independent partial sums of a dot product (two AVX registers, four SSE ones).
 const LANES: usize = 16;
@@ -27,6 +61,11 @@ pub fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
     let n = a.len();
     let b = b.map(|b| &b[..n]);
     #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F; every `b_q` has length `n` (sliced above).
+        return unsafe { avx512::dots4(a, b) };
+    }
+    #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2; every `b_q` has length `n` (sliced above).
         return unsafe { avx::dots4(a, b) };
@@ -39,6 +78,11 @@ pub fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F; `a` and `b` have length `n`.
+        return unsafe { avx512::dot(a, b) };
+    }
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2; `a` and `b` have length `n`.
@@ -77,7 +121,7 @@ mod avx {
     /// Lanes 0..8 and 8..16 of the partial sums, reduced as `super::reduce`.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn reduce(lo: __m256, hi: __m256) -> f32 {
+    pub(super) fn reduce(lo: __m256, hi: __m256) -> f32 {
         let v8 = _mm256_add_ps(lo, hi);
         let v4 = _mm_add_ps(_mm256_castps256_ps128(v8), _mm256_extractf128_ps::<1>(v8));
         let v2 = _mm_add_ps(v4, _mm_movehl_ps(v4, v4));
@@ -87,7 +131,7 @@ mod avx {
 
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn tail(a: &[f32], b: &[f32], from: usize) -> f32 {
+    pub(super) fn tail(a: &[f32], b: &[f32], from: usize) -> f32 {
         let mut t = 0f32;
         for (x, y) in a[from..].iter().zip(&b[from..]) {
             t += x * y;
@@ -148,6 +192,69 @@ mod avx {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use super::LANES;
+    use super::avx::{reduce as reduce_halves, tail};
+    use std::arch::x86_64::*;
+
+    /// The sixteen partial sums, reduced as `super::reduce` (lanes `l` and
+    /// `l + 8` first, then as the AVX2 build).
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn reduce(acc: __m512) -> f32 {
+        let lo = _mm512_castps512_ps256(acc);
+        let hi = _mm256_castpd_ps(_mm512_extractf64x4_pd::<1>(_mm512_castps_pd(acc)));
+        reduce_halves(lo, hi)
+    }
+
+    /// SAFETY: the CPU has AVX-512F, and every `b_q` is as long as `a`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
+        let n = a.len();
+        let full = n - n % LANES;
+        let (pa, pb) = (a.as_ptr(), b.map(|b| b.as_ptr()));
+        let mut acc = [_mm512_setzero_ps(); 4];
+        let mut i = 0;
+        while i < full {
+            // SAFETY: `i + LANES <= full <= n`, the length of `a` and every `b_q`.
+            unsafe {
+                let x = _mm512_loadu_ps(pa.add(i));
+                for q in 0..4 {
+                    acc[q] = _mm512_add_ps(acc[q], _mm512_mul_ps(x, _mm512_loadu_ps(pb[q].add(i))));
+                }
+            }
+            i += LANES;
+        }
+        let mut out = [0f32; 4];
+        for q in 0..4 {
+            out[q] = reduce(acc[q]) + tail(a, b[q], full);
+        }
+        out
+    }
+
+    /// SAFETY: the CPU has AVX-512F, and `b` is as long as `a`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn dot(a: &[f32], b: &[f32]) -> f32 {
+        let n = a.len();
+        let full = n - n % LANES;
+        let (pa, pb) = (a.as_ptr(), b.as_ptr());
+        let mut acc = _mm512_setzero_ps();
+        let mut i = 0;
+        while i < full {
+            // SAFETY: `i + LANES <= full <= n`, the length of `a` and `b`.
+            unsafe {
+                acc =
+                    _mm512_add_ps(acc, _mm512_mul_ps(_mm512_loadu_ps(pa.add(i)), _mm512_loadu_ps(pb.add(i))));
+            }
+            i += LANES;
+        }
+        reduce(acc) + tail(a, b, full)
+    }
+}
+
 /// Sum of `LANES` partial sums, pairwise in a fixed order.
 #[inline(always)]
 fn reduce(mut v: [f32; LANES]) -> f32 {
@@ -200,6 +307,52 @@ fn axpy_block<'a, const W: usize>(
         }
     }
     *y = acc;
+}
+
+/// `y_q += Σ_r alpha_q[r] rows(r)` for the `Q` vectors `y_q` of `y` (each
+/// `y.len() / Q` long, one after the other) with the coefficients `alpha_q`
+/// of `alpha` (`alpha.len() / Q` each, likewise): every element rounds
+/// exactly as in `axpy_rows`, but each row is loaded once for all `Q`
+/// vectors instead of once per vector.
+#[inline(always)]
+pub fn axpy_rows_many<'a, const Q: usize>(y: &mut [f32], alpha: &[f32], rows: impl Fn(usize) -> &'a [f32]) {
+    let (m, k) = (y.len() / Q, alpha.len() / Q);
+    let mut c = 0;
+    while c + 16 <= m {
+        many_block::<Q, 16>(y, m, alpha, k, c, &rows);
+        c += 16;
+    }
+    while c < m {
+        many_block::<Q, 1>(y, m, alpha, k, c, &rows);
+        c += 1;
+    }
+}
+
+#[inline(always)]
+fn many_block<'a, const Q: usize, const W: usize>(
+    y: &mut [f32],
+    m: usize,
+    alpha: &[f32],
+    k: usize,
+    c: usize,
+    rows: &impl Fn(usize) -> &'a [f32],
+) {
+    let mut acc = [[0f32; W]; Q];
+    for (q, a) in acc.iter_mut().enumerate() {
+        a.copy_from_slice(&y[q * m + c..q * m + c + W]);
+    }
+    for r in 0..k {
+        let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
+        for (q, a) in acc.iter_mut().enumerate() {
+            let s = alpha[q * k + r];
+            for l in 0..W {
+                a[l] += s * x[l];
+            }
+        }
+    }
+    for (q, a) in acc.iter().enumerate() {
+        y[q * m + c..q * m + c + W].copy_from_slice(a);
+    }
 }
 
 /// `y += alpha * x` over the common length.
@@ -318,6 +471,14 @@ mod tests {
                 assert_eq!(one.to_bits(), four[q].to_bits(), "batching changed a bit (n = {n})");
                 let portable = dot_portable(&a, &b[q]);
                 assert_eq!(one.to_bits(), portable.to_bits(), "the instruction set changed a bit (n = {n})");
+                #[cfg(target_arch = "x86_64")]
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2; `a` and `b[q]` have the same length.
+                    let (d, d4) =
+                        unsafe { (avx::dot(&a, &b[q]), avx::dots4(&a, [&b[0], &b[1], &b[2], &b[3]])) };
+                    assert_eq!(d.to_bits(), portable.to_bits(), "AVX2 changed a bit (n = {n})");
+                    assert_eq!(d4[q].to_bits(), portable.to_bits(), "AVX2 dots4 changed a bit (n = {n})");
+                }
             }
         }
     }
@@ -335,6 +496,14 @@ mod tests {
                 axpy(&mut slow, a, &rows[r]);
             }
             assert_eq!(fast, slow, "n = {n}");
+            let mut many: Vec<f32> = (0..4 * n).map(|i| i as f32 / 5.0 - 1.0).collect();
+            let mut one = many.clone();
+            let alphas: Vec<f32> = (0..4 * 5).map(|i| (i * 11 % 9) as f32 / 4.0 - 1.1).collect();
+            axpy_rows_many::<4>(&mut many, &alphas, |r| &rows[r]);
+            for q in 0..4 {
+                axpy_rows(&mut one[q * n..(q + 1) * n], &alphas[q * 5..(q + 1) * 5], |r| &rows[r]);
+            }
+            assert_eq!(many, one, "axpy_rows_many, n = {n}");
         }
     }
 
