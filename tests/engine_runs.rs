@@ -83,7 +83,7 @@ fn csv_output_has_a_row_per_checkpoint_and_learner() {
     let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
     let columns = rows[0].split(',').count();
     assert!(rows[0].starts_with("phase,sentences,"));
-    assert!(rows.len() > 10 && (rows.len() - 1) % 4 == 0, "4 learners in the default preset");
+    assert!(rows.len() > 10 && (rows.len() - 1).is_multiple_of(4), "4 learners in the default preset");
     assert!(rows[1..].iter().all(|r| r.split(',').count() == columns));
     // Atomic write: no temporary file is left behind.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

@@ -381,7 +381,7 @@ impl Engine {
             if self.seen.insert(s.entity) {
                 *self.seen_per_universe.entry(universe_of(s.entity)).or_default() += 1;
             }
-            if self.sentences % 61 == 0 {
+            if self.sentences.is_multiple_of(61) {
                 // Reuse the oldest sample's buffers once the ring is full.
                 let mut kept = if self.recent.len() == SAMPLES_KEPT {
                     self.recent.pop_front().unwrap_or_default()

@@ -558,11 +558,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
                 return None;
             }
             // Typed text goes to the field being edited.
-            if let (Some(input), KeyCode::Char(c)) = (&mut model.params.input, ev.code) {
-                if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) && input.len() < 40 {
-                    input.push(c);
-                    model.dirty = true;
-                }
+            if let (Some(input), KeyCode::Char(c)) = (&mut model.params.input, ev.code)
+                && !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                && input.len() < 40
+            {
+                input.push(c);
+                model.dirty = true;
             }
             None
         }

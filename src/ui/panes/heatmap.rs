@@ -318,16 +318,16 @@ fn draw_grid(
         // The predicted frontier of the top row.
         if let Some(r) = top.frontier {
             let col = (r.log2() * cell_w as f64) as u16;
-            if col < shown as u16 * cell_w {
-                if let Some(cell) = buf.cell_mut((x0 + col, y)) {
-                    cell.set_symbol(if p.ascii { "|" } else { "│" });
-                    if let Some(fg) = p.theory.fg {
-                        cell.set_fg(fg);
-                    } else {
-                        cell.set_fg(Color::Reset);
-                    }
-                    cell.modifier = p.theory.add_modifier;
+            if col < shown as u16 * cell_w
+                && let Some(cell) = buf.cell_mut((x0 + col, y))
+            {
+                cell.set_symbol(if p.ascii { "|" } else { "│" });
+                if let Some(fg) = p.theory.fg {
+                    cell.set_fg(fg);
+                } else {
+                    cell.set_fg(Color::Reset);
                 }
+                cell.modifier = p.theory.add_modifier;
             }
         }
     }
