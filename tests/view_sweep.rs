@@ -90,11 +90,8 @@ fn a_finished_sweep_shows_its_exponents_against_alpha() {
     assert_eq!(rows.len(), 4);
     for row in rows {
         let bayes = &row["data"][0];
-        let want = format!(
-            "{:.3}±{:.3}",
-            bayes["fitted"].as_f64().unwrap(),
-            bayes["stderr"].as_f64().unwrap()
-        );
+        let want =
+            format!("{:.3}±{:.3}", bayes["fitted"].as_f64().unwrap(), bayes["stderr"].as_f64().unwrap());
         assert!(big.contains(&want), "no {want} in\n{big}");
     }
     assert!(big.contains("4 of 4 points finished"), "{big}");
@@ -107,7 +104,7 @@ fn a_finished_sweep_shows_its_exponents_against_alpha() {
     for run in ["alpha=0.5 seed=1", "alpha=0.5 seed=2", "alpha=0.7 seed=1", "alpha=0.7 seed=2"] {
         assert!(m.learners.contains(&format!("{run} · bayes")), "{run} in the panes: {:?}", m.learners);
     }
-    assert!(panes.contains("4 runs, following alpha=0.5 seed=1"), "{panes}");
+    assert!(panes.contains("sweep alpha-2x2 · following alpha=0.5 seed=1 · x exponents"), "{panes}");
     assert!(rec.key(&mut m, &x));
     assert!(frame(&m, &rec, 120, 40).contains("Exponents vs alpha"));
 }

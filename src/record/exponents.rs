@@ -83,7 +83,8 @@ pub fn theory_curves(
 ) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
     if key == ALPHA {
         let (a, b) = (x0.max(0.01), x1.min(0.999));
-        let xs: Vec<f64> = (0..=samples.max(1)).map(|i| a + (b - a) * i as f64 / samples.max(1) as f64).collect();
+        let xs: Vec<f64> =
+            (0..=samples.max(1)).map(|i| a + (b - a) * i as f64 / samples.max(1) as f64).collect();
         (
             xs.iter().map(|&x| (x, theory::data_exponent(x))).collect(),
             xs.iter().map(|&x| (x, theory::model_exponent(x))).collect(),

@@ -126,8 +126,8 @@ impl Recorded {
         self.runs.push(RunView { path, ..Default::default() });
         self.labels.push(String::new());
         self.shown.push(true);
-        if self.runs.len() == 2 {
-            // The one run passed through so far is merged from now on.
+        if self.runs.len() >= 2 {
+            // Labels change with the runs; the merged stream is replayed.
             self.stale = true;
         }
         model.dirty = true;
@@ -138,8 +138,10 @@ impl Recorded {
         self.follower.as_ref().map(|f| f.events.clone())
     }
 
+    /// One run, passed through as it is; a sweep's runs are always merged
+    /// (named by their axis values, the status bar naming the sweep).
     fn single(&self) -> bool {
-        self.runs.len() == 1
+        self.runs.len() == 1 && self.sweep.is_none()
     }
 
     fn feed(model: &mut Model, updates: Vec<Update>) {
@@ -231,7 +233,14 @@ impl Recorded {
             self.runs.iter().enumerate().filter_map(|(i, r)| Some((i, r.header.as_ref()?))).collect();
         let headers: Vec<&RunHeader> = known.iter().map(|k| k.1).collect();
         let paths: Vec<&std::path::Path> = known.iter().map(|k| self.runs[k.0].path.as_path()).collect();
-        for ((i, _), label) in known.iter().zip(run_labels(&headers, &paths)) {
+        let mut labels = run_labels(&headers, &paths);
+        // A sweep's first run: named by the chart's axis, as the others will be.
+        if let (Some(key), [h]) = (self.sweep.as_ref().and_then(|s| s.key.as_deref()), &headers[..])
+            && let Some(v) = crate::record::compare::value_of(h, key)
+        {
+            labels = vec![format!("{}={v}", crate::record::compare::short_key(key))];
+        }
+        for ((i, _), label) in known.iter().zip(labels) {
             self.labels[*i] = label;
         }
     }
@@ -262,9 +271,13 @@ impl Recorded {
             })
             .collect();
         let shown = self.shown_runs().count();
-        let sweep = self.sweep.as_ref().map_or(String::new(), |s| format!("{}: ", super::sweep_chart::hint(s)));
+        let following = self.labels[self.followed].clone();
+        let preset_name = match &self.sweep {
+            Some(s) => format!("sweep {} · following {following} · x exponents", s.name),
+            None => format!("{shown} runs, following {following}"),
+        };
         Some(RunInfo {
-            preset_name: format!("{sweep}{shown} runs, following {}", self.labels[self.followed]),
+            preset_name,
             learners: preset.learners.iter().map(|l| l.name.clone()).collect(),
             total_sentences: self
                 .shown_runs()

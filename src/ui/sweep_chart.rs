@@ -170,7 +170,8 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &Model, key: &str, points: &
     let ymax = exponents::y_max(points);
     let samples = (area.width as usize * 2).max(20);
     let (theory_data, theory_model) = exponents::theory_curves(key, points, (x0, x1), samples);
-    let clip = |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> { pts.into_iter().filter(|q| q.1 <= ymax).collect() };
+    let clip =
+        |pts: Vec<(f64, f64)>| -> Vec<(f64, f64)> { pts.into_iter().filter(|q| q.1 <= ymax).collect() };
     let (theory_data, theory_model) = (clip(theory_data), clip(theory_model));
     let has_model = points.iter().any(|q| q.model.is_some());
     let fits: [Vec<(f64, f64, f64)>; 2] = [
@@ -185,8 +186,11 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &Model, key: &str, points: &
         items.push(LegendItem {
             index: s,
             mark: p.series_glyph(s).to_string(),
-            name: format!("{} fit", what[s]),
-            value: format!("{} pts", fits[s].len()),
+            name: what[s].to_string(),
+            value: match fits[s].len() {
+                1 => "(1 fit)".to_string(),
+                n => format!("({n} fits)"),
+            },
         });
         items.push(LegendItem {
             index: s,
@@ -209,7 +213,9 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &Model, key: &str, points: &
     let (chart_area, legend) = chart_with_legend(area, model, &header, &items, usize::MAX);
 
     let bars: Vec<(usize, [(f64, f64); 2])> = (0..series)
-        .flat_map(|s| fits[s].iter().filter(|f| f.2 > 0.0).map(move |&(x, v, e)| (s, [(x, v - e), (x, v + e)])))
+        .flat_map(|s| {
+            fits[s].iter().filter(|f| f.2 > 0.0).map(move |&(x, v, e)| (s, [(x, v - e), (x, v + e)]))
+        })
         .collect();
     let dots: [Vec<(f64, f64)>; 2] =
         [fits[0].iter().map(|f| (f.0, f.1)).collect(), fits[1].iter().map(|f| (f.0, f.1)).collect()];
@@ -225,7 +231,11 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &Model, key: &str, points: &
     }
     for (s, bar) in &bars {
         datasets.push(
-            Dataset::default().marker(bar_marker(p)).graph_type(GraphType::Line).style(p.series_style(*s)).data(bar),
+            Dataset::default()
+                .marker(bar_marker(p))
+                .graph_type(GraphType::Line)
+                .style(p.series_style(*s))
+                .data(bar),
         );
     }
     for (s, d) in dots.iter().enumerate().take(series) {
@@ -255,7 +265,13 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &Model, key: &str, points: &
 }
 
 /// The runs' numbers, a header and one row per run, in at most `room` lines.
-fn table_lines(rows: &[Row], chart: &SweepChart, p: &Palette, width: usize, room: usize) -> Vec<Line<'static>> {
+fn table_lines(
+    rows: &[Row],
+    chart: &SweepChart,
+    p: &Palette,
+    width: usize,
+    room: usize,
+) -> Vec<Line<'static>> {
     if room < 2 || rows.is_empty() {
         return Vec::new();
     }
@@ -297,7 +313,7 @@ fn table_lines(rows: &[Row], chart: &SweepChart, p: &Palette, width: usize, room
     out
 }
 
-/// The part of the status bar's name that says how to reach the chart.
+/// The status bar's name of the sweep before its runs are read.
 pub fn hint(chart: &SweepChart) -> String {
     format!("sweep {} · x exponents", chart.name)
 }

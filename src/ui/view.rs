@@ -41,7 +41,9 @@ pub fn view(model: &Model, frame: &mut Frame) {
 pub fn overlays(model: &Model, frame: &mut Frame, main: Rect) {
     match model.overlay {
         Some(Overlay::Help { scroll }) => overlay::help::render(frame, main, model, scroll),
-        Some(Overlay::Presets { selected }) => overlay::picker::render(frame, main, model, "Presets", selected),
+        Some(Overlay::Presets { selected }) => {
+            overlay::picker::render(frame, main, model, "Presets", selected)
+        }
         Some(Overlay::Themes { selected }) => overlay::picker::render(frame, main, model, "Themes", selected),
         Some(Overlay::Confirm) => overlay::confirm::render(frame, main, model),
         None => {}
