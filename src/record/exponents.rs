@@ -72,6 +72,9 @@ pub fn y_max(points: &[ExponentPoint]) -> f64 {
     top.min(10.0) * 1.1
 }
 
+/// A line as `(x, exponent)` points.
+pub type Curve = Vec<(f64, f64)>;
+
 /// The theory's curves over `[x0, x1]`: `(data, model)` as `(x, exponent)`
 /// lines, `samples + 1` points each when the key is alpha, else through
 /// the points' own theory values.
@@ -80,7 +83,7 @@ pub fn theory_curves(
     points: &[ExponentPoint],
     (x0, x1): (f64, f64),
     samples: usize,
-) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+) -> (Curve, Curve) {
     if key == ALPHA {
         let (a, b) = (x0.max(0.01), x1.min(0.999));
         let xs: Vec<f64> =
