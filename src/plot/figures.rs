@@ -10,8 +10,8 @@ use plotters::prelude::*;
 use super::{Figure, PlotError};
 use crate::engine::{Checkpoint, LearnerPoint};
 use crate::record::compare::{short_key, value_of, varying_generator_key};
-use crate::record::{RunFile, run_labels};
-use crate::sk::{SourceKind, theory};
+use crate::record::{RunFile, exponents, run_labels};
+use crate::sk::SourceKind;
 use crate::ui::plot::to_log;
 
 type Area<DB> = DrawingArea<DB, Shift>;
@@ -381,17 +381,7 @@ fn heatmap<DB: DrawingBackend>(root: &Area<DB>, run: &RunFile, label: &str) -> R
     Ok(())
 }
 
-/// One run's point in the exponents figure.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ExponentPoint {
-    pub x: f64,
-    /// The Bayes learner's fitted data exponent and its standard error.
-    pub data: Option<(f64, f64)>,
-    /// The fitted model exponent across capped learners.
-    pub model: Option<(f64, f64)>,
-    pub theory_data: f64,
-    pub theory_model: f64,
-}
+pub use crate::record::exponents::ExponentPoint;
 
 /// Each run's fitted exponents against the generator key that varies.
 pub fn exponent_points(runs: &[RunFile]) -> Result<(String, Vec<ExponentPoint>), PlotError> {
@@ -402,53 +392,19 @@ pub fn exponent_points(runs: &[RunFile]) -> Result<(String, Vec<ExponentPoint>),
                 .into(),
         )
     })?;
-    let mut out = Vec::new();
-    for r in runs {
-        let Some(c) = r.last() else { continue };
-        let x = value_of(&r.header, &key).unwrap_or(f64::NAN);
-        let bayes = c.learners.iter().find(|l| l.kind == "bayes");
-        out.push(ExponentPoint {
-            x,
-            data: bayes.and_then(|l| l.data_exponent).map(|f| (f.value, f.stderr)),
-            model: c.fits.model_exponent.map(|f| (f.value, f.stderr)),
-            theory_data: c.theory.data_exponent,
-            theory_model: c.theory.model_exponent,
-        });
-    }
-    out.sort_by(|a, b| a.x.total_cmp(&b.x));
-    Ok((key, out))
+    let points = exponents::exponent_points(
+        runs.iter().filter_map(|r| Some((value_of(&r.header, &key).unwrap_or(f64::NAN), r.last()?))),
+    );
+    Ok((key, points))
 }
 
 /// Fitted exponents against the key that varies, with the theory's curves.
 fn exponents<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile]) -> Result<(), PlotError> {
     let (key, points) = exponent_points(runs)?;
-    let xs: Vec<f64> = points.iter().map(|p| p.x).filter(|x| x.is_finite()).collect();
-    let (xmin, xmax) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(*x), b.max(*x)));
-    let pad = ((xmax - xmin) * 0.08).max(0.02);
-    let (x0, x1) = (xmin - pad, xmax + pad);
-    // The theory as a curve over the key when the key is alpha; else through the runs.
-    let curve = |f: fn(f64) -> f64, pick: fn(&ExponentPoint) -> f64| -> Vec<(f64, f64)> {
-        if key == "generator.alpha" {
-            let (a, b) = (x0.max(0.01), x1.min(0.999));
-            (0..=200).map(|i| a + (b - a) * i as f64 / 200.0).map(|x| (x, f(x))).collect()
-        } else {
-            points.iter().map(|p| (p.x, pick(p))).collect()
-        }
-    };
-    let theory_data = curve(theory::data_exponent, |p| p.theory_data);
-    let theory_model = curve(theory::model_exponent, |p| p.theory_model);
+    let (x0, x1) = exponents::x_range(&points);
+    let (theory_data, theory_model) = exponents::theory_curves(&key, &points, (x0, x1), 200);
     let has_model = points.iter().any(|p| p.model.is_some());
-    let mut ys: Vec<f64> = points
-        .iter()
-        .flat_map(|p| {
-            let d = p.data.map(|(v, e)| [v - e, v + e]).unwrap_or([f64::NAN; 2]);
-            let m = p.model.map(|(v, e)| [v - e, v + e]).unwrap_or([f64::NAN; 2]);
-            d.into_iter().chain(m).chain([p.theory_data, p.theory_model])
-        })
-        .filter(|v| v.is_finite())
-        .collect();
-    ys.push(0.0);
-    let ymax = ys.iter().cloned().fold(1.0, f64::max).min(10.0) * 1.1;
+    let ymax = exponents::y_max(&points);
     let mut chart = ChartBuilder::on(root)
         .caption("Exponents against the generator", (FONT, 22))
         .margin(16)
@@ -482,10 +438,7 @@ fn exponents<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile]) -> Result<()
             .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 20, b)], c1.stroke_width(2)));
     }
     let fitted = |pick: fn(&ExponentPoint) -> Option<(f64, f64)>| -> Vec<(f64, f64, f64)> {
-        points
-            .iter()
-            .filter_map(|p| pick(p).map(|(v, e)| (p.x, v, if e.is_finite() { e } else { 0.0 })))
-            .collect()
+        points.iter().filter_map(|p| exponents::with_error(p.x, pick(p))).collect()
     };
     let data_fits = fitted(|p| p.data);
     // An error bar marks its centre with a dot: the fitted value.

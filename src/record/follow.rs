@@ -10,6 +10,10 @@
 //! The file stays open: a run writing `FILE.partial` renames it to `FILE`
 //! when it finishes, and the open handle reads on through the rename. A file
 //! is done at its `summary` or `interrupted` line.
+//!
+//! Files that appear later (a sweep's points starting after the viewer
+//! opened) are found by a `discover` function the thread calls on the same
+//! tick; each new file is announced (`Followed::Added`) before its lines.
 
 use std::fs::File;
 use std::io::Read;
@@ -35,7 +39,13 @@ pub enum Followed {
     Line { run: usize, record: Record },
     /// A line that is not a record; it is skipped.
     Bad { run: usize, error: BadLine },
+    /// A file found after following began (by `follow_discovering`'s
+    /// `discover`): it is run `run`, and its lines follow this event.
+    Added { run: usize, path: PathBuf },
 }
+
+/// Finds files to follow that were not there before; called every tick.
+pub type Discover = Box<dyn FnMut() -> Vec<PathBuf> + Send>;
 
 /// The reading end of a follower thread; dropping it stops the thread.
 pub struct Follower {
@@ -147,12 +157,12 @@ pub fn follow(paths: Vec<PathBuf>) -> Follower {
 
 /// `follow` with another poll interval (tests).
 pub fn follow_every(paths: Vec<PathBuf>, every: Duration) -> Follower {
-    let (tx, rx) = unbounded();
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let mut tails: Vec<Tail> = paths
-        .into_iter()
-        .map(|path| Tail {
+    follow_discovering(paths, None, every)
+}
+
+impl Tail {
+    fn new(path: PathBuf) -> Tail {
+        Tail {
             path,
             file: None,
             split: LineSplitter::default(),
@@ -160,17 +170,34 @@ pub fn follow_every(paths: Vec<PathBuf>, every: Duration) -> Follower {
             done: false,
             last_growth: std::time::Instant::now(),
             reported_rest: None,
-        })
-        .collect();
+        }
+    }
+}
+
+/// Follows `paths`, and with `discover`, every file it finds later (run
+/// numbers go on from `paths.len()`). Without `discover` the thread ends
+/// when every file has ended; with it, when the `Follower` is dropped.
+pub fn follow_discovering(paths: Vec<PathBuf>, mut discover: Option<Discover>, every: Duration) -> Follower {
+    let (tx, rx) = unbounded();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let mut tails: Vec<Tail> = paths.into_iter().map(Tail::new).collect();
     let spawned = std::thread::Builder::new().name("sk-tui-follow".into()).spawn(move || {
         let mut buf = Vec::with_capacity(1 << 16);
         while !flag.load(Ordering::Relaxed) {
+            for path in discover.as_mut().map(|d| d()).unwrap_or_default() {
+                let run = tails.len();
+                if tx.send(Followed::Added { run, path: path.clone() }).is_err() {
+                    return;
+                }
+                tails.push(Tail::new(path));
+            }
             for (run, t) in tails.iter_mut().enumerate().filter(|(_, t)| !t.done) {
                 if !t.poll(run, &tx, &mut buf) {
                     return;
                 }
             }
-            if tails.iter().all(|t| t.done) {
+            if discover.is_none() && tails.iter().all(|t| t.done) {
                 return;
             }
             std::thread::sleep(every);

@@ -8,9 +8,12 @@
 //! - `follow`: files that may still grow, read tail -f style into `Update`s.
 //! - `compare`: what differs between runs, to name them.
 //! - `csv_row`: the CSV form of a checkpoint.
+//! - `exponents`: fitted exponents of runs against a key that varies, and
+//!   the theory's curves (the exponents figure and the sweep chart).
 
 pub mod compare;
 pub mod csv_row;
+pub mod exponents;
 pub mod follow;
 pub mod line;
 pub mod reader;

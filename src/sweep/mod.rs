@@ -16,6 +16,7 @@ pub mod runner;
 pub mod slurm;
 pub mod status;
 pub mod summary;
+pub mod view;
 
 pub use dir::SweepDir;
 pub use grid::{Grid, Point};

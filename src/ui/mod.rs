@@ -10,7 +10,8 @@
 //!   run drawn as text; `terminal`: what the terminal can show; `mouse`:
 //!   mouse events as `update` handles them.
 //! - `recorded`: recorded runs (`sk-tui view`) turned into engine updates;
-//!   `runs`: their list (`r`).
+//!   `runs`: their list (`r`); `sweep_chart`: a sweep directory's exponents
+//!   against its axis (`x`).
 
 pub mod app;
 mod engine_link;
@@ -27,6 +28,7 @@ pub mod plot;
 pub mod recorded;
 pub mod runs;
 pub mod snapshot;
+pub mod sweep_chart;
 pub mod terminal;
 pub mod view;
 

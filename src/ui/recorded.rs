@@ -18,6 +18,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::model::{Model, Msg, RunState, update};
+use super::sweep_chart::SweepChart;
 use crate::config::{LearnerConfig, Preset};
 use crate::engine::{Checkpoint, LearnerPoint, Progress, RunInfo, Sample, Update};
 use crate::record::follow::{Followed, Follower};
@@ -76,7 +77,23 @@ pub struct Recorded {
     follower: Option<Follower>,
     /// Sentences of the last merged checkpoint sent.
     merged_to: u64,
+    /// The merged stream must be replayed: done once the follower's lines
+    /// are caught up with, not at each line (a directory of finished runs
+    /// would replay it once per line of each run).
+    stale: bool,
+    /// A sweep directory's exponents chart (`x`), when the runs are a sweep's.
+    pub sweep: Option<SweepChart>,
 }
+
+/// The key of the runs list.
+pub const RUNS_KEY: char = 'r';
+/// The key that switches between a sweep's exponents chart and the runs' panes.
+pub const CHART_KEY: char = 'x';
+/// The keys only `sk-tui view` has, for help: `(key, what it does)`.
+pub const VIEW_KEYS: [(char, &str); 2] = [
+    (RUNS_KEY, "runs list: show/hide runs, follow one (not in the parameters pane)"),
+    (CHART_KEY, "sweep directory: exponents chart / the runs' panes"),
+];
 
 impl Recorded {
     /// Recorded runs of `paths`, read by `follower` (run `i` is `paths[i]`).
@@ -90,7 +107,30 @@ impl Recorded {
             list: None,
             follower,
             merged_to: 0,
+            stale: false,
+            sweep: None,
         }
+    }
+
+    /// The runs of a sweep directory: the view opens on its exponents chart.
+    pub fn with_sweep(mut self, chart: SweepChart) -> Self {
+        self.sweep = Some(SweepChart { shown: true, ..chart });
+        self
+    }
+
+    /// A run file found after the view opened (a sweep point that started).
+    fn add(&mut self, model: &mut Model, run: usize, path: PathBuf) {
+        if run != self.runs.len() {
+            return;
+        }
+        self.runs.push(RunView { path, ..Default::default() });
+        self.labels.push(String::new());
+        self.shown.push(true);
+        if self.runs.len() >= 2 {
+            // Labels change with the runs; the merged stream is replayed.
+            self.stale = true;
+        }
+        model.dirty = true;
     }
 
     /// The follower's channel, for the run loop to wait on.
@@ -98,8 +138,10 @@ impl Recorded {
         self.follower.as_ref().map(|f| f.events.clone())
     }
 
+    /// One run, passed through as it is; a sweep's runs are always merged
+    /// (named by their axis values, the status bar naming the sweep).
     fn single(&self) -> bool {
-        self.runs.len() == 1
+        self.runs.len() == 1 && self.sweep.is_none()
     }
 
     fn feed(model: &mut Model, updates: Vec<Update>) {
@@ -125,6 +167,11 @@ impl Recorded {
                 }
             }
             Followed::Line { run, record } => self.line(model, run, record),
+            Followed::Added { run, path } => self.add(model, run, path),
+        }
+        let caught_up = self.follower.as_ref().is_none_or(|f| f.events.is_empty());
+        if self.stale && caught_up {
+            self.rebuild(model);
         }
     }
 
@@ -144,9 +191,7 @@ impl Recorded {
             Record::Run(h) => {
                 r.header = Some(*h);
                 self.relabel();
-                if !passthrough {
-                    self.rebuild(model);
-                }
+                self.stale |= !passthrough;
             }
             Record::Checkpoint(c) => {
                 let n = c.sentences;
@@ -154,10 +199,10 @@ impl Recorded {
                 if passthrough || !self.shown[run] {
                     return;
                 }
-                if n >= self.merged_to {
+                if n >= self.merged_to && !self.stale {
                     self.send_merged(model, n);
                 } else {
-                    self.rebuild(model);
+                    self.stale = true;
                 }
             }
             Record::Samples(s) => {
@@ -188,7 +233,14 @@ impl Recorded {
             self.runs.iter().enumerate().filter_map(|(i, r)| Some((i, r.header.as_ref()?))).collect();
         let headers: Vec<&RunHeader> = known.iter().map(|k| k.1).collect();
         let paths: Vec<&std::path::Path> = known.iter().map(|k| self.runs[k.0].path.as_path()).collect();
-        for ((i, _), label) in known.iter().zip(run_labels(&headers, &paths)) {
+        let mut labels = run_labels(&headers, &paths);
+        // A sweep's first run: named by the chart's axis, as the others will be.
+        if let (Some(key), [h]) = (self.sweep.as_ref().and_then(|s| s.key.as_deref()), &headers[..])
+            && let Some(v) = crate::record::compare::value_of(h, key)
+        {
+            labels = vec![format!("{}={v}", crate::record::compare::short_key(key))];
+        }
+        for ((i, _), label) in known.iter().zip(labels) {
             self.labels[*i] = label;
         }
     }
@@ -219,8 +271,13 @@ impl Recorded {
             })
             .collect();
         let shown = self.shown_runs().count();
+        let following = self.labels[self.followed].clone();
+        let preset_name = match &self.sweep {
+            Some(s) => format!("sweep {} · following {following} · x exponents", s.name),
+            None => format!("{shown} runs, following {following}"),
+        };
         Some(RunInfo {
-            preset_name: format!("{shown} runs, following {}", self.labels[self.followed]),
+            preset_name,
             learners: preset.learners.iter().map(|l| l.name.clone()).collect(),
             total_sentences: self
                 .shown_runs()
@@ -271,6 +328,7 @@ impl Recorded {
 
     /// Replays the merged stream from the start.
     pub fn rebuild(&mut self, model: &mut Model) {
+        self.stale = false;
         if self.single() {
             return;
         }
@@ -319,7 +377,17 @@ impl Recorded {
     pub fn key(&mut self, model: &mut Model, key: &KeyEvent) -> bool {
         let Some(list) = self.list else {
             let free = model.overlay.is_none() && model.errors.is_empty() && model.params.input.is_none();
-            if key.code == KeyCode::Char('r') && free && model.focus != super::model::Pane::Params {
+            if let Some(chart) = self.sweep.as_mut().filter(|_| free) {
+                let leave = chart.shown && key.code == KeyCode::Esc;
+                if key.code == KeyCode::Char(CHART_KEY) || leave {
+                    chart.shown = !chart.shown;
+                    model.dirty = true;
+                    return true;
+                }
+            }
+            let on_chart = self.sweep.as_ref().is_some_and(|s| s.shown);
+            let params = model.focus == super::model::Pane::Params && !on_chart;
+            if key.code == KeyCode::Char(RUNS_KEY) && free && !params {
                 self.list = Some(RunsList { cursor: self.followed });
                 model.dirty = true;
                 return true;
@@ -351,7 +419,7 @@ impl Recorded {
                 self.shown[list.cursor] = true;
                 changed = true;
             }
-            KeyCode::Esc | KeyCode::Char('r') | KeyCode::Char('q') => self.list = None,
+            KeyCode::Esc | KeyCode::Char(RUNS_KEY) | KeyCode::Char('q') => self.list = None,
             _ => {}
         }
         if changed {
@@ -366,8 +434,20 @@ impl Recorded {
         true
     }
 
-    /// Draws the runs list over the dashboard when it is open.
+    /// Draws what `sk-tui view` adds over the dashboard: a sweep's exponents
+    /// chart in the panes' space (with the overlays again on top), and the
+    /// runs list when it is open.
     pub fn draw(&self, model: &Model, frame: &mut Frame) {
+        let area = frame.area();
+        let big = area.width >= super::view::MIN_WIDTH && area.height >= super::view::MIN_HEIGHT;
+        if let Some(chart) = self.sweep.as_ref().filter(|s| s.shown && big) {
+            let [main, _] = super::view::screen_areas(area);
+            super::sweep_chart::render(frame, main, model, self, chart);
+            super::view::overlays(model, frame, main);
+            if model.palette.ascii {
+                super::palette::asciify(frame.buffer_mut());
+            }
+        }
         if let Some(list) = self.list {
             super::runs::render(frame, model, self, list.cursor);
         }

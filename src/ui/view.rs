@@ -29,23 +29,27 @@ pub fn view(model: &Model, frame: &mut Frame) {
             render_pane(model, frame, pane, rect);
         }
         panes::status::render(frame, status, model);
-        match model.overlay {
-            Some(Overlay::Help { scroll }) => overlay::help::render(frame, main, model, scroll),
-            Some(Overlay::Presets { selected }) => {
-                overlay::picker::render(frame, main, model, "Presets", selected)
-            }
-            Some(Overlay::Themes { selected }) => {
-                overlay::picker::render(frame, main, model, "Themes", selected)
-            }
-            Some(Overlay::Confirm) => overlay::confirm::render(frame, main, model),
-            None => {}
-        }
-        if !model.errors.is_empty() {
-            overlay::error::render(frame, main, model);
-        }
+        overlays(model, frame, main);
     }
     if p.ascii {
         asciify(frame.buffer_mut());
+    }
+}
+
+/// The open overlay and the error popup over `main` (the panes' space);
+/// drawn again by what is drawn over the panes (`sk-tui view`'s sweep chart).
+pub fn overlays(model: &Model, frame: &mut Frame, main: Rect) {
+    match model.overlay {
+        Some(Overlay::Help { scroll }) => overlay::help::render(frame, main, model, scroll),
+        Some(Overlay::Presets { selected }) => {
+            overlay::picker::render(frame, main, model, "Presets", selected)
+        }
+        Some(Overlay::Themes { selected }) => overlay::picker::render(frame, main, model, "Themes", selected),
+        Some(Overlay::Confirm) => overlay::confirm::render(frame, main, model),
+        None => {}
+    }
+    if !model.errors.is_empty() {
+        overlay::error::render(frame, main, model);
     }
 }
 

@@ -1,5 +1,5 @@
-//! The help overlay: every binding of the key table, by scope, and what the
-//! panes show. Generated, so it cannot drift from the keys.
+//! The help overlay: every binding of the key table, by scope, the keys
+//! only `sk-tui view` has, and the mouse. Generated, so it cannot drift from the keys.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -25,6 +25,11 @@ pub fn lines(model: &Model) -> Vec<Line<'static>> {
                 Span::styled(b.help, p.text),
             ]));
         }
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Recorded runs (sk-tui view)", p.title));
+    for (key, does) in crate::ui::recorded::VIEW_KEYS {
+        out.push(Line::from(vec![Span::styled(format!("  {key:<12}"), p.key), Span::styled(does, p.text)]));
     }
     out.push(Line::raw(""));
     let state = if model.mouse { "on; --no-mouse turns it off" } else { "off (--no-mouse)" };
