@@ -262,7 +262,7 @@ impl GeneratorParams {
                 "attributes x templates x filler_slots x filler_words = {fill} exceeds 2^22 (every filler slot has its own law over the filler words)"
             ),
         );
-        let distinct = super::syntax::distinct_templates(self.filler_slots);
+        let distinct = super::frames::distinct_templates(self.filler_slots);
         need(
             self.templates as u64 <= distinct,
             "templates",
