@@ -261,9 +261,11 @@ impl ParamsEditor {
 /// Checkpoints kept per decade of sentences: later ones in the same bucket
 /// replace earlier ones, so history stays bounded over any run length.
 pub const HISTORY_PER_DECADE: f64 = 40.0;
-/// Recent samples kept: the samples pane shows the latest and the rarest of
-/// these (the engine sends about 17 a second, so this is the last half minute).
-pub const SAMPLES_KEPT: usize = 512;
+/// The dashboard's window of recent samples: the samples pane shows the
+/// latest and the rarest of these (the engine sends about 17 a second, so
+/// this is the last half minute). Not the engine's own buffer
+/// (`engine::run::SAMPLES_KEPT`), a ring of the latest few sentences.
+pub const SAMPLE_WINDOW: usize = 512;
 
 /// The whole state of the dashboard.
 #[derive(Clone, Debug)]
@@ -600,7 +602,7 @@ fn engine_update(model: &mut Model, u: Update) {
         }
         Update::Samples(list) => {
             model.samples.extend(list);
-            while model.samples.len() > SAMPLES_KEPT {
+            while model.samples.len() > SAMPLE_WINDOW {
                 model.samples.pop_front();
             }
         }
