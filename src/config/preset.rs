@@ -113,6 +113,14 @@ impl LearnerKind {
         }
     }
 
+    /// The kind named `name` (as in a preset's `type` and a run file's
+    /// `kind`), if there is one.
+    pub fn from_name(name: &str) -> Option<LearnerKind> {
+        [LearnerKind::Bayes, LearnerKind::Capped, LearnerKind::Neural, LearnerKind::Transformer]
+            .into_iter()
+            .find(|k| k.name() == name)
+    }
+
     /// Trained by gradient descent on its own thread (`neural`, `transformer`).
     pub fn is_network(self) -> bool {
         matches!(self, LearnerKind::Neural | LearnerKind::Transformer)
@@ -624,6 +632,16 @@ impl Preset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A kind's name is its serde (JSONL and TOML) spelling and names it back.
+    #[test]
+    fn learner_kind_names_match_their_serde_spelling() {
+        for k in [LearnerKind::Bayes, LearnerKind::Capped, LearnerKind::Neural, LearnerKind::Transformer] {
+            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.name()));
+            assert_eq!(LearnerKind::from_name(k.name()), Some(k));
+        }
+        assert_eq!(LearnerKind::from_name("Bayes"), None);
+    }
 
     /// `[phase.generator]`'s fields are exactly the keys the key table lets
     /// a phase change, and each has its slot.
