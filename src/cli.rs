@@ -13,6 +13,51 @@ fn count(text: &str) -> Result<u64, String> {
     parse_count(text)
 }
 
+/// Sentences to run (`--sentences`): a count in [1, 10^12].
+fn sentences(text: &str) -> Result<u64, String> {
+    let n = parse_count(text)?;
+    if (1..=1_000_000_000_000).contains(&n) { Ok(n) } else { Err(format!("{n} is outside [1, 10^12]")) }
+}
+
+/// A `WIDTHxHEIGHT` size (`--size`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Size {
+    pub width: u32,
+    pub height: u32,
+}
+
+/// `WIDTHxHEIGHT` with each side in its range, `unit` naming what is counted.
+fn size_within(
+    text: &str,
+    width: std::ops::RangeInclusive<u32>,
+    height: std::ops::RangeInclusive<u32>,
+    unit: &str,
+    example: &str,
+) -> Result<Size, String> {
+    let not = || format!("{text:?} is not WIDTHxHEIGHT, e.g. {example}");
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(not)?;
+    let w: u32 = w.trim().parse().map_err(|_| not())?;
+    let h: u32 = h.trim().parse().map_err(|_| not())?;
+    let side = |name: &str, v: u32, r: &std::ops::RangeInclusive<u32>| {
+        if r.contains(&v) {
+            Ok(v)
+        } else {
+            Err(format!("{name} {v} is outside [{}, {}] {unit}", r.start(), r.end()))
+        }
+    };
+    Ok(Size { width: side("width", w, &width)?, height: side("height", h, &height)? })
+}
+
+/// A terminal frame (`snapshot --size`): 40 to 1000 columns by 10 to 500 rows.
+fn frame_size(text: &str) -> Result<Size, String> {
+    size_within(text, 40..=1000, 10..=500, "cells", "120x40")
+}
+
+/// A figure (`plot --size`): 100 to 10000 pixels each way.
+fn figure_size(text: &str) -> Result<Size, String> {
+    size_within(text, 100..=10_000, 100..=10_000, "pixels", "1200x800")
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "sk-tui",
@@ -74,9 +119,9 @@ pub enum Command {
         /// A preset name or file, or a run file to rerun.
         #[arg(long, default_value = "default")]
         preset: String,
-        /// Sentences of pre-training (overrides [run] sentences); 1e8 and
-        /// 100_000_000 are accepted.
-        #[arg(long, value_parser = count)]
+        /// Sentences of pre-training (overrides [run] sentences), in [1, 10^12];
+        /// 1e8 and 100_000_000 are accepted.
+        #[arg(long, value_parser = sentences)]
         sentences: Option<u64>,
         #[arg(long, value_parser = count)]
         seed: Option<u64>,
@@ -115,9 +160,9 @@ pub enum Command {
         out: PathBuf,
         #[arg(long, value_enum, default_value_t = Figure::Data)]
         pane: Figure,
-        /// WIDTHxHEIGHT in pixels.
-        #[arg(long, default_value = "1200x800")]
-        size: String,
+        /// WIDTHxHEIGHT in pixels, each in [100, 10000].
+        #[arg(long, default_value = "1200x800", value_parser = figure_size)]
+        size: Size,
     },
     /// Print readable sentences with their facts and oracle bits.
     Sample {
@@ -132,7 +177,7 @@ pub enum Command {
     Stats {
         #[arg(long, default_value = "default")]
         preset: String,
-        #[arg(long, default_value = "1e6", value_parser = count)]
+        #[arg(long, default_value = "1e6", value_parser = sentences)]
         sentences: u64,
         #[arg(long, value_parser = count)]
         seed: Option<u64>,
@@ -144,11 +189,11 @@ pub enum Command {
     Snapshot {
         #[arg(long, default_value = "default")]
         preset: String,
-        #[arg(long, value_parser = count)]
+        #[arg(long, value_parser = sentences)]
         sentences: Option<u64>,
-        /// WIDTHxHEIGHT, e.g. 120x40.
-        #[arg(long, default_value = "120x40")]
-        size: String,
+        /// WIDTHxHEIGHT in cells, 40 to 1000 columns by 10 to 500 rows.
+        #[arg(long, default_value = "120x40", value_parser = frame_size)]
+        size: Size,
         #[arg(long)]
         theme: Option<String>,
         /// Keep colours (ANSI escapes).

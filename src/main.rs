@@ -4,20 +4,27 @@
 mod cli;
 mod commands;
 
+use std::process::ExitCode;
+
 use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, Command};
 use commands::Failure;
 
-fn main() {
+fn main() -> ExitCode {
     let matches = Cli::command().after_help(after_help()).get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    if let Err(failure) = dispatch(cli) {
-        eprintln!("error: {failure}");
-        std::process::exit(failure.code);
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): the one place a broken pipe ends.
+        Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            failure.exit_code()
+        }
     }
 }
 
@@ -49,9 +56,9 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             commands::run::run(&preset, sentences, seed, threads, out.as_deref(), format)
         }
         Some(Command::Snapshot { preset, sentences, size, theme, ansi }) => {
-            commands::dashboard::snapshot(&preset, sentences, &size, theme, ansi)
+            commands::dashboard::snapshot(&preset, sentences, size, theme, ansi)
         }
-        Some(Command::Plot { runs, out, pane, size }) => commands::plot::run(&runs, out, pane, &size),
+        Some(Command::Plot { runs, out, pane, size }) => commands::plot::run(&runs, out, pane, size),
         Some(Command::View { runs, theme, color, fps, marker }) => {
             commands::view::run(&runs, theme, color, fps, marker)
         }

@@ -246,3 +246,51 @@ fn a_bad_config_file_is_refused_with_its_place() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("config.toml:2:7: fps: fps = 500 is outside [1, 60]"), "{err}");
 }
+
+/// A reader that goes away (`sk-tui run | head -1`) ends the run quietly
+/// with exit 0, in every command that streams to stdout.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let bin = assert_cmd::cargo::cargo_bin("sk-tui");
+    for args in [vec!["run", "--sentences", "1e9"], vec!["sample", "-n", "1e9"]] {
+        let mut child = std::process::Command::new(&bin)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        assert!(!first.is_empty(), "{args:?}: no output");
+        // The reader is dropped here: the next write meets a closed pipe.
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("error"), "{args:?}: {err}");
+    }
+}
+
+/// `--size` and `--sentences` are checked as they are parsed: what, the
+/// valid range, exit 2.
+#[test]
+fn sizes_and_sentence_counts_are_refused_with_their_ranges() {
+    for (args, want) in [
+        (vec!["snapshot", "--size", "30x40"], "width 30 is outside [40, 1000] cells"),
+        (vec!["snapshot", "--size", "120x600"], "height 600 is outside [10, 500] cells"),
+        (vec!["snapshot", "--size", "big"], "\"big\" is not WIDTHxHEIGHT, e.g. 120x40"),
+        (
+            vec!["plot", "x.jsonl", "--out", "f.svg", "--size", "50x800"],
+            "width 50 is outside [100, 10000] pixels",
+        ),
+        (vec!["run", "--sentences", "0"], "0 is outside [1, 10^12]"),
+        (vec!["stats", "--sentences", "2e12"], "2000000000000 is outside [1, 10^12]"),
+    ] {
+        let out = sk().args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err:?} lacks {want:?}");
+        assert!(err.contains(if args.contains(&"--size") { "--size" } else { "--sentences" }), "{err}");
+    }
+}

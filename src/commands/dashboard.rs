@@ -8,11 +8,11 @@ use sk_tui::config::settings::{config_file, load_settings};
 use sk_tui::ui::{self, MarkerChoice, SnapshotArgs, UiArgs, UiError};
 
 use super::Failure;
-use crate::cli::DashboardArgs;
+use crate::cli::{DashboardArgs, Size};
 
 impl From<UiError> for Failure {
     fn from(e: UiError) -> Self {
-        Failure { code: e.exit_code(), message: e.to_string() }
+        if e.exit_code() == 2 { Failure::input(e.to_string()) } else { Failure::runtime(e.to_string()) }
     }
 }
 
@@ -45,32 +45,13 @@ pub fn run(args: DashboardArgs) -> Result<(), Failure> {
 pub fn snapshot(
     preset: &str,
     sentences: Option<u64>,
-    size: &str,
+    size: Size,
     theme: Option<String>,
     ansi: bool,
 ) -> Result<(), Failure> {
-    let (width, height) = parse_size(size)?;
-    if let Some(n) = sentences
-        && !(1..=1_000_000_000_000).contains(&n)
-    {
-        return Err(Failure::input(format!("--sentences {n} is outside [1, 10^12]")));
-    }
+    // `--size` is bounded by its parser (`cli::frame_size`), so it fits a u16.
+    let (width, height) = (size.width as u16, size.height as u16);
     let preset = resolve_preset(preset)?;
     let frame = ui::snapshot(SnapshotArgs { preset, sentences, width, height, theme, ansi })?;
-    print!("{frame}");
-    Ok(())
-}
-
-/// `WIDTHxHEIGHT`, each in 20..=1000.
-fn parse_size(size: &str) -> Result<(u16, u16), Failure> {
-    let bad = || {
-        Failure::input(format!("--size {size:?} must be WIDTHxHEIGHT with each in [20, 1000], e.g. 120x40"))
-    };
-    let (w, h) = size.split_once(['x', 'X']).ok_or_else(bad)?;
-    let w: u16 = w.trim().parse().map_err(|_| bad())?;
-    let h: u16 = h.trim().parse().map_err(|_| bad())?;
-    if !(40..=1000).contains(&w) || !(10..=500).contains(&h) {
-        return Err(bad());
-    }
-    Ok((w, h))
+    super::print_out(&frame)
 }

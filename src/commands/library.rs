@@ -7,16 +7,16 @@ use sk_tui::config::library::{EMBEDDED_PRESETS, description, parse_preset, user_
 use sk_tui::config::tables::{FileKind, file_kind};
 use sk_tui::config::theme::{EMBEDDED_THEMES, user_themes};
 
-use super::Failure;
+use super::{Failure, outln, print_out};
 
 pub fn list_presets() -> Result<(), Failure> {
     for (name, text) in EMBEDDED_PRESETS {
-        println!("{name:<22} {}", first_sentence(&description(text)));
+        outln!("{name:<22} {}", first_sentence(&description(text)))?;
     }
     for (name, path) in user_presets() {
         let about =
             std::fs::read_to_string(&path).map(|t| first_sentence(&description(&t))).unwrap_or_default();
-        println!("{name:<22} {about} [{}]", path.display());
+        outln!("{name:<22} {about} [{}]", path.display())?;
     }
     Ok(())
 }
@@ -37,11 +37,11 @@ pub fn check(file: &Path) -> Result<(), Failure> {
     match file_kind(&name, &text)? {
         FileKind::Theme => {
             sk_tui::config::theme::parse_theme(&name, &text)?;
-            println!("{name}: a valid theme");
+            outln!("{name}: a valid theme")?;
         }
         FileKind::Preset => {
             parse_preset(&name, &text)?;
-            println!("{name}: a valid preset");
+            outln!("{name}: a valid preset")?;
         }
     }
     Ok(())
@@ -66,7 +66,7 @@ fn show(
     embedded: &[(&str, &str)],
 ) -> Result<(), Failure> {
     if let Some((_, path)) = user.iter().find(|(n, _)| n == name) {
-        print!("{}", std::fs::read_to_string(path)?);
+        print_out(&std::fs::read_to_string(path)?)?;
         return Ok(());
     }
     let Some((_, text)) = embedded.iter().find(|(n, _)| *n == name) else {
@@ -74,13 +74,12 @@ fn show(
             embedded.iter().map(|(n, _)| *n).chain(user.iter().map(|(n, _)| n.as_str())).collect();
         return Err(Failure::input(format!("no {what} named {name:?}; {what}s: {}", known.join(", "))));
     };
-    print!("{text}");
-    Ok(())
+    print_out(text)
 }
 
 pub fn list_themes() -> Result<(), Failure> {
     for (name, origin, about) in sk_tui::config::theme::list_themes() {
-        println!("{name:<16} {about} [{origin}]");
+        outln!("{name:<16} {about} [{origin}]")?;
     }
     Ok(())
 }

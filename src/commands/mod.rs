@@ -9,30 +9,57 @@ pub mod stats;
 pub mod sweep;
 pub mod view;
 
-use std::fmt;
+use std::io::Write;
+use std::process::ExitCode;
 
 use sk_tui::config::ConfigError;
 
-/// A failure with its exit code: 2 for bad input, 1 for runtime failures.
-#[derive(Debug)]
-pub struct Failure {
-    pub message: String,
-    pub code: i32,
+/// Why a command did not finish, and so the exit code: 2 for bad input,
+/// 1 for runtime failures, 128 + n for signal n, 0 when the reader of
+/// stdout went away.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Bad input: arguments, presets, themes, run files (exit 2).
+    #[error("{0}")]
+    Input(String),
+    /// The work itself failed: writing, drawing, a worker (exit 1).
+    #[error("{0}")]
+    Runtime(String),
+    /// Stopped by signal `signal` (exit `128 + signal`).
+    #[error("{message}")]
+    Interrupted { message: String, signal: i32 },
+    /// The reader of stdout went away (`sk-tui run | head`): not an error,
+    /// the command ends quietly with exit 0.
+    #[error("the reader of the output went away")]
+    BrokenPipe,
 }
 
 impl Failure {
     pub fn input(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), code: 2 }
+        Failure::Input(message.into())
     }
 
     pub fn runtime(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), code: 1 }
+        Failure::Runtime(message.into())
     }
-}
 
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+    /// A failed write to the output: a closed pipe is the reader going
+    /// away, anything else a runtime failure.
+    pub fn writing(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Runtime(format!("writing output: {e}"))
+        }
+    }
+
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::Input(_) => ExitCode::from(2),
+            Failure::Runtime(_) => ExitCode::from(1),
+            Failure::Interrupted { signal, .. } => ExitCode::from(u8::try_from(128 + signal).unwrap_or(1)),
+            Failure::BrokenPipe => ExitCode::SUCCESS,
+        }
     }
 }
 
@@ -48,9 +75,28 @@ impl From<ConfigError> for Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
-        Failure::runtime(e.to_string())
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::runtime(e.to_string())
+        }
     }
 }
+
+/// Writes to stdout and flushes; a reader that went away (`| head`) is
+/// `Failure::BrokenPipe`, which `main` turns into a quiet exit 0.
+pub fn print_out(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(Failure::writing)
+}
+
+/// `println!` through `print_out`: evaluates to its `Result`.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::commands::print_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use outln;
 
 /// Whether to colour stdout: a terminal, and NO_COLOR unset or empty.
 pub fn stdout_wants_color() -> bool {

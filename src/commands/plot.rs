@@ -4,11 +4,12 @@
 
 use std::path::PathBuf;
 
-use sk_tui::plot::{Figure, PlotError, PlotTarget, parse_size, plot};
+use sk_tui::plot::{Figure, PlotError, PlotTarget, plot};
 use sk_tui::record::reader::ReadError;
 use sk_tui::record::{read_run_file, run_files_in};
 
 use super::Failure;
+use crate::cli::Size;
 
 impl From<PlotError> for Failure {
     fn from(e: PlotError) -> Self {
@@ -25,8 +26,8 @@ impl From<ReadError> for Failure {
     }
 }
 
-pub fn run(paths: &[PathBuf], out: PathBuf, figure: Figure, size: &str) -> Result<(), Failure> {
-    let (width, height) = parse_size(size)?;
+pub fn run(paths: &[PathBuf], out: PathBuf, figure: Figure, size: Size) -> Result<(), Failure> {
+    let (width, height) = (size.width, size.height);
     let files = run_files_in(paths)?;
     let runs = files.iter().map(|f| read_run_file(f)).collect::<Result<Vec<_>, _>>()?;
     plot(&runs, figure, &PlotTarget { out: out.clone(), width, height })?;

@@ -46,11 +46,6 @@ pub fn run(
         return Err(Failure::input(format!("--threads {t} is outside [1, {MAX_THREADS}]")));
     }
     let threads = threads.unwrap_or_else(|| default_threads(false));
-    if let Some(n) = sentences
-        && !(1..=1_000_000_000_000).contains(&n)
-    {
-        return Err(Failure::input(format!("--sentences {n} is outside [1, 10^12]")));
-    }
     let loaded = load_preset(preset)?;
     let signal = Arc::new(AtomicUsize::new(0));
     let _handlers = catch_signals(&signal)?;
@@ -80,15 +75,11 @@ pub fn run(
     });
     bar.finish_and_clear();
     if let Some(f) = failure {
-        return if f.code == BROKEN_PIPE { Ok(()) } else { Err(f) };
+        return Err(f);
     }
     match outcome {
         Outcome::Finished(summary) => {
-            let target = match sink.finish() {
-                Ok(target) => target,
-                Err(f) if f.code == BROKEN_PIPE => return Ok(()),
-                Err(f) => return Err(f),
-            };
+            let target = sink.finish()?;
             eprintln!(
                 "done: {} sentences, {} checkpoints in {:.1} s ({:.0} sentences/s) on {threads} learner thread{}{}",
                 summary.sentences,
@@ -103,14 +94,14 @@ pub fn run(
         Outcome::Interrupted(i) => {
             let kept = sink.keep_partial();
             let number = signal.load(Ordering::Relaxed) as i32;
-            Err(Failure {
+            Err(Failure::Interrupted {
                 message: format!(
                     "interrupted by {} after {} sentences{}",
                     i.signal,
                     i.sentences,
                     kept.map(|p| format!("; the partial run is in {}", p.display())).unwrap_or_default()
                 ),
-                code: 128 + number,
+                signal: number,
             })
         }
         Outcome::SinkStopped => Ok(()),
@@ -223,18 +214,6 @@ enum Out {
     File { partial: PathBuf, target: PathBuf, file: std::io::BufWriter<std::fs::File> },
 }
 
-/// A failure code that means "the reader went away": not an error.
-const BROKEN_PIPE: i32 = -1;
-
-/// A failed write: a closed pipe is the reader going away, anything else a runtime failure.
-fn write_failure(e: std::io::Error) -> Failure {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Failure { message: "broken pipe".into(), code: BROKEN_PIPE }
-    } else {
-        Failure::runtime(format!("writing output: {e}"))
-    }
-}
-
 impl Sink {
     fn open(out: Option<&Path>, format: Format) -> Result<Sink, Failure> {
         let stream = |w: Box<dyn Write>| Out::Stream(std::io::BufWriter::new(w));
@@ -283,26 +262,26 @@ impl Sink {
                 for row in csv_row::rows(c) {
                     csv.serialize(row).map_err(|e| Failure::runtime(format!("writing CSV: {e}")))?;
                 }
-                csv.flush().map_err(write_failure)?;
+                csv.flush().map_err(Failure::writing)?;
                 drop(csv);
                 self.csv_started = true;
-                self.writer().write_all(&bytes).map_err(write_failure)?;
+                self.writer().write_all(&bytes).map_err(Failure::writing)?;
                 None
             }
             (Format::Csv, _) => None,
         };
         let w = self.writer();
         if let Some(t) = text {
-            writeln!(w, "{t}").map_err(write_failure)?;
+            writeln!(w, "{t}").map_err(Failure::writing)?;
         }
-        w.flush().map_err(write_failure)
+        w.flush().map_err(Failure::writing)
     }
 
     /// Flushes and, for a file, renames `FILE.partial` to `FILE`.
     fn finish(mut self) -> Result<Option<PathBuf>, Failure> {
         match &mut self.out {
             Out::Stream(w) => {
-                w.flush().map_err(write_failure)?;
+                w.flush().map_err(Failure::writing)?;
                 Ok(None)
             }
             Out::File { partial, target, file } => {

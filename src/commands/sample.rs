@@ -44,13 +44,8 @@ pub fn run(preset: &str, count: u64, seed: Option<u64>) -> Result<(), Failure> {
                 o.total()
             )
         });
-        if let Err(e) = line {
-            // A closed pipe (`| head`) ends the listing quietly.
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                return Ok(());
-            }
-            return Err(e.into());
-        }
+        // A closed pipe (`| head`) ends the listing quietly (`main`).
+        line.map_err(Failure::writing)?;
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ use sk_tui::sweep::status::{QueueView, point_state, point_states};
 use sk_tui::sweep::summary::{summarize, table};
 use sk_tui::sweep::{Grid, Point, PointState, SweepDir, SweepError, unix_now};
 
-use super::Failure;
+use super::{Failure, print_out};
 use crate::cli::{SweepAction, SweepArgs, SweepStart};
 
 impl From<SweepError> for Failure {
@@ -172,9 +172,9 @@ fn local(exe: &Path, grid: &Grid, points: &[Point], dir: &SweepDir, jobs: usize)
         dir.record_file().display()
     );
     if stop.load(Ordering::SeqCst) {
-        return Err(Failure {
+        return Err(Failure::Interrupted {
             message: format!("interrupted: {interrupted} point(s) stopped; rerun the same command to resume"),
-            code: 130,
+            signal: signal_hook::consts::SIGINT,
         });
     }
     if failed > 0 || finished < n {
@@ -234,9 +234,10 @@ fn one_point(exe: &Path, grid: &Grid, points: &[Point], dir: &SweepDir, index: u
             eprintln!("point {index} finished: {}", dir.run_file(index).display());
             Ok(())
         }
-        Some(Outcome::Interrupted) => {
-            Err(Failure { message: format!("point {index} interrupted"), code: 130 })
-        }
+        Some(Outcome::Interrupted) => Err(Failure::Interrupted {
+            message: format!("point {index} interrupted"),
+            signal: signal_hook::consts::SIGINT,
+        }),
         Some(Outcome::Failed(why)) => Err(Failure::runtime(format!("point {index} failed: {why}"))),
         None => Err(Failure::runtime(format!("point {index} did not run"))),
     }
@@ -368,17 +369,5 @@ fn summary(path: &Path, json: bool) -> Result<(), Failure> {
              or + 10% of the theory (model exponent); see docs/sweeps.md\n",
             table(&rows, &axes)
         ))
-    }
-}
-
-/// Writes to stdout; a reader that went away (`| head`) is not an error.
-fn print_out(text: &str) -> Result<(), Failure> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::runtime(format!("writing output: {e}")))
-        }
-        _ => Ok(()),
     }
 }

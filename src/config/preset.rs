@@ -1,9 +1,12 @@
 //! Presets: the TOML files that describe a run — `[generator]`, `[run]`,
 //! `[[learner]]` and `[[phase]]` — with defaults and the valid range of every key.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::sk::GeneratorParams;
+use crate::sk::params::keys::{PARAM_KEYS, Value, param_key, phase_fixed_keys};
 
 /// A whole preset.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -108,6 +111,14 @@ impl LearnerKind {
             LearnerKind::Neural => "neural",
             LearnerKind::Transformer => "transformer",
         }
+    }
+
+    /// The kind named `name` (as in a preset's `type` and a run file's
+    /// `kind`), if there is one.
+    pub fn from_name(name: &str) -> Option<LearnerKind> {
+        [LearnerKind::Bayes, LearnerKind::Capped, LearnerKind::Neural, LearnerKind::Transformer]
+            .into_iter()
+            .find(|k| k.name() == name)
     }
 
     /// Trained by gradient descent on its own thread (`neural`, `transformer`).
@@ -299,56 +310,57 @@ pub struct PhaseGenerator {
     pub filler_concentration: Option<f64>,
 }
 
-/// The keys of `GeneratorParams` a phase may not change, with the reason.
-pub const PHASE_FIXED_KEYS: &str = "source, entities, attributes, values, name_length, name_alphabet, templates, \
-     filler_words and filler_slots (the learners' vocabulary and the probed universe)";
-
 impl PhaseGenerator {
     pub fn is_empty(&self) -> bool {
         *self == PhaseGenerator::default()
     }
 
+    /// This phase's value of a key it may change (`None` for other keys).
+    fn slot(&mut self, key: &str) -> Option<&mut Option<f64>> {
+        Some(match key {
+            "alpha" => &mut self.alpha,
+            "beta" => &mut self.beta,
+            "zipf_offset" => &mut self.zipf_offset,
+            "zipf_exponent" => &mut self.zipf_exponent,
+            "value_skew" => &mut self.value_skew,
+            "fact_noise" => &mut self.fact_noise,
+            "template_concentration" => &mut self.template_concentration,
+            "filler_concentration" => &mut self.filler_concentration,
+            _ => return None,
+        })
+    }
+
     /// `base` with this phase's changes.
     pub fn apply(&self, base: &GeneratorParams) -> GeneratorParams {
         let mut g = base.clone();
-        let set = |slot: &mut f64, v: Option<f64>| {
-            if let Some(v) = v {
-                *slot = v;
+        let mut phase = self.clone();
+        for k in PARAM_KEYS.iter().filter(|k| k.phase) {
+            if let Some(&mut Some(v)) = phase.slot(k.key) {
+                // Every phase key is a real: its setter takes any number.
+                let _ = (k.set)(&mut g, Value::Real(v));
             }
-        };
-        set(&mut g.alpha, self.alpha);
-        set(&mut g.beta, self.beta);
-        set(&mut g.zipf_offset, self.zipf_offset);
-        if self.zipf_exponent.is_some() {
-            g.zipf_exponent = self.zipf_exponent;
         }
-        set(&mut g.value_skew, self.value_skew);
-        set(&mut g.fact_noise, self.fact_noise);
-        set(&mut g.template_concentration, self.template_concentration);
-        set(&mut g.filler_concentration, self.filler_concentration);
         g
     }
 
     /// The changes that turn `base` into `edited`, or why a phase cannot
-    /// make them (a key outside `PhaseGenerator` changed).
+    /// make them (a key the key table does not let a phase change changed).
     pub fn between(base: &GeneratorParams, edited: &GeneratorParams) -> Result<PhaseGenerator, String> {
-        let changed = |a: f64, b: f64| (a != b).then_some(b);
-        let p = PhaseGenerator {
-            alpha: changed(base.alpha, edited.alpha),
-            beta: changed(base.beta, edited.beta),
-            zipf_offset: changed(base.zipf_offset, edited.zipf_offset),
-            zipf_exponent: (base.zipf_exponent != edited.zipf_exponent)
-                .then_some(edited.zipf_exponent)
-                .flatten(),
-            value_skew: changed(base.value_skew, edited.value_skew),
-            fact_noise: changed(base.fact_noise, edited.fact_noise),
-            template_concentration: changed(base.template_concentration, edited.template_concentration),
-            filler_concentration: changed(base.filler_concentration, edited.filler_concentration),
-        };
+        let mut p = PhaseGenerator::default();
+        for k in PARAM_KEYS.iter().filter(|k| k.phase) {
+            if let (Value::Real(v), true) = ((k.get)(edited), (k.get)(base) != (k.get)(edited))
+                && let Some(slot) = p.slot(k.key)
+            {
+                *slot = Some(v);
+            }
+        }
         if p.apply(base) == *edited {
             Ok(p)
         } else {
-            Err(format!("a fine-tuning phase keeps {PHASE_FIXED_KEYS}; change those with apply (a restart)"))
+            Err(format!(
+                "a fine-tuning phase keeps {} (the learners' vocabulary and the probed universe); change those with apply (a restart)",
+                phase_fixed_keys()
+            ))
         }
     }
 }
@@ -378,7 +390,7 @@ impl Default for PhaseConfig {
 
 /// The valid values of a preset key, by its path (`generator.alpha`,
 /// `learner[0].policy`), for messages about values that do not even parse.
-pub fn valid_range(path: &str) -> Option<&'static str> {
+pub fn valid_range(path: &str) -> Option<Cow<'static, str>> {
     if let Some((head, key)) = path.rsplit_once(".generator.")
         && head.starts_with("phase")
     {
@@ -386,23 +398,10 @@ pub fn valid_range(path: &str) -> Option<&'static str> {
     }
     let (section, key) = path.rsplit_once('.')?;
     let section = section.split('[').next().unwrap_or(section);
-    Some(match (section, key) {
-        ("generator", "source") => "\"zipf\" or \"pycrp\"",
-        ("generator", "alpha") => "a number in [0, 1)",
-        ("generator", "beta") => "a number with -alpha < beta <= 1e9",
-        ("generator", "entities") => "an integer in [1, 10^12]",
-        ("generator", "zipf_offset") => "a number in [0, 1e9]",
-        ("generator", "zipf_exponent") => "a number in (0, 50]",
-        ("generator", "attributes") => "an integer in [1, 64]",
-        ("generator", "values") => "an integer in [2, 4096]",
-        ("generator", "value_skew") => "a number in [0, 10]",
-        ("generator", "name_length") => "an integer in [1, 12]",
-        ("generator", "name_alphabet") => "an integer in [2, 4096]",
-        ("generator", "templates") => "an integer in [1, 256]",
-        ("generator", "template_concentration" | "filler_concentration") => "a number in (0, 1e6]",
-        ("generator", "filler_words") => "an integer in [1, 4096]",
-        ("generator", "filler_slots") => "an integer in [0, 8]",
-        ("generator", "fact_noise") => "a number in [0, 1]",
+    if section == "generator" {
+        return param_key(key).map(|k| Cow::Owned(k.valid_values()));
+    }
+    Some(Cow::Borrowed(match (section, key) {
         ("run", "sentences") => "an integer in [1, 4e9]",
         ("run", "seed") => "an integer in [0, 2^64)",
         ("run", "checkpoints_per_decade") => "an integer in [1, 100]",
@@ -431,7 +430,7 @@ pub fn valid_range(path: &str) -> Option<&'static str> {
         ("phase", "mix") => "a number in [0, 1]",
         ("phase", "syntax_seed") => "an integer in [0, 2^64)",
         _ => return None,
-    })
+    }))
 }
 
 /// A value out of range, by its path in the file (`generator.alpha`,
@@ -633,6 +632,48 @@ impl Preset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A kind's name is its serde (JSONL and TOML) spelling and names it back.
+    #[test]
+    fn learner_kind_names_match_their_serde_spelling() {
+        for k in [LearnerKind::Bayes, LearnerKind::Capped, LearnerKind::Neural, LearnerKind::Transformer] {
+            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.name()));
+            assert_eq!(LearnerKind::from_name(k.name()), Some(k));
+        }
+        assert_eq!(LearnerKind::from_name("Bayes"), None);
+    }
+
+    /// `[phase.generator]`'s fields are exactly the keys the key table lets
+    /// a phase change, and each has its slot.
+    #[test]
+    fn phase_generator_keys_are_the_tables_phase_keys() {
+        let all = PhaseGenerator {
+            alpha: Some(0.5),
+            beta: Some(2.0),
+            zipf_offset: Some(1.0),
+            zipf_exponent: Some(1.5),
+            value_skew: Some(0.5),
+            fact_noise: Some(0.1),
+            template_concentration: Some(2.0),
+            filler_concentration: Some(2.0),
+        };
+        let table = toml::Table::try_from(&all).unwrap();
+        let mut fields: Vec<&str> = table.keys().map(String::as_str).collect();
+        let mut phase: Vec<&str> = PARAM_KEYS.iter().filter(|k| k.phase).map(|k| k.key).collect();
+        fields.sort_unstable();
+        phase.sort_unstable();
+        assert_eq!(fields, phase);
+        let mut probe = all.clone();
+        for k in &PARAM_KEYS {
+            assert_eq!(probe.slot(k.key).is_some(), k.phase, "{}", k.key);
+        }
+        // Every change a phase may make round-trips through `between`.
+        let base = GeneratorParams::default();
+        let edited = all.apply(&base);
+        assert_eq!(PhaseGenerator::between(&base, &edited), Ok(all));
+        let fixed = GeneratorParams { values: 128, ..base.clone() };
+        assert!(PhaseGenerator::between(&base, &fixed).unwrap_err().contains("values"));
+    }
 
     #[test]
     fn default_preset_is_valid() {

@@ -47,21 +47,6 @@ pub struct PlotTarget {
     pub height: u32,
 }
 
-/// `WIDTHxHEIGHT` in pixels, each in [100, 10000].
-pub fn parse_size(size: &str) -> Result<(u32, u32), PlotError> {
-    let bad = || {
-        PlotError::Usage(format!(
-            "--size {size:?} must be WIDTHxHEIGHT in pixels, each in [100, 10000], e.g. 1200x800"
-        ))
-    };
-    let (w, h) = size.split_once(['x', 'X']).ok_or_else(bad)?;
-    let (w, h): (u32, u32) = (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?);
-    if !(100..=10_000).contains(&w) || !(100..=10_000).contains(&h) {
-        return Err(bad());
-    }
-    Ok((w, h))
-}
-
 fn extension(out: &Path) -> Option<String> {
     out.extension().map(|e| e.to_string_lossy().to_ascii_lowercase())
 }

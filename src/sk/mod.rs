@@ -10,6 +10,7 @@
 
 pub mod alias;
 pub mod fit;
+pub mod frames;
 pub mod generator;
 pub mod knowledge;
 pub mod params;

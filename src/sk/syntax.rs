@@ -10,34 +10,10 @@
 //! first word. Sentences read as English ("Kavoshi 's color is really bazo").
 
 use super::alias::AliasTable;
+use super::frames::{FRAMES, N, R, V, W, function_word_index};
 use super::params::GeneratorParams;
 use super::rng::SkRng;
-use super::vocab::{Token, Vocab, function_word_index};
-
-/// A frame's part: a literal word, the name, the value or the relation word.
-#[derive(Clone, Copy, Debug)]
-enum Part {
-    W(&'static str),
-    N,
-    V,
-    R,
-}
-
-use Part::{N, R, V, W};
-
-/// The sentence frames templates are drawn from.
-const FRAMES: [&[Part]; 10] = [
-    &[N, W("'s"), R, W("is"), V],
-    &[W("the"), R, W("of"), N, W("is"), V],
-    &[N, W("has"), V, W("as"), W("its"), R],
-    &[N, W("'s"), W("favourite"), R, W("was"), V],
-    &[W("as"), W("for"), N, W(","), W("its"), R, W("is"), V],
-    &[N, W("is"), W("known"), W("for"), W("the"), R, V],
-    &[W("they"), W("say"), W("the"), R, W("of"), N, W("was"), V],
-    &[W("everyone"), W("knows"), N, W("'s"), R, W(":"), V],
-    &[W("records"), W("show"), N, W("had"), W("a"), V, R],
-    &[W("we"), W("hear"), W("that"), N, W("'s"), R, W("is"), V],
-];
+use super::vocab::{Token, Vocab};
 
 /// A frame with `fillers` filler slots (numbered from `first_slot`) inserted
 /// at random places after its first word.
@@ -57,20 +33,6 @@ fn draw_skeleton(rng: &mut SkRng, vocab: &Vocab, attribute: u32, fillers: u32, f
         body.insert(at, Slot::Filler(first_slot + j));
     }
     body
-}
-
-/// How many distinct templates (as word patterns) the frames give with `k`
-/// filler slots: a frame of `L` words has `L` places after its first word,
-/// and `k` fillers fill them as a multiset, `C(L + k - 1, k)` ways.
-pub fn distinct_templates(k: u32) -> u64 {
-    FRAMES
-        .iter()
-        .map(|f| {
-            let l = f.len() as u64;
-            // C(l + k - 1, k), exactly, saturating.
-            (1..=k as u64).fold(1u64, |c, i| c.saturating_mul(l - 1 + i) / i)
-        })
-        .fold(0u64, |a, b| a.saturating_add(b))
 }
 
 /// One position of a template.
@@ -212,6 +174,7 @@ impl Syntax {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sk::frames::distinct_templates;
 
     #[test]
     fn every_template_has_one_name_before_one_value() {
@@ -246,18 +209,6 @@ mod tests {
                 seen.sort_by_key(|v| format!("{v:?}"));
                 seen.dedup();
                 assert_eq!(seen.len(), t as usize, "k = {k}: duplicate templates");
-            }
-        }
-        assert_eq!(distinct_templates(0), FRAMES.len() as u64);
-    }
-
-    #[test]
-    fn every_frame_word_is_in_the_vocabulary() {
-        for frame in FRAMES {
-            for part in frame {
-                if let W(word) = part {
-                    assert!(function_word_index(word).is_some(), "{word:?} missing from FUNCTION_WORDS");
-                }
             }
         }
     }

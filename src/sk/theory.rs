@@ -3,6 +3,7 @@
 //! expected fact excess of the Bayes learner on it.
 
 use super::generator::Generator;
+use super::params::{GeneratorParams, SourceKind};
 use super::rank_sum::rank_sum;
 use super::source::Source;
 use super::zipf::ZipfLaw;
@@ -129,6 +130,32 @@ pub fn expected_distinct(g: &Generator, n: f64) -> f64 {
         Source::Zipf(law) => expected_distinct_zipf(law, n),
         Source::Pycrp(_) => expected_distinct_pycrp(p.alpha, p.beta, n),
     }
+}
+
+/// The zipf law of a generator's parameters, `None` unless they are valid
+/// and name the zipf source (the predicted frontier needs its normaliser).
+pub fn zipf_law(g: &GeneratorParams) -> Option<ZipfLaw> {
+    if g.source != SourceKind::Zipf || !g.check().is_empty() {
+        return None;
+    }
+    Some(ZipfLaw::new(g.entities, g.zipf_offset, g.zipf_s()))
+}
+
+/// The predicted frontier rank after `n` sentences for a learner that stores
+/// a fact after `r` sightings (docs/theory.md, "Predictions the tool checks"):
+/// the rank whose facts have been stated `r` times in expectation,
+/// `n p_rank / F = r`, capped by the universe and, for a learner with a
+/// budget of `budget` bits, by the entities that budget holds. `law` is
+/// `zipf_law(g)`.
+pub fn frontier_rank(law: &ZipfLaw, g: &GeneratorParams, n: f64, r: f64, budget: Option<f64>) -> Option<f64> {
+    let s = law.exponent();
+    let per_rank = n / (r * g.attributes as f64 * law.normaliser());
+    let mut rank = per_rank.powf(1.0 / s) - law.offset();
+    rank = rank.min(law.k() as f64);
+    if let Some(b) = budget {
+        rank = rank.min(b / (g.name_bits() + g.attributes as f64 * g.fact_bits()));
+    }
+    (rank >= 1.0).then_some(rank)
 }
 
 /// Ranks whose facts enter the entropy with their realised true values.
@@ -295,6 +322,23 @@ mod tests {
         assert!(
             (expected_fact_excess_zipf(&law, 4, 6.0, f64::INFINITY, n, 0.0) / direct_x - 1.0).abs() < 1e-10
         );
+    }
+
+    /// At the predicted frontier rank the expected number of statements of
+    /// each of its facts, `n p_rank / F`, is the threshold `r`.
+    #[test]
+    fn frontier_rank_is_where_facts_reach_the_threshold() {
+        let g = GeneratorParams { entities: 100_000, ..Default::default() };
+        let law = zipf_law(&g).expect("the default generator is a valid zipf source");
+        let (n, r) = (2.0e6, 3.0);
+        let rank = frontier_rank(&law, &g, n, r, None).unwrap();
+        let stated = n * law.density(rank) / g.attributes as f64;
+        assert!((stated / r - 1.0).abs() < 1e-9, "rank {rank}: {stated} statements, want {r}");
+        // A budget holds `budget / bits per entity` entities.
+        let per_entity = g.name_bits() + g.attributes as f64 * g.fact_bits();
+        assert_eq!(frontier_rank(&law, &g, n, r, Some(10.0 * per_entity)), Some(10.0));
+        assert_eq!(frontier_rank(&law, &g, 1.0, r, None), None);
+        assert!(zipf_law(&GeneratorParams { source: SourceKind::Pycrp, ..g }).is_none());
     }
 
     /// The window mean is the mean of the point values over the window's

@@ -5,53 +5,13 @@
 //! syllables, then the values of each attribute. Rendering is presentation
 //! only: names become pronounceable syllable strings, values lower-case words.
 
+use super::frames::FUNCTION_WORDS;
 use super::params::GeneratorParams;
 
 pub type Token = u32;
 
 /// End of sentence.
 pub const EOS: Token = 0;
-
-/// The literal words of the sentence frames (see `syntax::FRAMES`).
-pub const FUNCTION_WORDS: [&str; 32] = [
-    "'s",
-    "the",
-    "of",
-    "is",
-    "was",
-    "a",
-    "for",
-    "its",
-    "known",
-    "as",
-    "by",
-    "has",
-    "had",
-    "they",
-    "say",
-    "favourite",
-    "everyone",
-    "knows",
-    ":",
-    ",",
-    "whose",
-    "called",
-    "their",
-    "people",
-    "that",
-    "with",
-    "remember",
-    "from",
-    "records",
-    "show",
-    "we",
-    "hear",
-];
-
-/// The token index of a function word (a frame's literal), if it is one.
-pub fn function_word_index(word: &str) -> Option<u32> {
-    FUNCTION_WORDS.iter().position(|w| *w == word).map(|i| i as u32)
-}
 
 const RELATIONS: [&str; 16] = [
     "color", "city", "river", "sport", "food", "song", "tool", "animal", "flower", "planet", "metal",

@@ -18,7 +18,9 @@ pub struct ZipfLaw {
     k: u64,
     q: f64,
     s: f64,
-    /// `ln Z`, `Z = Σ_r (r+q)^-s`.
+    /// `Z = Σ_r (r+q)^-s`, the normaliser.
+    z: f64,
+    /// `ln Z`.
     ln_z: f64,
     /// `P(r <= HEAD_RANKS)`.
     head_mass: f64,
@@ -63,7 +65,7 @@ impl ZipfLaw {
             tail.g_max = tail.g_from_ln((k0 + 0.5 + q).ln()) + tail.h_from_ln((k0 + q).ln(), s);
             tail
         });
-        ZipfLaw { k, q, s, ln_z, head_mass, head_mass_log2: head_mass.log2(), head, tail }
+        ZipfLaw { k, q, s, z, ln_z, head_mass, head_mass_log2: head_mass.log2(), head, tail }
     }
 
     pub fn k(&self) -> u64 {
@@ -76,6 +78,11 @@ impl ZipfLaw {
 
     pub fn offset(&self) -> f64 {
         self.q
+    }
+
+    /// The normaliser `Z = Σ_{r=1}^{K} (r+q)^-s`.
+    pub fn normaliser(&self) -> f64 {
+        self.z
     }
 
     /// `ln P(r)` for a rank `1..=K`.

@@ -13,6 +13,8 @@ use crate::config::theme::Theme;
 use crate::config::{PhaseConfig, Preset};
 use crate::engine::{Checkpoint, Control, FineTune, Progress, Sample, Update};
 use crate::sk::GeneratorParams;
+use crate::sk::theory::zipf_law;
+use crate::sk::zipf::ZipfLaw;
 
 use super::MarkerChoice;
 use super::fields::{self, FIELDS};
@@ -259,9 +261,11 @@ impl ParamsEditor {
 /// Checkpoints kept per decade of sentences: later ones in the same bucket
 /// replace earlier ones, so history stays bounded over any run length.
 pub const HISTORY_PER_DECADE: f64 = 40.0;
-/// Recent samples kept: the samples pane shows the latest and the rarest of
-/// these (the engine sends about 17 a second, so this is the last half minute).
-pub const SAMPLES_KEPT: usize = 512;
+/// The dashboard's window of recent samples: the samples pane shows the
+/// latest and the rarest of these (the engine sends about 17 a second, so
+/// this is the last half minute). Not the engine's own buffer
+/// (`engine::run::SAMPLES_KEPT`), a ring of the latest few sentences.
+pub const SAMPLE_WINDOW: usize = 512;
 
 /// The whole state of the dashboard.
 #[derive(Clone, Debug)]
@@ -300,8 +304,8 @@ pub struct Model {
     pub theme_choices: Vec<Choice>,
     /// The name of a preset sent to the engine, for its `Started` to carry.
     pub pending_preset: Option<String>,
-    /// The zipf normaliser of the running parameters (heatmap frontier).
-    pub zipf_norm: Option<f64>,
+    /// The zipf law of the running parameters (heatmap frontier).
+    pub zipf_law: Option<ZipfLaw>,
     /// Something visible changed since the last frame.
     pub dirty: bool,
     /// What the terminal can show (colour depth, glyphs).
@@ -353,7 +357,7 @@ impl Model {
             marker,
             preset_choices: Vec::new(),
             theme_choices: Vec::new(),
-            zipf_norm: None,
+            zipf_law: None,
             pending_preset: None,
             dirty: true,
             caps: Capabilities::FULL,
@@ -368,7 +372,7 @@ impl Model {
     }
 
     fn with_norm(mut self) -> Model {
-        self.zipf_norm = super::panes::heatmap::zipf_norm(&self.params.running);
+        self.zipf_law = zipf_law(&self.params.running);
         self
     }
 
@@ -577,7 +581,7 @@ fn engine_update(model: &mut Model, u: Update) {
             model.learners = info.learners;
             model.total_sentences = info.total_sentences;
             model.params = ParamsEditor::new(info.preset.generator.clone()).for_run(info.total_sentences);
-            model.zipf_norm = super::panes::heatmap::zipf_norm(&model.params.running);
+            model.zipf_law = zipf_law(&model.params.running);
             model.preset = info.preset;
             model.history.clear();
             model.samples.clear();
@@ -599,7 +603,7 @@ fn engine_update(model: &mut Model, u: Update) {
         }
         Update::Samples(list) => {
             model.samples.extend(list);
-            while model.samples.len() > SAMPLES_KEPT {
+            while model.samples.len() > SAMPLE_WINDOW {
                 model.samples.pop_front();
             }
         }
@@ -793,7 +797,7 @@ fn apply_edits(model: &mut Model, action: Action) -> Option<Command> {
     }
     p.running = p.draft.clone();
     let g = Box::new(p.draft.clone());
-    model.zipf_norm = super::panes::heatmap::zipf_norm(&g);
+    model.zipf_law = zipf_law(&g);
     if action == Action::Apply {
         p.message = Some("applied: restarting".into());
         // The engine's `Started` names the launch preset; keep this run's.

@@ -37,30 +37,9 @@ struct Row<'a> {
     frontier: Option<f64>,
 }
 
-/// `Σ_{k=1}^{K} (k+q)^-s` of a zipf source, the normaliser of the frontier.
-pub fn zipf_norm(g: &crate::sk::GeneratorParams) -> Option<f64> {
-    if g.source != crate::sk::SourceKind::Zipf || g.check().iter().any(|_| true) {
-        return None;
-    }
-    let (q, s) = (g.zipf_offset, g.zipf_s());
-    Some(crate::sk::rank_sum::rank_sum(g.entities, |k| (k + q).powf(-s)))
-}
-
-/// The predicted frontier rank after `n` sentences for a learner that stores
-/// a fact after `r` sightings (docs/theory.md, "Predictions the tool checks"): the rank whose facts have been
-/// stated `r` times in expectation, `n p_rank / F = r`, capped by the
-/// universe and by a budget of `budget` bits.
-pub fn frontier_rank(model: &Model, n: f64, r: f64, budget: Option<f64>) -> Option<f64> {
-    let g = &model.params.running;
-    let norm = model.zipf_norm?;
-    let s = g.zipf_s();
-    let per_rank = n / (r * g.attributes as f64 * norm);
-    let mut rank = per_rank.powf(1.0 / s) - g.zipf_offset;
-    rank = rank.min(g.entities as f64);
-    if let Some(b) = budget {
-        rank = rank.min(b / (g.name_bits() + g.attributes as f64 * g.fact_bits()));
-    }
-    (rank >= 1.0).then_some(rank)
+/// The predicted frontier rank of the running parameters (`sk::theory::frontier_rank`).
+fn frontier_rank(model: &Model, n: f64, r: f64, budget: Option<f64>) -> Option<f64> {
+    crate::sk::theory::frontier_rank(model.zipf_law.as_ref()?, &model.params.running, n, r, budget)
 }
 
 /// `(exposures, budget)` of a learner by name, `None` for a neural learner

@@ -88,7 +88,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         status.push(Line::styled(format!("{} invalid: {}", problems.len(), problems[0].0), p.error));
     }
     let hints = Line::from(vec![
-        Span::styled(format!("{selected_key} in {}  ", FIELDS[e.selected].range), p.muted),
+        Span::styled(format!("{selected_key} in {}  ", fields::range(&FIELDS[e.selected])), p.muted),
         Span::styled("a", p.key),
         Span::styled(" apply ", p.muted),
         Span::styled("f", p.key),
@@ -146,7 +146,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
             Span::styled(format!("{:>value_w$}", fit_width(&value, value_w)), value_style),
         ];
         if show_range {
-            spans.push(Span::styled(format!(" {:<range_w$}", fit_width(f.range, range_w)), p.muted));
+            spans
+                .push(Span::styled(format!(" {:<range_w$}", fit_width(&fields::range(f), range_w)), p.muted));
         }
         lines.push(Line::from(spans));
     }
