@@ -124,7 +124,7 @@ fn a_sampled_run_reports_what_each_learner_saw_and_the_status_shows_it() {
     let mut sampled = Vec::new();
     for l in &last.learners {
         let json = serde_json::to_value(l).unwrap();
-        if l.kind != "neural" {
+        if l.kind != sk_tui::config::LearnerKind::Neural {
             assert_eq!((l.sentences_seen, l.sentences_dropped, l.stream_share()), (n, 0, 1.0), "{}", l.name);
             assert!(json.get("sentences_dropped").is_none(), "{}: {json}", l.name);
             continue;

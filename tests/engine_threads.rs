@@ -124,8 +124,8 @@ impl Learner for Recorder {
     fn name(&self) -> &str {
         "recorder"
     }
-    fn kind(&self) -> &'static str {
-        "bayes"
+    fn kind(&self) -> sk_tui::config::LearnerKind {
+        sk_tui::config::LearnerKind::Bayes
     }
     fn score(&mut self, _: &Sentence) -> Bits {
         panic!("the recorder shares the syntax model: score is never called")

@@ -158,7 +158,7 @@ fn parameter_count_is_every_weight() {
     let l = NeuralLearner::new("nn", &cfg(32, 64), g.vocab(), 1);
     assert_eq!(l.params(), (v + 1) * e + h * c * e + h + k * h + k + v * h + v);
     assert_eq!(l.model_bits(), 32.0 * l.params() as f64);
-    assert_eq!(l.kind(), "neural");
+    assert_eq!(l.kind(), sk_tui::config::LearnerKind::Neural);
     assert_eq!(l.name(), "nn");
 }
 

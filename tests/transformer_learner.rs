@@ -142,7 +142,7 @@ fn parameter_count_is_every_weight() {
     let block = 2 * d + 4 * d * d + 2 * d + 4 * d * d + 4 * d + 4 * d * d + d;
     assert_eq!(l.params(), (v + 1) * d + p * d + 2 * block + 2 * d + k * d + k + d * v + v);
     assert_eq!(l.model_bits(), 32.0 * l.params() as f64);
-    assert_eq!(l.kind(), "transformer");
+    assert_eq!(l.kind(), sk_tui::config::LearnerKind::Transformer);
 }
 
 #[test]

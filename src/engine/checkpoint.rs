@@ -3,6 +3,7 @@
 //! Checkpoints carry no wall-clock fields: the same preset and seed give the
 //! same checkpoints byte for byte.
 
+use crate::config::LearnerKind;
 use serde::{Deserialize, Serialize};
 
 /// A frequency-rank bin `[lo, hi]` (inclusive, 1-based): bin `b` holds ranks
@@ -38,7 +39,7 @@ pub struct ExponentFit {
 pub struct LearnerPoint {
     pub name: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: LearnerKind,
     pub model_bits: f64,
     pub params: u64,
     /// Sentences the learner has trained on (less than `sentences` for a

@@ -541,7 +541,7 @@ impl Engine {
             .trainees
             .iter()
             .map(|t| match (t.runner.kind(), t.oracle_budget) {
-                ("bayes", _) => self.expected_fact_excess(f64::INFINITY, window_base),
+                (LearnerKind::Bayes, _) => self.expected_fact_excess(f64::INFINITY, window_base),
                 (_, Some(budget)) => self.expected_fact_excess(self.held_ranks(budget), window_base),
                 _ => None,
             })
@@ -590,7 +590,7 @@ impl Engine {
             }
             learners.push(LearnerPoint {
                 name: t.runner.name().to_string(),
-                kind: t.runner.kind().to_string(),
+                kind: t.runner.kind(),
                 model_bits: m.model_bits,
                 params: m.params,
                 sentences_seen: seen,
@@ -771,7 +771,7 @@ impl Runner {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> LearnerKind {
         match self {
             Runner::Local(l) => l.kind(),
             Runner::Remote(w) => w.kind(),

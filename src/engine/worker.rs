@@ -18,6 +18,7 @@
 //! Live reports that only look (timed checkpoints) and questions jump the
 //! queue: they are answered between two sentences.
 
+use crate::config::LearnerKind;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
@@ -111,7 +112,7 @@ enum Job {
 
 pub struct Worker {
     name: String,
-    kind: &'static str,
+    kind: LearnerKind,
     feed: Feed,
     /// Training batches and in-order reports.
     jobs: Option<Sender<Job>>,
@@ -229,7 +230,7 @@ impl Worker {
         &self.name
     }
 
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> LearnerKind {
         self.kind
     }
 

@@ -9,6 +9,7 @@
 //! fact that a later phase changes is overwritten once the new value has been
 //! stated more often than the old one.
 
+use crate::config::LearnerKind;
 use rustc_hash::FxHashMap;
 
 use super::predictive::{
@@ -136,8 +137,8 @@ impl Learner for BayesLearner {
         &self.name
     }
 
-    fn kind(&self) -> &'static str {
-        "bayes"
+    fn kind(&self) -> LearnerKind {
+        LearnerKind::Bayes
     }
 
     knowledge_steps!();

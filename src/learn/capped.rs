@@ -17,6 +17,7 @@
 //!   a fixed-size candidate table (twice that many entries, at least 64,
 //!   evicting the least-sighted of 8 sampled entries when full).
 
+use crate::config::LearnerKind;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
@@ -424,8 +425,8 @@ impl Learner for CappedLearner {
         &self.name
     }
 
-    fn kind(&self) -> &'static str {
-        "capped"
+    fn kind(&self) -> LearnerKind {
+        LearnerKind::Capped
     }
 
     knowledge_steps!();

@@ -16,6 +16,7 @@ pub mod optim;
 pub mod predictive;
 pub mod transformer;
 
+use crate::config::LearnerKind;
 use crate::sk::{Bits, EntityId, Sentence, Token};
 
 /// A question about one fact: what is `attribute` of `entity`?
@@ -50,8 +51,8 @@ pub trait Learner: Send {
     /// The name given in the preset.
     fn name(&self) -> &str;
 
-    /// `"bayes"`, `"capped"`, `"neural"` or `"transformer"`.
-    fn kind(&self) -> &'static str;
+    /// Which kind of learner this is.
+    fn kind(&self) -> LearnerKind;
 
     /// Code length of `s` in bits under the current model, by part, before
     /// training on it (prequential coding).

@@ -56,6 +56,7 @@ pub mod kernels;
 pub(crate) mod net;
 
 use crate::config::LearnerConfig;
+use crate::config::LearnerKind;
 use crate::learn::optim::{Group, Optimizer, Settings};
 use crate::learn::{Answer, Learner, Probe};
 use crate::sk::{Bits, Role, Sentence, Token, Vocab};
@@ -342,8 +343,8 @@ impl Learner for NeuralLearner {
         &self.name
     }
 
-    fn kind(&self) -> &'static str {
-        "neural"
+    fn kind(&self) -> LearnerKind {
+        LearnerKind::Neural
     }
 
     fn score(&mut self, s: &Sentence) -> Bits {

@@ -31,6 +31,7 @@
 pub mod net;
 
 use crate::config::LearnerConfig;
+use crate::config::LearnerKind;
 use crate::learn::neural::{avx2_available, best_value, bits_by_role};
 use crate::learn::optim::{Group, Optimizer, Settings};
 use crate::learn::{Answer, Learner, Probe};
@@ -162,8 +163,8 @@ impl Learner for TransformerLearner {
         &self.name
     }
 
-    fn kind(&self) -> &'static str {
-        "transformer"
+    fn kind(&self) -> LearnerKind {
+        LearnerKind::Transformer
     }
 
     fn score(&mut self, s: &Sentence) -> Bits {

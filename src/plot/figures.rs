@@ -3,6 +3,7 @@
 //! 10ⁿ) and light ones at 2..9 times each; several runs are named by what
 //! differs between their headers (`alpha=0.5 · bayes`).
 
+use crate::config::LearnerKind;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
@@ -318,7 +319,7 @@ fn frontier(run: &RunFile, learner: usize, n: f64, norm: f64) -> Option<f64> {
 /// The knowledge heatmap of the first run's first Bayes learner (else its first).
 fn heatmap<DB: DrawingBackend>(root: &Area<DB>, run: &RunFile, label: &str) -> Result<(), PlotError> {
     let Some(last) = run.last() else { return Err(PlotError::Usage("no checkpoint yet".into())) };
-    let learner = last.learners.iter().position(|l| l.kind == "bayes").unwrap_or(0);
+    let learner = last.learners.iter().position(|l| l.kind == LearnerKind::Bayes).unwrap_or(0);
     let name = last.learners.get(learner).map_or("", |l| l.name.as_str());
     let (main, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(110).max(100));
     let rows: Vec<&Checkpoint> = run.checkpoints.iter().filter(|c| c.phase == 0 && c.sentences > 0).collect();

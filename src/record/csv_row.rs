@@ -46,7 +46,7 @@ pub fn rows(c: &Checkpoint) -> impl Iterator<Item = CsvRow<'_>> {
         tokens: c.tokens,
         distinct_entities: c.distinct_entities,
         learner: &l.name,
-        kind: &l.kind,
+        kind: l.kind.name(),
         model_bits: l.model_bits,
         params: l.params,
         sentences_seen: l.sentences_seen,

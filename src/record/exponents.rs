@@ -9,6 +9,7 @@
 //! The theory's curve is drawn over the key when the key is `alpha`, and
 //! through the runs' own theory values otherwise.
 
+use crate::config::LearnerKind;
 use crate::engine::Checkpoint;
 use crate::sk::theory;
 
@@ -29,7 +30,7 @@ pub struct ExponentPoint {
 
 /// The point of a run at `x` whose last checkpoint is `last`.
 pub fn exponent_point(x: f64, last: &Checkpoint) -> ExponentPoint {
-    let bayes = last.learners.iter().find(|l| l.kind == "bayes");
+    let bayes = last.learners.iter().find(|l| l.kind == LearnerKind::Bayes);
     ExponentPoint {
         x,
         data: bayes.and_then(|l| l.data_exponent).map(|f| (f.value, f.stderr)),

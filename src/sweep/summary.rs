@@ -17,6 +17,7 @@
 //!   for R >> 1; the engine test bounds that discreteness bias by 10 % for
 //!   ladders of 8 to 256 entities.
 
+use crate::config::LearnerKind;
 use serde::Serialize;
 
 use crate::engine::{Checkpoint, ExponentFit};
@@ -89,13 +90,13 @@ fn data_checks(all: &[Checkpoint], last: &Checkpoint) -> Vec<ExponentCheck> {
         .map(|l| {
             let theory = last.theory.data_exponent;
             let fit = l.data_exponent;
-            let bias = if l.kind == "bayes" {
+            let bias = if l.kind == LearnerKind::Bayes {
                 fit.and_then(|f| finite_size_exponent(all, last.phase, &f))
             } else {
                 None
             }
             .map(|e| (e - theory).abs());
-            check(&l.name, &l.kind, fit, theory, bias)
+            check(&l.name, l.kind.name(), fit, theory, bias)
         })
         .collect()
 }
@@ -177,7 +178,7 @@ pub fn table(rows: &[SummaryRow], axes: &[String]) -> String {
         let mut cells = point_cells(r.index, &r.values, axes);
         cells.push(r.state.clone());
         cells.push(r.sentences.map_or("-".into(), |n| n.to_string()));
-        let bayes = r.data.iter().find(|c| c.kind == "bayes");
+        let bayes = r.data.iter().find(|c| c.kind == LearnerKind::Bayes.name());
         cells.extend(fmt_check(bayes));
         cells.extend(fmt_check(r.model.as_ref()));
         lines.push(cells);

@@ -99,7 +99,7 @@ fn learner_point(
     let entropy_per_token = 2.1;
     LearnerPoint {
         name: l.name.clone(),
-        kind: l.kind.name().into(),
+        kind: l.kind,
         model_bits: model_bits.max(1.0) + d * 8.0,
         params: 0,
         sentences_seen: n as u64,

@@ -12,6 +12,7 @@
 //! a `Started`. The run that is followed gives the parts that are not per
 //! learner: the heatmap's bins, the theory, phases, samples, the parameters.
 
+use crate::config::LearnerKind;
 use std::path::PathBuf;
 
 use ratatui::Frame;
@@ -302,7 +303,7 @@ impl Recorded {
                 let name = self.series_name(i, &l.name);
                 c.learners.push(match at.and_then(|c| c.learners.get(j)) {
                     Some(p) => LearnerPoint { name, ..p.clone() },
-                    None => placeholder(name, l.kind.name()),
+                    None => placeholder(name, l.kind),
                 });
             }
         }
@@ -456,10 +457,10 @@ impl Recorded {
 
 /// A learner of a run that has no checkpoint yet at this point of the merged
 /// stream: no value (NaN points are not drawn).
-fn placeholder(name: String, kind: &str) -> LearnerPoint {
+fn placeholder(name: String, kind: LearnerKind) -> LearnerPoint {
     LearnerPoint {
         name,
-        kind: kind.into(),
+        kind,
         model_bits: f64::NAN,
         params: 0,
         sentences_seen: 0,

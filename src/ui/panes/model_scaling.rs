@@ -159,7 +159,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         .enumerate()
         .map(|(i, l)| {
             let mut value = format!("{}b", short(l.knowledge_bits.max(0.0)));
-            if LearnerKind::from_name(&l.kind).is_some_and(LearnerKind::is_network) && l.params > 0 {
+            if l.kind.is_network() && l.params > 0 {
                 value.push_str(&format!(" {:.2}b/p", l.knowledge_bits.max(0.0) / l.params as f64));
             }
             LegendItem { index: i, mark: p.series_glyph(i).to_string(), name: super::legend_name(l), value }
