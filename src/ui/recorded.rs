@@ -28,7 +28,7 @@ use crate::record::{Record, RunHeader, run_labels};
 /// Bad lines shown per run; later ones are counted.
 const BAD_SHOWN: usize = 3;
 /// Samples kept per run (the model keeps its own window).
-const SAMPLES_KEPT: usize = 64;
+const SAMPLES_PER_RUN: usize = 64;
 
 /// One recorded run as read so far.
 #[derive(Clone, Debug, Default)]
@@ -208,7 +208,7 @@ impl Recorded {
             }
             Record::Samples(s) => {
                 r.samples.extend(s.to_samples());
-                let extra = r.samples.len().saturating_sub(SAMPLES_KEPT);
+                let extra = r.samples.len().saturating_sub(SAMPLES_PER_RUN);
                 r.samples.drain(..extra);
                 if !passthrough && run == self.followed {
                     Self::feed(model, vec![Update::Samples(s.to_samples())]);
