@@ -59,14 +59,17 @@ pub fn x_range(points: &[ExponentPoint]) -> (f64, f64) {
 }
 
 /// The top of the exponent axis: the largest fit + stderr or theory value
-/// (at least 1, at most 10), with 10% headroom; the axis starts at 0.
+/// (at least 1, at most 10), with 10% headroom; the axis starts at 0. The
+/// model's theory counts only at points with a model fit (a sweep without a
+/// capped ladder has no model series to compare it with).
 pub fn y_max(points: &[ExponentPoint]) -> f64 {
     let top = points
         .iter()
         .flat_map(|p| {
             let d = p.data.map_or(f64::NAN, |(v, e)| v + e.max(0.0));
             let m = p.model.map_or(f64::NAN, |(v, e)| v + e.max(0.0));
-            [d, m, p.theory_data, p.theory_model]
+            let tm = if p.model.is_some() { p.theory_model } else { f64::NAN };
+            [d, m, p.theory_data, tm]
         })
         .filter(|v| v.is_finite())
         .fold(1.0, f64::max);

@@ -247,7 +247,11 @@ fn draw_chart(frame: &mut Frame, area: Rect, model: &Model, key: &str, points: &
                 .data(d),
         );
     }
-    let x_title = if key == ALPHA { "alpha (zipf exponent)".to_string() } else { short_key(key).to_string() };
+    let x_title = if key == ALPHA {
+        "alpha (discount; zipf s = 1/alpha)".to_string()
+    } else {
+        short_key(key).to_string()
+    };
     let x_axis = Axis::default()
         .title(Span::styled(x_title, p.muted))
         .bounds([x0, x1])
