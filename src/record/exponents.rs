@@ -141,8 +141,11 @@ mod tests {
     #[test]
     fn the_axis_holds_the_error_bars_and_the_theory() {
         assert!((y_max(&[point(0.5, Some((1.2, 0.3)))]) - 1.65).abs() < 1e-12);
-        // Alpha 0.1: the model exponent 9 sets the top.
-        assert!((y_max(&[point(0.1, None)]) - 9.9).abs() < 1e-9);
+        // Alpha 0.1: the model theory 9 sets the top where a model was fitted,
+        // and does not count where none was (the axis then starts from 1).
+        let fitted = ExponentPoint { model: Some((8.0, 0.1)), ..point(0.1, None) };
+        assert!((y_max(&[fitted]) - 9.9).abs() < 1e-9);
+        assert!((y_max(&[point(0.1, None)]) - 1.1).abs() < 1e-9);
         assert_eq!(with_error(1.0, Some((0.5, f64::NAN))), Some((1.0, 0.5, 0.0)));
     }
 }
