@@ -631,37 +631,106 @@ fn engine_update(model: &mut Model, u: Update) {
 }
 
 fn act(model: &mut Model, action: Action) -> Option<Command> {
-    // The error popup takes the keyboard first.
     if !model.errors.is_empty() {
-        match action {
-            Action::Quit => return Some(Command::Quit),
-            Action::Choose | Action::Close => {
-                model.errors.remove(0);
-            }
-            _ => {}
-        }
-        return None;
+        return act_error_popup(model, action);
     }
     if let Some(overlay) = model.overlay {
         return act_overlay(model, overlay, action);
     }
-    let long = model.long_run();
-    let p = &mut model.params;
+    match action {
+        Action::Quit | Action::Pause | Action::TogglePace | Action::Export => act_run(model, action),
+        Action::Help
+        | Action::Presets
+        | Action::Themes
+        | Action::FocusNext
+        | Action::FocusPrev
+        | Action::Focus(_)
+        | Action::Zoom
+        | Action::Close
+        | Action::NextLearner
+        | Action::PrevLearner
+        | Action::CycleY
+        | Action::ToggleModelView
+        | Action::ToggleHeatValue
+        | Action::ToggleHeatRows => {
+            act_view(model, action);
+            None
+        }
+        Action::FieldUp
+        | Action::FieldDown
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Increase
+        | Action::Decrease
+        | Action::Edit
+        | Action::Commit
+        | Action::Cancel
+        | Action::DeleteChar
+        | Action::ClearInput
+        | Action::Revert
+        | Action::Apply
+        | Action::FineTune => act_params(model, action),
+        // Only meaningful inside an overlay.
+        Action::ListUp
+        | Action::ListDown
+        | Action::Choose
+        | Action::Filter
+        | Action::Yes
+        | Action::SaveTheme => None,
+    }
+}
+
+/// The error popup takes the keyboard first: it closes one error at a time.
+fn act_error_popup(model: &mut Model, action: Action) -> Option<Command> {
     match action {
         Action::Quit => return Some(Command::Quit),
-        Action::Pause => {
-            return match model.state {
-                RunState::Running | RunState::Starting => {
-                    model.state = RunState::Paused;
-                    Some(Command::Engine(Control::Pause))
-                }
-                RunState::Paused => {
-                    model.state = RunState::Running;
-                    Some(Command::Engine(Control::Resume))
-                }
-                RunState::Finished => None,
-            };
+        Action::Choose | Action::Close => {
+            model.errors.remove(0);
         }
+        _ => {}
+    }
+    None
+}
+
+/// The run itself: quit, pause and resume, the pace, exporting a pane.
+fn act_run(model: &mut Model, action: Action) -> Option<Command> {
+    match action {
+        Action::Quit => Some(Command::Quit),
+        Action::Pause => match model.state {
+            RunState::Running | RunState::Starting => {
+                model.state = RunState::Paused;
+                Some(Command::Engine(Control::Pause))
+            }
+            RunState::Paused => {
+                model.state = RunState::Running;
+                Some(Command::Engine(Control::Resume))
+            }
+            RunState::Finished => None,
+        },
+        Action::TogglePace => {
+            let mut preset = model.preset.clone();
+            preset.run.pace = preset.run.pace.toggled();
+            Some(Command::Engine(Control::Restart(Box::new(preset))))
+        }
+        Action::Export => match model.focus {
+            Pane::DataScaling | Pane::ModelScaling | Pane::Heatmap if model.latest().is_some() => {
+                Some(Command::Export(model.focus))
+            }
+            _ => {
+                model.note = Some("e exports pane 1, 2 or 3 once there is a checkpoint".into());
+                None
+            }
+        },
+        _ => None,
+    }
+}
+
+/// What the screen shows: overlays, focus and zoom, the selected learner,
+/// and each pane's choice of quantity.
+fn act_view(model: &mut Model, action: Action) {
+    match action {
         Action::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::Presets => {
             let name = model.preset_name.trim_end_matches(EDITED_MARK);
@@ -696,17 +765,6 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
         }
         Action::CycleY => model.data_y = model.data_y.next(),
         Action::ToggleModelView => model.model_view = model.model_view.next(),
-        Action::Export => {
-            return match model.focus {
-                Pane::DataScaling | Pane::ModelScaling | Pane::Heatmap if model.latest().is_some() => {
-                    Some(Command::Export(model.focus))
-                }
-                _ => {
-                    model.note = Some("e exports pane 1, 2 or 3 once there is a checkpoint".into());
-                    None
-                }
-            };
-        }
         Action::ToggleHeatValue => {
             model.heat_value = match model.heat_value {
                 HeatValue::Known => HeatValue::Correct,
@@ -719,11 +777,16 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
                 HeatRows::Learners => HeatRows::Checkpoints,
             }
         }
-        Action::TogglePace => {
-            let mut preset = model.preset.clone();
-            preset.run.pace = preset.run.pace.toggled();
-            return Some(Command::Engine(Control::Restart(Box::new(preset))));
-        }
+        _ => {}
+    }
+}
+
+/// The generator pane's editor: moving between fields, editing a value,
+/// reverting, and applying the edits (restart or fine-tune).
+fn act_params(model: &mut Model, action: Action) -> Option<Command> {
+    let long = model.long_run();
+    let p = &mut model.params;
+    match action {
         Action::FieldUp => p.selected = (p.selected + FIELDS.len() - 1) % FIELDS.len(),
         Action::FieldDown => p.selected = (p.selected + 1) % FIELDS.len(),
         Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
@@ -773,12 +836,7 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
             model.overlay = Some(Overlay::Confirm);
         }
         Action::Apply | Action::FineTune => return apply_edits(model, action),
-        Action::ListUp
-        | Action::ListDown
-        | Action::Choose
-        | Action::Filter
-        | Action::Yes
-        | Action::SaveTheme => {}
+        _ => {}
     }
     None
 }
