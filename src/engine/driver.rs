@@ -141,11 +141,7 @@ impl EngineThread {
         let Some(preset) = self.first.take() else { return };
         let mut engine = self.start(&preset);
         let mut state = if engine.is_some() { State::Running } else { State::Idle };
-        let mut batch = 1024u64;
-        let mut last_progress = Instant::now();
-        let mut last_timed = Instant::now();
-        let mut last_samples = Instant::now();
-        let mut rate = RateMeter::new(0);
+        let mut clock = Clock::new();
         loop {
             // Control: block briefly while paused or idle, poll while running.
             let command = if state == State::Running {
@@ -158,41 +154,11 @@ impl EngineThread {
                 }
             };
             if let Some(c) = command {
-                match c {
-                    Control::Stop => return,
-                    Control::Pause if state == State::Running => state = State::Paused,
-                    Control::Resume if state == State::Paused => state = State::Running,
-                    Control::Pause | Control::Resume => {}
-                    Control::Restart(p) => {
-                        // Stop the old run's learners before building the new ones.
-                        drop(engine.take());
-                        engine = self.start(&p);
-                        state = if engine.is_some() { State::Running } else { State::Idle };
-                    }
-                    Control::Apply(g) => {
-                        let mut p = self.current.clone().unwrap_or_default();
-                        p.generator = *g;
-                        drop(engine.take());
-                        engine = self.start(&p);
-                        state = if engine.is_some() { State::Running } else { State::Idle };
-                    }
-                    Control::FineTune(ft) => {
-                        if let Some(e) = engine.as_mut() {
-                            match e.fine_tune(ft.generator, ft.phase) {
-                                Ok(()) => state = State::Running,
-                                Err(err) => self.post(Update::Error(err.to_string())),
-                            }
-                        }
-                    }
+                if !self.obey(c, &mut engine, &mut state) {
+                    return;
                 }
                 if let Some(e) = &engine {
-                    rate = RateMeter::new(e.sentences());
-                }
-                if self.options.live
-                    && let Some(e) = &engine
-                {
-                    let p = self.progress(e, 0.0, state == State::Paused);
-                    self.post(Update::Progress(p));
+                    clock.rate = RateMeter::new(e.sentences());
                 }
             }
             self.flush();
@@ -200,81 +166,133 @@ impl EngineThread {
             if state != State::Running {
                 continue;
             }
-            let started = Instant::now();
-            let before = e.sentences();
-            let panic_at = self.options.panic_at;
-            let live = self.options.live;
-            let want_timed = live && last_timed.elapsed() >= TIMED_CHECKPOINT_EVERY;
-            let want_samples = live && last_samples.elapsed() >= SAMPLES_EVERY;
-            // Everything that touches the engine runs under catch_unwind.
-            let outcome = catch_unwind(AssertUnwindSafe(|| {
-                if panic_at.is_some_and(|n| e.sentences() + batch >= n) {
-                    panic!("injected engine fault at {} sentences", e.sentences());
+            match self.step(e, &mut clock) {
+                Ok(finished) => {
+                    if finished {
+                        state = State::Idle;
+                    }
                 }
-                let step = e.advance(batch);
-                // Not while a paced checkpoint waits: its window is not closed yet.
-                let timed = (want_timed && step == Step::Running && !e.checkpoint_due()).then(|| e.peek());
-                let samples = (want_samples || step == Step::Finished).then(|| e.samples());
-                (step, timed, samples)
-            }));
-            let (step, timed, samples) = match outcome {
-                Ok(parts) => parts,
-                Err(payload) => {
-                    let msg = payload
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_else(|| "unknown panic".into());
+                Err(msg) => {
                     self.post(Update::Error(format!("the engine failed: {msg}")));
                     engine = None;
                     state = State::Idle;
                     self.flush();
-                    continue;
                 }
-            };
-            // Aim for batches of ~5 ms (judged on batches that were not cut
-            // short by a learner catching up).
-            let took = started.elapsed();
-            let whole = e.sentences() - before == batch;
-            let cut_short = step == Step::Running && !whole;
-            if whole && took < BATCH_TARGET / 2 && batch < 1 << 20 {
-                batch *= 2;
-            } else if took > BATCH_TARGET * 2 && batch > 16 {
-                batch /= 2;
-            }
-            if let Some(c) = timed {
-                last_timed = Instant::now();
-                self.post(Update::Checkpoint(Box::new(c)));
-            }
-            if let Some(s) = samples {
-                last_samples = Instant::now();
-                self.post(Update::Samples(s));
-            }
-            match step {
-                Step::Running => {}
-                Step::Checkpoint(c) => {
-                    last_timed = Instant::now();
-                    self.post(Update::Checkpoint(c));
-                }
-                Step::Phase { index, name } => self.post(Update::Phase { index, name }),
-                Step::Finished => {
-                    let sentences = e.sentences();
-                    let p = self.progress(e, 0.0, false);
-                    self.post(Update::Progress(p));
-                    self.post(Update::Finished { sentences });
-                    state = State::Idle;
-                }
-            }
-            if cut_short && e.learners_behind() {
-                e.wait_for_learners(PACE_SLICE);
-            }
-            if live && last_progress.elapsed() >= PROGRESS_EVERY {
-                last_progress = Instant::now();
-                let r = rate.rate(e.sentences());
-                let p = self.progress(e, r, false);
-                self.post(Update::Progress(p));
             }
         }
+    }
+
+    /// Carries out a control command; false for `Stop`.
+    fn obey(&mut self, c: Control, engine: &mut Option<Engine>, state: &mut State) -> bool {
+        match c {
+            Control::Stop => return false,
+            Control::Pause if *state == State::Running => *state = State::Paused,
+            Control::Resume if *state == State::Paused => *state = State::Running,
+            Control::Pause | Control::Resume => {}
+            Control::Restart(p) => {
+                // Stop the old run's learners before building the new ones.
+                drop(engine.take());
+                *engine = self.start(&p);
+                *state = if engine.is_some() { State::Running } else { State::Idle };
+            }
+            Control::Apply(g) => {
+                let mut p = self.current.clone().unwrap_or_default();
+                p.generator = *g;
+                drop(engine.take());
+                *engine = self.start(&p);
+                *state = if engine.is_some() { State::Running } else { State::Idle };
+            }
+            Control::FineTune(ft) => {
+                if let Some(e) = engine.as_mut() {
+                    match e.fine_tune(ft.generator, ft.phase) {
+                        Ok(()) => *state = State::Running,
+                        Err(err) => self.post(Update::Error(err.to_string())),
+                    }
+                }
+            }
+        }
+        if self.options.live
+            && let Some(e) = &engine
+        {
+            let p = self.progress(e, 0.0, *state == State::Paused);
+            self.post(Update::Progress(p));
+        }
+        true
+    }
+
+    /// Advances the running engine by one batch and posts what it produced;
+    /// true when the run finished, the panic's message if the engine failed.
+    fn step(&mut self, e: &mut Engine, clock: &mut Clock) -> Result<bool, String> {
+        let started = Instant::now();
+        let before = e.sentences();
+        let panic_at = self.options.panic_at;
+        let live = self.options.live;
+        let want_timed = live && clock.last_timed.elapsed() >= TIMED_CHECKPOINT_EVERY;
+        let want_samples = live && clock.last_samples.elapsed() >= SAMPLES_EVERY;
+        // Everything that touches the engine runs under catch_unwind.
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            if panic_at.is_some_and(|n| e.sentences() + clock.batch >= n) {
+                panic!("injected engine fault at {} sentences", e.sentences());
+            }
+            let step = e.advance(clock.batch);
+            // Not while a paced checkpoint waits: its window is not closed yet.
+            let timed = (want_timed && step == Step::Running && !e.checkpoint_due()).then(|| e.peek());
+            let samples = (want_samples || step == Step::Finished).then(|| e.samples());
+            (step, timed, samples)
+        }));
+        let (step, timed, samples) = match outcome {
+            Ok(parts) => parts,
+            Err(payload) => {
+                return Err(payload
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "unknown panic".into()));
+            }
+        };
+        // Aim for batches of ~5 ms (judged on batches that were not cut
+        // short by a learner catching up).
+        let took = started.elapsed();
+        let whole = e.sentences() - before == clock.batch;
+        let cut_short = step == Step::Running && !whole;
+        if whole && took < BATCH_TARGET / 2 && clock.batch < 1 << 20 {
+            clock.batch *= 2;
+        } else if took > BATCH_TARGET * 2 && clock.batch > 16 {
+            clock.batch /= 2;
+        }
+        if let Some(c) = timed {
+            clock.last_timed = Instant::now();
+            self.post(Update::Checkpoint(Box::new(c)));
+        }
+        if let Some(s) = samples {
+            clock.last_samples = Instant::now();
+            self.post(Update::Samples(s));
+        }
+        let finished = step == Step::Finished;
+        match step {
+            Step::Running => {}
+            Step::Checkpoint(c) => {
+                clock.last_timed = Instant::now();
+                self.post(Update::Checkpoint(c));
+            }
+            Step::Phase { index, name } => self.post(Update::Phase { index, name }),
+            Step::Finished => {
+                let sentences = e.sentences();
+                let p = self.progress(e, 0.0, false);
+                self.post(Update::Progress(p));
+                self.post(Update::Finished { sentences });
+            }
+        }
+        if cut_short && e.learners_behind() {
+            e.wait_for_learners(PACE_SLICE);
+        }
+        if live && clock.last_progress.elapsed() >= PROGRESS_EVERY {
+            clock.last_progress = Instant::now();
+            let r = clock.rate.rate(e.sentences());
+            let p = self.progress(e, r, false);
+            self.post(Update::Progress(p));
+        }
+        Ok(finished)
     }
 
     /// Builds an engine for a preset, or reports why it cannot.
@@ -352,6 +370,22 @@ impl EngineThread {
 }
 
 /// Sentences per second over the last few seconds.
+/// The live loop's batch size and clocks, kept from step to step.
+struct Clock {
+    batch: u64,
+    last_progress: Instant,
+    last_timed: Instant,
+    last_samples: Instant,
+    rate: RateMeter,
+}
+
+impl Clock {
+    fn new() -> Self {
+        let now = Instant::now();
+        Clock { batch: 1024, last_progress: now, last_timed: now, last_samples: now, rate: RateMeter::new(0) }
+    }
+}
+
 struct RateMeter {
     marks: VecDeque<(Instant, u64)>,
 }
