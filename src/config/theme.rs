@@ -400,12 +400,25 @@ fn parse_over(file: &str, text: &str, base: &Theme) -> Result<Theme, ConfigError
     let mut problems: Vec<Located> = Vec::new();
     let mut out = base.clone();
     out.description = description(text);
-    let s = &raw.style;
+    let at = |key: &str, message: &str| locate(file, text, key, message);
+    read_styles(&raw.style, &mut out, &mut problems, &at);
+    read_glyphs(&raw.glyphs, &mut out, &mut problems, &at);
+    if problems.is_empty() { Ok(out) } else { Err(ConfigError::Invalid(problems)) }
+}
+
+/// The `[style]` table over `out`: the named styles, the series' styles and
+/// the heat ramp; each bad entry is a problem located by `at`.
+fn read_styles(
+    s: &StyleTable,
+    out: &mut Theme,
+    problems: &mut Vec<Located>,
+    at: &dyn Fn(&str, &str) -> Located,
+) {
     let mut style = |key: &str, value: &Option<String>, slot: &mut StyleSpec| {
         if let Some(v) = value {
             match StyleSpec::parse(v) {
                 Ok(spec) => *slot = spec,
-                Err(m) => problems.push(locate(file, text, &format!("style.{key}"), &m)),
+                Err(m) => problems.push(at(&format!("style.{key}"), &m)),
             }
         }
     };
@@ -427,28 +440,26 @@ fn parse_over(file: &str, text: &str, base: &Theme) -> Result<Theme, ConfigError
     style("wrong", &s.wrong, &mut out.wrong);
     if let Some(list) = &s.series {
         if list.is_empty() || list.len() > 32 {
-            problems.push(locate(file, text, "style.series", "series needs 1 to 32 styles"));
+            problems.push(at("style.series", "series needs 1 to 32 styles"));
         }
         let mut specs = Vec::new();
         for (i, v) in list.iter().enumerate() {
             match StyleSpec::parse(v) {
                 Ok(spec) => specs.push(spec),
-                Err(m) => problems.push(locate(file, text, &format!("style.series[{i}]"), &m)),
+                Err(m) => problems.push(at(&format!("style.series[{i}]"), &m)),
             }
         }
         out.series = specs;
     }
     if let Some(list) = &s.heat {
         if !(2..=16).contains(&list.len()) {
-            problems.push(locate(file, text, "style.heat", "heat needs 2 to 16 colours, low to high"));
+            problems.push(at("style.heat", "heat needs 2 to 16 colours, low to high"));
         }
         let mut ramp = Vec::new();
         for (i, v) in list.iter().enumerate() {
             match ThemeColor::parse(v) {
                 Some(c) => ramp.push(c),
-                None => problems.push(locate(
-                    file,
-                    text,
+                None => problems.push(at(
                     &format!("style.heat[{i}]"),
                     &format!("{v:?} is not a colour (reset, {}, 0-255, #rrggbb)", ANSI_NAMES.join(", ")),
                 )),
@@ -456,7 +467,15 @@ fn parse_over(file: &str, text: &str, base: &Theme) -> Result<Theme, ConfigError
         }
         out.heat = ramp;
     }
-    let g = &raw.glyphs;
+}
+
+/// The `[glyphs]` table over `out`; each bad entry is a problem located by `at`.
+fn read_glyphs(
+    g: &GlyphTable,
+    out: &mut Theme,
+    problems: &mut Vec<Located>,
+    at: &dyn Fn(&str, &str) -> Located,
+) {
     if let Some(b) = g.border {
         out.border_glyphs = b;
     }
@@ -468,16 +487,14 @@ fn parse_over(file: &str, text: &str, base: &Theme) -> Result<Theme, ConfigError
     }
     if let Some(list) = &g.series {
         if list.is_empty() || list.len() > 32 {
-            problems.push(locate(file, text, "glyphs.series", "series needs 1 to 32 glyphs"));
+            problems.push(at("glyphs.series", "series needs 1 to 32 glyphs"));
         }
         let mut glyphs = Vec::new();
         for (i, v) in list.iter().enumerate() {
             let mut chars = v.chars();
             match (chars.next(), chars.next()) {
                 (Some(c), None) if c.is_ascii_graphic() => glyphs.push(c),
-                _ => problems.push(locate(
-                    file,
-                    text,
+                _ => problems.push(at(
                     &format!("glyphs.series[{i}]"),
                     &format!("{v:?} must be one printable ASCII character"),
                 )),
@@ -485,7 +502,6 @@ fn parse_over(file: &str, text: &str, base: &Theme) -> Result<Theme, ConfigError
         }
         out.series_glyphs = glyphs;
     }
-    if problems.is_empty() { Ok(out) } else { Err(ConfigError::Invalid(problems)) }
 }
 
 /// Parses and checks a theme's text; `file` names it in messages. Keys the
