@@ -82,6 +82,36 @@ impl Classes {
         self.ranges.len()
     }
 
+    /// The two-level softmax at one position (shared by the network
+    /// learners): fills `class_probs` (`K` long) with `P(class)` and the front
+    /// of `token_probs` (at least `widest` long) with `P(t | class)` for the
+    /// class of `token`, from the logits the two closures write. Returns the
+    /// target (class, index within it) and `-ln P(token)` in nats.
+    #[inline(always)]
+    pub fn token_loss(
+        &self,
+        token: Token,
+        class_probs: &mut [f32],
+        token_probs: &mut [f32],
+        class_logits: impl FnOnce(&mut [f32]),
+        token_logits: impl FnOnce((usize, usize), &mut [f32]),
+    ) -> ((u32, u32), f64) {
+        let token = token as usize;
+        let class = self.of[token] as usize;
+        let (s, e) = self.ranges[class];
+        class_logits(class_probs);
+        let class_logit = class_probs[class];
+        let class_norm = softmax(class_probs);
+        let within = &mut token_probs[..e - s];
+        token_logits((s, e), within);
+        let token_logit = within[token - s];
+        let token_norm = softmax(within);
+        (
+            (class as u32, (token - s) as u32),
+            (class_norm - class_logit) as f64 + (token_norm - token_logit) as f64,
+        )
+    }
+
     /// The distribution over all `vocab` tokens from the class logits and a
     /// function filling a class's token logits: `P(t) = P(class) P(t | class)`
     /// (shared by the network learners).
@@ -323,19 +353,14 @@ impl Net {
         let (k, m) = (self.classes.count(), self.classes.widest);
         for (p, &t) in tokens.iter().enumerate().take(trace.len) {
             let h = &trace.h[p * hw..(p + 1) * hw];
-            let t = t as usize;
-            let class = self.classes.of[t] as usize;
-            let (s, e) = self.classes.ranges[class];
-            let gc = &mut trace.gc[p * k..(p + 1) * k];
-            self.class_logits(h, gc);
-            let class_logit = gc[class];
-            let class_norm = softmax(gc);
-            let gin = &mut trace.gin[p * m..p * m + (e - s)];
-            self.token_logits(h, (s, e), gin);
-            let token_logit = gin[t - s];
-            let token_norm = softmax(gin);
-            trace.target[p] = (class as u32, (t - s) as u32);
-            trace.nll[p] = (class_norm - class_logit) as f64 + (token_norm - token_logit) as f64;
+            let (target, nll) = self.classes.token_loss(
+                t,
+                &mut trace.gc[p * k..(p + 1) * k],
+                &mut trace.gin[p * m..(p + 1) * m],
+                |gc| self.class_logits(h, gc),
+                |range, gin| self.token_logits(h, range, gin),
+            );
+            (trace.target[p], trace.nll[p]) = (target, nll);
         }
     }
 

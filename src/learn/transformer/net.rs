@@ -538,19 +538,14 @@ impl Net {
         let (k, m) = (self.classes.count(), self.classes.widest);
         for (p, &tok) in tokens.iter().enumerate() {
             let h = &trace.hf[p * d..(p + 1) * d];
-            let tok = tok as usize;
-            let class = self.classes.of[tok] as usize;
-            let (s, e) = self.classes.ranges[class];
-            let gc = &mut trace.gc[p * k..(p + 1) * k];
-            self.class_logits(h, gc);
-            let class_logit = gc[class];
-            let class_norm = softmax(gc);
-            let gin = &mut trace.gin[p * m..p * m + (e - s)];
-            self.token_logits(h, (s, e), gin);
-            let token_logit = gin[tok - s];
-            let token_norm = softmax(gin);
-            trace.target[p] = (class as u32, (tok - s) as u32);
-            trace.nll[p] = (class_norm - class_logit) as f64 + (token_norm - token_logit) as f64;
+            let (target, nll) = self.classes.token_loss(
+                tok,
+                &mut trace.gc[p * k..(p + 1) * k],
+                &mut trace.gin[p * m..(p + 1) * m],
+                |gc| self.class_logits(h, gc),
+                |range, gin| self.token_logits(h, range, gin),
+            );
+            (trace.target[p], trace.nll[p]) = (target, nll);
         }
     }
 
