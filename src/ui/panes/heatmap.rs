@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-use super::{fit_width, pane_block, placeholder};
+use super::{fit_width, pane_block, pane_title, placeholder};
 use crate::config::LearnerKind;
 use crate::engine::{Checkpoint, RankBin};
 use crate::ui::model::{HeatRows, HeatValue, Model, Pane};
@@ -87,7 +87,27 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         }
         HeatRows::Learners => format!("{cells}, rows = learners"),
     };
-    let legend = legend_line(p, narrow);
+    // The widest legend that fits beside the title; when none does, the
+    // title's detail is cut (marked `~`) to make room for the tightest, so
+    // the two never overwrite each other.
+    let room = |detail: &str| {
+        let title = pane_title(model, Pane::Heatmap, detail.to_string()).width();
+        (area.width as usize).saturating_sub(2 + title)
+    };
+    let fits = [Legend::Frontier, Legend::Spaced, Legend::Tight]
+        .into_iter()
+        .map(|l| legend_line(p, l))
+        .find(|l| l.width() <= room(&detail));
+    let (legend, detail) = match fits {
+        Some(legend) => (legend, detail),
+        None => {
+            let legend = legend_line(p, Legend::Tight);
+            let over = legend.width() - room(&detail);
+            let keep = detail.chars().count().saturating_sub(over);
+            let detail = fit_width(&detail, keep);
+            (legend, detail)
+        }
+    };
     let mut block = pane_block(model, Pane::Heatmap, detail).title_top(legend.right_aligned());
     if let Some(l) = model.latest().and_then(|c| c.learners.get(model.selected_learner)) {
         block = block.title_bottom(Line::styled(answers_line(model, l), p.muted));
@@ -220,9 +240,21 @@ fn pick_rows_ref<'a>(history: &[&'a Checkpoint], count: usize) -> Vec<&'a Checkp
     out
 }
 
+/// How much of the colour legend the title has room for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Legend {
+    /// ` 0 ramp 1 │ frontier `
+    Frontier,
+    /// ` 0 ramp 1 `
+    Spaced,
+    /// `0ramp1`
+    Tight,
+}
+
 /// The colour legend for the pane's title.
-fn legend_line(p: &Palette, narrow: bool) -> Line<'static> {
-    let mut spans = vec![Span::styled(" 0 ", p.muted)];
+fn legend_line(p: &Palette, legend: Legend) -> Line<'static> {
+    let pad = |s: &'static str| if legend == Legend::Tight { s.trim() } else { s };
+    let mut spans = vec![Span::styled(pad(" 0 "), p.muted)];
     if p.shade {
         spans.push(Span::styled(String::from_utf8_lossy(SHADE_RAMP).into_owned(), p.text));
     } else {
@@ -230,8 +262,8 @@ fn legend_line(p: &Palette, narrow: bool) -> Line<'static> {
             spans.push(Span::styled("█", Style::default().fg(*c)));
         }
     }
-    spans.push(Span::styled(" 1 ", p.muted));
-    if !narrow {
+    spans.push(Span::styled(pad(" 1 "), p.muted));
+    if legend == Legend::Frontier {
         spans.push(Span::styled(if p.ascii { "| " } else { "│ " }, p.theory));
         spans.push(Span::styled("frontier ", p.muted));
     }
@@ -326,6 +358,41 @@ fn draw_grid(
         if x >= next_free && x + label.len() as u16 <= area.right() {
             buf.set_string(x, y, &label, p.muted);
             next_free = x + label.len() as u16 + 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::fixture;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// The pane's top border at `width` columns, as text.
+    fn top_line(model: &Model, width: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(width, 12)).expect("test backend");
+        t.draw(|f| render(f, f.area(), model)).expect("draw");
+        let buf = t.backend().buffer();
+        (0..width).map(|x| buf[(x, 0)].symbol()).collect()
+    }
+
+    /// At every width the legend fits beside the whole title, or the title
+    /// is cut with `~`: the legend never overwrites the learner's name.
+    #[test]
+    fn the_legend_never_overwrites_the_title() {
+        for theme in ["dark", "mono"] {
+            let model = fixture::model("default", 2_000_000, theme, theme != "mono");
+            let ramp: String =
+                legend_line(&model.palette, Legend::Tight).spans.iter().map(|s| s.content.as_ref()).collect();
+            for width in 34..90 {
+                let top = top_line(&model, width);
+                assert!(top.contains(&ramp[1..ramp.len() - 1]), "{theme} {width}: no legend in {top:?}");
+                assert!(
+                    ["bayes ", "bayes,", "~"].iter().any(|t| top.contains(t)),
+                    "{theme} {width}: name overwritten in {top:?}"
+                );
+            }
         }
     }
 }

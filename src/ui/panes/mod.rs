@@ -18,8 +18,18 @@ use super::palette::Palette;
 /// The bordered block of a pane: number, title, detail, and the focus colour.
 pub fn pane_block<'a>(model: &Model, pane: Pane, detail: String) -> Block<'a> {
     let p = &model.palette;
+    let border = if model.focus == pane { p.border_focus } else { p.border };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(p.border_set)
+        .border_style(border)
+        .title(pane_title(model, pane, detail))
+}
+
+/// A pane's title: its key, its name and what it shows.
+pub fn pane_title(model: &Model, pane: Pane, detail: String) -> Line<'static> {
+    let p = &model.palette;
     let focused = model.focus == pane;
-    let border = if focused { p.border_focus } else { p.border };
     let mut title = vec![
         Span::styled(format!(" {} ", pane.index() + 1), if focused { p.border_focus } else { p.muted }),
         Span::styled(pane.title().to_string(), p.title),
@@ -28,11 +38,7 @@ pub fn pane_block<'a>(model: &Model, pane: Pane, detail: String) -> Block<'a> {
         title.push(Span::styled(format!(" · {detail}"), p.muted));
     }
     title.push(Span::raw(" "));
-    Block::default()
-        .borders(Borders::ALL)
-        .border_set(p.border_set)
-        .border_style(border)
-        .title(Line::from(title))
+    Line::from(title)
 }
 
 /// `±` or, in an ASCII theme, `+-`.
