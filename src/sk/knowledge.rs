@@ -22,6 +22,17 @@ const INDEX_BITS: u32 = 48;
 /// Entity indices whose name position is cached.
 const NAME_CACHE: u64 = 4096;
 
+/// `H_a`'s weights: value `v` (from 1) has weight `v^-value_skew`.
+fn value_weights(p: &GeneratorParams) -> Vec<f64> {
+    (1..=p.values).map(|v| (v as f64).powf(-p.value_skew)).collect()
+}
+
+/// `H(H_a)`, the entropy of the value base measure in bits: the same table,
+/// so the same bits, as `Knowledge::value_law().entropy_bits()`.
+pub fn value_entropy_bits(p: &GeneratorParams) -> f64 {
+    AliasTable::new(&value_weights(p)).entropy_bits()
+}
+
 pub fn entity_id(universe: u32, index: u64) -> EntityId {
     ((universe as u64) << INDEX_BITS) | index
 }
@@ -69,7 +80,6 @@ impl Knowledge {
         let name_space = p.name_space().min(1 << 62);
         let bits = 64 - (name_space - 1).leading_zeros();
         let half_bits = bits.div_ceil(2).max(1);
-        let weights: Vec<f64> = (1..=p.values).map(|v| (v as f64).powf(-p.value_skew)).collect();
         let mut k = Knowledge {
             key: mix(seed ^ ((universe as u64) << 40), 0x4b4e_4f57),
             name_key: mix(seed, 0x4e41_4d45),
@@ -80,7 +90,7 @@ impl Knowledge {
             half_bits,
             head_names: Vec::new(),
             attributes: p.attributes,
-            base: AliasTable::new(&weights),
+            base: AliasTable::new(&value_weights(p)),
             noise: p.fact_noise,
             agree_bits: Vec::new(),
             other_bits: Vec::new(),

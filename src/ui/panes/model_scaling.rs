@@ -25,6 +25,7 @@ use crate::config::{LearnerKind, Policy};
 use crate::engine::fits::SATURATED_FRACTION;
 use crate::engine::{Checkpoint, ExponentFit, LearnerPoint};
 use crate::sk::fit::fit_power_law;
+use crate::sk::knowledge::value_entropy_bits;
 use crate::ui::model::{DataY, Model, ModelView, Pane};
 use crate::ui::plot::{log_axis, short, to_log};
 
@@ -81,7 +82,7 @@ pub fn plotted_fit(ladder: &[(usize, f64, f64)]) -> Option<ExponentFit> {
 pub fn exact_points(model: &Model, c: &Checkpoint) -> Vec<(usize, f64, f64)> {
     let g = &model.params.running;
     let per_entity = g.name_bits() + g.attributes as f64 * g.fact_bits();
-    let fact_info = g.attributes as f64 * value_entropy(g);
+    let fact_info = g.attributes as f64 * value_entropy_bits(g);
     let mut pts: Vec<(usize, f64, f64)> = c
         .learners
         .iter()
@@ -98,13 +99,6 @@ pub fn exact_points(model: &Model, c: &Checkpoint) -> Vec<(usize, f64, f64)> {
 pub fn exact_exponent(exact: &[(usize, f64, f64)], ladder: &[(usize, f64, f64)]) -> Option<f64> {
     let inside = exact.iter().filter(|e| ladder.iter().any(|l| l.0 == e.0)).map(|e| (e.1, e.2));
     fit_power_law(inside).map(|f| -f.slope)
-}
-
-/// `H(H_a)` of the running parameters.
-fn value_entropy(g: &crate::sk::GeneratorParams) -> f64 {
-    let w: Vec<f64> = (1..=g.values).map(|v| (v as f64).powf(-g.value_skew)).collect();
-    let z: f64 = w.iter().sum();
-    -w.iter().map(|x| x / z).filter(|p| *p > 0.0).map(|p| p * p.log2()).sum::<f64>()
 }
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
