@@ -2,14 +2,18 @@
 //! (one Bayes and six capped learners) headless on 1 and 2 learner threads,
 //! each beside the generator's own pace on the same generator measured in
 //! the same run (interleaved, so both see the same machine load), with the
-//! share of time spent on checkpoint metrics and probes.
+//! share of time spent on checkpoint metrics and probes, and where one
+//! thread's time goes (the shared syntax model and each learner alone).
 //! Run: `cargo bench --bench engine`. Peak memory at 10^7 and 10^8 sentences
 //! is measured on the binary (docs/benchmarks.md).
 
 use std::time::Instant;
 
 use sk_tui::config::library::embedded_preset;
+use sk_tui::engine::parallel::BATCH;
+use sk_tui::engine::run::build_learner;
 use sk_tui::engine::{Engine, Step};
+use sk_tui::learn::predictive::SyntaxModel;
 use sk_tui::sk::{Generator, Sentence};
 
 const N: u64 = 10_000_000;
@@ -102,5 +106,51 @@ fn main() {
         (1.0 / e1 - 1.0 / g) * 1e9,
         (1.0 / e1 - 1.0 / g) * 1e9 / learners
     );
+    breakdown(&preset, repeats);
     println!("  load average after: {}", load());
+}
+
+/// Where one thread's time goes, timed part by part as the engine runs them
+/// on one thread: each batch is drawn (untimed), scored by the shared syntax
+/// model, then observed by each learner in turn. Median over the repeats of
+/// 10^6 sentences.
+fn breakdown(preset: &sk_tui::config::Preset, repeats: u64) {
+    const M: usize = 1_000_000;
+    let parts = preset.learners.len() + 1;
+    let mut runs: Vec<Vec<f64>> = vec![Vec::new(); parts];
+    for seed in 0..repeats {
+        let mut g = Generator::new(&preset.generator, seed);
+        let mut model = SyntaxModel::new(&preset.generator);
+        let mut learners: Vec<_> = preset.learners.iter().map(|c| build_learner(c, &g, seed)).collect();
+        let mut batch = vec![Sentence::default(); BATCH];
+        let (mut syntax, mut out) = (Vec::with_capacity(BATCH), Vec::with_capacity(BATCH));
+        let mut secs = vec![0.0; parts];
+        for _ in 0..M / BATCH {
+            batch.iter_mut().for_each(|s| g.next(s));
+            let start = Instant::now();
+            syntax.clear();
+            syntax.extend(batch.iter().map(|s| model.observe(s)));
+            secs[0] += start.elapsed().as_secs_f64();
+            for (l, t) in learners.iter_mut().zip(&mut secs[1..]) {
+                let start = Instant::now();
+                out.clear();
+                l.observe_run_with_syntax(&batch, &syntax, &mut out);
+                std::hint::black_box(&out);
+                *t += start.elapsed().as_secs_f64();
+            }
+        }
+        let n = (M / BATCH * BATCH) as f64;
+        for (r, t) in runs.iter_mut().zip(secs) {
+            r.push(t * 1e9 / n);
+        }
+    }
+    let names = std::iter::once("shared syntax model").chain(preset.learners.iter().map(|c| c.name.as_str()));
+    println!("  one thread, part by part, ns per sentence (median):");
+    let mut total = 0.0;
+    for (name, r) in names.zip(runs) {
+        let ns = median_best(r).0;
+        total += ns;
+        println!("    {name:<31} {ns:>6.0}");
+    }
+    println!("    sum                             {total:>6.0}");
 }
