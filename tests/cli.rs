@@ -1,11 +1,9 @@
 //! The binary as a user meets it: commands, output formats, and bad input
 //! (a clear message naming file, line:column, key and valid range; exit 2).
 
-use assert_cmd::Command;
+mod support;
 
-fn sk() -> Command {
-    Command::cargo_bin("sk-tui").unwrap()
-}
+use support::binary::{BIN, command};
 
 /// Each file in tests/invalid_presets with the message fragments its error must contain.
 const INVALID: &[(&str, &[&str])] = &[
@@ -41,7 +39,7 @@ fn every_invalid_preset_is_rejected_with_its_place_and_range() {
         for args in
             [vec!["check"], vec!["sample", "--preset"], vec!["stats", "--sentences", "10", "--preset"]]
         {
-            let out = sk().args(&args).arg(dir.join(file)).output().unwrap();
+            let out = command().args(&args).arg(dir.join(file)).output().unwrap();
             let err = String::from_utf8_lossy(&out.stderr);
             assert_eq!(
                 out.status.code(),
@@ -66,16 +64,16 @@ fn bad_arguments_exit_2() {
         vec!["sample", "-n", "x"],
         vec!["--fps", "0"],
     ] {
-        let out = sk().args(&args).output().unwrap();
+        let out = command().args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
-    let out = sk().args(["check", "/no/such/file.toml"]).output().unwrap();
+    let out = command().args(["check", "/no/such/file.toml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
 fn sample_prints_plain_sentences_with_facts_when_piped() {
-    let out = sk().args(["sample", "-n", "7", "--seed", "3"]).output().unwrap();
+    let out = command().args(["sample", "-n", "7", "--seed", "3"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\x1b'), "escape codes in piped output");
@@ -85,13 +83,13 @@ fn sample_prints_plain_sentences_with_facts_when_piped() {
         assert!(pair[0].ends_with('.') && pair[0].starts_with(char::is_uppercase), "{}", pair[0]);
         assert!(pair[1].trim_start().starts_with("fact: ") && pair[1].contains("oracle bits"), "{}", pair[1]);
     }
-    let again = sk().args(["sample", "-n", "7", "--seed", "3"]).output().unwrap();
+    let again = command().args(["sample", "-n", "7", "--seed", "3"]).output().unwrap();
     assert_eq!(text.as_bytes(), &again.stdout[..]);
 }
 
 #[test]
 fn stats_json_has_exactly_the_contract_keys() {
-    let out = sk().args(["stats", "--sentences", "200000", "--json"]).output().unwrap();
+    let out = command().args(["stats", "--sentences", "200000", "--json"]).output().unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
@@ -116,8 +114,10 @@ fn stats_json_has_exactly_the_contract_keys() {
     // The fits exist (their accuracy is the statistical tests' business).
     assert!(v["rank_frequency_slope"].as_f64().unwrap() < 0.0);
     assert!(v["heaps_exponent"].as_f64().unwrap() > 0.0);
-    let pycrp =
-        sk().args(["stats", "--preset", "pycrp-heaps", "--sentences", "10000", "--json"]).output().unwrap();
+    let pycrp = command()
+        .args(["stats", "--preset", "pycrp-heaps", "--sentences", "10000", "--json"])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&pycrp.stdout).unwrap();
     assert!(v["entropy_bits_per_sentence"].is_null());
     assert!(v["distinct_entities_sd"].as_f64().unwrap() > 0.0);
@@ -125,7 +125,7 @@ fn stats_json_has_exactly_the_contract_keys() {
 
 #[test]
 fn presets_lists_every_embedded_preset() {
-    let out = sk().arg("presets").output().unwrap();
+    let out = command().arg("presets").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     for name in [
         "default",
@@ -146,22 +146,23 @@ fn presets_lists_every_embedded_preset() {
 #[test]
 fn counts_take_exponents_and_separators() {
     for (flag, value) in [("--sentences", "2e4"), ("--sentences", "20_000"), ("--sentences", "20000")] {
-        let out = sk().args(["stats", flag, value, "--seed", "1_000", "--json"]).output().unwrap();
+        let out = command().args(["stats", flag, value, "--seed", "1_000", "--json"]).output().unwrap();
         assert!(out.status.success(), "{value}: {}", String::from_utf8_lossy(&out.stderr));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["sentences"], 20_000, "{value}");
     }
-    let out = sk().args(["sample", "-n", "1e0", "--seed", "1e3"]).output().unwrap();
+    let out = command().args(["sample", "-n", "1e0", "--seed", "1e3"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("run.jsonl");
-    let out = sk().args(["run", "--sentences", "1e4", "--seed", "2", "--out"]).arg(&file).output().unwrap();
+    let out =
+        command().args(["run", "--sentences", "1e4", "--seed", "2", "--out"]).arg(&file).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.lines().any(|l| l.contains("\"sentences\":10000")), "{text}");
     // Not a whole number: refused with the forms that work, exit 2.
-    let out = sk().args(["stats", "--sentences", "1.5"]).output().unwrap();
+    let out = command().args(["stats", "--sentences", "1.5"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("1e8"));
 }
@@ -171,13 +172,13 @@ fn a_preset_that_only_sets_pycrp_runs() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("pycrp.toml");
     std::fs::write(&file, "[generator]\nsource = \"pycrp\"\n").unwrap();
-    let out = sk().arg("check").arg(&file).output().unwrap();
+    let out = command().arg("check").arg(&file).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = sk().args(["run", "--sentences", "20000", "--preset"]).arg(&file).output().unwrap();
+    let out = command().args(["run", "--sentences", "20000", "--preset"]).arg(&file).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // A run too long for the default name space says which key to raise.
     std::fs::write(&file, "[generator]\nsource = \"pycrp\"\n[run]\nsentences = 2e9\n").unwrap();
-    let out = sk().arg("check").arg(&file).output().unwrap();
+    let out = command().arg("check").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("generator.name_length") && err.contains("raise name_length"), "{err}");
@@ -188,7 +189,7 @@ fn check_names_a_misspelled_table_and_tells_presets_from_themes() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("typo.toml");
     std::fs::write(&file, "[generater]\nalpha = 0.5\n").unwrap();
-    let out = sk().arg("check").arg(&file).output().unwrap();
+    let out = command().arg("check").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -199,11 +200,12 @@ fn check_names_a_misspelled_table_and_tells_presets_from_themes() {
     assert!(!err.contains("unknown field"), "parsed as a theme: {err}");
     // A preset with a good table and a misspelled one.
     std::fs::write(&file, "[generator]\nalpha = 0.5\n[rnu]\nseed = 3\n").unwrap();
-    let err = String::from_utf8_lossy(&sk().arg("check").arg(&file).output().unwrap().stderr).to_string();
+    let err =
+        String::from_utf8_lossy(&command().arg("check").arg(&file).output().unwrap().stderr).to_string();
     assert!(err.contains(":3:") && err.contains("unknown table `rnu` (did you mean `run`?)"), "{err}");
     // A theme is still a theme.
     std::fs::write(&file, "[glyphs]\nborder = \"ascii\"\n").unwrap();
-    let out = sk().arg("check").arg(&file).output().unwrap();
+    let out = command().arg("check").arg(&file).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("a valid theme"));
 }
 
@@ -211,16 +213,16 @@ fn check_names_a_misspelled_table_and_tells_presets_from_themes() {
 fn show_prints_embedded_toml_that_checks() {
     let dir = tempfile::tempdir().unwrap();
     for (list, name) in [("presets", "hallucination"), ("themes", "tty16")] {
-        let out = sk().args([list, "--show", name]).output().unwrap();
+        let out = command().args([list, "--show", name]).output().unwrap();
         assert!(out.status.success());
         let file = dir.path().join(format!("{name}.toml"));
         std::fs::write(&file, &out.stdout).unwrap();
-        let check = sk().arg("check").arg(&file).output().unwrap();
+        let check = command().arg("check").arg(&file).output().unwrap();
         assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
         let kind = if list == "presets" { "a valid preset" } else { "a valid theme" };
         assert!(String::from_utf8_lossy(&check.stdout).contains(kind));
     }
-    let out = sk().args(["presets", "--show", "nope"]).output().unwrap();
+    let out = command().args(["presets", "--show", "nope"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("kaplan"));
 }
@@ -228,7 +230,7 @@ fn show_prints_embedded_toml_that_checks() {
 #[test]
 fn help_names_the_config_directory_and_the_keys() {
     let dir = tempfile::tempdir().unwrap();
-    let out = sk().arg("--help").env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
+    let out = command().arg("--help").env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains(&dir.path().join("sk-tui").display().to_string()), "{text}");
     assert!(text.contains("config.toml") && text.contains("--no-mouse") && text.contains("--glyphs"));
@@ -241,7 +243,7 @@ fn a_bad_config_file_is_refused_with_its_place() {
     std::fs::create_dir_all(dir.path().join("sk-tui")).unwrap();
     std::fs::write(dir.path().join("sk-tui/config.toml"), "theme = \"dark\"\nfps = 500\n").unwrap();
     // The file is read before the terminal is needed.
-    let out = sk().env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
+    let out = command().env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("config.toml:2:7: fps: fps = 500 is outside [1, 60]"), "{err}");
@@ -253,9 +255,8 @@ fn a_bad_config_file_is_refused_with_its_place() {
 fn a_closed_pipe_ends_quietly() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
-    let bin = assert_cmd::cargo::cargo_bin("sk-tui");
     for args in [vec!["run", "--sentences", "1e9"], vec!["sample", "-n", "1e9"]] {
-        let mut child = std::process::Command::new(&bin)
+        let mut child = std::process::Command::new(BIN)
             .args(&args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -287,7 +288,7 @@ fn sizes_and_sentence_counts_are_refused_with_their_ranges() {
         (vec!["run", "--sentences", "0"], "0 is outside [1, 10^12]"),
         (vec!["stats", "--sentences", "2e12"], "2000000000000 is outside [1, 10^12]"),
     ] {
-        let out = sk().args(&args).output().unwrap();
+        let out = command().args(&args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(want), "{args:?}: {err:?} lacks {want:?}");

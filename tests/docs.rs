@@ -81,6 +81,8 @@ fn scope_name(s: Scope) -> &'static str {
         Scope::Editing => "typing a value",
         Scope::Overlay => "help, pickers, popups",
         Scope::Filter => "typing a picker's filter",
+        Scope::View => "sk-tui view",
+        Scope::RunsList => "sk-tui view's runs list",
     }
 }
 

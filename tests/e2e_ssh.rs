@@ -7,10 +7,15 @@
 //! else a throwaway `sshd` this test starts on a free loopback port with
 //! fresh keys. Fails, saying why, when sshd, ssh or tmux is missing.
 
+mod support;
+
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use support::binary::BIN;
+use support::tmux::Tmux;
 
 /// Where sshd lives on the usual systems.
 const SSHD: [&str; 3] = ["/usr/sbin/sshd", "/usr/bin/sshd", "/usr/local/sbin/sshd"];
@@ -95,57 +100,10 @@ fn server() -> Server {
     Server { port, key: d.join("client"), user: user(), child: Some(child), dir }
 }
 
-/// A tmux session on its own socket.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new(name: &str, width: u16, height: u16, script: &str) -> Tmux {
-        let t = Tmux { socket: format!("sk-tui-ssh-{}-{name}", std::process::id()) };
-        let (w, h) = (width.to_string(), height.to_string());
-        run(Command::new("tmux").args([
-            "-L",
-            &t.socket,
-            "new-session",
-            "-d",
-            "-s",
-            "ssh",
-            "-x",
-            &w,
-            "-y",
-            &h,
-            script,
-        ]));
-        t
-    }
-
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", "ssh"])
-    }
-
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(40);
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
-    }
+/// The local terminal: a tmux session of its own running `script`.
+fn tmux(name: &str, width: u16, height: u16, script: &str) -> Tmux {
+    let socket = format!("sk-tui-ssh-{}-{name}", std::process::id());
+    Tmux::start(socket, "ssh", (width, height), script, Duration::from_secs(40))
 }
 
 /// The ssh command that runs `remote` on the server with a terminal.
@@ -163,10 +121,7 @@ fn ssh(s: &Server, remote: &str) -> String {
 /// tells its process from any other sk-tui), its exit code after.
 fn dashboard(s: &Server) -> String {
     let d = s.dir.path().display();
-    format!(
-        "env XDG_CONFIG_HOME={d}/config {bin} --preset default; echo $? > {d}/remote_rc",
-        bin = env!("CARGO_BIN_EXE_sk-tui")
-    )
+    format!("env XDG_CONFIG_HOME={d}/config {BIN} --preset default; echo $? > {d}/remote_rc")
 }
 
 /// The pids of sk-tui processes started with this test's config home.
@@ -179,7 +134,7 @@ fn sk_tui_pids(s: &Server) -> Vec<String> {
         .filter(|pid| {
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            String::from_utf8_lossy(&cmdline).starts_with(env!("CARGO_BIN_EXE_sk-tui"))
+            String::from_utf8_lossy(&cmdline).starts_with(BIN)
                 && environ.split(|b| *b == 0).any(|v| v == marker.as_bytes())
                 && alive(pid)
         })
@@ -217,7 +172,7 @@ fn the_dashboard_over_ssh_renders_resizes_and_quits_cleanly() {
     let s = server();
     let d = s.dir.path().to_path_buf();
     let script = format!("{}; echo $? > {}/ssh_rc; sleep 30", ssh(&s, &dashboard(&s)), d.display());
-    let t = Tmux::new("quit", 100, 30, &script);
+    let t = tmux("quit", 100, 30, &script);
     t.wait_for("the dashboard over ssh at 100x30", |sc| drawn_at(sc, 100) && sc.contains(" sentences ("));
     t.cmd(&["resize-window", "-t", "ssh", "-x", "140", "-y", "40"]);
     t.wait_for("the dashboard redrawn at 140x40", |sc| drawn_at(sc, 140));
@@ -230,7 +185,7 @@ fn the_dashboard_over_ssh_renders_resizes_and_quits_cleanly() {
 fn killing_the_ssh_client_leaves_no_sk_tui_process() {
     let s = server();
     // `exec`: the pane's process is the ssh client itself.
-    let t = Tmux::new("kill", 100, 30, &format!("exec {}", ssh(&s, &dashboard(&s))));
+    let t = tmux("kill", 100, 30, &format!("exec {}", ssh(&s, &dashboard(&s))));
     t.wait_for("the dashboard over ssh", |sc| drawn_at(sc, 100));
     let pids = sk_tui_pids(&s);
     assert_eq!(pids.len(), 1, "one sk-tui process while drawn, found {pids:?}");

@@ -8,87 +8,49 @@
 //! and only ASCII, while COLORTERM=truecolor in a UTF-8 locale does send
 //! 24-bit colour and braille. Fails when tmux is absent (.ci/run installs it).
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: String,
-    session: String,
+use support::binary::BIN;
+use support::tmux::Tmux;
+
+/// The dashboard in a tmux session of its own, with the scratch directory
+/// its script uses (an empty config home, and `rc`, the exit code).
+struct Dashboard {
+    tmux: Tmux,
     dir: PathBuf,
 }
 
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("running tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn start(variant: &str, env: &[(&str, &str)]) -> Tmux {
+impl Dashboard {
+    fn start(variant: &str, env: &[(&str, &str)]) -> Dashboard {
         let socket = format!("sk-tui-e2e-{}-{variant}", std::process::id());
         let dir = std::env::temp_dir().join(&socket);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let bin = env!("CARGO_BIN_EXE_sk-tui");
         let envs: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
         // An empty config home: only embedded presets and themes are listed.
         let script = format!(
-            "env XDG_CONFIG_HOME={dir} {envs} '{bin}' --preset default; echo $? > {dir}/rc; sleep 30",
+            "env XDG_CONFIG_HOME={dir} {envs} '{BIN}' --preset default; echo $? > {dir}/rc; sleep 30",
             dir = dir.display(),
             envs = envs.join(" "),
         );
-        let t = Tmux { socket, session: "e2e".into(), dir };
-        let status = Command::new("tmux")
-            .args(["-L", &t.socket, "new-session", "-d", "-s", &t.session, "-x", "120", "-y", "40", &script])
-            .status()
-            .expect("starting tmux");
-        assert!(status.success());
-        t
-    }
-
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", &self.session])
-    }
-
-    fn screen_with_escapes(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-e", "-t", &self.session])
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.session];
-        args.extend_from_slice(keys);
-        self.cmd(&args);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn literal(&self, text: &str) {
-        self.cmd(&["send-keys", "-t", &self.session, "-l", text]);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    /// Waits until the screen satisfies `ok`; panics with the screen if not.
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn alternate_on(&self) -> bool {
-        self.cmd(&["display-message", "-p", "-t", &self.session, "#{alternate_on}"]).trim() == "1"
+        let tmux = Tmux::start(socket, "e2e", (120, 40), &script, Duration::from_secs(30));
+        Dashboard { tmux, dir }
     }
 }
 
-impl Drop for Tmux {
+impl std::ops::Deref for Dashboard {
+    type Target = Tmux;
+    fn deref(&self) -> &Tmux {
+        &self.tmux
+    }
+}
+
+impl Drop for Dashboard {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -135,7 +97,7 @@ fn has_truecolour(escaped: &str) -> bool {
 }
 
 fn session(variant: &str, env: &[(&str, &str)], expect_colour: bool) {
-    let t = Tmux::start(variant, env);
+    let t = Dashboard::start(variant, env);
     let first = t.wait_for("the first checkpoint and progress", |s| {
         t.alternate_on() && sentences(s).is_some_and(|n| n > 0) && s.contains("Data scaling")
     });
@@ -215,7 +177,7 @@ fn dashboard_in_tmux_xterm_no_color() {
 #[test]
 fn sigterm_restores_the_terminal() {
     require_tmux();
-    let t = Tmux::start("sigterm", &[]);
+    let t = Dashboard::start("sigterm", &[]);
     t.wait_for("the dashboard", |s| t.alternate_on() && s.contains("Data scaling"));
     let pid = t.cmd(&["list-panes", "-t", &t.session, "-F", "#{pane_pid}"]);
     // The pane runs sh; sk-tui is its child.
@@ -236,7 +198,7 @@ fn sigterm_restores_the_terminal() {
 /// Starts the dashboard with `env`, waits for it, and returns the screen as
 /// text and with escapes; quits it.
 fn frame_with(variant: &str, env: &[(&str, &str)]) -> (String, String) {
-    let t = Tmux::start(variant, env);
+    let t = Dashboard::start(variant, env);
     t.wait_for("the dashboard with data", |s| {
         t.alternate_on() && sentences(s).is_some_and(|n| n > 0) && s.contains("Data scaling")
     });

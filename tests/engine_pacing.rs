@@ -4,10 +4,11 @@
 //! sampled run says what share of the stream each learner saw; and pause,
 //! restart and stop stay prompt while a network is the bottleneck.
 
+mod support;
+
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use sk_tui::config::library::embedded_preset;
 use sk_tui::config::theme::embedded_theme;
@@ -21,6 +22,7 @@ use sk_tui::sk::{Generator, Sentence};
 use sk_tui::ui::MarkerChoice;
 use sk_tui::ui::model::{Model, Msg, update};
 use sk_tui::ui::{buffer_to_text, snapshot::render};
+use support::binary::command;
 
 /// How soon the engine must answer pause, restart and stop.
 const PROMPT: Duration = Duration::from_millis(100);
@@ -280,13 +282,13 @@ fn the_pace_key_is_checked() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fast.toml");
     std::fs::write(&path, "[run]\npace = \"fast\"\n").unwrap();
-    let out = Command::cargo_bin("sk-tui").unwrap().arg("check").arg(&path).output().unwrap();
+    let out = command().arg("check").arg(&path).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     for fragment in ["fast.toml:2:8", "run.pace", "\"all\" or \"sample\""] {
         assert!(err.contains(fragment), "{err:?} lacks {fragment:?}");
     }
     std::fs::write(&path, "[run]\npace = \"sample\"\n").unwrap();
-    let out = Command::cargo_bin("sk-tui").unwrap().arg("check").arg(&path).output().unwrap();
+    let out = command().arg("check").arg(&path).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -1,15 +1,17 @@
 //! The engine as a program: determinism of checkpoint lines, fine-tuning,
 //! and the driver thread's promptness and failure handling.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use sk_tui::config::library::embedded_preset;
 use sk_tui::engine::driver::{DriverOptions, spawn};
 use sk_tui::engine::{Control, Engine, Step, Update};
+use support::binary::command;
 
 fn checkpoint_lines(args: &[&str]) -> Vec<String> {
-    let out = Command::cargo_bin("sk-tui").unwrap().args(args).output().unwrap();
+    let out = command().args(args).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<String> = text.lines().map(String::from).collect();
@@ -70,8 +72,7 @@ fn same_preset_and_seed_give_byte_identical_checkpoints() {
 fn csv_output_has_a_row_per_checkpoint_and_learner() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out.csv");
-    let out = Command::cargo_bin("sk-tui")
-        .unwrap()
+    let out = command()
         .args(["run", "--sentences", "20000", "--format", "csv", "--out"])
         .arg(&path)
         .output()

@@ -9,24 +9,14 @@
 //! unknown"), so its standard error is `h sqrt(q (1 - q) / W)` for `W`
 //! sentences and unknown rate `q`.
 
+mod support;
+
 use sk_tui::config::{LearnerConfig, LearnerKind, Policy, Preset, RunConfig};
 use sk_tui::engine::probes::ProbeSet;
-use sk_tui::engine::{Checkpoint, Engine, Step};
 use sk_tui::sk::fit::fit_power_law;
 use sk_tui::sk::zipf::ZipfLaw;
 use sk_tui::sk::{Generator, GeneratorParams};
-
-fn run(preset: &Preset) -> Vec<Checkpoint> {
-    let mut e = Engine::new(preset, None, None);
-    let mut out = Vec::new();
-    loop {
-        match e.advance(1 << 20) {
-            Step::Checkpoint(c) => out.push(*c),
-            Step::Finished => return out,
-            _ => {}
-        }
-    }
-}
+use support::engine::checkpoints;
 
 fn preset(g: GeneratorParams, sentences: u64, learners: Vec<LearnerConfig>) -> Preset {
     Preset {
@@ -78,7 +68,7 @@ fn fact_se(h: f64, mean: f64, window: f64) -> f64 {
 fn bayes_fact_excess_follows_the_exact_expectation_and_the_data_exponent() {
     for &alpha in &[0.5, 0.7] {
         let g = GeneratorParams { alpha, entities: 1_000_000_000_000, name_length: 7, ..Default::default() };
-        let cps = run(&preset(g.clone(), 3_000_000, vec![LearnerConfig::bayes("bayes")]));
+        let cps = checkpoints(&preset(g.clone(), 3_000_000, vec![LearnerConfig::bayes("bayes")]));
         let law = ZipfLaw::new(g.entities, g.zipf_offset, g.zipf_s());
         let h = (g.values as f64).log2();
         let exact = |n: f64| {
@@ -152,7 +142,7 @@ fn oracle_budgets_follow_the_model_exponent() {
             .map(|&r| capped(&format!("R{r}"), r as f64 * per_entity, Policy::Oracle, 1))
             .collect();
         let n = 4_000_000u64;
-        let cps = run(&preset(g.clone(), n, learners));
+        let cps = checkpoints(&preset(g.clone(), n, learners));
         let (prev, last) = (&cps[cps.len() - 2], &cps[cps.len() - 1]);
         let (n0, n1) = (prev.sentences as f64, last.sentences as f64);
         let law = ZipfLaw::new(g.entities, g.zipf_offset, g.zipf_s());
@@ -238,7 +228,7 @@ fn frontier_at(alpha: f64) {
         run: RunConfig { sentences: 3_000_000, seed: 5, probe_facts_per_bin: 200, ..Default::default() },
         ..preset(g.clone(), 0, vec![capped("r8", 1e10, Policy::Lfu, r)])
     };
-    let cps = run(&p);
+    let cps = checkpoints(&p);
     let probes = ProbeSet::new(&Generator::new(&g, 5), g.entities, 200, 5);
     let law = ZipfLaw::new(g.entities, g.zipf_offset, g.zipf_s());
     let f = g.attributes as f64;

@@ -4,11 +4,12 @@
 //! and a learner that panics on a worker thread surfaces as a panic on the
 //! caller's thread instead of a hang.
 
+mod support;
+
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
-use assert_cmd::Command;
 use sk_tui::config::Policy;
 use sk_tui::engine::parallel::{BATCH, Crew, Lane};
 use sk_tui::engine::worker::Window;
@@ -16,12 +17,12 @@ use sk_tui::learn::bayes::BayesLearner;
 use sk_tui::learn::capped::CappedLearner;
 use sk_tui::learn::{Answer, Learner, Probe};
 use sk_tui::sk::{Bits, Generator, GeneratorParams, Parts, Sentence};
+use support::binary::command;
 
 /// Checkpoint lines of `sk-tui run` (the header, which holds the command
 /// line, and the summary, which holds timings, dropped).
 fn checkpoint_lines(preset: &str, threads: usize) -> (Vec<String>, String) {
-    let out = Command::cargo_bin("sk-tui")
-        .unwrap()
+    let out = command()
         .args(["run", "--preset", preset, "--sentences", "200000", "--seed", "5"])
         .args(["--threads", &threads.to_string()])
         .output()
@@ -57,7 +58,7 @@ fn checkpoint_lines_are_byte_identical_with_one_two_and_three_threads() {
 
 #[test]
 fn a_thread_count_outside_its_range_is_rejected() {
-    let out = Command::cargo_bin("sk-tui").unwrap().args(["run", "--threads", "0"]).output().unwrap();
+    let out = command().args(["run", "--threads", "0"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--threads 0") && err.contains("[1, 1024]"), "{err}");

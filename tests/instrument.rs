@@ -2,6 +2,8 @@
 //! beyond chance and in bits, fine-tuning on changed facts, and legends
 //! whose exponents are fits of exactly the plotted series.
 
+mod support;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use sk_tui::config::theme::Theme;
 use sk_tui::config::{LearnerConfig, PhaseConfig, PhaseGenerator, Preset, RunConfig, resolve_preset};
@@ -11,18 +13,7 @@ use sk_tui::sk::zipf::ZipfLaw;
 use sk_tui::ui::MarkerChoice;
 use sk_tui::ui::model::{Command, DataY, Model, ModelView, Msg, Pane, update};
 use sk_tui::ui::snapshot::{buffer_to_text, render};
-
-fn run(preset: &Preset) -> Vec<Checkpoint> {
-    let mut e = Engine::new(preset, None, None);
-    let mut out = Vec::new();
-    loop {
-        match e.advance(1 << 20) {
-            Step::Checkpoint(c) => out.push(*c),
-            Step::Finished => return out,
-            _ => {}
-        }
-    }
-}
+use support::engine::checkpoints;
 
 fn preset(g: GeneratorParams, sentences: u64, probes: u32) -> Preset {
     Preset {
@@ -39,7 +30,7 @@ fn preset(g: GeneratorParams, sentences: u64, probes: u32) -> Preset {
 #[test]
 fn expected_fact_excess_is_the_window_mean_and_bayes_follows_it() {
     let g = GeneratorParams { alpha: 0.6, entities: 1_000_000, ..Default::default() };
-    let cps = run(&preset(g.clone(), 3_000_000, 16));
+    let cps = checkpoints(&preset(g.clone(), 3_000_000, 16));
     let law = ZipfLaw::new(g.entities, g.zipf_offset, g.zipf_s());
     let f = g.attributes as f64;
     let h = (g.values as f64).log2();
@@ -102,7 +93,7 @@ fn knowledge_beyond_chance_and_in_bits_under_skewed_values() {
     let n = 3_000_000u64;
     let mut p = preset(g.clone(), n, 65_536);
     p.run.checkpoints_per_decade = 1;
-    let cps = run(&p);
+    let cps = checkpoints(&p);
     let c = cps.last().unwrap();
     let law = ZipfLaw::new(g.entities, g.zipf_offset, g.zipf_s());
     let chance = c.theory.chance_accuracy;
@@ -152,7 +143,7 @@ fn phase_preset(change: PhaseGenerator) -> Preset {
 /// loss finite.
 #[test]
 fn fine_tuning_on_changed_facts_keeps_losses_finite_and_edits_knowledge() {
-    let cps = run(&phase_preset(PhaseGenerator { value_skew: Some(1.5), ..Default::default() }));
+    let cps = checkpoints(&phase_preset(PhaseGenerator { value_skew: Some(1.5), ..Default::default() }));
     for c in &cps {
         for l in &c.learners {
             assert!(l.loss_bits_per_token.is_finite(), "n {}: loss {}", c.sentences, l.loss_bits_per_token);
@@ -164,7 +155,7 @@ fn fine_tuning_on_changed_facts_keeps_losses_finite_and_edits_knowledge() {
     let stale: Vec<f64> = phase.iter().map(|c| c.learners[0].stale_answers.unwrap()).collect();
     assert!(stale[0] > 0.3, "right after the change many changed facts are stale: {stale:?}");
     assert!(*stale.last().unwrap() < stale[0] / 2.0, "stale answers must fall during the phase: {stale:?}");
-    let noisy = run(&phase_preset(PhaseGenerator { fact_noise: Some(0.2), ..Default::default() }));
+    let noisy = checkpoints(&phase_preset(PhaseGenerator { fact_noise: Some(0.2), ..Default::default() }));
     for c in &noisy {
         assert!(c.learners.iter().all(|l| l.loss_bits_per_token.is_finite()));
     }
@@ -175,7 +166,7 @@ fn model_of(preset_name: &str, sentences: u64) -> Model {
     let mut p = loaded.preset.clone();
     p.run.sentences = sentences;
     let mut m = Model::new(preset_name, p.clone(), Theme::default(), false, MarkerChoice::Theme);
-    for c in run(&p) {
+    for c in checkpoints(&p) {
         update(&mut m, Msg::Engine(Update::Checkpoint(Box::new(c))));
     }
     m
@@ -264,7 +255,7 @@ fn e_exports_the_focused_pane() {
     assert!(m.note.as_deref().is_some_and(|n| n.contains("once there is a checkpoint")));
     let mut small = m.preset.clone();
     small.run.sentences = 2_000;
-    for c in run(&small) {
+    for c in checkpoints(&small) {
         update(&mut m, Msg::Engine(Update::Checkpoint(Box::new(c))));
     }
     assert!(matches!(update(&mut m, key(KeyCode::Char('e'))), Some(Command::Export(Pane::Heatmap))));

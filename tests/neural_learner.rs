@@ -2,12 +2,13 @@
 //! prequential scoring, determinism, learning on a fixed corpus, frequency-
 //! ordered memorization, width scaling and hallucination under value skew.
 
+mod support;
+
 use sk_tui::config::{LearnerConfig, LearnerKind};
 use sk_tui::learn::neural::NeuralLearner;
 use sk_tui::learn::{Learner, Probe};
-use sk_tui::sk::knowledge::entity_id;
-use sk_tui::sk::syntax::Slot;
-use sk_tui::sk::{Bits, Generator, GeneratorParams, Sentence, Token};
+use sk_tui::sk::{Bits, Generator, GeneratorParams, Sentence};
+use support::facts::{BINS, memorized, probe, probes, sentences};
 
 fn cfg(embedding: u32, hidden: u32) -> LearnerConfig {
     LearnerConfig { name: "nn".into(), kind: LearnerKind::Neural, embedding, hidden, ..Default::default() }
@@ -23,49 +24,6 @@ fn argmax(p: &[f64]) -> usize {
     best
 }
 
-/// The canonical prompt of a fact (most probable template and fillers, the
-/// entity's name, up to the value slot), from the generator's public parts.
-fn prompt(g: &Generator, rank: u64, attribute: u32) -> Vec<Token> {
-    let syntax = g.syntax();
-    let t = argmax(syntax.template_law(attribute).probs()) as u32;
-    let local = attribute * syntax.templates_per_attribute() + t;
-    let mut out = Vec::new();
-    for &slot in &syntax.template(local).slots {
-        match slot {
-            Slot::Literal(token) => out.push(token),
-            Slot::Filler(j) => out.push(g.vocab().filler(argmax(syntax.filler_law(j).probs()) as u32)),
-            Slot::Name => g.knowledge().name_tokens(entity_id(0, rank - 1), g.vocab(), &mut out),
-            Slot::Value => break,
-        }
-    }
-    out
-}
-
-fn probe(g: &Generator, rank: u64, attribute: u32) -> Probe {
-    let entity = entity_id(0, rank - 1);
-    Probe {
-        entity,
-        attribute,
-        rank,
-        truth: g.knowledge().true_value(entity, attribute),
-        prompt: prompt(g, rank, attribute),
-        value_token_base: g.vocab().value(attribute, 0),
-        values: g.params().values,
-    }
-}
-
-/// Every fact of ranks `lo..=hi`.
-fn probes(g: &Generator, lo: u64, hi: u64) -> Vec<Probe> {
-    (lo..=hi)
-        .flat_map(|r| (0..g.params().attributes).map(move |a| (r, a)))
-        .map(|(r, a)| probe(g, r, a))
-        .collect()
-}
-
-fn memorized(l: &NeuralLearner, ps: &[Probe]) -> f64 {
-    ps.iter().filter(|p| l.probe(p).value == p.truth).count() as f64 / ps.len() as f64
-}
-
 /// The default network with the step size these tests use (see `STEP`).
 fn net(embedding: u32, hidden: u32) -> LearnerConfig {
     LearnerConfig { learning_rate: STEP, ..cfg(embedding, hidden) }
@@ -75,17 +33,6 @@ fn net(embedding: u32, hidden: u32) -> LearnerConfig {
 /// tokens). 0.05 oscillates on these streams (the excess rises after 50k
 /// sentences); 0.01 learns steadily.
 const STEP: f64 = 0.01;
-
-fn sentences(params: &GeneratorParams, seed: u64, n: usize) -> Vec<Sentence> {
-    let mut g = Generator::new(params, seed);
-    (0..n)
-        .map(|_| {
-            let mut s = Sentence::default();
-            g.next(&mut s);
-            s
-        })
-        .collect()
-}
 
 #[test]
 fn distribution_sums_to_one_and_probe_reads_it() {
@@ -219,9 +166,6 @@ fn loss_falls_on_a_small_fixed_corpus_in_mini_batches() {
         assert!(per_epoch.windows(5).step_by(5).all(|w| w[4] < w[0]), "{optimizer:?}: {per_epoch:?}");
     }
 }
-
-/// Log-spaced bins of frequency rank over a universe of 2000 entities.
-const BINS: [(u64, u64); 6] = [(1, 3), (4, 15), (16, 63), (64, 255), (256, 1023), (1024, 2000)];
 
 #[test]
 fn frequent_facts_are_memorized_first_and_width_lowers_excess() {

@@ -3,13 +3,11 @@
 //! exponents figure checked for one point per run and the theory curve, and
 //! bad lines give a located message and exit 2.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-fn sk() -> Command {
-    Command::cargo_bin("sk-tui").unwrap()
-}
+use support::binary::command;
 
 /// Records a short run at `alpha` into `dir/a{alpha}.jsonl`.
 fn record(dir: &Path, alpha: &str) -> PathBuf {
@@ -25,13 +23,13 @@ fn record(dir: &Path, alpha: &str) -> PathBuf {
     .unwrap();
     let out = dir.join(format!("runs/a{alpha}.jsonl"));
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    let run = sk().args(["run", "--preset"]).arg(&preset).arg("--out").arg(&out).output().unwrap();
+    let run = command().args(["run", "--preset"]).arg(&preset).arg("--out").arg(&out).output().unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     out
 }
 
 fn svg(args: &[&str], paths: &[&Path], out: &Path) -> String {
-    let o = sk().arg("plot").args(paths).arg("--out").arg(out).args(args).output().unwrap();
+    let o = command().arg("plot").args(paths).arg("--out").arg(out).args(args).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::read_to_string(out).unwrap()
 }
@@ -94,7 +92,7 @@ fn a_png_has_the_requested_size() {
     for (pane, size, (w, h)) in [("model", "640x480", (640u32, 480u32)), ("heatmap", "1000x700", (1000, 700))]
     {
         let out = dir.path().join(format!("{pane}.png"));
-        let o = sk()
+        let o = command()
             .arg("plot")
             .arg(&a)
             .args(["--pane", pane, "--size", size, "--out"])
@@ -149,7 +147,7 @@ fn exponents_plot_one_point_per_run_and_the_theory_curve() {
 fn exponents_need_runs_that_differ() {
     let dir = tempfile::tempdir().unwrap();
     let a = record(dir.path(), "0.5");
-    let o = sk()
+    let o = command()
         .arg("plot")
         .arg(&a)
         .args(["--pane", "exponents", "--out"])
@@ -186,15 +184,19 @@ fn truncated_and_garbage_lines_are_located_and_exit_2() {
     for (name, body, place, what) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, body).unwrap();
-        let o = sk().arg("plot").arg(&path).arg("--out").arg(dir.path().join("x.svg")).output().unwrap();
+        let o = command().arg("plot").arg(&path).arg("--out").arg(dir.path().join("x.svg")).output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{name}: {err}");
         assert!(err.contains(&format!("{name}{place}")) && err.contains(what), "{name}: {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
-    let o = sk().args(["plot", "--out", "x.txt"]).arg(&a).output().unwrap();
+    let o = command().args(["plot", "--out", "x.txt"]).arg(&a).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
-    let o =
-        sk().args(["plot", "--size", "5x5", "--out"]).arg(dir.path().join("x.svg")).arg(&a).output().unwrap();
+    let o = command()
+        .args(["plot", "--size", "5x5", "--out"])
+        .arg(dir.path().join("x.svg"))
+        .arg(&a)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }

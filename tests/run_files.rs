@@ -2,16 +2,14 @@
 //! reruns the run byte for byte, the file grows live as `FILE.partial`, and a
 //! signal leaves a parseable partial file ending in an `interrupted` line.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use sk_tui::record::{Record, parse_record};
-
-fn sk() -> Command {
-    Command::cargo_bin("sk-tui").unwrap()
-}
+use support::binary::{BIN, command};
 
 /// Every line but the header (its command differs) and the summary (wall-clock).
 fn reproducible_lines(path: &Path) -> Vec<String> {
@@ -28,13 +26,13 @@ fn a_run_files_header_reruns_it_byte_for_byte() {
     let (a, b, c) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"), dir.path().join("c.jsonl"));
     // finetune has a phase; seed and length come from the command line, so the
     // header must record the overrides for the rerun to match.
-    let first = sk()
+    let first = command()
         .args(["run", "--preset", "finetune", "--sentences", "30000", "--seed", "7", "--out"])
         .arg(&a)
         .output()
         .unwrap();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    let rerun = sk().args(["run", "--preset"]).arg(&a).arg("--out").arg(&b).output().unwrap();
+    let rerun = command().args(["run", "--preset"]).arg(&a).arg("--out").arg(&b).output().unwrap();
     assert!(rerun.status.success(), "{}", String::from_utf8_lossy(&rerun.stderr));
     let (la, lb) = (reproducible_lines(&a), reproducible_lines(&b));
     let kinds = |ls: &[String]| {
@@ -58,7 +56,7 @@ fn a_run_files_header_reruns_it_byte_for_byte() {
 
     // A different seed gives different checkpoints: the comparison can fail.
     let other =
-        sk().args(["run", "--preset"]).arg(&a).args(["--seed", "8", "--out"]).arg(&c).output().unwrap();
+        command().args(["run", "--preset"]).arg(&a).args(["--seed", "8", "--out"]).arg(&c).output().unwrap();
     assert!(other.status.success());
     assert_ne!(la, reproducible_lines(&c));
     // No checkpoint or samples line carries wall-clock time.
@@ -69,13 +67,13 @@ fn a_run_files_header_reruns_it_byte_for_byte() {
 fn a_csv_run_file_carries_its_header_as_a_comment_and_reruns() {
     let dir = tempfile::tempdir().unwrap();
     let (csv, again) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
-    let out = sk()
+    let out = command()
         .args(["run", "--sentences", "5000", "--seed", "4", "--format", "csv", "--out"])
         .arg(&csv)
         .output()
         .unwrap();
     assert!(out.status.success());
-    let out = sk()
+    let out = command()
         .args(["run", "--format", "csv", "--preset"])
         .arg(&csv)
         .arg("--out")
@@ -98,7 +96,7 @@ fn a_bad_run_file_as_preset_is_located() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.jsonl");
     std::fs::write(&bad, "{\"kind\":\"run\",\"version\":\"0.1.0\",\"sch").unwrap();
-    let out = sk().args(["run", "--preset"]).arg(&bad).output().unwrap();
+    let out = command().args(["run", "--preset"]).arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.jsonl:1:") && err.contains("truncated"), "{err}");
@@ -110,7 +108,7 @@ fn interrupt(signal: &str, code: i32) {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("run.jsonl");
     let partial = dir.path().join("run.jsonl.partial");
-    let child = Process::new(assert_cmd::cargo::cargo_bin("sk-tui"))
+    let child = Process::new(BIN)
         .args(["run", "--preset", "data-scaling", "--sentences", "4000000000", "--out"])
         .arg(&target)
         .stdout(Stdio::null())

@@ -1,14 +1,15 @@
 //! `sk-tui sweep` on local workers: a 2x2 grid, resuming, a bad axis value,
 //! a killed run, and the summary of an alpha grid against the theory.
 
-mod sweep_support;
+mod support;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use sweep_support::{data, lines_of_kind, point_status, record, sk, spawn_sweep, text};
+use support::binary::{sk, text};
+use support::sweep::{data, lines_of_kind, point_status, record, spawn_sweep};
 
 #[test]
 fn a_two_by_two_grid_runs_on_two_workers_and_a_rerun_rewrites_nothing() {

@@ -4,12 +4,14 @@
 //! frequency-ordered memorization that reaches further with width — each
 //! under Adam and under SGD.
 
+mod support;
+
 use sk_tui::config::preset::OptimizerKind;
 use sk_tui::config::{LearnerConfig, LearnerKind};
 use sk_tui::learn::transformer::{TransformerLearner, longest_sentence};
 use sk_tui::learn::{Learner, Probe};
-use sk_tui::sk::knowledge::entity_id;
-use sk_tui::sk::{Bits, Generator, GeneratorParams, Sentence};
+use sk_tui::sk::{Bits, Generator, GeneratorParams};
+use support::facts::{BINS, memorized, probe, probes, sentences};
 
 /// The two optimizers with the settings these tests use: Adam at the
 /// learner's defaults (batches of 16, step 0.01 after a 2000-sentence
@@ -35,33 +37,6 @@ fn cfg(width: u32, optimizer: OptimizerKind) -> LearnerConfig {
 fn learner(params: &GeneratorParams, width: u32, optimizer: OptimizerKind, seed: u64) -> TransformerLearner {
     let g = Generator::new(params, 1);
     TransformerLearner::new("tf", &cfg(width, optimizer), g.vocab(), longest_sentence(params), seed)
-}
-
-fn sentences(params: &GeneratorParams, seed: u64, n: usize) -> Vec<Sentence> {
-    let mut g = Generator::new(params, seed);
-    (0..n)
-        .map(|_| {
-            let mut s = Sentence::default();
-            g.next(&mut s);
-            s
-        })
-        .collect()
-}
-
-/// A fact's probe with the generator's canonical prompt.
-fn probe(g: &Generator, rank: u64, attribute: u32) -> Probe {
-    let entity = entity_id(0, rank - 1);
-    let mut prompt = Vec::new();
-    g.canonical_prompt(entity, attribute, &mut prompt);
-    Probe {
-        entity,
-        attribute,
-        rank,
-        truth: g.knowledge().true_value(entity, attribute),
-        prompt,
-        value_token_base: g.vocab().value(attribute, 0),
-        values: g.params().values,
-    }
 }
 
 const BOTH: [OptimizerKind; 2] = [OptimizerKind::Adam, OptimizerKind::Sgd];
@@ -182,23 +157,11 @@ fn loss_falls_well_below_the_unigram_entropy_on_a_fixed_corpus() {
     }
 }
 
-/// Log-spaced bins of frequency rank over a universe of 2000 entities.
-const BINS: [(u64, u64); 6] = [(1, 3), (4, 15), (16, 63), (64, 255), (256, 1023), (1024, 2000)];
-
 #[test]
 fn frequent_facts_are_memorized_first_and_a_wider_model_memorizes_further() {
     let params = GeneratorParams { entities: 2000, alpha: 0.6, ..Default::default() };
-    let probes = |g: &Generator, lo: u64, hi: u64| -> Vec<Probe> {
-        (lo..=hi)
-            .flat_map(|r| (0..params.attributes).map(move |a| (r, a)))
-            .map(|(r, a)| probe(g, r, a))
-            .collect()
-    };
     let g = Generator::new(&params, 7);
     let sets: Vec<Vec<Probe>> = BINS.iter().map(|&(lo, hi)| probes(&g, lo, hi)).collect();
-    let memorized = |l: &TransformerLearner, ps: &[Probe]| {
-        ps.iter().filter(|p| l.probe(p).value == p.truth).count() as f64 / ps.len() as f64
-    };
     let stream = sentences(&params, 7, 30_000);
     for opt in BOTH {
         let mut narrow = learner(&params, 8, opt, 1);

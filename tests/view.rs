@@ -4,41 +4,30 @@
 //! grown line by line moves the status bar's sentence count; bad lines are
 //! warnings with their place, never a panic.
 
+mod support;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use assert_cmd::Command;
-use sk_tui::config::Preset;
 use sk_tui::config::library::embedded_preset;
-use sk_tui::config::theme::Theme;
 use sk_tui::record::follow::follow_every;
 use sk_tui::ui::model::Model;
 use sk_tui::ui::recorded::Recorded;
 use sk_tui::ui::snapshot::{buffer_to_text, render};
-use sk_tui::ui::{MarkerChoice, SnapshotArgs, snapshot};
+use sk_tui::ui::{SnapshotArgs, snapshot};
+use support::binary::command;
+use support::recorded::{pump, view_model};
 
 fn record(path: &Path, args: &[&str]) {
-    let out =
-        Command::cargo_bin("sk-tui").unwrap().arg("run").args(args).arg("--out").arg(path).output().unwrap();
+    let out = command().arg("run").args(args).arg("--out").arg(path).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
-fn model() -> Model {
-    Model::new("view", Preset::default(), Theme::default(), false, MarkerChoice::Theme)
 }
 
 /// Follows `paths` and feeds everything read until `done` holds (or 20 s).
 fn watch(paths: Vec<PathBuf>, model: &mut Model, done: impl Fn(&Model, &Recorded) -> bool) -> Recorded {
     let mut rec = Recorded::new(paths.clone(), Some(follow_every(paths, Duration::from_millis(20))));
-    let events = rec.events().unwrap();
-    let start = Instant::now();
-    while !done(model, &rec) {
-        assert!(start.elapsed() < Duration::from_secs(20), "timed out; errors {:?}", model.errors);
-        if let Ok(ev) = events.recv_timeout(Duration::from_millis(50)) {
-            rec.handle(model, ev);
-        }
-    }
+    pump(&mut rec, model, done);
     rec
 }
 
@@ -51,7 +40,7 @@ fn a_finished_file_draws_the_live_runs_final_panes() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("run.jsonl");
     record(&file, &["--sentences", "20000"]);
-    let mut m = model();
+    let mut m = view_model();
     watch(vec![file], &mut m, |m, r| {
         r.runs[0].end.is_some() && m.state == sk_tui::ui::model::RunState::Finished
     });
@@ -90,7 +79,7 @@ fn two_runs_show_both_legends() {
     let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
     record(&a, &["--sentences", "20000", "--preset", preset("0.5").to_str().unwrap()]);
     record(&b, &["--sentences", "20000", "--preset", preset("0.8").to_str().unwrap()]);
-    let mut m = model();
+    let mut m = view_model();
     let rec = watch(vec![a, b], &mut m, |_, r| r.runs.iter().all(|r| r.end.is_some()));
     assert!(m.errors.is_empty(), "{:?}", m.errors);
     assert_eq!(rec.labels, ["alpha=0.5", "alpha=0.8"]);
@@ -117,19 +106,9 @@ fn a_growing_file_moves_the_sentence_count_and_bad_lines_warn() {
     let lines: Vec<String> = std::fs::read_to_string(&full).unwrap().lines().map(String::from).collect();
     let growing = dir.path().join("growing.jsonl");
     let mut out = std::fs::File::create(&growing).unwrap();
-    let mut m = model();
+    let mut m = view_model();
     let mut rec =
         Recorded::new(vec![growing.clone()], Some(follow_every(vec![growing], Duration::from_millis(20))));
-    let events = rec.events().unwrap();
-    let pump = |m: &mut Model, rec: &mut Recorded, until: &dyn Fn(&Model) -> bool| {
-        let start = Instant::now();
-        while !until(m) {
-            assert!(start.elapsed() < Duration::from_secs(10), "timed out: errors {:?}", m.errors);
-            if let Ok(ev) = events.recv_timeout(Duration::from_millis(20)) {
-                rec.handle(m, ev);
-            }
-        }
-    };
     let mut seen = 0;
     // Up to the summary: a finished file is not followed further.
     for line in &lines[..lines.len() - 1] {
@@ -145,7 +124,7 @@ fn a_growing_file_moves_the_sentence_count_and_bad_lines_warn() {
         writeln!(out, "{b}").unwrap();
         out.flush().unwrap();
         let n = c.sentences;
-        pump(&mut m, &mut rec, &|m| m.sentences() == n);
+        pump(&mut rec, &mut m, |m, _| m.sentences() == n);
         let status = frame(&m, 120, 40).lines().last().unwrap().to_string();
         let count = sk_tui::ui::panes::status::count(n);
         assert!(status.contains(&format!("{count} sentences")), "{n}: {status}");
@@ -157,7 +136,7 @@ fn a_growing_file_moves_the_sentence_count_and_bad_lines_warn() {
     // A garbage line: a located warning, the run goes on.
     writeln!(out, "this is not json").unwrap();
     out.flush().unwrap();
-    pump(&mut m, &mut rec, &|m| !m.errors.is_empty());
+    pump(&mut rec, &mut m, |m, _| !m.errors.is_empty());
     assert!(
         m.errors[0].contains("growing.jsonl:") && m.errors[0].contains("not a run-file line"),
         "{:?}",
@@ -166,7 +145,7 @@ fn a_growing_file_moves_the_sentence_count_and_bad_lines_warn() {
     // A truncated last line that never completes: warned once the file stops growing.
     write!(out, "{{\"kind\":\"checkpoint\",\"phase\":0,\"sent").unwrap();
     out.flush().unwrap();
-    pump(&mut m, &mut rec, &|m| m.errors.len() >= 2);
+    pump(&mut rec, &mut m, |m, _| m.errors.len() >= 2);
     assert!(m.errors[1].contains("truncated line"), "{:?}", m.errors);
     let text = frame(&m, 120, 40);
     assert!(text.contains("growing.jsonl:"), "the warning is on screen:\n{text}");

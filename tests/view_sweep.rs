@@ -3,45 +3,27 @@
 //! `Model` by `Recorded`, the dashboard and the exponents chart drawn into a
 //! `TestBackend` as the run loop draws them.
 
-mod sweep_support;
+mod support;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use insta::assert_snapshot;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sk_tui::config::Preset;
-use sk_tui::config::theme::Theme;
 use sk_tui::record::follow::follow_discovering;
+use sk_tui::ui::buffer_to_text;
 use sk_tui::ui::model::Model;
 use sk_tui::ui::recorded::Recorded;
-use sk_tui::ui::{MarkerChoice, buffer_to_text};
-use sweep_support::{data, sk, text};
-
-fn model() -> Model {
-    Model::new("view", Preset::default(), Theme::default(), false, MarkerChoice::Theme)
-}
+use support::binary::{sk, text};
+use support::recorded::{pump, view_model};
+use support::sweep::data;
 
 /// The sweep at `dir` opened as `sk-tui view DIR` opens it, polled every 20 ms.
 fn open(dir: &Path) -> Recorded {
     let sweep = sk_tui::sweep::view::open(dir).unwrap();
     let follower = follow_discovering(sweep.files.clone(), Some(sweep.discover), Duration::from_millis(20));
     Recorded::new(sweep.files, Some(follower)).with_sweep(sweep.chart)
-}
-
-/// Feeds what the follower reads until `done` holds (or 20 s).
-fn pump(rec: &mut Recorded, m: &mut Model, done: impl Fn(&Recorded) -> bool) {
-    let events = rec.events().unwrap();
-    let start = Instant::now();
-    while !done(rec) {
-        let runs: Vec<(String, String, usize)> =
-            rec.runs.iter().map(|r| (r.path.display().to_string(), r.state(), r.checkpoints.len())).collect();
-        assert!(start.elapsed() < Duration::from_secs(20), "timed out; errors {:?}; runs {runs:?}", m.errors);
-        if let Ok(ev) = events.recv_timeout(Duration::from_millis(50)) {
-            rec.handle(m, ev);
-        }
-    }
 }
 
 fn ended(rec: &Recorded, n: usize) -> bool {
@@ -75,9 +57,9 @@ fn a_finished_sweep_shows_its_exponents_against_alpha() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("alpha-2x2");
     sweep(&data("sweep_2x2.toml"), &dir, None);
-    let mut m = model();
+    let mut m = view_model();
     let mut rec = open(&dir);
-    pump(&mut rec, &mut m, |r| ended(r, 4));
+    pump(&mut rec, &mut m, |_, r| ended(r, 4));
     let big = frame(&m, &rec, 120, 40);
     assert_snapshot!("sweep_exponents_120x40", big);
     assert_snapshot!("sweep_exponents_80x24", frame(&m, &rec, 80, 24));
@@ -116,9 +98,9 @@ fn a_point_that_finishes_after_the_view_opened_appears_after_a_poll() {
     let grid = data("sweep_2x2.toml");
     // Point 0 (alpha 0.5, seed 1) only; the view opens on it.
     sweep(&grid, &dir, Some(0));
-    let mut m = model();
+    let mut m = view_model();
     let mut rec = open(&dir);
-    pump(&mut rec, &mut m, |r| ended(r, 1));
+    pump(&mut rec, &mut m, |_, r| ended(r, 1));
     let before = frame(&m, &rec, 120, 40);
     assert!(before.contains("1 of 4 points finished"), "{before}");
     assert!(!before.contains("alpha=0.7"), "{before}");
@@ -127,7 +109,7 @@ fn a_point_that_finishes_after_the_view_opened_appears_after_a_poll() {
 
     // Point 2 (alpha 0.7) runs now; its file did not exist when the view opened.
     sweep(&grid, &dir, Some(2));
-    pump(&mut rec, &mut m, |r| ended(r, 2));
+    pump(&mut rec, &mut m, |_, r| ended(r, 2));
     let after = frame(&m, &rec, 120, 40);
     assert!(after.contains("2 of 4 points finished"), "{after}");
     assert!(after.contains("alpha=0.7  finished"), "{after}");

@@ -16,9 +16,25 @@ pub enum Scope {
     Overlay,
     /// Typing a picker's filter (after `/`).
     Filter,
+    /// `sk-tui view` on recorded runs, before the scopes above apply (the
+    /// parameters pane's keys still come first while it has focus).
+    View,
+    /// `sk-tui view`'s runs list (after `r`).
+    RunsList,
 }
 
 impl Scope {
+    /// Every scope, in help order.
+    pub const ALL: [Scope; 7] = [
+        Scope::Global,
+        Scope::Params,
+        Scope::Editing,
+        Scope::Overlay,
+        Scope::Filter,
+        Scope::View,
+        Scope::RunsList,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Scope::Global => "Anywhere",
@@ -26,6 +42,8 @@ impl Scope {
             Scope::Editing => "Typing a value",
             Scope::Overlay => "Overlays and pickers",
             Scope::Filter => "Filtering a picker (after /)",
+            Scope::View => "Recorded runs (sk-tui view)",
+            Scope::RunsList => "The runs list (sk-tui view, after r)",
         }
     }
 }
@@ -81,6 +99,14 @@ pub enum Action {
     SaveTheme,
     Choose,
     Close,
+    /// `sk-tui view`: open the runs list.
+    RunsList,
+    /// `sk-tui view` on a sweep directory: the exponents chart / the runs' panes.
+    SweepChart,
+    /// The runs list: show or hide the run under the cursor in the panes.
+    ToggleRun,
+    /// The runs list: follow the run under the cursor.
+    FollowRun,
 }
 
 /// A key as the table names it.
@@ -228,6 +254,20 @@ pub const KEYS: &[Binding] = &[
     b(Filter, &[Esc], "Esc", Action::Cancel, "stop filtering (the filter stays)"),
     b(Filter, &[Backspace], "Backspace", Action::DeleteChar, "delete a character"),
     b(Filter, &[Ctrl('u')], "Ctrl-U", Action::ClearInput, "clear the filter"),
+    b(View, &[Char('r')], "r", Action::RunsList, "runs list (outside the parameters pane, where r reverts)"),
+    b(View, &[Char('x')], "x", Action::SweepChart, "sweep directory: exponents chart / the runs' panes"),
+    b(View, &[Esc], "Esc", Action::Close, "sweep directory: from the chart to the runs' panes"),
+    b(RunsList, &[Up, Char('k')], "Up, k", Action::ListUp, "move up"),
+    b(RunsList, &[Down, Char('j')], "Down, j", Action::ListDown, "move down"),
+    b(RunsList, &[Char(' ')], "space", Action::ToggleRun, "show / hide the run in the panes"),
+    b(
+        RunsList,
+        &[Enter, Char('f')],
+        "Enter, f",
+        Action::FollowRun,
+        "follow the run: heatmap, samples, parameters, status bar",
+    ),
+    b(RunsList, &[Esc, Char('r'), Char('q')], "Esc, r, q", Action::Close, "close the list"),
 ];
 
 /// The action of a key event in the given scopes (first scope first).

@@ -672,13 +672,17 @@ fn act(model: &mut Model, action: Action) -> Option<Command> {
         | Action::Revert
         | Action::Apply
         | Action::FineTune => act_params(model, action),
-        // Only meaningful inside an overlay.
+        // Only meaningful inside an overlay, or in `sk-tui view` (ui/recorded.rs).
         Action::ListUp
         | Action::ListDown
         | Action::Choose
         | Action::Filter
         | Action::Yes
-        | Action::SaveTheme => None,
+        | Action::SaveTheme
+        | Action::RunsList
+        | Action::SweepChart
+        | Action::ToggleRun
+        | Action::FollowRun => None,
     }
 }
 

@@ -16,8 +16,9 @@ use crate::config::LearnerKind;
 use std::path::PathBuf;
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 
+use super::keys::{self, Action, Scope};
 use super::model::{Model, Msg, RunState, update};
 use super::sweep_chart::SweepChart;
 use crate::config::{LearnerConfig, Preset};
@@ -85,16 +86,6 @@ pub struct Recorded {
     /// A sweep directory's exponents chart (`x`), when the runs are a sweep's.
     pub sweep: Option<SweepChart>,
 }
-
-/// The key of the runs list.
-pub const RUNS_KEY: char = 'r';
-/// The key that switches between a sweep's exponents chart and the runs' panes.
-pub const CHART_KEY: char = 'x';
-/// The keys only `sk-tui view` has, for help: `(key, what it does)`.
-pub const VIEW_KEYS: [(char, &str); 2] = [
-    (RUNS_KEY, "runs list: show/hide runs, follow one (not in the parameters pane)"),
-    (CHART_KEY, "sweep directory: exponents chart / the runs' panes"),
-];
 
 impl Recorded {
     /// Recorded runs of `paths`, read by `follower` (run `i` is `paths[i]`).
@@ -274,7 +265,13 @@ impl Recorded {
         let shown = self.shown_runs().count();
         let following = self.labels[self.followed].clone();
         let preset_name = match &self.sweep {
-            Some(s) => format!("sweep {} · following {following} · x exponents", s.name),
+            Some(s) => {
+                format!(
+                    "sweep {} · following {following} · {} exponents",
+                    s.name,
+                    keys::label(Action::SweepChart)
+                )
+            }
             None => format!("{shown} runs, following {following}"),
         };
         Some(RunInfo {
@@ -373,38 +370,38 @@ impl Recorded {
         );
     }
 
-    /// Keys for the runs list; true when the key was taken. `r` opens it
-    /// (outside the parameters pane, whose `r` reverts edits).
+    /// `sk-tui view`'s own keys (the key table's `View` and `RunsList`
+    /// scopes); true when the key was taken. `r` opens the runs list
+    /// (outside the parameters pane, whose `r` reverts edits); `x`, or Esc
+    /// on the exponents chart, switches between a sweep's chart and the
+    /// runs' panes. The open list takes every key but Ctrl-C.
     pub fn key(&mut self, model: &mut Model, key: &KeyEvent) -> bool {
         let Some(list) = self.list else {
             let free = model.overlay.is_none() && model.errors.is_empty() && model.params.input.is_none();
-            if let Some(chart) = self.sweep.as_mut().filter(|_| free) {
-                let leave = chart.shown && key.code == KeyCode::Esc;
-                if key.code == KeyCode::Char(CHART_KEY) || leave {
-                    chart.shown = !chart.shown;
-                    model.dirty = true;
-                    return true;
-                }
+            if !free {
+                return false;
             }
             let on_chart = self.sweep.as_ref().is_some_and(|s| s.shown);
             let params = model.focus == super::model::Pane::Params && !on_chart;
-            if key.code == KeyCode::Char(RUNS_KEY) && free && !params {
-                self.list = Some(RunsList { cursor: self.followed });
-                model.dirty = true;
-                return true;
+            let scopes: &[Scope] = if params { &[Scope::Params, Scope::View] } else { &[Scope::View] };
+            match (keys::lookup(key, scopes), self.sweep.as_mut()) {
+                (Some(Action::SweepChart), Some(chart)) => chart.shown = !chart.shown,
+                (Some(Action::Close), Some(chart)) if chart.shown => chart.shown = false,
+                (Some(Action::RunsList), _) => self.list = Some(RunsList { cursor: self.followed }),
+                _ => return false,
             }
-            return false;
+            model.dirty = true;
+            return true;
         };
         let n = self.runs.len();
         let mut changed = false;
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.list = Some(RunsList { cursor: list.cursor.saturating_sub(1) })
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
+        match keys::lookup(key, &[Scope::RunsList]) {
+            Some(Action::Quit) => return false,
+            Some(Action::ListUp) => self.list = Some(RunsList { cursor: list.cursor.saturating_sub(1) }),
+            Some(Action::ListDown) => {
                 self.list = Some(RunsList { cursor: (list.cursor + 1).min(n.saturating_sub(1)) })
             }
-            KeyCode::Char(' ') => {
+            Some(Action::ToggleRun) => {
                 let c = list.cursor;
                 // At least one run stays shown.
                 if !self.shown[c] || self.shown.iter().filter(|s| **s).count() > 1 {
@@ -415,12 +412,12 @@ impl Recorded {
                     changed = true;
                 }
             }
-            KeyCode::Enter | KeyCode::Char('f') => {
+            Some(Action::FollowRun) => {
                 self.followed = list.cursor;
                 self.shown[list.cursor] = true;
                 changed = true;
             }
-            KeyCode::Esc | KeyCode::Char(RUNS_KEY) | KeyCode::Char('q') => self.list = None,
+            Some(Action::Close) => self.list = None,
             _ => {}
         }
         if changed {
@@ -484,5 +481,88 @@ fn placeholder(name: String, kind: LearnerKind) -> LearnerPoint {
         expected_fact_excess: None,
         frontier_exposures: None,
         frontier_exponent: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::theme::Theme;
+    use crate::ui::MarkerChoice;
+    use crate::ui::model::Pane;
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    fn model() -> Model {
+        Model::new("view", Preset::default(), Theme::default(), false, MarkerChoice::Theme)
+    }
+
+    fn press(rec: &mut Recorded, m: &mut Model, code: KeyCode) -> bool {
+        rec.key(m, &KeyEvent::from(code))
+    }
+
+    fn sweep() -> SweepChart {
+        SweepChart { name: "s".into(), key: None, others: Vec::new(), points: 2, shown: false }
+    }
+
+    #[test]
+    fn r_opens_the_runs_list_except_in_the_parameters_pane() {
+        let mut m = model();
+        let mut rec = Recorded::new(vec!["a.jsonl".into(), "b.jsonl".into()], None);
+        m.focus = Pane::Params;
+        assert!(!press(&mut rec, &mut m, KeyCode::Char('r')), "r reverts edits in the parameters pane");
+        assert_eq!(rec.list, None);
+        m.focus = Pane::DataScaling;
+        assert!(!press(&mut rec, &mut m, KeyCode::Char('x')), "no sweep: x is not taken");
+        assert!(press(&mut rec, &mut m, KeyCode::Char('r')));
+        assert_eq!(rec.list, Some(RunsList { cursor: 0 }));
+        // In the list: move, hide the followed run (the other is followed), follow, close.
+        assert!(press(&mut rec, &mut m, KeyCode::Char('j')));
+        assert_eq!(rec.list, Some(RunsList { cursor: 1 }));
+        assert!(press(&mut rec, &mut m, KeyCode::Up));
+        assert!(press(&mut rec, &mut m, KeyCode::Char(' ')));
+        assert_eq!((rec.shown.clone(), rec.followed), (vec![false, true], 1));
+        assert!(press(&mut rec, &mut m, KeyCode::Down));
+        assert!(press(&mut rec, &mut m, KeyCode::Char(' ')), "the last shown run stays shown");
+        assert_eq!(rec.shown, [false, true]);
+        assert!(press(&mut rec, &mut m, KeyCode::Char('k')));
+        assert!(press(&mut rec, &mut m, KeyCode::Enter));
+        assert_eq!((rec.shown.clone(), rec.followed), (vec![true, true], 0));
+        assert!(press(&mut rec, &mut m, KeyCode::Char('z')), "the open list takes every key");
+        assert!(press(&mut rec, &mut m, KeyCode::Char('r')));
+        assert_eq!(rec.list, None);
+        for close in [KeyCode::Esc, KeyCode::Char('q')] {
+            assert!(press(&mut rec, &mut m, KeyCode::Char('r')));
+            assert!(press(&mut rec, &mut m, close));
+            assert_eq!(rec.list, None, "{close:?} closes the list");
+        }
+    }
+
+    #[test]
+    fn ctrl_c_in_the_runs_list_goes_on_to_quit() {
+        let mut m = model();
+        let mut rec = Recorded::new(vec!["a.jsonl".into()], None);
+        assert!(press(&mut rec, &mut m, KeyCode::Char('r')));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert!(!rec.key(&mut m, &ctrl_c));
+    }
+
+    #[test]
+    fn x_and_esc_switch_between_the_sweep_chart_and_the_panes() {
+        let mut m = model();
+        let mut rec = Recorded::new(vec!["a.jsonl".into()], None).with_sweep(sweep());
+        let shown = |r: &Recorded| r.sweep.as_ref().unwrap().shown;
+        assert!(shown(&rec), "a sweep opens on its chart");
+        assert!(press(&mut rec, &mut m, KeyCode::Esc));
+        assert!(!shown(&rec));
+        assert!(!press(&mut rec, &mut m, KeyCode::Esc), "Esc on the panes is the dashboard's");
+        m.focus = Pane::Params;
+        assert!(press(&mut rec, &mut m, KeyCode::Char('x')), "x works from the parameters pane too");
+        assert!(shown(&rec));
+        assert!(press(&mut rec, &mut m, KeyCode::Char('r')), "on the chart, r opens the list");
+        assert!(rec.list.is_some());
+        assert!(press(&mut rec, &mut m, KeyCode::Esc));
+        m.overlay = Some(crate::ui::model::Overlay::Help { scroll: 0 });
+        assert!(!press(&mut rec, &mut m, KeyCode::Char('x')), "an overlay has the keyboard");
+        assert!(shown(&rec));
     }
 }

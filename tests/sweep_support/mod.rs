@@ -1,60 +1,9 @@
-//! What the sweep tests share: running the binary, reading a sweep directory.
-#![allow(dead_code)]
+//! The shared test helpers (tests/support) under the name tests/sweep_slurm.rs
+//! still includes; that test needs a running Slurm to be checked, so it moves
+//! to `mod support;` when it can be run. Nothing is defined here.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+#[path = "../support/mod.rs"]
+mod support;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_sk-tui");
-
-/// A grid file of tests/data.
-pub fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
-}
-
-pub fn sk(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("running sk-tui")
-}
-
-/// `sk-tui sweep GRID --out OUT --jobs 2` in the background.
-pub fn spawn_sweep(grid: &Path, out: &Path) -> Child {
-    Command::new(BIN)
-        .args(["sweep", grid.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting sk-tui sweep")
-}
-
-/// Exit status, stdout and stderr, for assertion messages.
-pub fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status,
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-/// The lines of a run file whose `kind` is `kind`.
-pub fn lines_of_kind(path: &Path, kind: &str) -> Vec<String> {
-    let needle = format!("\"kind\":\"{kind}\"");
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .filter(|l| l.contains(&needle))
-        .map(str::to_string)
-        .collect()
-}
-
-fn json(path: &Path) -> Option<serde_json::Value> {
-    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
-}
-
-/// `DIR/sweep.json`.
-pub fn record(dir: &Path) -> serde_json::Value {
-    json(&dir.join("sweep.json")).expect("a readable sweep.json")
-}
-
-/// `DIR/status/NNNN.json`, once written.
-pub fn point_status(dir: &Path, index: usize) -> Option<serde_json::Value> {
-    json(&dir.join(format!("status/{index:04}.json")))
-}
+pub use support::binary::{BIN, sk, text};
+pub use support::sweep::{data, lines_of_kind, point_status, record};

@@ -1,5 +1,5 @@
-//! The help overlay: every binding of the key table, by scope, the keys
-//! only `sk-tui view` has, and the mouse. Generated, so it cannot drift from the keys.
+//! The help overlay: every binding of the key table, by scope (`sk-tui
+//! view`'s own keys among them), and the mouse. Generated, so it cannot drift from the keys.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -14,7 +14,7 @@ use crate::ui::model::Model;
 pub fn lines(model: &Model) -> Vec<Line<'static>> {
     let p = &model.palette;
     let mut out = Vec::new();
-    for scope in [Scope::Global, Scope::Params, Scope::Editing, Scope::Overlay, Scope::Filter] {
+    for scope in Scope::ALL {
         if !out.is_empty() {
             out.push(Line::raw(""));
         }
@@ -25,11 +25,6 @@ pub fn lines(model: &Model) -> Vec<Line<'static>> {
                 Span::styled(b.help, p.text),
             ]));
         }
-    }
-    out.push(Line::raw(""));
-    out.push(Line::styled("Recorded runs (sk-tui view)", p.title));
-    for (key, does) in crate::ui::recorded::VIEW_KEYS {
-        out.push(Line::from(vec![Span::styled(format!("  {key:<12}"), p.key), Span::styled(does, p.text)]));
     }
     out.push(Line::raw(""));
     let state = if model.mouse { "on; --no-mouse turns it off" } else { "off (--no-mouse)" };
