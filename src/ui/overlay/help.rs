@@ -35,6 +35,9 @@ pub fn lines(model: &Model) -> Vec<Line<'static>> {
     out
 }
 
+/// The help box's width, borders included: it fits an 80-column terminal.
+const WIDTH: u16 = 72;
+
 /// What the mouse does, for help.
 pub const MOUSE: [(&str, &str); 3] = [
     ("click", "focus the pane; in the parameters, select the field"),
@@ -46,7 +49,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, scroll: u16) {
     let p = &model.palette;
     let text = lines(model);
     let h = (text.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let rect = centered(area, 72, h);
+    let rect = centered(area, WIDTH, h);
     let title = " Help: Up/Down, PgUp/PgDn, g/G scroll; Esc close ";
     let block = Block::default()
         .borders(Borders::ALL)
@@ -59,4 +62,19 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, scroll: u16) {
         Paragraph::new(text).block(block).style(p.text).scroll((scroll.min(max_scroll), 0)),
         rect,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::fixture;
+
+    /// No line of help is cut off by the box's borders.
+    #[test]
+    fn every_line_fits_inside_the_box() {
+        let model = fixture::model("default", 1000, "dark", true);
+        for line in lines(&model) {
+            assert!(line.width() <= (WIDTH - 2) as usize, "cut off: {line}");
+        }
+    }
 }
