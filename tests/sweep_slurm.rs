@@ -2,13 +2,14 @@
 //! `scripts/slurm-test-cluster.sh start` (`.ci/run` starts it). Without a
 //! running Slurm this test FAILS, it does not skip.
 
-mod sweep_support;
+mod support;
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use sweep_support::{BIN, data, lines_of_kind, point_status, record, sk, text};
+use support::binary::{BIN, sk, text};
+use support::sweep::{data, lines_of_kind, point_status, record};
 
 /// Fails with how to start the cluster when Slurm is missing or has no idle node.
 fn require_slurm() {
