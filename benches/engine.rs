@@ -60,6 +60,15 @@ fn median_best(mut v: Vec<f64>) -> (f64, f64) {
     (v[v.len() / 2], v[v.len() - 1])
 }
 
+/// The machine's CPU ticks so far, total and stolen by the hypervisor
+/// (`/proc/stat`'s `cpu` line; zeros where there is none).
+fn cpu_ticks() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<u64> =
+        stat.lines().next().unwrap_or("").split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
+    (fields.iter().take(8).sum(), fields.get(7).copied().unwrap_or(0))
+}
+
 fn load() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -70,6 +79,7 @@ fn main() {
     let preset = embedded_preset("data-scaling").expect("embedded preset").preset;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let repeats = repeats();
+    let ticks = cpu_ticks();
     println!(
         "data-scaling (1 bayes + 6 capped), n = {N}, {repeats} repeats; {cores} cores; load average before: {}",
         load()
@@ -107,7 +117,13 @@ fn main() {
         (1.0 / e1 - 1.0 / g) * 1e9 / learners
     );
     breakdown(&preset, repeats);
-    println!("  load average after: {}", load());
+    let (total, stolen) = cpu_ticks();
+    let (total, stolen) = (total - ticks.0, stolen - ticks.1);
+    println!(
+        "  load average after: {}; CPU time stolen by the hypervisor during the bench: {:.1}%",
+        load(),
+        100.0 * stolen as f64 / total.max(1) as f64
+    );
 }
 
 /// Where one thread's time goes, timed part by part as the engine runs them
