@@ -15,7 +15,7 @@
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex, RwLock};
 
 use crate::learn::Learner;
@@ -156,8 +156,13 @@ fn run_parallel(
     let buffers = [RwLock::new(a), RwLock::new(b)];
     let cells: Vec<Mutex<&mut Lane>> = lanes.iter_mut().map(Mutex::new).collect();
     let barrier = Barrier::new(threads);
-    // Lane tasks claimed so far: step j's tasks are (j-1)*L .. j*L.
-    let claimed = AtomicUsize::new(0);
+    // Lanes of step j claimed so far, in slot j % 2: the low half counts
+    // lanes taken from the front (0, 1, …), the high half from the back
+    // (L-1, L-2, …). The spawned threads take from the front as soon as a
+    // step starts; the calling thread, which first draws the next batch,
+    // from the back. So each thread tends to take the same lanes step after
+    // step, and a lane's tables stay in that core's cache.
+    let claims = [AtomicU64::new(0), AtomicU64::new(0)];
     let failed = AtomicBool::new(false);
     let failure: Mutex<Option<Box<dyn Any + Send>>> = Mutex::new(None);
     let record = |payload: Box<dyn Any + Send>| {
@@ -166,21 +171,23 @@ fn run_parallel(
             f.get_or_insert(payload);
         }
     };
-    // Takes lane tasks of step `step` until none is left.
-    let work = |step: usize| {
-        let end = step * lane_count;
+    // Takes lanes of step `step`, from the front or the back, until none is left.
+    let work = |step: usize, from_back: bool| {
+        let claimed = &claims[step % 2];
         loop {
-            let mut task = claimed.load(Ordering::Acquire);
-            loop {
-                if task >= end {
+            let mut now = claimed.load(Ordering::Acquire);
+            let lane = loop {
+                let (front, back) = ((now & u32::MAX as u64) as usize, (now >> 32) as usize);
+                if front + back >= lane_count {
                     return;
                 }
-                match claimed.compare_exchange_weak(task, task + 1, Ordering::AcqRel, Ordering::Acquire) {
-                    Ok(_) => break,
-                    Err(now) => task = now,
+                let (next, lane) =
+                    if from_back { (now + (1 << 32), lane_count - 1 - back) } else { (now + 1, front) };
+                match claimed.compare_exchange_weak(now, next, Ordering::AcqRel, Ordering::Acquire) {
+                    Ok(_) => break lane,
+                    Err(seen) => now = seen,
                 }
-            }
-            let lane = task - (step - 1) * lane_count;
+            };
             let done = catch_unwind(AssertUnwindSafe(|| {
                 let batch = buffers[(step - 1) % 2].read().unwrap_or_else(|e| e.into_inner());
                 let mut cell = cells[lane].lock().unwrap_or_else(|e| e.into_inner());
@@ -196,7 +203,7 @@ fn run_parallel(
             scope.spawn(|| {
                 for step in 0..=steps {
                     if step > 0 && !failed.load(Ordering::SeqCst) {
-                        work(step);
+                        work(step, false);
                     }
                     barrier.wait();
                 }
@@ -204,6 +211,9 @@ fn run_parallel(
         }
         let mut left = n;
         for step in 0..=steps {
+            // Step `step + 1` claims in the slot step `step - 1` used, which
+            // every thread left at the last barrier.
+            claims[(step + 1) % 2].store(0, Ordering::Release);
             if step < steps && !failed.load(Ordering::SeqCst) {
                 let len = left.min(BATCH as u64) as usize;
                 left -= len as u64;
@@ -216,7 +226,7 @@ fn run_parallel(
                 }
             }
             if step > 0 && !failed.load(Ordering::SeqCst) {
-                work(step);
+                work(step, true);
             }
             barrier.wait();
         }
