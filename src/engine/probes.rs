@@ -4,7 +4,6 @@
 
 use crate::learn::{Learner, Probe};
 use crate::sk::Generator;
-use crate::sk::knowledge::entity_id;
 use crate::sk::rng::SkRng;
 
 use super::checkpoint::RankBin;
@@ -82,18 +81,7 @@ impl ProbeSet {
             for pick in picks {
                 let rank = bin.lo + pick / attributes;
                 let attribute = (pick % attributes) as u32;
-                let entity = entity_id(universe, rank - 1);
-                let mut prompt = Vec::new();
-                g.canonical_prompt(entity, attribute, &mut prompt);
-                probes.push(Probe {
-                    entity,
-                    attribute,
-                    rank,
-                    truth: g.knowledge().true_value(entity, attribute),
-                    prompt,
-                    value_token_base: g.vocab().value(attribute, 0),
-                    values: g.params().values,
-                });
+                probes.push(Probe::of(g, universe, rank, attribute));
                 bin_of.push(b);
             }
         }

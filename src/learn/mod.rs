@@ -17,7 +17,8 @@ pub mod predictive;
 pub mod transformer;
 
 use crate::config::LearnerKind;
-use crate::sk::{Bits, EntityId, Sentence, Token};
+use crate::sk::knowledge::entity_id;
+use crate::sk::{Bits, EntityId, Generator, Sentence, Token};
 
 /// A question about one fact: what is `attribute` of `entity`?
 #[derive(Clone, Debug, PartialEq)]
@@ -37,6 +38,25 @@ pub struct Probe {
     pub value_token_base: Token,
     /// Values per attribute.
     pub values: u32,
+}
+
+impl Probe {
+    /// The probe of `attribute` of the entity of frequency `rank` in
+    /// `universe` under `g`, asked with the generator's canonical prompt.
+    pub fn of(g: &Generator, universe: u32, rank: u64, attribute: u32) -> Probe {
+        let entity = entity_id(universe, rank - 1);
+        let mut prompt = Vec::new();
+        g.canonical_prompt(entity, attribute, &mut prompt);
+        Probe {
+            entity,
+            attribute,
+            rank,
+            truth: g.knowledge().true_value(entity, attribute),
+            prompt,
+            value_token_base: g.vocab().value(attribute, 0),
+            values: g.params().values,
+        }
+    }
 }
 
 /// A learner's answer: its most probable value and that value's probability.

@@ -3,7 +3,6 @@
 //! facts of a band of frequency ranks, and the share a learner memorized.
 
 use sk_tui::learn::{Learner, Probe};
-use sk_tui::sk::knowledge::entity_id;
 use sk_tui::sk::{Generator, GeneratorParams, Sentence};
 
 /// Log-spaced bins of frequency rank over a universe of 2000 entities.
@@ -24,18 +23,7 @@ pub fn sentences(params: &GeneratorParams, seed: u64, n: usize) -> Vec<Sentence>
 /// The probe of the fact (entity of frequency rank `rank`, `attribute`),
 /// asked with the generator's canonical prompt.
 pub fn probe(g: &Generator, rank: u64, attribute: u32) -> Probe {
-    let entity = entity_id(0, rank - 1);
-    let mut prompt = Vec::new();
-    g.canonical_prompt(entity, attribute, &mut prompt);
-    Probe {
-        entity,
-        attribute,
-        rank,
-        truth: g.knowledge().true_value(entity, attribute),
-        prompt,
-        value_token_base: g.vocab().value(attribute, 0),
-        values: g.params().values,
-    }
+    Probe::of(g, 0, rank, attribute)
 }
 
 /// Every fact of ranks `lo..=hi`.
