@@ -145,8 +145,17 @@ fn session(variant: &str, env: &[(&str, &str)], expect_colour: bool) {
     t.keys(&["t"]);
     t.wait_for("theme picker", |s| s.contains("Themes:") && s.contains("high-contrast"));
     t.keys(&["Down", "Enter"]);
-    t.wait_for("theme picker closed", |s| !s.contains("Themes:"));
-    assert_eq!(has_colour(&t.screen_with_escapes()), expect_colour, "colour after the theme switch");
+    // A theme switch redraws the whole screen: wait until the status bar,
+    // the last line drawn, is back, or a half-drawn screen is checked.
+    t.wait_for("theme picker closed and the screen redrawn", |s| {
+        !s.contains("Themes:") && s.contains("? help")
+    });
+    assert_eq!(
+        has_colour(&t.screen_with_escapes()),
+        expect_colour,
+        "colour after the theme switch; screen:\n{}",
+        t.screen()
+    );
 
     // Quit: the alternate screen is left and the exit code is 0.
     t.keys(&["q"]);
