@@ -246,6 +246,23 @@ impl Recorded {
         format!("{} · {learner}", self.labels[run])
     }
 
+    /// The status bar's name of what is shown: the sweep, or how many runs,
+    /// and the run followed; on a sweep, what `x` switches to from here.
+    fn status_name(&self) -> String {
+        let following = &self.labels[self.followed];
+        match &self.sweep {
+            Some(s) => {
+                let other = if s.shown { "panes" } else { "exponents" };
+                format!(
+                    "sweep {} · following {following} · {} {other}",
+                    s.name,
+                    keys::label(Action::SweepChart)
+                )
+            }
+            None => format!("{} runs, following {following}", self.shown_runs().count()),
+        }
+    }
+
     /// What the dashboard shows as the run: the followed run's preset with
     /// every shown run's learners, renamed.
     fn merged_info(&self) -> Option<RunInfo> {
@@ -262,20 +279,8 @@ impl Recorded {
                 })
             })
             .collect();
-        let shown = self.shown_runs().count();
-        let following = self.labels[self.followed].clone();
-        let preset_name = match &self.sweep {
-            Some(s) => {
-                format!(
-                    "sweep {} · following {following} · {} exponents",
-                    s.name,
-                    keys::label(Action::SweepChart)
-                )
-            }
-            None => format!("{shown} runs, following {following}"),
-        };
         Some(RunInfo {
-            preset_name,
+            preset_name: self.status_name(),
             learners: preset.learners.iter().map(|l| l.name.clone()).collect(),
             total_sentences: self
                 .shown_runs()
@@ -387,9 +392,15 @@ impl Recorded {
             match (keys::lookup(key, scopes), self.sweep.as_mut()) {
                 (Some(Action::SweepChart), Some(chart)) => chart.shown = !chart.shown,
                 (Some(Action::Close), Some(chart)) if chart.shown => chart.shown = false,
-                (Some(Action::RunsList), _) => self.list = Some(RunsList { cursor: self.followed }),
+                (Some(Action::RunsList), _) => {
+                    self.list = Some(RunsList { cursor: self.followed });
+                    model.dirty = true;
+                    return true;
+                }
                 _ => return false,
             }
+            // The chart was switched: the status bar names the other way back.
+            model.preset_name = self.status_name();
             model.dirty = true;
             return true;
         };

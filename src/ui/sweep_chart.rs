@@ -317,7 +317,9 @@ fn table_lines(
     out
 }
 
-/// The status bar's name of the sweep before its runs are read.
+/// The status bar's name of the sweep before its runs are read (the chart
+/// is on screen: `x` leads to the runs' panes).
 pub fn hint(chart: &SweepChart) -> String {
-    format!("sweep {} · x exponents", chart.name)
+    let x = crate::ui::keys::label(crate::ui::keys::Action::SweepChart);
+    format!("sweep {} · {x} panes", chart.name)
 }
