@@ -88,9 +88,7 @@ impl KnowledgeCode for BayesLearner {
         let k = self.counts.len() as u64;
         let count = record.map(|i| self.counts[i]);
         let identity = self.identity.bits(count, self.sentences, k, self.sentences);
-        let belief = record
-            .map(|i| self.values[i * self.attributes + s.attribute as usize])
-            .filter(FactBelief::is_stored);
+        let belief = self.belief(record, s.attribute).copied();
         Bits {
             syntax: 0.0,
             identity,

@@ -220,9 +220,10 @@ impl CappedLearner {
         self.candidates.ids.len()
     }
 
-    fn known_fact(&self, e: EntityId, attribute: u32) -> Option<&FactBelief> {
-        let &i = self.slot.get(&e)?;
-        Some(&self.facts[i as usize * self.attributes + attribute as usize]).filter(|b| b.is_stored())
+    /// The stored fact of the entity with `record`, if it is stored.
+    fn known_fact(&self, record: Option<usize>, attribute: u32) -> Option<&FactBelief> {
+        let b = &self.facts[record? * self.attributes + attribute as usize];
+        b.is_stored().then_some(b)
     }
 
     /// Frees at least `bits` by evicting entities other than `keep`; the
@@ -377,13 +378,12 @@ impl KnowledgeCode for CappedLearner {
 
     fn score_knowledge(&mut self, s: &Sentence, slot: Option<usize>) -> Bits {
         let count = slot.map(|i| self.records[i].count);
-        let known =
-            slot.map(|i| &self.facts[i * self.attributes + s.attribute as usize]).filter(|b| b.is_stored());
+        let known = self.known_fact(slot, s.attribute).copied();
         let stored = self.records.len() as u64;
         Bits {
             syntax: 0.0,
             identity: self.identity.bits(count, self.sentences, stored, self.known_total),
-            fact: fact_bits(known, s.value, s.attribute, self.kappa, &mut self.marginal),
+            fact: fact_bits(known.as_ref(), s.value, s.attribute, self.kappa, &mut self.marginal),
         }
     }
 
@@ -432,7 +432,7 @@ impl Learner for CappedLearner {
     knowledge_steps!();
 
     fn probe(&self, p: &Probe) -> Answer {
-        answer(self.known_fact(p.entity, p.attribute), p.attribute, self.kappa, &self.marginal)
+        answer(self.known_fact(self.record(p.entity), p.attribute), p.attribute, self.kappa, &self.marginal)
     }
 
     fn model_bits(&self) -> f64 {
