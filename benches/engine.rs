@@ -7,6 +7,8 @@
 //! Run: `cargo bench --bench engine`. Peak memory at 10^7 and 10^8 sentences
 //! is measured on the binary (docs/benchmarks.md).
 
+mod support;
+
 use std::time::Instant;
 
 use sk_tui::config::library::embedded_preset;
@@ -15,6 +17,7 @@ use sk_tui::engine::run::build_learner;
 use sk_tui::engine::{Engine, Step};
 use sk_tui::learn::predictive::SyntaxModel;
 use sk_tui::sk::{Generator, Sentence};
+use support::median_best;
 
 const N: u64 = 10_000_000;
 
@@ -23,21 +26,6 @@ const N: u64 = 10_000_000;
 /// are reported.
 fn repeats() -> u64 {
     std::env::var("ENGINE_BENCH_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(3).max(1)
-}
-
-/// Sentences per second of the generator alone, and a checksum.
-fn generator_pace(preset: &sk_tui::config::Preset, seed: u64) -> f64 {
-    let mut g = Generator::new(&preset.generator, seed);
-    let mut s = Sentence::default();
-    let mut tokens = 0u64;
-    let start = Instant::now();
-    for _ in 0..N {
-        g.next(&mut s);
-        tokens += s.tokens.len() as u64;
-    }
-    let secs = start.elapsed().as_secs_f64();
-    std::hint::black_box(tokens);
-    N as f64 / secs
 }
 
 /// Sentences per second of the engine, and the share of time in metrics.
@@ -52,12 +40,6 @@ fn engine_pace(preset: &sk_tui::config::Preset, seed: u64, threads: usize) -> (f
     }
     let secs = start.elapsed().as_secs_f64();
     (N as f64 / secs, e.metrics_seconds() / secs)
-}
-
-/// Median and best (highest) of paces.
-fn median_best(mut v: Vec<f64>) -> (f64, f64) {
-    v.sort_by(f64::total_cmp);
-    (v[v.len() / 2], v[v.len() - 1])
 }
 
 /// The machine's CPU ticks so far, total and stolen by the hypervisor
@@ -86,7 +68,7 @@ fn main() {
     );
     let (mut generator, mut one, mut two, mut share) = (vec![], vec![], vec![], vec![]);
     for seed in 0..repeats {
-        generator.push(generator_pace(&preset, seed));
+        generator.push(support::generator_pace(&preset.generator, N, seed).0);
         let (rate, metrics) = engine_pace(&preset, seed, 1);
         one.push(rate);
         share.push(metrics);

@@ -2,26 +2,12 @@
 //! at alpha = 0.8 up to n = 10^7. Prints sentences/s and tokens/s, the median
 //! of five repetitions. Run: `cargo bench --bench generator`.
 
-use std::time::Instant;
+mod support;
 
-use sk_tui::sk::{Generator, GeneratorParams, Sentence, SourceKind};
-
-fn throughput(p: &GeneratorParams, n: u64, seed: u64) -> (f64, f64) {
-    let mut g = Generator::new(p, seed);
-    let mut s = Sentence::default();
-    let mut tokens = 0u64;
-    let start = Instant::now();
-    for _ in 0..n {
-        g.next(&mut s);
-        tokens += s.tokens.len() as u64;
-    }
-    let secs = start.elapsed().as_secs_f64();
-    std::hint::black_box(&s);
-    (n as f64 / secs, tokens as f64 / secs)
-}
+use sk_tui::sk::{GeneratorParams, SourceKind};
 
 fn report(label: &str, p: &GeneratorParams, n: u64) {
-    let mut runs: Vec<(f64, f64)> = (0..5).map(|i| throughput(p, n, 100 + i)).collect();
+    let mut runs: Vec<(f64, f64)> = (0..5).map(|i| support::generator_pace(p, n, 100 + i)).collect();
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (sps, tps) = runs[2];
     println!(

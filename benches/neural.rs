@@ -11,12 +11,15 @@
 //! them (`cargo bench --bench neural -- default`); `NEURAL_BENCH_SENTENCES` and
 //! `NEURAL_BENCH_REPS` shorten a run while profiling.
 
+mod support;
+
 use std::time::Instant;
 
 use sk_tui::config::{LearnerConfig, LearnerKind};
 use sk_tui::learn::Learner;
 use sk_tui::learn::neural::{NeuralLearner, StepProfile};
 use sk_tui::sk::{Generator, GeneratorParams, Sentence};
+use support::median;
 
 const SENTENCES: usize = 60_000;
 const REPETITIONS: usize = 5;
@@ -45,27 +48,9 @@ fn thread_cpu_seconds() -> f64 {
     t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
 }
 
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    xs[xs.len() / 2]
-}
-
 /// The generator's own pace on `params`: sentences/s, median of five runs of 2M.
 fn generator_pace(params: &GeneratorParams) -> f64 {
-    let runs = (0..5)
-        .map(|i| {
-            let mut g = Generator::new(params, 100 + i);
-            let mut s = Sentence::default();
-            let n = 2_000_000;
-            let start = Instant::now();
-            for _ in 0..n {
-                g.next(&mut s);
-            }
-            std::hint::black_box(&s);
-            n as f64 / start.elapsed().as_secs_f64()
-        })
-        .collect();
-    median(runs)
+    median((0..5).map(|i| support::generator_pace(params, 2_000_000, 100 + i).0).collect())
 }
 
 /// The machine's peak in flop/s of one core: twelve independent chains of

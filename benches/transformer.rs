@@ -14,6 +14,8 @@
 //! `cargo bench --bench transformer` (release profile, one thread);
 //! `TRANSFORMER_BENCH_SENTENCES` and `TRANSFORMER_BENCH_REPS` shorten a run.
 
+mod support;
+
 use std::time::Instant;
 
 use sk_tui::config::{LearnerConfig, LearnerKind};
@@ -21,17 +23,13 @@ use sk_tui::learn::Learner;
 use sk_tui::learn::neural::NeuralLearner;
 use sk_tui::learn::transformer::{TransformerLearner, longest_sentence};
 use sk_tui::sk::{Generator, GeneratorParams, Sentence};
+use support::median;
 
 const SENTENCES: usize = 20_000;
 const REPETITIONS: usize = 3;
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    xs[xs.len() / 2]
 }
 
 /// Floating-point operations (a multiply-add is two) of one training step
