@@ -127,7 +127,7 @@ fn breakdown(preset: &sk_tui::config::Preset, repeats: u64) {
             batch.iter_mut().for_each(|s| g.next(s));
             let start = Instant::now();
             syntax.clear();
-            syntax.extend(batch.iter().map(|s| model.observe(s)));
+            model.observe_run(&batch, &mut syntax);
             secs[0] += start.elapsed().as_secs_f64();
             for (l, t) in learners.iter_mut().zip(&mut secs[1..]) {
                 let start = Instant::now();

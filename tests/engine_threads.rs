@@ -15,6 +15,7 @@ use sk_tui::engine::parallel::{BATCH, Crew, Lane};
 use sk_tui::engine::worker::Window;
 use sk_tui::learn::bayes::BayesLearner;
 use sk_tui::learn::capped::CappedLearner;
+use sk_tui::learn::log2::log2;
 use sk_tui::learn::{Answer, Learner, Probe};
 use sk_tui::sk::{Bits, Generator, GeneratorParams, Parts, Sentence};
 use support::binary::command;
@@ -67,7 +68,8 @@ fn a_thread_count_outside_its_range_is_rejected() {
 /// The Bayes syntax model written out plainly: counts in hash maps, the
 /// Dirichlet-multinomial predictive of the template given (format,
 /// attribute) and of each filler given its slot, multiplied, one logarithm
-/// (the same order of operations as the learners', so equal bit for bit).
+/// (the same order of operations and the same `log2` as the learners', so
+/// equal bit for bit).
 struct ReferenceSyntax {
     p: GeneratorParams,
     templates: HashMap<u32, u32>,
@@ -101,7 +103,7 @@ impl ReferenceSyntax {
             let n = self.per_slot.get(&slot).copied().unwrap_or(0);
             prob *= dm(c, n, self.p.filler_words, self.p.filler_concentration);
         }
-        (self.p.attributes as f64).log2() - prob.log2()
+        (self.p.attributes as f64).log2() - log2(prob)
     }
 
     fn train(&mut self, s: &Sentence) {

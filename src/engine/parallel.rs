@@ -115,7 +115,7 @@ fn fill(
         produce(s);
     }
     if let Some(model) = syntax {
-        batch.syntax.extend(batch.sentences[..len].iter().map(|s| model.observe(s)));
+        model.observe_run(&batch.sentences[..len], &mut batch.syntax);
     }
     batch.len = len;
 }

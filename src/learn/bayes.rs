@@ -12,8 +12,9 @@
 use crate::config::LearnerKind;
 use rustc_hash::FxHashMap;
 
+use super::odds::{FactPrior, Odds};
 use super::predictive::{
-    FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits, fact_kappa,
+    FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_kappa, fact_odds,
     knowledge_steps,
 };
 use super::{Answer, Learner, Probe};
@@ -28,8 +29,9 @@ pub struct BayesLearner {
     syntax: SyntaxModel,
     identity: PitmanYorCode,
     marginal: ValueMarginal,
-    /// `κ`, the marginal's weight in a fact's belief.
-    kappa: f64,
+    /// `κ`, the marginal's weight in a stored fact's belief, and the values
+    /// per attribute.
+    prior: FactPrior,
     fact_bits_each: f64,
     attributes: usize,
     /// Each seen entity's record: one lookup per sentence.
@@ -51,7 +53,7 @@ impl BayesLearner {
             syntax: SyntaxModel::new(p),
             identity: PitmanYorCode::new(p),
             marginal: ValueMarginal::new(p),
-            kappa: fact_kappa(p.fact_noise),
+            prior: FactPrior { kappa: fact_kappa(p.fact_noise), values: p.values as f64 },
             fact_bits_each: p.fact_bits(),
             attributes: p.attributes as usize,
             slot: FxHashMap::default(),
@@ -84,16 +86,16 @@ impl KnowledgeCode for BayesLearner {
         &mut self.syntax
     }
 
-    fn score_knowledge(&mut self, s: &Sentence, record: Option<usize>) -> Bits {
+    fn fact_prior(&self) -> FactPrior {
+        self.prior
+    }
+
+    fn odds(&self, s: &Sentence, record: Option<usize>) -> Odds {
         let k = self.counts.len() as u64;
         let count = record.map(|i| self.counts[i]);
-        let identity = self.identity.bits(count, self.sentences, k, self.sentences);
-        let belief = self.belief(record, s.attribute).copied();
-        Bits {
-            syntax: 0.0,
-            identity,
-            fact: fact_bits(belief.as_ref(), s.value, s.attribute, self.kappa, &mut self.marginal),
-        }
+        let mut odds = self.identity.odds(count, self.sentences, k, self.sentences);
+        fact_odds(self.belief(record, s.attribute), s, &self.marginal, &mut odds);
+        odds
     }
 
     fn train_knowledge(&mut self, s: &Sentence, record: Option<usize>) {
@@ -142,7 +144,7 @@ impl Learner for BayesLearner {
     knowledge_steps!();
 
     fn probe(&self, p: &Probe) -> Answer {
-        answer(self.belief(self.record(p.entity), p.attribute), p.attribute, self.kappa, &self.marginal)
+        answer(self.belief(self.record(p.entity), p.attribute), p.attribute, self.prior.kappa, &self.marginal)
     }
 
     fn model_bits(&self) -> f64 {

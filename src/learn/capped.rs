@@ -23,8 +23,9 @@ use std::collections::BinaryHeap;
 
 use rustc_hash::FxHashMap;
 
+use super::odds::{FactPrior, Odds};
 use super::predictive::{
-    FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_bits, fact_kappa,
+    FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_kappa, fact_odds,
     knowledge_steps,
 };
 use super::{Answer, Learner, Probe};
@@ -139,8 +140,9 @@ pub struct CappedLearner {
     syntax: SyntaxModel,
     identity: PitmanYorCode,
     marginal: ValueMarginal,
-    /// `κ`, the marginal's weight in a stored fact's belief (as in `bayes`).
-    kappa: f64,
+    /// `κ`, the marginal's weight in a stored fact's belief, and the values
+    /// per attribute.
+    prior: FactPrior,
     fact_cost: f64,
     slot: FxHashMap<EntityId, u32>,
     records: Vec<Record>,
@@ -181,7 +183,7 @@ impl CappedLearner {
             syntax: SyntaxModel::new(p),
             identity: PitmanYorCode::new(p),
             marginal: ValueMarginal::new(p),
-            kappa: fact_kappa(p.fact_noise),
+            prior: FactPrior { kappa: fact_kappa(p.fact_noise), values: p.values as f64 },
             fact_cost: p.fact_bits(),
             slot: FxHashMap::default(),
             records: Vec::new(),
@@ -376,15 +378,16 @@ impl KnowledgeCode for CappedLearner {
         (self.admitted, self.evicted)
     }
 
-    fn score_knowledge(&mut self, s: &Sentence, slot: Option<usize>) -> Bits {
+    fn fact_prior(&self) -> FactPrior {
+        self.prior
+    }
+
+    fn odds(&self, s: &Sentence, slot: Option<usize>) -> Odds {
         let count = slot.map(|i| self.records[i].count);
-        let known = self.known_fact(slot, s.attribute).copied();
         let stored = self.records.len() as u64;
-        Bits {
-            syntax: 0.0,
-            identity: self.identity.bits(count, self.sentences, stored, self.known_total),
-            fact: fact_bits(known.as_ref(), s.value, s.attribute, self.kappa, &mut self.marginal),
-        }
+        let mut odds = self.identity.odds(count, self.sentences, stored, self.known_total);
+        fact_odds(self.known_fact(slot, s.attribute), s, &self.marginal, &mut odds);
+        odds
     }
 
     fn train_knowledge(&mut self, s: &Sentence, slot: Option<usize>) {
@@ -432,7 +435,12 @@ impl Learner for CappedLearner {
     knowledge_steps!();
 
     fn probe(&self, p: &Probe) -> Answer {
-        answer(self.known_fact(self.record(p.entity), p.attribute), p.attribute, self.kappa, &self.marginal)
+        answer(
+            self.known_fact(self.record(p.entity), p.attribute),
+            p.attribute,
+            self.prior.kappa,
+            &self.marginal,
+        )
     }
 
     fn model_bits(&self) -> f64 {

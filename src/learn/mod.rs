@@ -8,10 +8,15 @@
 //! - `neural`: a small next-token network trained by gradient descent.
 //! - `transformer`: a small decoder-only transformer trained the same way.
 //! - `optim`: the optimizer the two networks share (SGD or Adam, batches).
+//! - `predictive`, `odds`, `log2`: the predictive distributions Bayes and
+//!   capped share, the counts their bits are logarithms of, and the
+//!   logarithm they are computed with.
 
 pub mod bayes;
 pub mod capped;
+pub mod log2;
 pub mod neural;
+pub mod odds;
 pub mod optim;
 pub mod predictive;
 pub mod transformer;

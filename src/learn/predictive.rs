@@ -3,6 +3,8 @@
 //! value marginal, and the Pitman–Yor predictive for entity identity.
 
 use super::Answer;
+use super::log2::{log2, vectorized};
+use super::odds::{FactPrior, Odds, OddsRun, RUN};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
 /// Dirichlet–multinomial predictive over `k` outcomes with concentration `gamma`:
@@ -56,6 +58,18 @@ impl SyntaxModel {
 
     /// `log2 F - log2 P(t | a) - Σ_j log2 P(w_j | slot j)`.
     pub fn bits(&self, s: &Sentence) -> f64 {
+        self.bits_of(self.prob(s))
+    }
+
+    /// The bits of a sentence whose template and fillers have probability
+    /// `prob` (`prob`'s own output).
+    #[inline(always)]
+    pub fn bits_of(&self, prob: f64) -> f64 {
+        self.attribute_bits - log2(prob)
+    }
+
+    /// `P(t | a) Π_j P(w_j | slot j)`.
+    fn prob(&self, s: &Sentence) -> f64 {
         let t = *self.template_counts.get(s.template as usize).unwrap_or(&0);
         let total = *self.attribute_totals.get(self.attribute_index(s)).unwrap_or(&0);
         // One logarithm of the product of the template's and fillers'
@@ -67,7 +81,7 @@ impl SyntaxModel {
             let n = *self.slot_totals.get(slot as usize).unwrap_or(&0);
             prob *= dm_prob(c, n, self.filler_words, self.gamma_f);
         }
-        self.attribute_bits - prob.log2()
+        prob
     }
 
     /// The prequential step: `s`'s bits before training, then trains on it.
@@ -75,6 +89,21 @@ impl SyntaxModel {
         let bits = self.bits(s);
         self.train(s);
         bits
+    }
+
+    /// `observe` over a run of sentences, pushing each one's bits to `out`:
+    /// the probabilities first, then their logarithms in one vectorized pass.
+    pub fn observe_run(&mut self, sentences: &[Sentence], out: &mut Vec<f64>) {
+        let from = out.len();
+        for s in sentences {
+            out.push(self.prob(s));
+            self.train(s);
+        }
+        let probs = &mut out[from..];
+        vectorized(
+            #[inline(always)]
+            || probs.iter_mut().for_each(|bits| *bits = self.bits_of(*bits)),
+        );
     }
 
     pub fn train(&mut self, s: &Sentence) {
@@ -100,12 +129,6 @@ fn bump(counts: &mut Vec<u32>, i: usize) {
 
 /// The learned value marginal of each attribute: a Dirichlet(1)–multinomial
 /// over the values of facts learned so far (one count per distinct fact).
-///
-/// The bits of a value, `-log2 P(v | a)`, change only when a fact of the
-/// attribute is learned or changes its value, so they are cached: an entry
-/// is current while its stamp equals the attribute's version plus one (the
-/// same expression as before, evaluated once: bit-for-bit the uncached
-/// value).
 #[derive(Clone, Debug)]
 pub struct ValueMarginal {
     values: u32,
@@ -113,12 +136,6 @@ pub struct ValueMarginal {
     totals: Vec<u32>,
     /// The most counted value of each attribute.
     mode: Vec<u32>,
-    /// Cached `-log2 P(v | a)`, index `a * V + v`.
-    bits: Vec<f64>,
-    /// Changes (`add`, `replace`) to each attribute's counts so far.
-    version: Vec<u32>,
-    /// `version[a] + 1` when `bits[a * V + v]` was computed; 0 never.
-    stamp: Vec<u32>,
 }
 
 impl ValueMarginal {
@@ -128,23 +145,14 @@ impl ValueMarginal {
             counts: vec![0; (p.attributes * p.values) as usize],
             totals: vec![0; p.attributes as usize],
             mode: vec![0; p.attributes as usize],
-            bits: vec![0.0; (p.attributes * p.values) as usize],
-            version: vec![0; p.attributes as usize],
-            stamp: vec![0; (p.attributes * p.values) as usize],
         }
     }
 
-    /// `-log2 P(value | attribute)`, cached until the attribute's counts
-    /// next change.
+    /// The facts learned with `value` for `attribute`, and all facts
+    /// learned of `attribute`.
     #[inline]
-    pub fn bits(&mut self, attribute: u32, value: u32) -> f64 {
-        let i = (attribute * self.values + value) as usize;
-        let now = self.version[attribute as usize].wrapping_add(1);
-        if self.stamp[i] != now {
-            self.bits[i] = -self.prob(attribute, value).log2();
-            self.stamp[i] = now;
-        }
-        self.bits[i]
+    pub fn counts(&self, attribute: u32, value: u32) -> (u32, u32) {
+        (self.counts[(attribute * self.values + value) as usize], self.totals[attribute as usize])
     }
 
     #[inline]
@@ -157,7 +165,6 @@ impl ValueMarginal {
         let i = (attribute * self.values + value) as usize;
         self.counts[i] += 1;
         self.totals[attribute as usize] += 1;
-        self.version[attribute as usize] = self.version[attribute as usize].wrapping_add(1);
         let m = &mut self.mode[attribute as usize];
         if self.counts[i] > self.counts[(attribute * self.values + *m) as usize] {
             *m = value;
@@ -169,7 +176,6 @@ impl ValueMarginal {
         let base = (attribute * self.values) as usize;
         self.counts[base + old as usize] -= 1;
         self.counts[base + new as usize] += 1;
-        self.version[attribute as usize] = self.version[attribute as usize].wrapping_add(1);
         let counts = &self.counts[base..base + self.values as usize];
         // The first value with the highest count, as `add` would keep it.
         let mut best = 0;
@@ -260,9 +266,9 @@ impl FactBelief {
         None
     }
 
-    /// `P(v)` under the belief.
+    /// The statements of `value` counted, and of all values.
     #[inline]
-    pub fn prob(&self, value: u32, attribute: u32, kappa: f64, marginal: &ValueMarginal) -> f64 {
+    pub fn counts(&self, value: u32) -> (f64, f64) {
         let n = if value == self.value {
             self.count
         } else if value == self.rival {
@@ -270,25 +276,30 @@ impl FactBelief {
         } else {
             0
         };
-        let total = self.count as f64 + self.rival_count as f64;
-        (n as f64 + kappa * marginal.prob(attribute, value)) / (total + kappa)
+        (n as f64, self.count as f64 + self.rival_count as f64)
+    }
+
+    /// `P(v)` under the belief.
+    #[inline]
+    pub fn prob(&self, value: u32, attribute: u32, kappa: f64, marginal: &ValueMarginal) -> f64 {
+        let (n, total) = self.counts(value);
+        (n + kappa * marginal.prob(attribute, value)) / (total + kappa)
     }
 }
 
-/// Bits of a stated value for a learner that holds `belief` about the fact
-/// (or nothing: then the learned marginal's bits).
+/// The fact part of a sentence's odds for a learner that holds `belief`
+/// about the fact (or nothing: then the learned marginal codes the value).
 #[inline]
-pub fn fact_bits(
-    belief: Option<&FactBelief>,
-    stated: u32,
-    attribute: u32,
-    kappa: f64,
-    marginal: &mut ValueMarginal,
-) -> f64 {
-    match belief {
-        Some(b) => -b.prob(stated, attribute, kappa, marginal).log2(),
-        None => marginal.bits(attribute, stated),
+pub fn fact_odds(belief: Option<&FactBelief>, s: &Sentence, marginal: &ValueMarginal, odds: &mut Odds) {
+    if let Some(b) = belief {
+        let (n, total) = b.counts(s.value);
+        odds.stated = n;
+        odds.stated_total = total;
+        odds.stored = true;
     }
+    let (m, m_total) = marginal.counts(s.attribute, s.value);
+    odds.marginal = m as f64;
+    odds.marginal_total = m_total as f64;
 }
 
 /// A learner's answer to a probe: the leading value of its belief with its
@@ -319,23 +330,20 @@ impl PitmanYorCode {
         PitmanYorCode { alpha: p.alpha, beta: p.beta, name_bits: p.name_bits() }
     }
 
-    /// Bits for an entity seen `count` times, when the known entities have
-    /// counts summing to `known_total` over `known` entities, out of `n`
-    /// sentences. With every seen entity known this is the exact PY predictive;
-    /// with fewer (a capped learner), unknown entities share the rest.
+    /// The identity part of the odds (`Odds::entity`, `total`, `name`) of
+    /// an entity seen `count` times, when the known entities have counts
+    /// summing to `known_total` over `known` entities, out of `n` sentences.
+    /// With every seen entity known this is the exact PY predictive; with
+    /// fewer (a capped learner), unknown entities share the rest.
     #[inline]
-    pub fn bits(&self, count: Option<u32>, n: u64, known: u64, known_total: u64) -> f64 {
-        let denom = n as f64 + self.beta;
-        if n == 0 {
-            return self.name_bits;
-        }
-        match count {
-            Some(c) => -((c as f64 - self.alpha) / denom).log2(),
-            None => {
-                let rest = (denom - known_total as f64 + self.alpha * known as f64) / denom;
-                -rest.log2() + self.name_bits
-            }
-        }
+    pub fn odds(&self, count: Option<u32>, n: u64, known: u64, known_total: u64) -> Odds {
+        let total = n as f64 + self.beta;
+        let (entity, total, name) = match count {
+            _ if n == 0 => (1.0, 1.0, self.name_bits),
+            Some(c) => (c as f64 - self.alpha, total, 0.0),
+            None => (total - known_total as f64 + self.alpha * known as f64, total, self.name_bits),
+        };
+        Odds { entity, total, name, ..Odds::default() }
     }
 }
 
@@ -355,15 +363,19 @@ pub trait KnowledgeCode {
     /// one is still missing while the first is.
     fn record_changes(&self) -> (u64, u64);
 
-    /// Identity and fact bits of `s` (syntax 0) before training on it.
-    fn score_knowledge(&mut self, s: &Sentence, record: Option<usize>) -> Bits;
+    /// The constants of the learner's fact code.
+    fn fact_prior(&self) -> FactPrior;
+
+    /// The counts behind the identity and fact bits of `s` before training
+    /// on it.
+    fn odds(&self, s: &Sentence, record: Option<usize>) -> Odds;
 
     /// Trains identity and facts on `s`.
     fn train_knowledge(&mut self, s: &Sentence, record: Option<usize>);
 
     fn score_sentence(&mut self, s: &Sentence) -> Bits {
-        let record = self.record(s.entity);
-        Bits { syntax: self.syntax_model().bits(s), ..self.score_knowledge(s, record) }
+        let (identity, fact) = self.odds(s, self.record(s.entity)).bits(self.fact_prior());
+        Bits { syntax: self.syntax_model().bits(s), identity, fact }
     }
 
     fn train_sentence(&mut self, s: &Sentence) {
@@ -381,42 +393,45 @@ pub trait KnowledgeCode {
     /// The prequential step with syntax bits from the shared model.
     fn observe_knowledge(&mut self, s: &Sentence, syntax: f64) -> Bits {
         let record = self.record(s.entity);
-        let bits = Bits { syntax, ..self.score_knowledge(s, record) };
+        let (identity, fact) = self.odds(s, record).bits(self.fact_prior());
         self.train_knowledge(s, record);
-        bits
+        Bits { syntax, identity, fact }
     }
 
     /// `observe_knowledge` over a run of sentences, pushing each one's bits
-    /// to `out`. The records of [`LOOKAHEAD`] sentences are looked up before
-    /// any of them is observed: the lookups are independent, so their cache
-    /// misses overlap instead of coming one after another. A lookup is used
-    /// only if no change to the record table since could have altered it
-    /// (`record_changes`); otherwise it is repeated. Same records, same
-    /// bits as one sentence at a time.
+    /// to `out`, [`RUN`] sentences at a time:
+    /// - their records are looked up before any of them is observed: the
+    ///   lookups are independent, so their cache misses overlap instead of
+    ///   coming one after another. A lookup is used only if no change to the
+    ///   record table since could have altered it (`record_changes`);
+    ///   otherwise it is repeated.
+    /// - their odds are gathered as they are observed, and turned into bits
+    ///   together ([`OddsRun`]).
+    ///
+    /// Same records, same bits as one sentence at a time.
     fn observe_knowledge_run(&mut self, sentences: &[Sentence], syntax: &[f64], out: &mut Vec<Bits>) {
-        for (chunk, chunk_syntax) in sentences.chunks(LOOKAHEAD).zip(syntax.chunks(LOOKAHEAD)) {
-            let mut found = [None; LOOKAHEAD];
+        let prior = self.fact_prior();
+        let mut odds = OddsRun::default();
+        for (chunk, chunk_syntax) in sentences.chunks(RUN).zip(syntax.chunks(RUN)) {
+            let mut found = [None; RUN];
             for (f, s) in found.iter_mut().zip(chunk) {
                 *f = self.record(s.entity);
             }
             let (added, moved) = self.record_changes();
-            for ((s, &syntax), found) in chunk.iter().zip(chunk_syntax).zip(found) {
+            for (s, found) in chunk.iter().zip(found) {
                 let (added_now, moved_now) = self.record_changes();
                 let still = match found {
                     Some(_) => moved_now == moved,
                     None => added_now == added,
                 };
                 let record = if still { found } else { self.record(s.entity) };
-                out.push(Bits { syntax, ..self.score_knowledge(s, record) });
+                odds.push(self.odds(s, record));
                 self.train_knowledge(s, record);
             }
+            odds.finish(prior, chunk_syntax, out);
         }
     }
 }
-
-/// Sentences whose records are looked up together (see
-/// `KnowledgeCode::observe_knowledge_run`).
-pub const LOOKAHEAD: usize = 16;
 
 /// The prequential methods of `Learner` for a `KnowledgeCode` learner (its
 /// syntax part is the shared model's), written once for Bayes and capped.
@@ -448,34 +463,3 @@ macro_rules! knowledge_steps {
     };
 }
 pub(crate) use knowledge_steps;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The cached bits of every value equal the uncached expression after
-    /// each change to the marginal: a fact learned (`add`) or a stored fact
-    /// whose lead changed (`replace`), the cache read before each change.
-    #[test]
-    fn cached_value_bits_follow_every_add_and_replace() {
-        let p = GeneratorParams { attributes: 2, values: 4, ..Default::default() };
-        let mut m = ValueMarginal::new(&p);
-        let check = |m: &mut ValueMarginal, when: &str| {
-            for a in 0..2 {
-                for v in 0..4 {
-                    let want = -m.prob(a, v).log2();
-                    assert_eq!(m.bits(a, v).to_bits(), want.to_bits(), "{when}: a={a} v={v}");
-                }
-            }
-        };
-        check(&mut m, "empty");
-        for (a, v) in [(0, 1), (0, 1), (1, 3), (0, 2)] {
-            m.add(a, v);
-            check(&mut m, "after add");
-        }
-        for (a, old, new) in [(0, 1, 3), (0, 2, 0), (1, 3, 2)] {
-            m.replace(a, old, new);
-            check(&mut m, "after replace");
-        }
-    }
-}

@@ -1,0 +1,146 @@
+//! sk-tui's own base-2 logarithm, for the code lengths of the Bayes and capped
+//! learners and of the shared syntax model (docs/benchmarks.md, "Engine").
+//!
+//! Why not `f64::log2`: the engine takes about fifteen logarithms per
+//! sentence, and the platform's `log2` is a library call, one at a time,
+//! whose last bit depends on the C library (its version, and the variant it
+//! picks for the CPU). This one is plain arithmetic without branches, so the
+//! engine computes a run of sentences' logarithms together in vector
+//! registers, and every machine gets the same bits: it uses only IEEE
+//! additions, multiplications and one division, which round the same way at
+//! every vector width (Rust never fuses a multiply and an add on its own).
+//!
+//! Accuracy: within one unit in the last place of the exact value (the
+//! tests compare it with the platform's `log2`: one input in a thousand
+//! differs, by one unit), far below what the
+//! probabilities it is applied to carry: a probability near one, rounded to
+//! a double, already has a relative error of order 1e-16 / (1 - p) in its
+//! code length.
+//!
+//! The method: `x = 2^k m` with `m` in `[sqrt(1/2), sqrt(2))`, `f = m - 1`
+//! (exact), `s = f / (2 + f)`, and `ln(1 + f) = 2 atanh(s)`
+//! `= f - f^2/2 + s (f^2/2 + R)` with `R = Σ_{j=1..9} 2 s^(2j) / (2j + 1)`; `|s| < 0.1716`,
+//! so the series' first dropped term is below 2^-54 of the result.
+
+/// `log2(x)` for a finite, positive, normal `x` (a probability, or a count
+/// plus a concentration). `log2(1) = 0` exactly.
+#[inline(always)]
+pub fn log2(x: f64) -> f64 {
+    // The bits of sqrt(1/2): adding (1.0's bits - these) carries into the
+    // exponent exactly when the mantissa is at least sqrt(2).
+    const SQRT_HALF: u64 = 0x3fe6_a09e_667f_3bcd;
+    const MANTISSA: u64 = (1 << 52) - 1;
+    // 2^52 + 1023 as a double: the exponent field read as an integer.
+    const MAGIC: u64 = 0x4330_0000_0000_0000;
+    let shifted = x.to_bits().wrapping_add(0x3ff0_0000_0000_0000 - SQRT_HALF);
+    let k = f64::from_bits(MAGIC | (shifted >> 52)) - (4_503_599_627_370_496.0 + 1023.0);
+    let m = f64::from_bits((shifted & MANTISSA) + SQRT_HALF);
+    let f = m - 1.0;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let r = z
+        * (2.0 / 3.0
+            + z * (2.0 / 5.0
+                + z * (2.0 / 7.0
+                    + z * (2.0 / 9.0
+                        + z * (2.0 / 11.0
+                            + z * (2.0 / 13.0 + z * (2.0 / 15.0 + z * (2.0 / 17.0 + z * (2.0 / 19.0)))))))));
+    // ln(1 + f) = hi + lo, with hi = f - f^2/2 cut to 21 significant bits,
+    // so that hi times the 32-bit head of 1/ln 2 is exact; the rest of the
+    // sum is carried in lo.
+    let half_square = 0.5 * f * f;
+    let hi = f64::from_bits((f - half_square).to_bits() & !((1 << 32) - 1));
+    let lo = (f - hi) - half_square + s * (half_square + r);
+    let head = hi * INV_LN2_HI;
+    let tail = (lo + hi) * INV_LN2_LO + lo * INV_LN2_HI;
+    // k + head exactly as a sum and its rounding error (|head| < 1 <= |k|, or k = 0).
+    let sum = k + head;
+    (tail + ((k - sum) + head)) + sum
+}
+
+/// 1/ln 2 = INV_LN2_HI + INV_LN2_LO: the head is 1/ln 2 cut to 32
+/// significant bits, the tail the rest, rounded.
+const INV_LN2_HI: f64 = f64::from_bits(0x3ff7_1547_6520_0000);
+const INV_LN2_LO: f64 = f64::from_bits(0x3de7_05fc_2eef_a200);
+
+/// Runs `f` compiled for the widest vectors the CPU has (AVX-512, AVX2, or
+/// the build target's), for loops over [`log2`]: it uses no fused
+/// multiply-add, so every width gives the same bits. `f` should be an
+/// `#[inline(always)]` loop, so that it is compiled inside each variant.
+#[inline]
+pub fn vectorized<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx512f")]
+        fn avx512<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        #[target_feature(enable = "avx2")]
+        fn avx2<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F.
+            return unsafe { avx512(f) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2.
+            return unsafe { avx2(f) };
+        }
+    }
+    f()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sk::rng::SkRng;
+
+    /// Distance between two doubles of the same sign in units in the last
+    /// place of the larger.
+    fn ulps(a: f64, b: f64) -> f64 {
+        if a == b {
+            return 0.0;
+        }
+        let scale = a.abs().max(b.abs());
+        let ulp = f64::from_bits(scale.to_bits() & 0x7ff0_0000_0000_0000) * f64::EPSILON;
+        (a - b).abs() / ulp
+    }
+
+    #[test]
+    fn exact_at_powers_of_two_and_one() {
+        for k in -1020..1020 {
+            assert_eq!(log2(2f64.powi(k)), k as f64, "2^{k}");
+        }
+        assert_eq!(log2(1.0).to_bits(), 0.0f64.to_bits());
+    }
+
+    /// Within 1 ulp of the platform's `log2` over probabilities of every
+    /// size, numbers near one from both sides (where the result is small and
+    /// only its relative error counts) and counts: both are within one ulp
+    /// of the exact value (the platform's within about half), and two
+    /// doubles of the same binade differ by a whole number of ulps.
+    #[test]
+    fn within_one_ulp_of_the_platform_log2() {
+        let mut rng = SkRng::new(11, 2);
+        let mut worst = (0.0, 0.0);
+        let mut check = |x: f64| {
+            let e = ulps(log2(x), x.log2());
+            if e > worst.0 {
+                worst = (e, x);
+            }
+        };
+        for _ in 0..1_000_000 {
+            check((-60.0 * rng.open01()).exp2());
+            check(1.0 - rng.open01() * 1e-3);
+            check(1.0 + rng.open01() * 1e-3);
+            check(1.0 - (-50.0 * rng.open01()).exp2());
+            check(1.0 + rng.below(1 << 40) as f64);
+        }
+        for m in 1..100_000u32 {
+            check(m as f64 - 0.5);
+            check(f64::from(m) / 100_000.0);
+        }
+        assert!(worst.0 <= 1.0, "{} ulp at x = {:e}", worst.0, worst.1);
+    }
+}
