@@ -63,25 +63,19 @@ pub fn log2(x: f64) -> f64 {
 const INV_LN2_HI: f64 = f64::from_bits(0x3ff7_1547_6520_0000);
 const INV_LN2_LO: f64 = f64::from_bits(0x3de7_05fc_2eef_a200);
 
-/// Runs `f` compiled for the widest vectors the CPU has (AVX-512, AVX2, or
-/// the build target's), for loops over [`log2`]: it uses no fused
+/// Runs `f` compiled for AVX2 when the CPU has it (else for the build
+/// target, SSE2 on plain x86-64), for loops over [`log2`]: it uses no fused
 /// multiply-add, so every width gives the same bits. `f` should be an
 /// `#[inline(always)]` loop, so that it is compiled inside each variant.
+/// (AVX-512 measured no faster here, and can lower the core's clock for
+/// the generator and the other learners.)
 #[inline]
 pub fn vectorized<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
-        #[target_feature(enable = "avx512f")]
-        fn avx512<R>(f: impl FnOnce() -> R) -> R {
-            f()
-        }
         #[target_feature(enable = "avx2")]
         fn avx2<R>(f: impl FnOnce() -> R) -> R {
             f()
-        }
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has AVX-512F.
-            return unsafe { avx512(f) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2.
