@@ -26,6 +26,35 @@
 /// plus a concentration). `log2(1) = 0` exactly.
 #[inline(always)]
 pub fn log2(x: f64) -> f64 {
+    let (k, f) = reduce(x);
+    let s = f / (2.0 + f);
+    combine(k, f, s, series(s * s))
+}
+
+/// `log2` of each element, in place: the same operations as [`log2`], so
+/// the same bits, done stage by stage over all elements. Each stage's
+/// elements are independent, so the CPU overlaps them instead of waiting
+/// on one element's long chain of operations.
+#[inline(always)]
+pub fn log2_each<const N: usize>(x: &mut [f64; N]) {
+    let (mut k, mut f, mut s, mut r) = ([0.0; N], [0.0; N], [0.0; N], [0.0; N]);
+    for i in 0..N {
+        (k[i], f[i]) = reduce(x[i]);
+    }
+    for i in 0..N {
+        s[i] = f[i] / (2.0 + f[i]);
+    }
+    for i in 0..N {
+        r[i] = series(s[i] * s[i]);
+    }
+    for i in 0..N {
+        x[i] = combine(k[i], f[i], s[i], r[i]);
+    }
+}
+
+/// `x = 2^k (1 + f)` with `1 + f` in `[sqrt(1/2), sqrt(2))`: `(k, f)`, exact.
+#[inline(always)]
+fn reduce(x: f64) -> (f64, f64) {
     // The bits of sqrt(1/2): adding (1.0's bits - these) carries into the
     // exponent exactly when the mantissa is at least sqrt(2).
     const SQRT_HALF: u64 = 0x3fe6_a09e_667f_3bcd;
@@ -35,16 +64,23 @@ pub fn log2(x: f64) -> f64 {
     let shifted = x.to_bits().wrapping_add(0x3ff0_0000_0000_0000 - SQRT_HALF);
     let k = f64::from_bits(MAGIC | (shifted >> 52)) - (4_503_599_627_370_496.0 + 1023.0);
     let m = f64::from_bits((shifted & MANTISSA) + SQRT_HALF);
-    let f = m - 1.0;
-    let s = f / (2.0 + f);
-    let z = s * s;
-    let r = z
-        * (2.0 / 3.0
-            + z * (2.0 / 5.0
-                + z * (2.0 / 7.0
-                    + z * (2.0 / 9.0
-                        + z * (2.0 / 11.0
-                            + z * (2.0 / 13.0 + z * (2.0 / 15.0 + z * (2.0 / 17.0 + z * (2.0 / 19.0)))))))));
+    (k, m - 1.0)
+}
+
+/// `R(z) = Σ_{j=1..9} 2 z^j / (2j + 1)`, `z = s^2`.
+#[inline(always)]
+fn series(z: f64) -> f64 {
+    z * (2.0 / 3.0
+        + z * (2.0 / 5.0
+            + z * (2.0 / 7.0
+                + z * (2.0 / 9.0
+                    + z * (2.0 / 11.0
+                        + z * (2.0 / 13.0 + z * (2.0 / 15.0 + z * (2.0 / 17.0 + z * (2.0 / 19.0)))))))))
+}
+
+/// `k + ln(1 + f) / ln 2` from `s = f / (2 + f)` and `R`.
+#[inline(always)]
+fn combine(k: f64, f: f64, s: f64, r: f64) -> f64 {
     // ln(1 + f) = hi + lo, with hi = f - f^2/2 cut to 21 significant bits,
     // so that hi times the 32-bit head of 1/ln 2 is exact; the rest of the
     // sum is carried in lo.
@@ -136,5 +172,27 @@ mod tests {
             check(f64::from(m) / 100_000.0);
         }
         assert!(worst.0 <= 1.0, "{} ulp at x = {:e}", worst.0, worst.1);
+    }
+
+    /// `log2_each` is `log2` element by element, bit for bit, at every
+    /// vector width the CPU has.
+    #[test]
+    fn each_is_log2_element_by_element() {
+        let mut rng = SkRng::new(3, 4);
+        for _ in 0..10_000 {
+            let xs: [f64; 32] = std::array::from_fn(|i| match i % 3 {
+                0 => (-60.0 * rng.open01()).exp2(),
+                1 => 1.0 - rng.open01() * 1e-6,
+                _ => 1.0 + rng.below(1 << 40) as f64,
+            });
+            let mut each = xs;
+            vectorized(
+                #[inline(always)]
+                || log2_each(&mut each),
+            );
+            for (x, got) in xs.iter().zip(each) {
+                assert_eq!(got.to_bits(), std::hint::black_box(log2)(*x).to_bits(), "x = {x:e}");
+            }
+        }
     }
 }

@@ -11,7 +11,7 @@
 //! instructions. A sentence scored alone goes through the same
 //! [`Odds::bits`], so both paths give the same bits.
 
-use super::log2::{log2, vectorized};
+use super::log2::{log2, log2_each, vectorized};
 
 /// The counts behind one sentence's identity and fact bits.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -122,24 +122,25 @@ impl OddsRun {
         )
     }
 
-    /// Every slot, used or not (unused ones hold harmless odds): a loop of
-    /// fixed length, without branches, is what vectorizes.
+    /// Every slot, used or not (unused ones hold harmless odds): loops of
+    /// fixed length, without branches, are what vectorize. The same
+    /// operations as [`Odds::bits`], so the same bits.
     #[inline(always)]
     fn bits_portable(&self, prior: FactPrior) -> ([f64; RUN], [f64; RUN]) {
+        // The identity ratios, then the facts' probabilities.
+        let mut x = [0.0; 2 * RUN];
+        for i in 0..RUN {
+            x[i] = self.entity[i] / self.total[i];
+            let h = (self.marginal[i] + 1.0) / (self.marginal_total[i] + prior.values);
+            let belief = (self.stated[i] + prior.kappa * h) / (self.stated_total[i] + prior.kappa);
+            x[RUN + i] = if self.stored[i] { belief } else { h };
+        }
+        log2_each(&mut x);
         let mut identity = [0.0; RUN];
         let mut fact = [0.0; RUN];
         for i in 0..RUN {
-            let o = Odds {
-                entity: self.entity[i],
-                total: self.total[i],
-                name: self.name[i],
-                stated: self.stated[i],
-                stated_total: self.stated_total[i],
-                stored: self.stored[i],
-                marginal: self.marginal[i],
-                marginal_total: self.marginal_total[i],
-            };
-            (identity[i], fact[i]) = o.bits(prior);
+            identity[i] = self.name[i] - x[i];
+            fact[i] = -x[RUN + i];
         }
         (identity, fact)
     }

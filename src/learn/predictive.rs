@@ -3,7 +3,7 @@
 //! value marginal, and the Pitman–Yor predictive for entity identity.
 
 use super::Answer;
-use super::log2::{log2, vectorized};
+use super::log2::{log2, log2_each, vectorized};
 use super::odds::{FactPrior, Odds, OddsRun, RUN};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
@@ -102,7 +102,15 @@ impl SyntaxModel {
         let probs = &mut out[from..];
         vectorized(
             #[inline(always)]
-            || probs.iter_mut().for_each(|bits| *bits = self.bits_of(*bits)),
+            || {
+                let mut chunks = probs.chunks_exact_mut(RUN);
+                for chunk in &mut chunks {
+                    let chunk: &mut [f64; RUN] = chunk.try_into().expect("chunks of RUN");
+                    log2_each(chunk);
+                    chunk.iter_mut().for_each(|l| *l = self.attribute_bits - *l);
+                }
+                chunks.into_remainder().iter_mut().for_each(|bits| *bits = self.bits_of(*bits));
+            },
         );
     }
 
