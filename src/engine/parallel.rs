@@ -40,6 +40,10 @@ pub struct Lane<'a> {
 #[derive(Default)]
 struct Batch {
     sentences: Vec<Sentence>,
+    /// What every learner's window sums of each sentence besides its own
+    /// bits: its tokens and the oracle's bits, side by side (read once per
+    /// learner, without touching the sentences again).
+    sums: Vec<(u64, Bits)>,
     /// Syntax bits under the shared model, when some lane shares it.
     syntax: Vec<f64>,
     len: usize,
@@ -111,8 +115,10 @@ fn fill(
         batch.sentences.resize_with(len, Sentence::default);
     }
     batch.syntax.clear();
+    batch.sums.clear();
     for s in &mut batch.sentences[..len] {
         produce(s);
+        batch.sums.push((s.tokens.len() as u64, s.oracle));
     }
     if let Some(model) = syntax {
         model.observe_run(&batch.sentences[..len], &mut batch.syntax);
@@ -126,8 +132,8 @@ fn observe(lane: &mut Lane, batch: &Batch) {
     if lane.learner.shares_syntax() && batch.syntax.len() == batch.len {
         lane.bits.clear();
         lane.learner.observe_run_with_syntax(sentences, &batch.syntax, lane.bits);
-        for (s, &bits) in sentences.iter().zip(lane.bits.iter()) {
-            lane.window.add(s, bits);
+        for (&(tokens, oracle), &bits) in batch.sums.iter().zip(lane.bits.iter()) {
+            lane.window.add_parts(tokens, oracle, bits);
         }
     } else {
         for s in sentences {

@@ -58,10 +58,16 @@ pub struct Window {
 
 impl Window {
     pub fn add(&mut self, s: &Sentence, bits: Bits) {
+        self.add_parts(s.tokens.len() as u64, s.oracle, bits);
+    }
+
+    /// `add` of a sentence with `tokens` tokens and the oracle's bits `oracle`.
+    #[inline]
+    pub fn add_parts(&mut self, tokens: u64, oracle: Bits, bits: Bits) {
         self.sentences += 1;
-        self.tokens += s.tokens.len() as u64;
+        self.tokens += tokens;
         self.bits += bits;
-        self.oracle += s.oracle;
+        self.oracle += oracle;
     }
 }
 
