@@ -150,3 +150,44 @@ fn a_growing_file_moves_the_sentence_count_and_bad_lines_warn() {
     let text = frame(&m, 120, 40);
     assert!(text.contains("growing.jsonl:"), "the warning is on screen:\n{text}");
 }
+
+/// A run killed part way, viewed, then run again into the same file (as a
+/// sweep reruns a failed point): the view drops what it read and follows the
+/// new run to its summary, even when the rerun finishes within one poll.
+#[test]
+fn a_run_started_again_into_its_file_is_followed_from_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full.jsonl");
+    record(&full, &["--sentences", "3000"]);
+    let lines: Vec<String> = std::fs::read_to_string(&full).unwrap().lines().map(String::from).collect();
+    let target = dir.path().join("again.jsonl");
+    let partial = dir.path().join("again.jsonl.partial");
+    // Killed: the header and the first checkpoints, no summary.
+    std::fs::write(&partial, lines[..6].join("\n") + "\n").unwrap();
+    let mut m = view_model();
+    let mut rec =
+        Recorded::new(vec![partial.clone()], Some(follow_every(vec![partial], Duration::from_millis(20))));
+    let killed_at = last_checkpoint_sentences(&lines[..6]);
+    pump(&mut rec, &mut m, |m, _| m.sentences() == killed_at);
+    assert!(rec.runs[0].end.is_none());
+    record(&target, &["--sentences", "3000"]);
+    pump(&mut rec, &mut m, |_, r| r.runs[0].end.is_some());
+    assert_eq!(
+        rec.runs[0].checkpoints.len(),
+        lines.iter().filter(|l| l.contains("\"kind\":\"checkpoint\"")).count()
+    );
+    assert_eq!(m.sentences(), 3000);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+}
+
+/// The sentences of the last checkpoint among `lines`.
+fn last_checkpoint_sentences(lines: &[String]) -> u64 {
+    lines
+        .iter()
+        .filter_map(|l| match sk_tui::record::parse_record(l) {
+            Ok(sk_tui::record::Record::Checkpoint(c)) => Some(c.sentences),
+            _ => None,
+        })
+        .next_back()
+        .unwrap()
+}

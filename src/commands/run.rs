@@ -235,6 +235,13 @@ impl Sink {
                         return Err(Failure::input(format!("--out {} names no file", target.display())));
                     }
                     let partial = partial_path(target);
+                    // A new file, not the old one truncated: a viewer
+                    // following an unfinished run here sees it restart.
+                    if let Err(e) = std::fs::remove_file(&partial)
+                        && e.kind() != std::io::ErrorKind::NotFound
+                    {
+                        return Err(cannot(e));
+                    }
                     let file = std::fs::File::create(&partial).map_err(cannot)?;
                     Out::File { partial, target: target.to_path_buf(), file: std::io::BufWriter::new(file) }
                 }

@@ -11,6 +11,13 @@
 //! when it finishes, and the open handle reads on through the rename. A file
 //! is done at its `summary` or `interrupted` line.
 //!
+//! A run that did not finish can be run again into the same path (a sweep's
+//! rerun of an interrupted or killed point): the new run writes a new file
+//! there. So on each tick, while a file has not reached its `summary`, the
+//! follower checks whether its path now names another file than the one it
+//! has open; if so it announces the restart (`Followed::Restarted`) and reads
+//! the new file from its start.
+//!
 //! Files that appear later (a sweep's points starting after the viewer
 //! opened) are found by a `discover` function the thread calls on the same
 //! tick; each new file is announced (`Followed::Added`) before its lines.
@@ -42,6 +49,9 @@ pub enum Followed {
     /// A file found after following began (by `follow_discovering`'s
     /// `discover`): it is run `run`, and its lines follow this event.
     Added { run: usize, path: PathBuf },
+    /// Run `run` was started again: what was read of it is void, and the
+    /// lines of the new file, at `path`, follow.
+    Restarted { run: usize, path: PathBuf },
 }
 
 /// Finds files to follow that were not there before; called every tick.
@@ -62,9 +72,13 @@ impl Drop for Follower {
 struct Tail {
     path: PathBuf,
     file: Option<File>,
+    /// Which file `file` is, to tell when `path` names another.
+    identity: Option<FileIdentity>,
     split: LineSplitter,
     header: bool,
     done: bool,
+    /// Its `summary` line was read: the run finished and is never rewritten.
+    finished: bool,
     last_growth: std::time::Instant,
     reported_rest: Option<usize>,
 }
@@ -75,7 +89,10 @@ impl Tail {
         let name = self.path.display().to_string();
         if self.file.is_none() {
             match File::open(&self.path) {
-                Ok(f) => self.file = Some(f),
+                Ok(f) => {
+                    self.identity = FileIdentity::of_file(&f);
+                    self.file = Some(f);
+                }
                 Err(e) => {
                     self.done = true;
                     let error =
@@ -125,6 +142,7 @@ impl Tail {
                 Ok(record) => {
                     self.header = true;
                     self.done |= record.ends_run();
+                    self.finished |= matches!(record, Record::Summary(_));
                     Followed::Line { run, record }
                 }
                 Err(error) => Followed::Bad { run, error },
@@ -165,12 +183,49 @@ impl Tail {
         Tail {
             path,
             file: None,
+            identity: None,
             split: LineSplitter::default(),
             header: false,
             done: false,
+            finished: false,
             last_growth: std::time::Instant::now(),
             reported_rest: None,
         }
+    }
+
+    /// Where the run is now written, if that is another file than the one
+    /// open (the run was started again): its path, or for `FILE.partial`
+    /// also `FILE`, where a run that finished within one tick already is.
+    /// A path that is gone, or names the open file (renamed when the run
+    /// finished), is no replacement.
+    fn replacement(&self) -> Option<PathBuf> {
+        let open = self.identity?;
+        let target = self.path.to_str().and_then(|p| p.strip_suffix(".partial")).map(PathBuf::from);
+        std::iter::once(self.path.clone()).chain(target).find(|p| {
+            std::fs::metadata(p).ok().as_ref().and_then(FileIdentity::of).is_some_and(|now| now != open)
+        })
+    }
+}
+
+/// A file's device and inode: the same while it is renamed, another for a
+/// new file at the same path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileIdentity(u64, u64);
+
+impl FileIdentity {
+    fn of_file(f: &File) -> Option<FileIdentity> {
+        f.metadata().ok().as_ref().and_then(FileIdentity::of)
+    }
+
+    #[cfg(unix)]
+    fn of(m: &std::fs::Metadata) -> Option<FileIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileIdentity(m.dev(), m.ino()))
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &std::fs::Metadata) -> Option<FileIdentity> {
+        None
     }
 }
 
@@ -192,8 +247,16 @@ pub fn follow_discovering(paths: Vec<PathBuf>, mut discover: Option<Discover>, e
                 }
                 tails.push(Tail::new(path));
             }
-            for (run, t) in tails.iter_mut().enumerate().filter(|(_, t)| !t.done) {
-                if !t.poll(run, &tx, &mut buf) {
+            for (run, t) in tails.iter_mut().enumerate() {
+                if !t.finished
+                    && let Some(path) = t.replacement()
+                {
+                    *t = Tail::new(path.clone());
+                    if tx.send(Followed::Restarted { run, path }).is_err() {
+                        return;
+                    }
+                }
+                if !t.done && !t.poll(run, &tx, &mut buf) {
                     return;
                 }
             }

@@ -125,6 +125,16 @@ impl Recorded {
         model.dirty = true;
     }
 
+    /// Run `run` was started again, into `path`: what was read of it is
+    /// dropped, and the merged stream is replayed without it until its new
+    /// lines come.
+    fn restart(&mut self, model: &mut Model, run: usize, path: PathBuf) {
+        let Some(r) = self.runs.get_mut(run) else { return };
+        *r = RunView { path, ..Default::default() };
+        self.stale = true;
+        model.dirty = true;
+    }
+
     /// The follower's channel, for the run loop to wait on.
     pub fn events(&self) -> Option<crossbeam_channel::Receiver<Followed>> {
         self.follower.as_ref().map(|f| f.events.clone())
@@ -160,6 +170,7 @@ impl Recorded {
             }
             Followed::Line { run, record } => self.line(model, run, record),
             Followed::Added { run, path } => self.add(model, run, path),
+            Followed::Restarted { run, path } => self.restart(model, run, path),
         }
         let caught_up = self.follower.as_ref().is_none_or(|f| f.events.is_empty());
         if self.stale && caught_up {
