@@ -309,6 +309,63 @@ fn axpy_block<'a, const W: usize>(
     *y = acc;
 }
 
+/// Elements padded up to a whole vector by `axpy_rows_padded`.
+pub const PAD: usize = 16;
+
+/// `n` rounded up to a whole number of `PAD`-element vectors.
+#[inline(always)]
+pub fn padded(n: usize) -> usize {
+    n.div_ceil(PAD) * PAD
+}
+
+/// `axpy_rows` for rows that extend past `y` to `padded(y.len())` elements
+/// (what lies past `y`'s length is read and ignored): the elements after the
+/// last whole vector of `y` are computed in the same register block as the
+/// ones before them, as one padded vector, instead of one at a time. Every
+/// element of `y` gets exactly the terms, in exactly the order, of
+/// `axpy_rows`; only the elements of `y` are written.
+#[inline(always)]
+pub fn axpy_rows_padded<'a>(y: &mut [f32], alpha: &[f32], rows: impl Fn(usize) -> &'a [f32]) {
+    let (n, np) = (y.len(), padded(y.len()));
+    let mut c = 0;
+    while np - c > 2 * BLOCK {
+        axpy_block::<BLOCK>(&mut y[c..c + BLOCK], c, alpha, &rows);
+        c += BLOCK;
+    }
+    let y = &mut y[c..];
+    match np - c {
+        128 => padded_block::<128>(y, c, alpha, &rows),
+        112 => padded_block::<112>(y, c, alpha, &rows),
+        96 => padded_block::<96>(y, c, alpha, &rows),
+        80 => padded_block::<80>(y, c, alpha, &rows),
+        64 => padded_block::<64>(y, c, alpha, &rows),
+        48 => padded_block::<48>(y, c, alpha, &rows),
+        32 => padded_block::<32>(y, c, alpha, &rows),
+        16 => padded_block::<16>(y, c, alpha, &rows),
+        _ => debug_assert_eq!(n, c),
+    }
+}
+
+/// `axpy_block` over the `y.len() <= W` elements of `y`, the rows read `W` wide.
+#[inline(always)]
+fn padded_block<'a, const W: usize>(
+    y: &mut [f32],
+    c: usize,
+    alpha: &[f32],
+    rows: &impl Fn(usize) -> &'a [f32],
+) {
+    let valid = y.len();
+    let mut acc = [0f32; W];
+    acc[..valid].copy_from_slice(y);
+    for (r, &a) in alpha.iter().enumerate() {
+        let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
+        for l in 0..W {
+            acc[l] += a * x[l];
+        }
+    }
+    y.copy_from_slice(&acc[..valid]);
+}
+
 /// `y_q += Σ_r alpha_q[r] rows(r)` for the `Q` vectors `y_q` of `y` (each
 /// `y.len() / Q` long, one after the other) with the coefficients `alpha_q`
 /// of `alpha` (`alpha.len() / Q` each, likewise): every element rounds

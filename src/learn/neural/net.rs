@@ -19,7 +19,9 @@
 //! successive per-position steps bit for bit: each weight receives its terms
 //! in position order.
 
-use super::kernels::{axpy, axpy_rows, axpy_rows_many, dot, dots4, softmax, tanh_in_place};
+use super::kernels::{
+    axpy, axpy_rows, axpy_rows_many, axpy_rows_padded, dot, dots4, padded, softmax, tanh_in_place,
+};
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
 
@@ -227,8 +229,9 @@ pub struct Trace {
     h: Vec<f32>,
     /// `K` per position: class probabilities, then their logit gradients.
     gc: Vec<f32>,
-    /// `widest` per position: probabilities within the target's class, then
-    /// their logit gradients.
+    /// `widest` rounded up to whole vectors (`padded`) per position:
+    /// probabilities within the target's class, then their logit gradients;
+    /// what lies past the class's width is never used.
     gin: Vec<f32>,
     /// Target class and index within it, per position.
     target: Vec<(u32, u32)>,
@@ -310,7 +313,14 @@ impl Net {
     fn token_logits(&self, h: &[f32], (s, e): (usize, usize), out: &mut [f32]) {
         let v = self.shape.vocab;
         out.copy_from_slice(&self.w.bo[s..e]);
-        axpy_rows(out, h, |j| &self.w.wo[j * v + s..j * v + e]);
+        let wp = padded(e - s);
+        if (self.shape.hidden.max(1) - 1) * v + s + wp <= self.w.wo.len() {
+            // Each row read `wp` wide runs into the next class's columns (or
+            // the next row), which the padded kernel reads and ignores.
+            axpy_rows_padded(out, h, |j| &self.w.wo[j * v + s..j * v + s + wp]);
+        } else {
+            axpy_rows(out, h, |j| &self.w.wo[j * v + s..j * v + e]);
+        }
     }
 
     /// Forward pass over a sentence: fills `trace` and `trace.nll`.
@@ -326,7 +336,7 @@ impl Net {
     pub fn forward_hidden(&self, tokens: &[Token], trace: &mut Trace) {
         let n = tokens.len();
         let Shape { hidden: hw, context: c, .. } = self.shape;
-        let (d, k, m) = (self.shape.input(), self.classes.count(), self.classes.widest);
+        let (d, k, m) = (self.shape.input(), self.classes.count(), padded(self.classes.widest));
         if trace.target.len() < n {
             trace.ctx.resize(n * c, 0);
             trace.x.resize(n * d, 0.0);
@@ -350,16 +360,17 @@ impl Net {
     #[inline(always)]
     pub fn forward_output(&self, tokens: &[Token], trace: &mut Trace) {
         let hw = self.shape.hidden;
-        let (k, m) = (self.classes.count(), self.classes.widest);
+        let (k, m) = (self.classes.count(), padded(self.classes.widest));
         for (p, &t) in tokens.iter().enumerate().take(trace.len) {
             let h = &trace.h[p * hw..(p + 1) * hw];
-            let (target, nll) = self.classes.token_loss(
-                t,
-                &mut trace.gc[p * k..(p + 1) * k],
-                &mut trace.gin[p * m..(p + 1) * m],
-                |gc| self.class_logits(h, gc),
-                |range, gin| self.token_logits(h, range, gin),
-            );
+            let (gc, gin) = (&mut trace.gc[p * k..(p + 1) * k], &mut trace.gin[p * m..(p + 1) * m]);
+            // The logits are computed here rather than in closures handed to
+            // `token_loss`: a closure's body is compiled on its own, without
+            // the instruction set this pass is built for.
+            let (s, e) = self.classes.ranges[self.classes.of[t as usize] as usize];
+            self.class_logits(h, gc);
+            self.token_logits(h, (s, e), &mut gin[..e - s]);
+            let (target, nll) = self.classes.token_loss(t, gc, gin, |_| {}, |_, _| {});
             (trace.target[p], trace.nll[p]) = (target, nll);
         }
     }
@@ -379,7 +390,7 @@ impl Net {
     #[inline(always)]
     pub fn backward_output(&self, trace: &mut Trace) {
         let (v, hw) = (self.shape.vocab, self.shape.hidden);
-        let (k, m) = (self.classes.count(), self.classes.widest);
+        let (k, m) = (self.classes.count(), padded(self.classes.widest));
         let wo = &self.w.wo;
         for p in 0..trace.len {
             let (class, idx) = trace.target[p];
@@ -503,7 +514,7 @@ impl Net {
 #[inline(always)]
 fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Trace, scale: f32) {
     let (v, hw) = (shape.vocab, shape.hidden);
-    let (k, m) = (classes.count(), classes.widest);
+    let (k, m) = (classes.count(), padded(classes.widest));
     let n = trace.len;
     let Trace { h, gc, gin, target, order, coef, .. } = trace;
     for r in 0..k {
@@ -519,12 +530,14 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
     for run in order.chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
         let (s, e) = classes.ranges[target[run[0] as usize].0 as usize];
         let grad = |i: usize| &gin[run[i] as usize * m..run[i] as usize * m + (e - s)];
+        // Each position's gradient read up to the padded width (its slot is `m` long).
+        let padded_grad = |i: usize| &gin[run[i] as usize * m..(run[i] as usize + 1) * m];
         let coef = &mut coef[..run.len()];
         for j in 0..hw {
             for (c, &p) in coef.iter_mut().zip(run) {
                 *c = scale * h[p as usize * hw + j];
             }
-            axpy_rows(&mut w.wo[j * v + s..j * v + e], coef, grad);
+            axpy_rows_padded(&mut w.wo[j * v + s..j * v + e], coef, padded_grad);
         }
         for i in 0..run.len() {
             axpy(&mut w.bo[s..e], scale, grad(i));
