@@ -398,10 +398,13 @@ fn many_block<'a, const Q: usize, const W: usize>(
     for (q, a) in acc.iter_mut().enumerate() {
         a.copy_from_slice(&y[q * m + c..q * m + c + W]);
     }
+    // Each vector's coefficients as a slice of exactly `k`: indexing it by
+    // `r < k` then needs no bounds check in the loop.
+    let alpha: [&[f32]; Q] = std::array::from_fn(|q| &alpha[q * k..][..k]);
     for r in 0..k {
         let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
-        for (q, a) in acc.iter_mut().enumerate() {
-            let s = alpha[q * k + r];
+        for (a, alpha) in acc.iter_mut().zip(&alpha) {
+            let s = alpha[r];
             for l in 0..W {
                 a[l] += s * x[l];
             }

@@ -430,6 +430,12 @@ impl Net {
         let d = self.shape.input();
         let w1 = |j: usize| &self.w.w1[j * d..(j + 1) * d];
         let mut p = 0;
+        while p + 8 <= trace.len {
+            let dx = &mut trace.dx[p * d..(p + 8) * d];
+            dx.fill(0.0);
+            axpy_rows_many::<8>(dx, &trace.dpre[p * hw..(p + 8) * hw], w1);
+            p += 8;
+        }
         while p + 4 <= trace.len {
             let dx = &mut trace.dx[p * d..(p + 4) * d];
             dx.fill(0.0);
