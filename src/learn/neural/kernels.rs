@@ -73,6 +73,22 @@ pub fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
     dots4_portable(a, b)
 }
 
+/// `dots4(a_0, b)` and `dots4(a_1, b)` (`a_1` as long as `a_0`, every `b_q`
+/// at least as long), bit for bit: two rows against four vectors, eight
+/// independent sums, which on AVX-512 keeps both vector ports busy where four
+/// sums wait on the add latency.
+#[inline(always)]
+pub fn dots2x4(a: [&[f32]; 2], b: [&[f32]; 4]) -> [[f32; 4]; 2] {
+    let n = a[0].len();
+    let (a, b) = (a.map(|a| &a[..n]), b.map(|b| &b[..n]));
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F; both `a_r` and every `b_q` have length `n` (sliced above).
+        return unsafe { avx512::dots2x4(a, b) };
+    }
+    a.map(|a| dots4(a, b))
+}
+
 /// `a · b` over the common length (the same sums as `dots4`).
 #[inline(always)]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
@@ -230,6 +246,36 @@ mod avx512 {
         let mut out = [0f32; 4];
         for q in 0..4 {
             out[q] = reduce(acc[q]) + tail(a, b[q], full);
+        }
+        out
+    }
+
+    /// SAFETY: the CPU has AVX-512F, both `a_r` and every `b_q` have the same length.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn dots2x4(a: [&[f32]; 2], b: [&[f32]; 4]) -> [[f32; 4]; 2] {
+        let n = a[0].len();
+        let full = n - n % LANES;
+        let (pa, pb) = (a.map(|a| a.as_ptr()), b.map(|b| b.as_ptr()));
+        let mut acc = [[_mm512_setzero_ps(); 4]; 2];
+        let mut i = 0;
+        while i < full {
+            // SAFETY: `i + LANES <= full <= n`, the length of every `a_r` and `b_q`.
+            unsafe {
+                let x = [_mm512_loadu_ps(pa[0].add(i)), _mm512_loadu_ps(pa[1].add(i))];
+                for q in 0..4 {
+                    let y = _mm512_loadu_ps(pb[q].add(i));
+                    acc[0][q] = _mm512_add_ps(acc[0][q], _mm512_mul_ps(x[0], y));
+                    acc[1][q] = _mm512_add_ps(acc[1][q], _mm512_mul_ps(x[1], y));
+                }
+            }
+            i += LANES;
+        }
+        let mut out = [[0f32; 4]; 2];
+        for r in 0..2 {
+            for q in 0..4 {
+                out[r][q] = reduce(acc[r][q]) + tail(a[r], b[q], full);
+            }
         }
         out
     }

@@ -20,7 +20,7 @@
 //! in position order.
 
 use super::kernels::{
-    axpy, axpy_rows, axpy_rows_many, axpy_rows_padded, dot, dots4, padded, softmax, tanh_in_place,
+    axpy, axpy_rows, axpy_rows_many, axpy_rows_padded, dot, dots2x4, dots4, padded, softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -279,13 +279,33 @@ impl Net {
     #[inline(always)]
     fn hidden_layer(&self, x: &[f32], n: usize, h: &mut [f32]) {
         let (hw, d) = (self.shape.hidden, self.shape.input());
-        for j in 0..hw {
+        let mut j = 0;
+        while j + 2 <= hw {
+            let rows = [&self.w.w1[j * d..(j + 1) * d], &self.w.w1[(j + 1) * d..(j + 2) * d]];
+            let b = [self.w.b1[j], self.w.b1[j + 1]];
+            let mut p = 0;
+            while p + 4 <= n {
+                let out = dots2x4(rows, four(x, p, d));
+                for (r, out) in out.into_iter().enumerate() {
+                    for (q, o) in out.into_iter().enumerate() {
+                        h[(p + q) * hw + j + r] = b[r] + o;
+                    }
+                }
+                p += 4;
+            }
+            for (r, row) in rows.into_iter().enumerate() {
+                for p in p..n {
+                    h[p * hw + j + r] = b[r] + dot(row, &x[p * d..(p + 1) * d]);
+                }
+            }
+            j += 2;
+        }
+        for j in j..hw {
             let row = &self.w.w1[j * d..(j + 1) * d];
             let b = self.w.b1[j];
             let mut p = 0;
             while p + 4 <= n {
-                let at = |q: usize| &x[(p + q) * d..(p + q + 1) * d];
-                let out = dots4(row, [at(0), at(1), at(2), at(3)]);
+                let out = dots4(row, four(x, p, d));
                 for (q, o) in out.into_iter().enumerate() {
                     h[(p + q) * hw + j] = b + o;
                 }
@@ -317,9 +337,19 @@ impl Net {
         if (self.shape.hidden.max(1) - 1) * v + s + wp <= self.w.wo.len() {
             // Each row read `wp` wide runs into the next class's columns (or
             // the next row), which the padded kernel reads and ignores.
-            axpy_rows_padded(out, h, |j| &self.w.wo[j * v + s..j * v + s + wp]);
+            axpy_rows_padded(
+                out,
+                h,
+                #[inline(always)]
+                |j| &self.w.wo[j * v + s..j * v + s + wp],
+            );
         } else {
-            axpy_rows(out, h, |j| &self.w.wo[j * v + s..j * v + e]);
+            axpy_rows(
+                out,
+                h,
+                #[inline(always)]
+                |j| &self.w.wo[j * v + s..j * v + e],
+            );
         }
     }
 
@@ -401,19 +431,29 @@ impl Net {
             gin[idx as usize] -= 1.0;
             let dpre = &mut trace.dpre[p * hw..(p + 1) * hw];
             dpre.fill(0.0);
-            axpy_rows(dpre, gc, |r| &self.w.wc[r * hw..(r + 1) * hw]);
+            axpy_rows(
+                dpre,
+                gc,
+                #[inline(always)]
+                |r| &self.w.wc[r * hw..(r + 1) * hw],
+            );
             let gin = &*gin;
-            let col = |j: usize| &wo[j * v + s..j * v + e];
             let mut j = 0;
             while j + 4 <= hw {
-                let out = dots4(gin, [col(j), col(j + 1), col(j + 2), col(j + 3)]);
+                let out = dots4(
+                    gin,
+                    std::array::from_fn(
+                        #[inline(always)]
+                        |q| &wo[(j + q) * v + s..(j + q) * v + e],
+                    ),
+                );
                 for (q, o) in out.into_iter().enumerate() {
                     dpre[j + q] += o;
                 }
                 j += 4;
             }
             while j < hw {
-                dpre[j] += dot(gin, col(j));
+                dpre[j] += dot(gin, &wo[j * v + s..j * v + e]);
                 j += 1;
             }
             for (g, &hj) in dpre.iter_mut().zip(&trace.h[p * hw..(p + 1) * hw]) {
@@ -428,24 +468,39 @@ impl Net {
     pub fn backward_hidden(&self, trace: &mut Trace) {
         let hw = self.shape.hidden;
         let d = self.shape.input();
-        let w1 = |j: usize| &self.w.w1[j * d..(j + 1) * d];
+        let w1 = &self.w.w1;
         let mut p = 0;
         while p + 8 <= trace.len {
             let dx = &mut trace.dx[p * d..(p + 8) * d];
             dx.fill(0.0);
-            axpy_rows_many::<8>(dx, &trace.dpre[p * hw..(p + 8) * hw], w1);
+            axpy_rows_many::<8>(
+                dx,
+                &trace.dpre[p * hw..(p + 8) * hw],
+                #[inline(always)]
+                |j| &w1[j * d..(j + 1) * d],
+            );
             p += 8;
         }
         while p + 4 <= trace.len {
             let dx = &mut trace.dx[p * d..(p + 4) * d];
             dx.fill(0.0);
-            axpy_rows_many::<4>(dx, &trace.dpre[p * hw..(p + 4) * hw], w1);
+            axpy_rows_many::<4>(
+                dx,
+                &trace.dpre[p * hw..(p + 4) * hw],
+                #[inline(always)]
+                |j| &w1[j * d..(j + 1) * d],
+            );
             p += 4;
         }
         for p in p..trace.len {
             let dx = &mut trace.dx[p * d..(p + 1) * d];
             dx.fill(0.0);
-            axpy_rows(dx, &trace.dpre[p * hw..(p + 1) * hw], w1);
+            axpy_rows(
+                dx,
+                &trace.dpre[p * hw..(p + 1) * hw],
+                #[inline(always)]
+                |j| &w1[j * d..(j + 1) * d],
+            );
         }
     }
 
@@ -528,25 +583,33 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
             coef[p] = scale * gc[p * k + r];
             w.bc[r] += coef[p];
         }
-        axpy_rows(&mut w.wc[r * hw..(r + 1) * hw], &coef[..n], |p| &h[p * hw..(p + 1) * hw]);
+        axpy_rows(
+            &mut w.wc[r * hw..(r + 1) * hw],
+            &coef[..n],
+            #[inline(always)]
+            |p| &h[p * hw..(p + 1) * hw],
+        );
     }
     order.clear();
     order.extend(0..n as u32);
     order.sort_unstable_by_key(|&p| (target[p as usize].0, p));
     for run in order.chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
         let (s, e) = classes.ranges[target[run[0] as usize].0 as usize];
-        let grad = |i: usize| &gin[run[i] as usize * m..run[i] as usize * m + (e - s)];
-        // Each position's gradient read up to the padded width (its slot is `m` long).
-        let padded_grad = |i: usize| &gin[run[i] as usize * m..(run[i] as usize + 1) * m];
         let coef = &mut coef[..run.len()];
         for j in 0..hw {
             for (c, &p) in coef.iter_mut().zip(run) {
                 *c = scale * h[p as usize * hw + j];
             }
-            axpy_rows_padded(&mut w.wo[j * v + s..j * v + e], coef, padded_grad);
+            // Each position's gradient read up to the padded width (its slot is `m` long).
+            axpy_rows_padded(
+                &mut w.wo[j * v + s..j * v + e],
+                coef,
+                #[inline(always)]
+                |i| &gin[run[i] as usize * m..(run[i] as usize + 1) * m],
+            );
         }
-        for i in 0..run.len() {
-            axpy(&mut w.bo[s..e], scale, grad(i));
+        for &p in run {
+            axpy(&mut w.bo[s..e], scale, &gin[p as usize * m..p as usize * m + (e - s)]);
         }
     }
 }
@@ -563,7 +626,12 @@ fn add_hidden(shape: &Shape, w: &mut Weights, trace: &mut Trace, scale: f32) {
             coef[p] = scale * dpre[p * hw + j];
             w.b1[j] += coef[p];
         }
-        axpy_rows(&mut w.w1[j * d..(j + 1) * d], &coef[..n], |p| &x[p * d..(p + 1) * d]);
+        axpy_rows(
+            &mut w.w1[j * d..(j + 1) * d],
+            &coef[..n],
+            #[inline(always)]
+            |p| &x[p * d..(p + 1) * d],
+        );
     }
     for p in 0..n {
         for slot in 0..c {
@@ -572,4 +640,15 @@ fn add_hidden(shape: &Shape, w: &mut Weights, trace: &mut Trace, scale: f32) {
             axpy(&mut w.emb[row * ew..(row + 1) * ew], scale, dx);
         }
     }
+}
+
+/// The `d`-long rows `p..p + 4` of `x`.
+#[inline(always)]
+fn four(x: &[f32], p: usize, d: usize) -> [&[f32]; 4] {
+    [
+        &x[p * d..(p + 1) * d],
+        &x[(p + 1) * d..(p + 2) * d],
+        &x[(p + 2) * d..(p + 3) * d],
+        &x[(p + 3) * d..(p + 4) * d],
+    ]
 }
