@@ -579,10 +579,13 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
     let n = trace.len;
     let Trace { h, gc, gin, target, order, coef, .. } = trace;
     for r in 0..k {
-        for p in 0..n {
-            coef[p] = scale * gc[p * k + r];
-            w.bc[r] += coef[p];
+        // The bias summed in a register (one memory round trip per term before).
+        let mut bias = w.bc[r];
+        for (p, c) in coef[..n].iter_mut().enumerate() {
+            *c = scale * gc[p * k + r];
+            bias += *c;
         }
+        w.bc[r] = bias;
         axpy_rows(
             &mut w.wc[r * hw..(r + 1) * hw],
             &coef[..n],
@@ -622,10 +625,13 @@ fn add_hidden(shape: &Shape, w: &mut Weights, trace: &mut Trace, scale: f32) {
     let n = trace.len;
     let Trace { x, dpre, coef, ctx, dx, .. } = trace;
     for j in 0..hw {
-        for p in 0..n {
-            coef[p] = scale * dpre[p * hw + j];
-            w.b1[j] += coef[p];
+        // The bias summed in a register (one memory round trip per term before).
+        let mut bias = w.b1[j];
+        for (p, c) in coef[..n].iter_mut().enumerate() {
+            *c = scale * dpre[p * hw + j];
+            bias += *c;
         }
+        w.b1[j] = bias;
         axpy_rows(
             &mut w.w1[j * d..(j + 1) * d],
             &coef[..n],
