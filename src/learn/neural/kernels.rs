@@ -346,13 +346,24 @@ fn axpy_block<'a, const W: usize>(
 ) {
     let y: &mut [f32; W] = y.try_into().unwrap();
     let mut acc = *y;
+    add_rows(&mut acc, c, alpha, rows);
+    *y = acc;
+}
+
+/// `acc += Σ_r alpha[r] rows(r)[c..c + W]`, the terms in the order `r = 0, 1, …`.
+#[inline(always)]
+fn add_rows<'a, const W: usize>(
+    acc: &mut [f32; W],
+    c: usize,
+    alpha: &[f32],
+    rows: &impl Fn(usize) -> &'a [f32],
+) {
     for (r, &a) in alpha.iter().enumerate() {
         let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
         for l in 0..W {
             acc[l] += a * x[l];
         }
     }
-    *y = acc;
 }
 
 /// Elements padded up to a whole vector by `axpy_rows_padded`.
@@ -403,12 +414,7 @@ fn padded_block<'a, const W: usize>(
     let valid = y.len();
     let mut acc = [0f32; W];
     acc[..valid].copy_from_slice(y);
-    for (r, &a) in alpha.iter().enumerate() {
-        let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
-        for l in 0..W {
-            acc[l] += a * x[l];
-        }
-    }
+    add_rows(&mut acc, c, alpha, rows);
     y.copy_from_slice(&acc[..valid]);
 }
 

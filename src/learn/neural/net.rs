@@ -471,25 +471,11 @@ impl Net {
         let w1 = &self.w.w1;
         let mut p = 0;
         while p + 8 <= trace.len {
-            let dx = &mut trace.dx[p * d..(p + 8) * d];
-            dx.fill(0.0);
-            axpy_rows_many::<8>(
-                dx,
-                &trace.dpre[p * hw..(p + 8) * hw],
-                #[inline(always)]
-                |j| &w1[j * d..(j + 1) * d],
-            );
+            self.input_gradients::<8>(trace, p);
             p += 8;
         }
         while p + 4 <= trace.len {
-            let dx = &mut trace.dx[p * d..(p + 4) * d];
-            dx.fill(0.0);
-            axpy_rows_many::<4>(
-                dx,
-                &trace.dpre[p * hw..(p + 4) * hw],
-                #[inline(always)]
-                |j| &w1[j * d..(j + 1) * d],
-            );
+            self.input_gradients::<4>(trace, p);
             p += 4;
         }
         for p in p..trace.len {
@@ -502,6 +488,21 @@ impl Net {
                 |j| &w1[j * d..(j + 1) * d],
             );
         }
+    }
+
+    /// The input gradients of the `Q` positions from `p` (each row of `W1`
+    /// loaded once for the `Q`).
+    #[inline(always)]
+    fn input_gradients<const Q: usize>(&self, trace: &mut Trace, p: usize) {
+        let (hw, d) = (self.shape.hidden, self.shape.input());
+        let dx = &mut trace.dx[p * d..(p + Q) * d];
+        dx.fill(0.0);
+        axpy_rows_many::<Q>(
+            dx,
+            &trace.dpre[p * hw..(p + Q) * hw],
+            #[inline(always)]
+            |j| &self.w.w1[j * d..(j + 1) * d],
+        );
     }
 
     /// Adds `scale` times the gradient held in `trace` (after `backward`) to
@@ -578,21 +579,7 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
     let (k, m) = (classes.count(), padded(classes.widest));
     let n = trace.len;
     let Trace { h, gc, gin, target, order, coef, .. } = trace;
-    for r in 0..k {
-        // The bias summed in a register (one memory round trip per term before).
-        let mut bias = w.bc[r];
-        for (p, c) in coef[..n].iter_mut().enumerate() {
-            *c = scale * gc[p * k + r];
-            bias += *c;
-        }
-        w.bc[r] = bias;
-        axpy_rows(
-            &mut w.wc[r * hw..(r + 1) * hw],
-            &coef[..n],
-            #[inline(always)]
-            |p| &h[p * hw..(p + 1) * hw],
-        );
-    }
+    add_dense(&mut w.wc, &mut w.bc, &gc[..n * k], &h[..n * hw], coef, scale);
     order.clear();
     order.extend(0..n as u32);
     order.sort_unstable_by_key(|&p| (target[p as usize].0, p));
@@ -617,6 +604,40 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
     }
 }
 
+/// `weights += scale Σ_p grad_p input_p^T` and `bias += scale Σ_p grad_p` for
+/// a dense layer (`weights` row-major, one row per output), from the `n`
+/// positions' output gradients `grad` and inputs `input` (position-major);
+/// each weight receives its positions' terms in position order. `coef`
+/// (at least `n` long) is scratch.
+#[inline(always)]
+fn add_dense(
+    weights: &mut [f32],
+    bias: &mut [f32],
+    grad: &[f32],
+    input: &[f32],
+    coef: &mut [f32],
+    scale: f32,
+) {
+    let outputs = bias.len();
+    let n = grad.len() / outputs;
+    let width = input.len() / n.max(1);
+    for (r, b) in bias.iter_mut().enumerate() {
+        // The bias summed in a register (one memory round trip per term before).
+        let mut sum = *b;
+        for (p, c) in coef[..n].iter_mut().enumerate() {
+            *c = scale * grad[p * outputs + r];
+            sum += *c;
+        }
+        *b = sum;
+        axpy_rows(
+            &mut weights[r * width..(r + 1) * width],
+            &coef[..n],
+            #[inline(always)]
+            |p| &input[p * width..(p + 1) * width],
+        );
+    }
+}
+
 /// `w += scale x` the hidden layer's and the embeddings' gradient held in `trace`.
 #[inline(always)]
 fn add_hidden(shape: &Shape, w: &mut Weights, trace: &mut Trace, scale: f32) {
@@ -624,21 +645,7 @@ fn add_hidden(shape: &Shape, w: &mut Weights, trace: &mut Trace, scale: f32) {
     let d = shape.input();
     let n = trace.len;
     let Trace { x, dpre, coef, ctx, dx, .. } = trace;
-    for j in 0..hw {
-        // The bias summed in a register (one memory round trip per term before).
-        let mut bias = w.b1[j];
-        for (p, c) in coef[..n].iter_mut().enumerate() {
-            *c = scale * dpre[p * hw + j];
-            bias += *c;
-        }
-        w.b1[j] = bias;
-        axpy_rows(
-            &mut w.w1[j * d..(j + 1) * d],
-            &coef[..n],
-            #[inline(always)]
-            |p| &x[p * d..(p + 1) * d],
-        );
-    }
+    add_dense(&mut w.w1, &mut w.b1, &dpre[..n * hw], &x[..n * d], coef, scale);
     for p in 0..n {
         for slot in 0..c {
             let row = ctx[p * c + slot] as usize;
