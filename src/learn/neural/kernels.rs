@@ -577,6 +577,14 @@ mod tests {
             let b: Vec<Vec<f32>> =
                 (0..4).map(|q| (0..n).map(|i| ((i * 13 % 7 + q) as f32 - 3.0) / 7.0).collect()).collect();
             let four = dots4(&a, [&b[0], &b[1], &b[2], &b[3]]);
+            let a2: Vec<f32> = a.iter().map(|x| x * 0.75 - 0.5).collect();
+            let two_rows = dots2x4([&a, &a2], [&b[0], &b[1], &b[2], &b[3]]);
+            for q in 0..4 {
+                for (r, row) in [&a, &a2].into_iter().enumerate() {
+                    let want = dot_portable(row, &b[q]);
+                    assert_eq!(two_rows[r][q].to_bits(), want.to_bits(), "dots2x4 changed a bit (n = {n})");
+                }
+            }
             for q in 0..4 {
                 let one = dot(&a, &b[q]);
                 check_dot(&a, &b[q], one);
@@ -597,7 +605,7 @@ mod tests {
 
     #[test]
     fn axpy_rows_rounds_as_successive_axpys() {
-        for n in [1usize, 8, 19, 64, 150] {
+        for n in [1usize, 8, 19, 64, 69, 150, 300] {
             let rows: Vec<Vec<f32>> =
                 (0..5).map(|r| (0..n).map(|i| ((i * 7 + r * 3) % 13) as f32 / 7.0 - 0.9).collect()).collect();
             let alpha = [0.3f32, -1.7, 0.01, 2.5, -0.123];
@@ -608,6 +616,19 @@ mod tests {
                 axpy(&mut slow, a, &rows[r]);
             }
             assert_eq!(fast, slow, "n = {n}");
+            // Rows that run past `y` (by up to a vector, with values that must not leak in).
+            let long: Vec<Vec<f32>> = rows
+                .iter()
+                .map(|r| r.iter().copied().chain((0..PAD).map(|i| 1e6 + i as f32)).collect())
+                .collect();
+            let mut padded_y: Vec<f32> = (0..n).map(|i| i as f32 / 3.0).collect();
+            let mut beyond = padded_y.clone();
+            beyond.push(-7.0);
+            axpy_rows_padded(&mut beyond[..n], &alpha, |r| &long[r][..padded(n)]);
+            axpy_rows_padded(&mut padded_y, &alpha, |r| &long[r][..padded(n)]);
+            assert_eq!(padded_y, slow, "axpy_rows_padded, n = {n}");
+            assert_eq!(beyond[..n], slow[..], "axpy_rows_padded, n = {n}");
+            assert_eq!(beyond[n], -7.0, "axpy_rows_padded wrote past y (n = {n})");
             let mut many: Vec<f32> = (0..4 * n).map(|i| i as f32 / 5.0 - 1.0).collect();
             let mut one = many.clone();
             let alphas: Vec<f32> = (0..4 * 5).map(|i| (i * 11 % 9) as f32 / 4.0 - 1.1).collect();
