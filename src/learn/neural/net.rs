@@ -11,8 +11,8 @@
 //!
 //! # Cost
 //! Every pass works on a whole sentence at once, so each weight is loaded
-//! once per sentence rather than once per token: `W1 x` runs a row of `W1`
-//! against four positions at a time (`dots`), and the `W1` and `Wo` updates
+//! once per sentence rather than once per token: `W1 x` runs two rows of `W1`
+//! against four positions at a time (`dots2x4`), and the `W1` and `Wo` updates
 //! are sums of outer products, each weight block held in registers while the
 //! sentence's positions are added to it in order (`axpy_rows`; positions are
 //! grouped by their target's class for `Wo`). The update still equals
