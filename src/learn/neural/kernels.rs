@@ -73,6 +73,22 @@ pub fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
     dots4_portable(a, b)
 }
 
+/// `dots4(a_0, b)` and `dots4(a_1, b)` (`a_1` as long as `a_0`, every `b_q`
+/// at least as long), bit for bit: two rows against four vectors, eight
+/// independent sums, which on AVX-512 keeps both vector ports busy where four
+/// sums wait on the add latency.
+#[inline(always)]
+pub fn dots2x4(a: [&[f32]; 2], b: [&[f32]; 4]) -> [[f32; 4]; 2] {
+    let n = a[0].len();
+    let (a, b) = (a.map(|a| &a[..n]), b.map(|b| &b[..n]));
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F; both `a_r` and every `b_q` have length `n` (sliced above).
+        return unsafe { avx512::dots2x4(a, b) };
+    }
+    a.map(|a| dots4(a, b))
+}
+
 /// `a · b` over the common length (the same sums as `dots4`).
 #[inline(always)]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
@@ -234,6 +250,36 @@ mod avx512 {
         out
     }
 
+    /// SAFETY: the CPU has AVX-512F, both `a_r` and every `b_q` have the same length.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn dots2x4(a: [&[f32]; 2], b: [&[f32]; 4]) -> [[f32; 4]; 2] {
+        let n = a[0].len();
+        let full = n - n % LANES;
+        let (pa, pb) = (a.map(|a| a.as_ptr()), b.map(|b| b.as_ptr()));
+        let mut acc = [[_mm512_setzero_ps(); 4]; 2];
+        let mut i = 0;
+        while i < full {
+            // SAFETY: `i + LANES <= full <= n`, the length of every `a_r` and `b_q`.
+            unsafe {
+                let x = [_mm512_loadu_ps(pa[0].add(i)), _mm512_loadu_ps(pa[1].add(i))];
+                for q in 0..4 {
+                    let y = _mm512_loadu_ps(pb[q].add(i));
+                    acc[0][q] = _mm512_add_ps(acc[0][q], _mm512_mul_ps(x[0], y));
+                    acc[1][q] = _mm512_add_ps(acc[1][q], _mm512_mul_ps(x[1], y));
+                }
+            }
+            i += LANES;
+        }
+        let mut out = [[0f32; 4]; 2];
+        for r in 0..2 {
+            for q in 0..4 {
+                out[r][q] = reduce(acc[r][q]) + tail(a[r], b[q], full);
+            }
+        }
+        out
+    }
+
     /// SAFETY: the CPU has AVX-512F, and `b` is as long as `a`.
     #[inline]
     #[target_feature(enable = "avx512f")]
@@ -300,13 +346,76 @@ fn axpy_block<'a, const W: usize>(
 ) {
     let y: &mut [f32; W] = y.try_into().unwrap();
     let mut acc = *y;
+    add_rows(&mut acc, c, alpha, rows);
+    *y = acc;
+}
+
+/// `acc += Σ_r alpha[r] rows(r)[c..c + W]`, the terms in the order `r = 0, 1, …`.
+#[inline(always)]
+fn add_rows<'a, const W: usize>(
+    acc: &mut [f32; W],
+    c: usize,
+    alpha: &[f32],
+    rows: &impl Fn(usize) -> &'a [f32],
+) {
     for (r, &a) in alpha.iter().enumerate() {
         let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
         for l in 0..W {
             acc[l] += a * x[l];
         }
     }
-    *y = acc;
+}
+
+/// Elements padded up to a whole vector by `axpy_rows_padded`.
+pub const PAD: usize = 16;
+
+/// `n` rounded up to a whole number of `PAD`-element vectors.
+#[inline(always)]
+pub fn padded(n: usize) -> usize {
+    n.div_ceil(PAD) * PAD
+}
+
+/// `axpy_rows` for rows that extend past `y` to `padded(y.len())` elements
+/// (what lies past `y`'s length is read and ignored): the elements after the
+/// last whole vector of `y` are computed in the same register block as the
+/// ones before them, as one padded vector, instead of one at a time. Every
+/// element of `y` gets exactly the terms, in exactly the order, of
+/// `axpy_rows`; only the elements of `y` are written.
+#[inline(always)]
+pub fn axpy_rows_padded<'a>(y: &mut [f32], alpha: &[f32], rows: impl Fn(usize) -> &'a [f32]) {
+    let (n, np) = (y.len(), padded(y.len()));
+    let mut c = 0;
+    while np - c > 2 * BLOCK {
+        axpy_block::<BLOCK>(&mut y[c..c + BLOCK], c, alpha, &rows);
+        c += BLOCK;
+    }
+    let y = &mut y[c..];
+    match np - c {
+        128 => padded_block::<128>(y, c, alpha, &rows),
+        112 => padded_block::<112>(y, c, alpha, &rows),
+        96 => padded_block::<96>(y, c, alpha, &rows),
+        80 => padded_block::<80>(y, c, alpha, &rows),
+        64 => padded_block::<64>(y, c, alpha, &rows),
+        48 => padded_block::<48>(y, c, alpha, &rows),
+        32 => padded_block::<32>(y, c, alpha, &rows),
+        16 => padded_block::<16>(y, c, alpha, &rows),
+        _ => debug_assert_eq!(n, c),
+    }
+}
+
+/// `axpy_block` over the `y.len() <= W` elements of `y`, the rows read `W` wide.
+#[inline(always)]
+fn padded_block<'a, const W: usize>(
+    y: &mut [f32],
+    c: usize,
+    alpha: &[f32],
+    rows: &impl Fn(usize) -> &'a [f32],
+) {
+    let valid = y.len();
+    let mut acc = [0f32; W];
+    acc[..valid].copy_from_slice(y);
+    add_rows(&mut acc, c, alpha, rows);
+    y.copy_from_slice(&acc[..valid]);
 }
 
 /// `y_q += Σ_r alpha_q[r] rows(r)` for the `Q` vectors `y_q` of `y` (each
@@ -341,10 +450,13 @@ fn many_block<'a, const Q: usize, const W: usize>(
     for (q, a) in acc.iter_mut().enumerate() {
         a.copy_from_slice(&y[q * m + c..q * m + c + W]);
     }
+    // Each vector's coefficients as a slice of exactly `k`: indexing it by
+    // `r < k` then needs no bounds check in the loop.
+    let alpha: [&[f32]; Q] = std::array::from_fn(|q| &alpha[q * k..][..k]);
     for r in 0..k {
         let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
-        for (q, a) in acc.iter_mut().enumerate() {
-            let s = alpha[q * k + r];
+        for (a, alpha) in acc.iter_mut().zip(&alpha) {
+            let s = alpha[r];
             for l in 0..W {
                 a[l] += s * x[l];
             }
@@ -465,6 +577,14 @@ mod tests {
             let b: Vec<Vec<f32>> =
                 (0..4).map(|q| (0..n).map(|i| ((i * 13 % 7 + q) as f32 - 3.0) / 7.0).collect()).collect();
             let four = dots4(&a, [&b[0], &b[1], &b[2], &b[3]]);
+            let a2: Vec<f32> = a.iter().map(|x| x * 0.75 - 0.5).collect();
+            let two_rows = dots2x4([&a, &a2], [&b[0], &b[1], &b[2], &b[3]]);
+            for q in 0..4 {
+                for (r, row) in [&a, &a2].into_iter().enumerate() {
+                    let want = dot_portable(row, &b[q]);
+                    assert_eq!(two_rows[r][q].to_bits(), want.to_bits(), "dots2x4 changed a bit (n = {n})");
+                }
+            }
             for q in 0..4 {
                 let one = dot(&a, &b[q]);
                 check_dot(&a, &b[q], one);
@@ -485,7 +605,7 @@ mod tests {
 
     #[test]
     fn axpy_rows_rounds_as_successive_axpys() {
-        for n in [1usize, 8, 19, 64, 150] {
+        for n in [1usize, 8, 19, 64, 69, 150, 300] {
             let rows: Vec<Vec<f32>> =
                 (0..5).map(|r| (0..n).map(|i| ((i * 7 + r * 3) % 13) as f32 / 7.0 - 0.9).collect()).collect();
             let alpha = [0.3f32, -1.7, 0.01, 2.5, -0.123];
@@ -496,6 +616,19 @@ mod tests {
                 axpy(&mut slow, a, &rows[r]);
             }
             assert_eq!(fast, slow, "n = {n}");
+            // Rows that run past `y` (by up to a vector, with values that must not leak in).
+            let long: Vec<Vec<f32>> = rows
+                .iter()
+                .map(|r| r.iter().copied().chain((0..PAD).map(|i| 1e6 + i as f32)).collect())
+                .collect();
+            let mut padded_y: Vec<f32> = (0..n).map(|i| i as f32 / 3.0).collect();
+            let mut beyond = padded_y.clone();
+            beyond.push(-7.0);
+            axpy_rows_padded(&mut beyond[..n], &alpha, |r| &long[r][..padded(n)]);
+            axpy_rows_padded(&mut padded_y, &alpha, |r| &long[r][..padded(n)]);
+            assert_eq!(padded_y, slow, "axpy_rows_padded, n = {n}");
+            assert_eq!(beyond[..n], slow[..], "axpy_rows_padded, n = {n}");
+            assert_eq!(beyond[n], -7.0, "axpy_rows_padded wrote past y (n = {n})");
             let mut many: Vec<f32> = (0..4 * n).map(|i| i as f32 / 5.0 - 1.0).collect();
             let mut one = many.clone();
             let alphas: Vec<f32> = (0..4 * 5).map(|i| (i * 11 % 9) as f32 / 4.0 - 1.1).collect();

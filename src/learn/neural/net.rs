@@ -11,15 +11,17 @@
 //!
 //! # Cost
 //! Every pass works on a whole sentence at once, so each weight is loaded
-//! once per sentence rather than once per token: `W1 x` runs a row of `W1`
-//! against four positions at a time (`dots`), and the `W1` and `Wo` updates
+//! once per sentence rather than once per token: `W1 x` runs two rows of `W1`
+//! against four positions at a time (`dots2x4`), and the `W1` and `Wo` updates
 //! are sums of outer products, each weight block held in registers while the
 //! sentence's positions are added to it in order (`axpy_rows`; positions are
 //! grouped by their target's class for `Wo`). The update still equals
 //! successive per-position steps bit for bit: each weight receives its terms
 //! in position order.
 
-use super::kernels::{axpy, axpy_rows, axpy_rows_many, dot, dots4, softmax, tanh_in_place};
+use super::kernels::{
+    axpy, axpy_rows, axpy_rows_many, axpy_rows_padded, dot, dots2x4, dots4, padded, softmax, tanh_in_place,
+};
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
 
@@ -227,8 +229,9 @@ pub struct Trace {
     h: Vec<f32>,
     /// `K` per position: class probabilities, then their logit gradients.
     gc: Vec<f32>,
-    /// `widest` per position: probabilities within the target's class, then
-    /// their logit gradients.
+    /// `widest` rounded up to whole vectors (`padded`) per position:
+    /// probabilities within the target's class, then their logit gradients;
+    /// what lies past the class's width is never used.
     gin: Vec<f32>,
     /// Target class and index within it, per position.
     target: Vec<(u32, u32)>,
@@ -276,13 +279,33 @@ impl Net {
     #[inline(always)]
     fn hidden_layer(&self, x: &[f32], n: usize, h: &mut [f32]) {
         let (hw, d) = (self.shape.hidden, self.shape.input());
-        for j in 0..hw {
+        let mut j = 0;
+        while j + 2 <= hw {
+            let rows = [&self.w.w1[j * d..(j + 1) * d], &self.w.w1[(j + 1) * d..(j + 2) * d]];
+            let b = [self.w.b1[j], self.w.b1[j + 1]];
+            let mut p = 0;
+            while p + 4 <= n {
+                let out = dots2x4(rows, four(x, p, d));
+                for (r, out) in out.into_iter().enumerate() {
+                    for (q, o) in out.into_iter().enumerate() {
+                        h[(p + q) * hw + j + r] = b[r] + o;
+                    }
+                }
+                p += 4;
+            }
+            for (r, row) in rows.into_iter().enumerate() {
+                for p in p..n {
+                    h[p * hw + j + r] = b[r] + dot(row, &x[p * d..(p + 1) * d]);
+                }
+            }
+            j += 2;
+        }
+        for j in j..hw {
             let row = &self.w.w1[j * d..(j + 1) * d];
             let b = self.w.b1[j];
             let mut p = 0;
             while p + 4 <= n {
-                let at = |q: usize| &x[(p + q) * d..(p + q + 1) * d];
-                let out = dots4(row, [at(0), at(1), at(2), at(3)]);
+                let out = dots4(row, four(x, p, d));
                 for (q, o) in out.into_iter().enumerate() {
                     h[(p + q) * hw + j] = b + o;
                 }
@@ -310,7 +333,24 @@ impl Net {
     fn token_logits(&self, h: &[f32], (s, e): (usize, usize), out: &mut [f32]) {
         let v = self.shape.vocab;
         out.copy_from_slice(&self.w.bo[s..e]);
-        axpy_rows(out, h, |j| &self.w.wo[j * v + s..j * v + e]);
+        let wp = padded(e - s);
+        if (self.shape.hidden.max(1) - 1) * v + s + wp <= self.w.wo.len() {
+            // Each row read `wp` wide runs into the next class's columns (or
+            // the next row), which the padded kernel reads and ignores.
+            axpy_rows_padded(
+                out,
+                h,
+                #[inline(always)]
+                |j| &self.w.wo[j * v + s..j * v + s + wp],
+            );
+        } else {
+            axpy_rows(
+                out,
+                h,
+                #[inline(always)]
+                |j| &self.w.wo[j * v + s..j * v + e],
+            );
+        }
     }
 
     /// Forward pass over a sentence: fills `trace` and `trace.nll`.
@@ -326,7 +366,7 @@ impl Net {
     pub fn forward_hidden(&self, tokens: &[Token], trace: &mut Trace) {
         let n = tokens.len();
         let Shape { hidden: hw, context: c, .. } = self.shape;
-        let (d, k, m) = (self.shape.input(), self.classes.count(), self.classes.widest);
+        let (d, k, m) = (self.shape.input(), self.classes.count(), padded(self.classes.widest));
         if trace.target.len() < n {
             trace.ctx.resize(n * c, 0);
             trace.x.resize(n * d, 0.0);
@@ -350,16 +390,17 @@ impl Net {
     #[inline(always)]
     pub fn forward_output(&self, tokens: &[Token], trace: &mut Trace) {
         let hw = self.shape.hidden;
-        let (k, m) = (self.classes.count(), self.classes.widest);
+        let (k, m) = (self.classes.count(), padded(self.classes.widest));
         for (p, &t) in tokens.iter().enumerate().take(trace.len) {
             let h = &trace.h[p * hw..(p + 1) * hw];
-            let (target, nll) = self.classes.token_loss(
-                t,
-                &mut trace.gc[p * k..(p + 1) * k],
-                &mut trace.gin[p * m..(p + 1) * m],
-                |gc| self.class_logits(h, gc),
-                |range, gin| self.token_logits(h, range, gin),
-            );
+            let (gc, gin) = (&mut trace.gc[p * k..(p + 1) * k], &mut trace.gin[p * m..(p + 1) * m]);
+            // The logits are computed here rather than in closures handed to
+            // `token_loss`: a closure's body is compiled on its own, without
+            // the instruction set this pass is built for.
+            let (s, e) = self.classes.ranges[self.classes.of[t as usize] as usize];
+            self.class_logits(h, gc);
+            self.token_logits(h, (s, e), &mut gin[..e - s]);
+            let (target, nll) = self.classes.token_loss(t, gc, gin, |_| {}, |_, _| {});
             (trace.target[p], trace.nll[p]) = (target, nll);
         }
     }
@@ -379,7 +420,7 @@ impl Net {
     #[inline(always)]
     pub fn backward_output(&self, trace: &mut Trace) {
         let (v, hw) = (self.shape.vocab, self.shape.hidden);
-        let (k, m) = (self.classes.count(), self.classes.widest);
+        let (k, m) = (self.classes.count(), padded(self.classes.widest));
         let wo = &self.w.wo;
         for p in 0..trace.len {
             let (class, idx) = trace.target[p];
@@ -390,19 +431,29 @@ impl Net {
             gin[idx as usize] -= 1.0;
             let dpre = &mut trace.dpre[p * hw..(p + 1) * hw];
             dpre.fill(0.0);
-            axpy_rows(dpre, gc, |r| &self.w.wc[r * hw..(r + 1) * hw]);
+            axpy_rows(
+                dpre,
+                gc,
+                #[inline(always)]
+                |r| &self.w.wc[r * hw..(r + 1) * hw],
+            );
             let gin = &*gin;
-            let col = |j: usize| &wo[j * v + s..j * v + e];
             let mut j = 0;
             while j + 4 <= hw {
-                let out = dots4(gin, [col(j), col(j + 1), col(j + 2), col(j + 3)]);
+                let out = dots4(
+                    gin,
+                    std::array::from_fn(
+                        #[inline(always)]
+                        |q| &wo[(j + q) * v + s..(j + q) * v + e],
+                    ),
+                );
                 for (q, o) in out.into_iter().enumerate() {
                     dpre[j + q] += o;
                 }
                 j += 4;
             }
             while j < hw {
-                dpre[j] += dot(gin, col(j));
+                dpre[j] += dot(gin, &wo[j * v + s..j * v + e]);
                 j += 1;
             }
             for (g, &hj) in dpre.iter_mut().zip(&trace.h[p * hw..(p + 1) * hw]) {
@@ -417,19 +468,41 @@ impl Net {
     pub fn backward_hidden(&self, trace: &mut Trace) {
         let hw = self.shape.hidden;
         let d = self.shape.input();
-        let w1 = |j: usize| &self.w.w1[j * d..(j + 1) * d];
+        let w1 = &self.w.w1;
         let mut p = 0;
+        while p + 8 <= trace.len {
+            self.input_gradients::<8>(trace, p);
+            p += 8;
+        }
         while p + 4 <= trace.len {
-            let dx = &mut trace.dx[p * d..(p + 4) * d];
-            dx.fill(0.0);
-            axpy_rows_many::<4>(dx, &trace.dpre[p * hw..(p + 4) * hw], w1);
+            self.input_gradients::<4>(trace, p);
             p += 4;
         }
         for p in p..trace.len {
             let dx = &mut trace.dx[p * d..(p + 1) * d];
             dx.fill(0.0);
-            axpy_rows(dx, &trace.dpre[p * hw..(p + 1) * hw], w1);
+            axpy_rows(
+                dx,
+                &trace.dpre[p * hw..(p + 1) * hw],
+                #[inline(always)]
+                |j| &w1[j * d..(j + 1) * d],
+            );
         }
+    }
+
+    /// The input gradients of the `Q` positions from `p` (each row of `W1`
+    /// loaded once for the `Q`).
+    #[inline(always)]
+    fn input_gradients<const Q: usize>(&self, trace: &mut Trace, p: usize) {
+        let (hw, d) = (self.shape.hidden, self.shape.input());
+        let dx = &mut trace.dx[p * d..(p + Q) * d];
+        dx.fill(0.0);
+        axpy_rows_many::<Q>(
+            dx,
+            &trace.dpre[p * hw..(p + Q) * hw],
+            #[inline(always)]
+            |j| &self.w.w1[j * d..(j + 1) * d],
+        );
     }
 
     /// Adds `scale` times the gradient held in `trace` (after `backward`) to
@@ -503,32 +576,65 @@ impl Net {
 #[inline(always)]
 fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Trace, scale: f32) {
     let (v, hw) = (shape.vocab, shape.hidden);
-    let (k, m) = (classes.count(), classes.widest);
+    let (k, m) = (classes.count(), padded(classes.widest));
     let n = trace.len;
     let Trace { h, gc, gin, target, order, coef, .. } = trace;
-    for r in 0..k {
-        for p in 0..n {
-            coef[p] = scale * gc[p * k + r];
-            w.bc[r] += coef[p];
-        }
-        axpy_rows(&mut w.wc[r * hw..(r + 1) * hw], &coef[..n], |p| &h[p * hw..(p + 1) * hw]);
-    }
+    add_dense(&mut w.wc, &mut w.bc, &gc[..n * k], &h[..n * hw], coef, scale);
     order.clear();
     order.extend(0..n as u32);
     order.sort_unstable_by_key(|&p| (target[p as usize].0, p));
     for run in order.chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
         let (s, e) = classes.ranges[target[run[0] as usize].0 as usize];
-        let grad = |i: usize| &gin[run[i] as usize * m..run[i] as usize * m + (e - s)];
         let coef = &mut coef[..run.len()];
         for j in 0..hw {
             for (c, &p) in coef.iter_mut().zip(run) {
                 *c = scale * h[p as usize * hw + j];
             }
-            axpy_rows(&mut w.wo[j * v + s..j * v + e], coef, grad);
+            // Each position's gradient read up to the padded width (its slot is `m` long).
+            axpy_rows_padded(
+                &mut w.wo[j * v + s..j * v + e],
+                coef,
+                #[inline(always)]
+                |i| &gin[run[i] as usize * m..(run[i] as usize + 1) * m],
+            );
         }
-        for i in 0..run.len() {
-            axpy(&mut w.bo[s..e], scale, grad(i));
+        for &p in run {
+            axpy(&mut w.bo[s..e], scale, &gin[p as usize * m..p as usize * m + (e - s)]);
         }
+    }
+}
+
+/// `weights += scale Σ_p grad_p input_p^T` and `bias += scale Σ_p grad_p` for
+/// a dense layer (`weights` row-major, one row per output), from the `n`
+/// positions' output gradients `grad` and inputs `input` (position-major);
+/// each weight receives its positions' terms in position order. `coef`
+/// (at least `n` long) is scratch.
+#[inline(always)]
+fn add_dense(
+    weights: &mut [f32],
+    bias: &mut [f32],
+    grad: &[f32],
+    input: &[f32],
+    coef: &mut [f32],
+    scale: f32,
+) {
+    let outputs = bias.len();
+    let n = grad.len() / outputs;
+    let width = input.len() / n.max(1);
+    for (r, b) in bias.iter_mut().enumerate() {
+        // The bias summed in a register (one memory round trip per term before).
+        let mut sum = *b;
+        for (p, c) in coef[..n].iter_mut().enumerate() {
+            *c = scale * grad[p * outputs + r];
+            sum += *c;
+        }
+        *b = sum;
+        axpy_rows(
+            &mut weights[r * width..(r + 1) * width],
+            &coef[..n],
+            #[inline(always)]
+            |p| &input[p * width..(p + 1) * width],
+        );
     }
 }
 
@@ -539,13 +645,7 @@ fn add_hidden(shape: &Shape, w: &mut Weights, trace: &mut Trace, scale: f32) {
     let d = shape.input();
     let n = trace.len;
     let Trace { x, dpre, coef, ctx, dx, .. } = trace;
-    for j in 0..hw {
-        for p in 0..n {
-            coef[p] = scale * dpre[p * hw + j];
-            w.b1[j] += coef[p];
-        }
-        axpy_rows(&mut w.w1[j * d..(j + 1) * d], &coef[..n], |p| &x[p * d..(p + 1) * d]);
-    }
+    add_dense(&mut w.w1, &mut w.b1, &dpre[..n * hw], &x[..n * d], coef, scale);
     for p in 0..n {
         for slot in 0..c {
             let row = ctx[p * c + slot] as usize;
@@ -553,4 +653,15 @@ fn add_hidden(shape: &Shape, w: &mut Weights, trace: &mut Trace, scale: f32) {
             axpy(&mut w.emb[row * ew..(row + 1) * ew], scale, dx);
         }
     }
+}
+
+/// The `d`-long rows `p..p + 4` of `x`.
+#[inline(always)]
+fn four(x: &[f32], p: usize, d: usize) -> [&[f32]; 4] {
+    [
+        &x[p * d..(p + 1) * d],
+        &x[(p + 1) * d..(p + 2) * d],
+        &x[(p + 2) * d..(p + 3) * d],
+        &x[(p + 3) * d..(p + 4) * d],
+    ]
 }
