@@ -101,9 +101,7 @@ fn two_runs_show_both_legends() {
 #[test]
 fn a_growing_file_moves_the_sentence_count_and_bad_lines_warn() {
     let dir = tempfile::tempdir().unwrap();
-    let full = dir.path().join("full.jsonl");
-    record(&full, &["--sentences", "3000"]);
-    let lines: Vec<String> = std::fs::read_to_string(&full).unwrap().lines().map(String::from).collect();
+    let lines = lines_of_a_run(dir.path());
     let growing = dir.path().join("growing.jsonl");
     let mut out = std::fs::File::create(&growing).unwrap();
     let mut m = view_model();
@@ -157,9 +155,7 @@ fn a_growing_file_moves_the_sentence_count_and_bad_lines_warn() {
 #[test]
 fn a_run_started_again_into_its_file_is_followed_from_the_start() {
     let dir = tempfile::tempdir().unwrap();
-    let full = dir.path().join("full.jsonl");
-    record(&full, &["--sentences", "3000"]);
-    let lines: Vec<String> = std::fs::read_to_string(&full).unwrap().lines().map(String::from).collect();
+    let lines = lines_of_a_run(dir.path());
     let target = dir.path().join("again.jsonl");
     let partial = dir.path().join("again.jsonl.partial");
     // Killed: the header and the first checkpoints, no summary.
@@ -178,6 +174,13 @@ fn a_run_started_again_into_its_file_is_followed_from_the_start() {
     );
     assert_eq!(m.sentences(), 3000);
     assert!(m.errors.is_empty(), "{:?}", m.errors);
+}
+
+/// The lines of a finished 3000-sentence run recorded in `dir`.
+fn lines_of_a_run(dir: &Path) -> Vec<String> {
+    let full = dir.join("full.jsonl");
+    record(&full, &["--sentences", "3000"]);
+    std::fs::read_to_string(&full).unwrap().lines().map(String::from).collect()
 }
 
 /// The sentences of the last checkpoint among `lines`.
