@@ -45,12 +45,19 @@ impl Odds {
     /// Identity and fact bits.
     #[inline(always)]
     pub fn bits(&self, prior: FactPrior) -> (f64, f64) {
-        let identity = self.name - log2(self.entity / self.total);
+        let (entity, fact) = self.probs(prior);
+        (self.name - log2(entity), -log2(fact))
+    }
+
+    /// The entity's ratio in the identity bits and the stated value's
+    /// probability.
+    #[inline(always)]
+    fn probs(&self, prior: FactPrior) -> (f64, f64) {
         // The value marginal, Dirichlet(1)-multinomial.
         let h = (self.marginal + 1.0) / (self.marginal_total + prior.values);
         // A stored fact: a Dirichlet over values centred on the marginal.
         let belief = (self.stated + prior.kappa * h) / (self.stated_total + prior.kappa);
-        (identity, -log2(if self.stored { belief } else { h }))
+        (self.entity / self.total, if self.stored { belief } else { h })
     }
 }
 
@@ -130,10 +137,17 @@ impl OddsRun {
         // The identity ratios, then the facts' probabilities.
         let mut x = [0.0; 2 * RUN];
         for i in 0..RUN {
-            x[i] = self.entity[i] / self.total[i];
-            let h = (self.marginal[i] + 1.0) / (self.marginal_total[i] + prior.values);
-            let belief = (self.stated[i] + prior.kappa * h) / (self.stated_total[i] + prior.kappa);
-            x[RUN + i] = if self.stored[i] { belief } else { h };
+            let o = Odds {
+                entity: self.entity[i],
+                total: self.total[i],
+                name: self.name[i],
+                stated: self.stated[i],
+                stated_total: self.stated_total[i],
+                stored: self.stored[i],
+                marginal: self.marginal[i],
+                marginal_total: self.marginal_total[i],
+            };
+            (x[i], x[RUN + i]) = o.probs(prior);
         }
         log2_each(&mut x);
         let mut identity = [0.0; RUN];
