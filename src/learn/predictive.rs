@@ -14,6 +14,13 @@ pub fn dm_prob(count: u32, total: u32, k: u32, gamma: f64) -> f64 {
     (count as f64 + gamma) / (total as f64 + k as f64 * gamma)
 }
 
+/// `P(v)` under a stored fact's belief (`FactBelief`): `n` statements of
+/// `v` out of `total`, and the marginal's `P(v | a)` with weight `kappa`.
+#[inline(always)]
+pub fn belief_prob(n: f64, total: f64, kappa: f64, marginal: f64) -> f64 {
+    (n + kappa * marginal) / (total + kappa)
+}
+
 /// The syntax part of a Bayes learner: template and filler counts with the
 /// true concentrations. Template ids of every format share one table.
 #[derive(Clone, Debug)]
@@ -291,7 +298,7 @@ impl FactBelief {
     #[inline]
     pub fn prob(&self, value: u32, attribute: u32, kappa: f64, marginal: &ValueMarginal) -> f64 {
         let (n, total) = self.counts(value);
-        (n + kappa * marginal.prob(attribute, value)) / (total + kappa)
+        belief_prob(n, total, kappa, marginal.prob(attribute, value))
     }
 }
 
