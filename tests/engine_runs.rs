@@ -173,3 +173,33 @@ fn the_driver_stops_promptly_and_reports_an_engine_panic() {
     assert_eq!(started.learners.len(), 4);
     handle.shutdown();
 }
+
+/// An engine whose learners read no tokens (Bayes and capped) draws its
+/// sentences unspelled and spells only those it keeps for the samples: they
+/// read as the same sentences of a generator that spells every one (the
+/// engine keeps every 61st).
+#[test]
+fn samples_of_an_engine_that_does_not_spell_are_the_streams_sentences() {
+    use sk_tui::sk::{Generator, Sentence};
+    let preset = embedded_preset("data-scaling").unwrap().preset;
+    let n = 5_000;
+    let mut e = Engine::new(&preset, Some(n), Some(7));
+    while !matches!(e.advance(u64::MAX), Step::Finished) {}
+    let samples = e.samples();
+    assert_eq!(samples.len(), 12);
+    let mut g = Generator::new(&preset.generator, 7);
+    assert!(g.spells());
+    let mut s = Sentence::default();
+    let mut want = Vec::new();
+    for i in 1..=n {
+        g.next(&mut s);
+        if i % 61 == 0 {
+            want.push((s.words(g.vocab()), s.fact_text(g.vocab())));
+        }
+    }
+    let want = &want[want.len() - 12..];
+    for (got, (words, fact)) in samples.iter().zip(want) {
+        assert!(!got.words.is_empty());
+        assert_eq!((&got.words, &got.fact), (words, fact));
+    }
+}

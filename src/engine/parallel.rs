@@ -118,7 +118,7 @@ fn fill(
     batch.sums.clear();
     for s in &mut batch.sentences[..len] {
         produce(s);
-        batch.sums.push((s.tokens.len() as u64, s.oracle));
+        batch.sums.push((s.token_count as u64, s.oracle));
     }
     if let Some(model) = syntax {
         model.observe_run(&batch.sentences[..len], &mut batch.syntax);

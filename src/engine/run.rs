@@ -147,7 +147,7 @@ impl Engine {
             syntax_seed: None,
         }];
         plan.extend(preset.phases.iter().map(|p| phase_plan(p, g)));
-        let base = Generator::new(g, seed);
+        let mut base = Generator::new(g, seed);
         let total: u64 = plan.iter().map(|p| p.sentences).sum();
         let probes = Arc::new(ProbeSet::new(
             &base,
@@ -155,14 +155,16 @@ impl Engine {
             preset.run.probe_facts_per_bin,
             seed,
         ));
+        let mut spelling = false;
         let trainees = preset
             .learners
             .iter()
             .enumerate()
             .map(|(i, cfg)| Trainee {
-                runner: match build_learner(cfg, &base, seed.wrapping_add(i as u64)) {
-                    l if cfg.kind.is_network() => Runner::Remote(Worker::spawn(l)),
-                    l => Runner::Local(l),
+                runner: {
+                    let l = build_learner(cfg, &base, seed.wrapping_add(i as u64));
+                    spelling |= l.reads_tokens();
+                    if cfg.kind.is_network() { Runner::Remote(Worker::spawn(l)) } else { Runner::Local(l) }
                 },
                 window: Window::default(),
                 history: Vec::new(),
@@ -174,6 +176,7 @@ impl Engine {
                 batch_bits: Vec::new(),
             })
             .collect();
+        base.set_spelling(spelling);
         let value_entropy = base.knowledge().value_law().entropy_bits();
         let crew = Crew::new(base.params());
         let chance = chance_accuracy(&base);
@@ -372,16 +375,18 @@ impl Engine {
             }
         }
         crew.run(n, &mut lanes, &mut |s| {
-            self.draw(s);
+            // Every 61st sentence is kept for the samples, spelled.
+            let kept = (self.sentences + 1).is_multiple_of(61);
+            self.draw(s, kept);
             for w in remotes.iter_mut() {
                 w.offer(s);
             }
             self.sentences += 1;
-            self.tokens += s.tokens.len() as u64;
+            self.tokens += s.token_count as u64;
             if self.seen.insert(s.entity) {
                 *self.seen_per_universe.entry(universe_of(s.entity)).or_default() += 1;
             }
-            if self.sentences.is_multiple_of(61) {
+            if kept {
                 // Reuse the oldest sample's buffers once the ring is full.
                 let mut kept = if self.recent.len() == SAMPLES_KEPT {
                     self.recent.pop_front().unwrap_or_default()
@@ -397,12 +402,15 @@ impl Engine {
         self.crew = crew;
     }
 
-    fn draw(&mut self, s: &mut Sentence) {
-        match &mut self.fresh {
+    /// Draws the next sentence of the stream; `spell`: with its tokens,
+    /// even when the generators do not spell (`Generator::set_spelling`).
+    fn draw(&mut self, s: &mut Sentence, spell: bool) {
+        let generator = match &mut self.fresh {
             Some(fresh) if self.mix == 0.0 || self.mix_rng.open01() >= self.mix => {
                 fresh.next(s);
                 s.oracle.identity -= (1.0 - self.mix).log2();
                 self.fresh_sentences += 1;
+                &*fresh
             }
             fresh => {
                 self.base.next(s);
@@ -410,7 +418,11 @@ impl Engine {
                     s.oracle.identity -= self.mix.log2();
                 }
                 self.base_sentences += 1;
+                &self.base
             }
+        };
+        if spell && !generator.spells() {
+            generator.spell(s);
         }
     }
 
@@ -445,6 +457,7 @@ impl Engine {
         let parts =
             Parts { seed: self.seed, universe, syntax_seed, format, stream: self.phase as u32, name_offset };
         let mut fresh = Generator::with_parts(&params, parts);
+        fresh.set_spelling(self.base.spells());
         if universe == 0 {
             // The same entities: a pycrp process goes on from where it is.
             match &self.fresh {

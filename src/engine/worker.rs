@@ -58,7 +58,7 @@ pub struct Window {
 
 impl Window {
     pub fn add(&mut self, s: &Sentence, bits: Bits) {
-        self.add_parts(s.tokens.len() as u64, s.oracle, bits);
+        self.add_parts(s.token_count as u64, s.oracle, bits);
     }
 
     /// `add` of a sentence with `tokens` tokens and the oracle's bits `oracle`.

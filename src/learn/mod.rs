@@ -86,6 +86,14 @@ pub trait Learner: Send {
     /// Updates the model with `s`.
     fn train(&mut self, s: &Sentence);
 
+    /// Whether the learner reads a sentence's tokens (`Sentence::tokens`);
+    /// one that reads only the latent draws (entity, attribute, template,
+    /// fillers, value) says no, and an engine whose learners all do draws
+    /// sentences without spelling them.
+    fn reads_tokens(&self) -> bool {
+        true
+    }
+
     /// Scores, then trains: the prequential step. Learners may fuse the two.
     fn observe(&mut self, s: &Sentence) -> Bits {
         let bits = self.score(s);

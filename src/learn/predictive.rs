@@ -468,6 +468,10 @@ macro_rules! knowledge_steps {
             true
         }
 
+        fn reads_tokens(&self) -> bool {
+            false
+        }
+
         fn observe_with_syntax(&mut self, s: &Sentence, syntax: f64) -> Bits {
             self.observe_knowledge(s, syntax)
         }

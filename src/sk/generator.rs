@@ -45,6 +45,8 @@ pub struct Generator {
     sentences: u64,
     /// `log2 F`, the oracle's bits for the attribute, taken once.
     attribute_bits: f64,
+    /// Whether `next` writes tokens and roles (`set_spelling`).
+    spelling: bool,
 }
 
 impl Generator {
@@ -70,6 +72,7 @@ impl Generator {
             ),
             sentences: 0,
             attribute_bits: (params.attributes as f64).log2(),
+            spelling: true,
         }
     }
 
@@ -135,6 +138,19 @@ impl Generator {
         }
     }
 
+    /// Whether `next` writes each sentence's tokens and roles (the
+    /// default). Learners that read only the latent draws (Bayes, capped)
+    /// need none; the engine then turns spelling off and spells only the
+    /// sentences it shows ([`Generator::spell`]). Either way the stream of
+    /// draws, and every other field of the sentence, is the same.
+    pub fn set_spelling(&mut self, on: bool) {
+        self.spelling = on;
+    }
+
+    pub fn spells(&self) -> bool {
+        self.spelling
+    }
+
     /// Draws the next sentence into `s`.
     pub fn next(&mut self, s: &mut Sentence) {
         s.clear();
@@ -148,34 +164,17 @@ impl Generator {
         let mut syntax_bits = theta.bits(t as usize) + self.attribute_bits;
         let truth = self.knowledge.true_value(entity, attribute);
         let (value, fact_bits) = self.knowledge.stated_value(truth, &mut self.rng);
-        for &slot in &self.syntax.template(local).slots {
-            match slot {
-                Slot::Literal(token) => {
-                    s.tokens.push(token);
-                    s.roles.push(Role::Syntax);
-                }
-                Slot::Filler(j) => {
-                    let phi = self.syntax.filler_law(j);
-                    let word = phi.sample(self.rng.next_u64()) as u32;
-                    syntax_bits += phi.bits(word as usize);
-                    s.tokens.push(self.vocab.filler(word));
-                    s.roles.push(Role::Syntax);
-                    s.fillers.push((self.syntax.slot_id(j), word));
-                }
-                Slot::Name => {
-                    let start = s.tokens.len();
-                    self.knowledge.name_tokens(entity, &self.vocab, &mut s.tokens);
-                    s.roles.resize(s.roles.len() + s.tokens.len() - start, Role::Name);
-                }
-                Slot::Value => {
-                    s.value_pos = s.tokens.len();
-                    s.tokens.push(self.vocab.value(attribute, value));
-                    s.roles.push(Role::Value);
-                }
+        let template = self.syntax.template(local);
+        for &slot in &template.slots {
+            if let Slot::Filler(j) = slot {
+                let phi = self.syntax.filler_law(j);
+                let word = phi.sample(self.rng.next_u64()) as u32;
+                syntax_bits += phi.bits(word as usize);
+                s.fillers.push((self.syntax.slot_id(j), word));
             }
         }
-        s.tokens.push(EOS);
-        s.roles.push(Role::Syntax);
+        // Every slot is one token but the name, which is `L_name`; then EOS.
+        s.token_count = template.slots.len() + self.params.name_length as usize;
         s.entity = entity;
         s.rank = draw.index + 1;
         s.first_seen = draw.new;
@@ -187,6 +186,43 @@ impl Generator {
         s.oracle.identity = draw.bits;
         s.oracle.fact = fact_bits;
         self.sentences += 1;
+        if self.spelling {
+            self.spell(s);
+        }
+    }
+
+    /// Writes the tokens and roles of a sentence this generator drew, from
+    /// its draws (template, fillers, entity, value); draws nothing.
+    pub fn spell(&self, s: &mut Sentence) {
+        s.tokens.clear();
+        s.roles.clear();
+        let local = s.template - self.syntax.template_id(0);
+        let mut fillers = s.fillers.iter();
+        for &slot in &self.syntax.template(local).slots {
+            match slot {
+                Slot::Literal(token) => {
+                    s.tokens.push(token);
+                    s.roles.push(Role::Syntax);
+                }
+                Slot::Filler(_) => {
+                    let &(_, word) = fillers.next().expect("one drawn word per filler slot");
+                    s.tokens.push(self.vocab.filler(word));
+                    s.roles.push(Role::Syntax);
+                }
+                Slot::Name => {
+                    let start = s.tokens.len();
+                    self.knowledge.name_tokens(s.entity, &self.vocab, &mut s.tokens);
+                    s.roles.resize(s.roles.len() + s.tokens.len() - start, Role::Name);
+                }
+                Slot::Value => {
+                    s.value_pos = s.tokens.len();
+                    s.tokens.push(self.vocab.value(s.attribute, s.value));
+                    s.roles.push(Role::Value);
+                }
+            }
+        }
+        s.tokens.push(EOS);
+        s.roles.push(Role::Syntax);
     }
 }
 
@@ -220,6 +256,29 @@ mod tests {
         }
     }
 
+    /// A generator that does not spell draws the same stream, and spelling
+    /// a sentence afterwards gives the tokens and roles it would have had,
+    /// in every format (a fine-tuning phase's syntax).
+    #[test]
+    fn spelling_later_gives_the_same_sentence() {
+        let p = GeneratorParams { fact_noise: 0.1, ..Default::default() };
+        for format in [0, 2] {
+            let parts = Parts { format, syntax_seed: 9, ..Parts::from_seed(3) };
+            let mut spelled = Generator::with_parts(&p, parts);
+            let mut bare = Generator::with_parts(&p, parts);
+            bare.set_spelling(false);
+            let (mut a, mut b) = (Sentence::default(), Sentence::default());
+            for _ in 0..2000 {
+                spelled.next(&mut a);
+                bare.next(&mut b);
+                assert!(b.tokens.is_empty() && b.roles.is_empty());
+                assert_eq!(b.token_count, a.tokens.len());
+                bare.spell(&mut b);
+                assert_eq!(format!("{a:?}"), format!("{b:?}"));
+            }
+        }
+    }
+
     #[test]
     fn roles_align_with_tokens() {
         let p = GeneratorParams { fact_noise: 0.2, ..Default::default() };
@@ -228,6 +287,7 @@ mod tests {
         for _ in 0..1000 {
             g.next(&mut s);
             assert_eq!(s.tokens.len(), s.roles.len());
+            assert_eq!(s.tokens.len(), s.token_count);
             assert_eq!(s.roles.iter().filter(|&&r| r == Role::Name).count(), p.name_length as usize);
             assert_eq!(s.roles[s.value_pos], Role::Value);
             assert_eq!(s.tokens[s.value_pos], g.vocab().value(s.attribute, s.value));

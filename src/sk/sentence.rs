@@ -51,8 +51,12 @@ impl std::ops::Sub for Bits {
 /// allocating once its buffers have grown.
 #[derive(Clone, Debug, Default)]
 pub struct Sentence {
+    /// The tokens and their roles; empty when the generator was told not
+    /// to spell (`Generator::set_spelling`).
     pub tokens: Vec<Token>,
     pub roles: Vec<Role>,
+    /// Tokens in the sentence, spelled or not.
+    pub token_count: usize,
     pub entity: EntityId,
     /// The entity's frequency rank, 1-based: exact for zipf; for pycrp, its
     /// order of first appearance.
@@ -89,6 +93,7 @@ impl Sentence {
         self.value = other.value;
         self.true_value = other.true_value;
         self.value_pos = other.value_pos;
+        self.token_count = other.token_count;
         self.oracle = other.oracle;
     }
 

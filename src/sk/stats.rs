@@ -38,7 +38,7 @@ pub fn measure(g: &mut Generator, n: u64) -> StreamStats {
     let mut next_mark = 10.0f64;
     for i in 1..=n {
         g.next(&mut s);
-        tokens += s.tokens.len() as u64;
+        tokens += s.token_count as u64;
         oracle += s.oracle.total();
         *counts.entry(s.entity).or_insert(0) += 1;
         if i as f64 >= next_mark {
