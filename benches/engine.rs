@@ -66,18 +66,24 @@ fn main() {
         "data-scaling (1 bayes + 6 capped), n = {N}, {repeats} repeats; {cores} cores; load average before: {}",
         load()
     );
-    let (mut generator, mut one, mut two, mut share) = (vec![], vec![], vec![], vec![]);
+    let (mut generator, mut bare, mut one, mut two, mut share) = (vec![], vec![], vec![], vec![], vec![]);
     for seed in 0..repeats {
         generator.push(support::generator_pace(&preset.generator, N, seed).0);
+        bare.push(support::generator_pace_spelling(&preset.generator, N, seed, false).0);
         let (rate, metrics) = engine_pace(&preset, seed, 1);
         one.push(rate);
         share.push(metrics);
         two.push(engine_pace(&preset, seed, 2).0);
     }
-    let ((g, g_best), (e1, e1_best), (e2, e2_best)) =
-        (median_best(generator), median_best(one), median_best(two));
+    let ((g, g_best), (b, b_best), (e1, e1_best), (e2, e2_best)) =
+        (median_best(generator), median_best(bare), median_best(one), median_best(two));
     println!("  paces in M sentences/s, median (best)");
     println!("  generator alone (same params)   {:>6.2} ({:.2})", g / 1e6, g_best / 1e6);
+    println!(
+        "  generator alone, unspelled      {:>6.2} ({:.2})  (no tokens written, as this engine draws)",
+        b / 1e6,
+        b_best / 1e6
+    );
     println!(
         "  engine, 1 learner thread        {:>6.2} ({:.2})  = {:.2} x the generator; metrics and probes {:.2}% of run time",
         e1 / 1e6,
@@ -121,7 +127,7 @@ fn breakdown(preset: &sk_tui::config::Preset, repeats: u64) {
         let mut model = SyntaxModel::new(&preset.generator);
         let mut learners: Vec<_> = preset.learners.iter().map(|c| build_learner(c, &g, seed)).collect();
         let mut batch = vec![Sentence::default(); BATCH];
-        let (mut syntax, mut out) = (Vec::with_capacity(BATCH), Vec::with_capacity(BATCH));
+        let mut syntax = Vec::with_capacity(BATCH);
         let mut secs = vec![0.0; parts];
         for _ in 0..M / BATCH {
             batch.iter_mut().for_each(|s| g.next(s));
@@ -131,9 +137,7 @@ fn breakdown(preset: &sk_tui::config::Preset, repeats: u64) {
             secs[0] += start.elapsed().as_secs_f64();
             for (l, t) in learners.iter_mut().zip(&mut secs[1..]) {
                 let start = Instant::now();
-                out.clear();
-                l.observe_run_with_syntax(&batch, &syntax, &mut out);
-                std::hint::black_box(&out);
+                std::hint::black_box(l.observe_run_shared(&batch));
                 *t += start.elapsed().as_secs_f64();
             }
         }

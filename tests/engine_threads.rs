@@ -1,8 +1,9 @@
 //! The learners on several threads (issue 12): checkpoint lines are byte
 //! for byte the same for any thread count, the engine's one shared syntax
-//! model hands every Bayes and capped learner the bits its own model gave,
-//! and a learner that panics on a worker thread surfaces as a panic on the
-//! caller's thread instead of a hang.
+//! model gives the bits each Bayes and capped learner's own model gave
+//! (the learners' own bits come summed a run of sentences at a time: equal
+//! up to rounding, bounded below), and a learner that panics on a worker thread surfaces as a panic
+//! on the caller's thread instead of a hang.
 
 mod support;
 
@@ -16,6 +17,7 @@ use sk_tui::engine::worker::Window;
 use sk_tui::learn::bayes::BayesLearner;
 use sk_tui::learn::capped::CappedLearner;
 use sk_tui::learn::log2::log2;
+use sk_tui::learn::predictive::SyntaxModel;
 use sk_tui::learn::{Answer, Learner, Probe};
 use sk_tui::sk::{Bits, Generator, GeneratorParams, Parts, Sentence};
 use support::binary::command;
@@ -116,10 +118,11 @@ impl ReferenceSyntax {
     }
 }
 
-/// Keeps the syntax bits it is handed; must never be asked to score alone.
+/// Counts the sentences it is handed (and panics at `fail_at`); must never
+/// be asked to score alone.
 #[derive(Default)]
 struct Recorder {
-    syntax: Vec<f64>,
+    sentences: usize,
     fail_at: Option<usize>,
 }
 
@@ -139,12 +142,12 @@ impl Learner for Recorder {
     fn shares_syntax(&self) -> bool {
         true
     }
-    fn observe_with_syntax(&mut self, _: &Sentence, syntax: f64) -> Bits {
-        if self.fail_at == Some(self.syntax.len()) {
+    fn observe_run_shared(&mut self, sentences: &[Sentence]) -> Bits {
+        if self.fail_at.is_some_and(|at| (self.sentences..self.sentences + sentences.len()).contains(&at)) {
             panic!("recorder fault");
         }
-        self.syntax.push(syntax);
-        Bits { syntax, ..Bits::default() }
+        self.sentences += sentences.len();
+        Bits::default()
     }
     fn probe(&self, _: &Probe) -> Answer {
         Answer { value: 0, prob: 0.0 }
@@ -156,7 +159,7 @@ impl Learner for Recorder {
         0
     }
     fn sentences_seen(&self) -> u64 {
-        self.syntax.len() as u64
+        self.sentences as u64
     }
 }
 
@@ -179,10 +182,50 @@ fn two_format_stream(p: &GeneratorParams, n: usize) -> Vec<Sentence> {
         .collect()
 }
 
-fn same_window(a: &Window, b: &Window, what: &str) {
-    assert_eq!((a.sentences, a.tokens), (b.sentences, b.tokens), "{what}");
-    assert_eq!(a.bits, b.bits, "{what}: bits");
-    assert_eq!(a.oracle, b.oracle, "{what}: oracle bits");
+/// A sum of non-negative terms with its rounding error carried along
+/// (Neumaier): within two units in the last place of the exact sum.
+#[derive(Clone, Copy, Default)]
+struct Exact {
+    sum: f64,
+    carry: f64,
+}
+
+impl Exact {
+    fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        self.carry += if self.sum.abs() >= x.abs() { (self.sum - t) + x } else { (x - t) + self.sum };
+        self.sum = t;
+    }
+
+    fn value(&self) -> f64 {
+        self.sum + self.carry
+    }
+}
+
+/// A learner's window as the crew sums it, against the same learner's
+/// bits sentence by sentence (`alone`, summed in order, and `exact`, the
+/// identity and fact parts summed exactly):
+/// - sentences, tokens, oracle and syntax bits are summed one sentence at
+///   a time either way: equal bit for bit;
+/// - identity and fact bits come summed a run of 16 sentences at a time,
+///   with one logarithm of a ratio of products of the run's probabilities.
+///   Each probability takes a few operations on counts, the run's products
+///   and division one more per factor: under 64 roundings per sentence in
+///   all, so under `64 eps / ln 2 < 128 eps` bits, plus an ulp of the run's
+///   sum; the sentence-by-sentence bits err as much. Adding the `n / 16`
+///   non-negative run sums errs by at most `(n / 16) eps` times the total.
+fn close_window(got: &Window, alone: &Window, exact: &[Exact; 2], what: &str) {
+    assert_eq!((got.sentences, got.tokens), (alone.sentences, alone.tokens), "{what}");
+    assert_eq!(got.oracle, alone.oracle, "{what}: oracle bits");
+    assert_eq!(got.bits.syntax.to_bits(), alone.bits.syntax.to_bits(), "{what}: syntax bits");
+    let n = got.sentences as f64;
+    let eps = f64::EPSILON;
+    for ((part, got), want) in ["identity", "fact"].iter().zip([got.bits.identity, got.bits.fact]).zip(exact)
+    {
+        let bound = (n / 16.0 + 4.0) * eps * want.value() + 2.0 * 128.0 * eps * n;
+        let off = (got - want.value()).abs();
+        assert!(off <= bound, "{what}: {part}: {got} vs {} (off {off:e} > bound {bound:e})", want.value());
+    }
 }
 
 #[test]
@@ -200,16 +243,31 @@ fn the_shared_syntax_model_gives_each_learner_the_bits_of_its_own() {
             b
         })
         .collect();
+    // The shared model, a batch at a time as the crew drives it.
+    let mut shared = SyntaxModel::new(&p);
+    let mut got = Vec::new();
+    for batch in stream.chunks(BATCH) {
+        shared.observe_run(batch, &mut got);
+    }
+    for (i, (got, want)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(got.to_bits(), want.to_bits(), "sentence {i}: {got} vs {want}");
+    }
     // Learners with their own syntax model, driven alone.
     let mut own_bayes = BayesLearner::new("b", &p);
     let mut own_capped = CappedLearner::new("c", &p, 3e4, Policy::Lfu, 2, 7);
     let mut own_oracle = CappedLearner::new("o", &p, 3e4, Policy::Oracle, 1, 7);
-    let (mut bayes_alone, mut capped_alone, mut oracle_alone) =
-        (Window::default(), Window::default(), Window::default());
-    for s in &stream {
-        bayes_alone.add(s, own_bayes.observe(s));
-        capped_alone.add(s, own_capped.observe(s));
-        oracle_alone.add(s, own_oracle.observe(s));
+    let mut alone = [(); 3].map(|_| Window::default());
+    let mut exact = [[Exact::default(); 2]; 3];
+    for (s, &syntax) in stream.iter().zip(&want) {
+        let own: [&mut dyn Learner; 3] = [&mut own_bayes, &mut own_capped, &mut own_oracle];
+        for ((learner, window), exact) in own.into_iter().zip(&mut alone).zip(&mut exact) {
+            let bits = learner.observe(s);
+            // Each learner's own syntax model gives the reference's bits.
+            assert_eq!(bits.syntax.to_bits(), syntax.to_bits(), "{}", learner.name());
+            window.add(s, bits);
+            exact[0].add(bits.identity);
+            exact[1].add(bits.fact);
+        }
     }
     for threads in [1, 3] {
         let mut crew = Crew::new(&p);
@@ -219,27 +277,28 @@ fn the_shared_syntax_model_gives_each_learner_the_bits_of_its_own() {
         let mut oracle = CappedLearner::new("o", &p, 3e4, Policy::Oracle, 1, 7);
         let mut recorder = Recorder::default();
         let mut windows = [(); 4].map(|_| Window::default());
-        let mut scratch = [(); 4].map(|_| Vec::new());
         let [wb, wr, wc, wo] = &mut windows;
-        let [sb, sr, sc, so] = &mut scratch;
         let mut lanes = [
-            Lane { learner: &mut bayes, window: wb, bits: sb },
-            Lane { learner: &mut recorder, window: wr, bits: sr },
-            Lane { learner: &mut capped, window: wc, bits: sc },
-            Lane { learner: &mut oracle, window: wo, bits: so },
+            Lane { learner: &mut bayes, window: wb },
+            Lane { learner: &mut recorder, window: wr },
+            Lane { learner: &mut capped, window: wc },
+            Lane { learner: &mut oracle, window: wo },
         ];
         let mut next = stream.iter();
         // Two calls, as the engine makes one per span between checkpoints.
         for part in [1000, n as u64 - 1000] {
             crew.run(part, &mut lanes, &mut |s| s.copy_from(next.next().unwrap()));
         }
-        assert_eq!(recorder.syntax.len(), n);
-        for (i, (got, want)) in recorder.syntax.iter().zip(&want).enumerate() {
-            assert_eq!(got.to_bits(), want.to_bits(), "{threads} threads, sentence {i}: {got} vs {want}");
+        // The window closes: each learner's last, partial run is summed.
+        let learners: [&mut dyn Learner; 3] = [&mut bayes, &mut capped, &mut oracle];
+        for (i, learner) in [0, 2, 3].into_iter().zip(learners) {
+            windows[i].bits += learner.close_run();
         }
-        same_window(&windows[0], &bayes_alone, "bayes");
-        same_window(&windows[2], &capped_alone, "capped");
-        same_window(&windows[3], &oracle_alone, "capped oracle");
+        assert_eq!(recorder.sentences, n);
+        assert_eq!(windows[1].bits.syntax.to_bits(), alone[0].bits.syntax.to_bits(), "shared syntax");
+        close_window(&windows[0], &alone[0], &exact[0], "bayes");
+        close_window(&windows[2], &alone[1], &exact[1], "capped");
+        close_window(&windows[3], &alone[2], &exact[2], "capped oracle");
         assert_eq!(bayes.entities(), own_bayes.entities());
         assert_eq!(capped.stored_entities(), own_capped.stored_entities());
         assert_eq!(oracle.stored_entities(), own_oracle.stored_entities());
@@ -257,11 +316,10 @@ fn a_learner_that_panics_on_a_worker_thread_panics_the_caller_instead_of_hanging
         let mut bayes = BayesLearner::new("b", &p);
         let mut faulty = Recorder { fail_at: Some(3 * BATCH + 5), ..Default::default() };
         let (mut w1, mut w2) = (Window::default(), Window::default());
-        let (mut s1, mut s2) = (Vec::new(), Vec::new());
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut lanes = [
-                Lane { learner: &mut bayes, window: &mut w1, bits: &mut s1 },
-                Lane { learner: &mut faulty, window: &mut w2, bits: &mut s2 },
+                Lane { learner: &mut bayes, window: &mut w1 },
+                Lane { learner: &mut faulty, window: &mut w2 },
             ];
             crew.run(20 * BATCH as u64, &mut lanes, &mut |s| g.next(s));
         }));

@@ -12,13 +12,21 @@ use sk_tui::sk::{Generator, GeneratorParams, Sentence};
 /// The generator alone on `p`: sentences/s and tokens/s over `n` sentences
 /// drawn from `seed`.
 pub fn generator_pace(p: &GeneratorParams, n: u64, seed: u64) -> (f64, f64) {
+    generator_pace_spelling(p, n, seed, true)
+}
+
+/// `generator_pace` with the generator spelling each sentence's tokens or
+/// not (`Generator::set_spelling`: an engine whose learners read no tokens
+/// draws unspelled).
+pub fn generator_pace_spelling(p: &GeneratorParams, n: u64, seed: u64, spell: bool) -> (f64, f64) {
     let mut g = Generator::new(p, seed);
+    g.set_spelling(spell);
     let mut s = Sentence::default();
     let mut tokens = 0u64;
     let start = Instant::now();
     for _ in 0..n {
         g.next(&mut s);
-        tokens += s.tokens.len() as u64;
+        tokens += s.token_count as u64;
     }
     let secs = start.elapsed().as_secs_f64();
     std::hint::black_box(&s);

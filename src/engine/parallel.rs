@@ -32,8 +32,6 @@ pub const BATCH: usize = 2048;
 pub struct Lane<'a> {
     pub learner: &'a mut dyn Learner,
     pub window: &'a mut Window,
-    /// Scratch for the bits of one batch.
-    pub bits: &'a mut Vec<Bits>,
 }
 
 /// Sentences drawn, with the shared syntax model's bits for each.
@@ -41,8 +39,9 @@ pub struct Lane<'a> {
 struct Batch {
     sentences: Vec<Sentence>,
     /// What every learner's window sums of each sentence besides its own
-    /// bits: its tokens and the oracle's bits, side by side (read once per
-    /// learner, without touching the sentences again).
+    /// bits: its tokens, the oracle's bits and the shared syntax model's,
+    /// side by side (read once per learner, without touching the sentences
+    /// again).
     sums: Vec<(u64, Bits)>,
     /// Syntax bits under the shared model, when some lane shares it.
     syntax: Vec<f64>,
@@ -130,11 +129,13 @@ fn fill(
 fn observe(lane: &mut Lane, batch: &Batch) {
     let sentences = &batch.sentences[..batch.len];
     if lane.learner.shares_syntax() && batch.syntax.len() == batch.len {
-        lane.bits.clear();
-        lane.learner.observe_run_with_syntax(sentences, &batch.syntax, lane.bits);
-        for (&(tokens, oracle), &bits) in batch.sums.iter().zip(lane.bits.iter()) {
-            lane.window.add_parts(tokens, oracle, bits);
+        // The learner's identity and fact bits come summed a run at a
+        // time; each sentence's tokens, oracle and syntax bits one by one.
+        let knowledge = lane.learner.observe_run_shared(sentences);
+        for (&(tokens, oracle), &syntax) in batch.sums.iter().zip(&batch.syntax) {
+            lane.window.add_parts(tokens, oracle, Bits { syntax, ..Bits::default() });
         }
+        lane.window.bits += knowledge;
     } else {
         for s in sentences {
             let bits = lane.learner.observe(s);

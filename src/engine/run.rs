@@ -18,7 +18,7 @@ use crate::learn::{Learner, Probe};
 use crate::sk::knowledge::universe_of;
 use crate::sk::rng::SkRng;
 use crate::sk::source::Source;
-use crate::sk::{Bits, EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKind, theory};
+use crate::sk::{EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKind, theory};
 
 use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, Summary, TheoryPoint};
 use super::fits;
@@ -72,8 +72,6 @@ struct Trainee {
     phase_data_bits: f64,
     /// `(sentences seen, frontier rank)` at each checkpoint of the current phase.
     frontier: Vec<(f64, f64)>,
-    /// Scratch: the bits of a batch's sentences, before they join the window.
-    batch_bits: Vec<Bits>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -173,7 +171,6 @@ impl Engine {
                     .then_some(cfg.budget_bits.unwrap_or(0.0)),
                 data_bits: 0.0,
                 phase_data_bits: 0.0,
-                batch_bits: Vec::new(),
             })
             .collect();
         base.set_spelling(spelling);
@@ -368,9 +365,7 @@ impl Engine {
         let mut remotes = Vec::new();
         for t in &mut trainees {
             match &mut t.runner {
-                Runner::Local(l) => {
-                    lanes.push(Lane { learner: l.as_mut(), window: &mut t.window, bits: &mut t.batch_bits })
-                }
+                Runner::Local(l) => lanes.push(Lane { learner: l.as_mut(), window: &mut t.window }),
                 Runner::Remote(w) => remotes.push(w),
             }
         }
@@ -803,7 +798,7 @@ impl Trainee {
     /// The learner's measurements; `request.take` closes its window.
     fn measure(&mut self, request: &Request) -> Report {
         match &mut self.runner {
-            Runner::Local(l) => Report::of(l.as_ref(), &mut self.window, request),
+            Runner::Local(l) => Report::of(l.as_mut(), &mut self.window, request),
             // A learner thread that died panicked: surface it here, where
             // the driver turns panics into error updates.
             Runner::Remote(w) => w.report(request).unwrap_or_else(|| panic!("learner {} stopped", w.name())),

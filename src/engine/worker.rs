@@ -84,11 +84,22 @@ pub struct Report {
 
 impl Report {
     /// A learner's measurements at a checkpoint, on whichever thread it
-    /// runs; `request.take` closes its `window`.
-    pub fn of(l: &dyn Learner, window: &mut Window, request: &Request) -> Report {
+    /// runs; `request.take` closes its `window`. The window includes the
+    /// bits the learner holds back (`Learner::close_run`): released into
+    /// it when it closes, only looked at otherwise.
+    pub fn of(l: &mut dyn Learner, window: &mut Window, request: &Request) -> Report {
+        let window = if request.take {
+            window.bits += l.close_run();
+            std::mem::take(window)
+        } else {
+            let mut now = *window;
+            now.bits += l.pending_bits();
+            now
+        };
+        let l = &*l;
         let score = |probes: &ProbeSet| probes.score(l, request.confidence, request.chance);
         Report {
-            window: if request.take { std::mem::take(window) } else { *window },
+            window,
             score: score(&request.probes),
             new_score: request.new_probes.as_deref().map(score),
             model_bits: l.model_bits(),
@@ -169,7 +180,7 @@ impl Trainer {
                 let _ = self.progress.try_send(());
             }
             Job::Report { request: r, reply } => {
-                let _ = reply.send(Report::of(self.learner.as_ref(), &mut self.window, &r));
+                let _ = reply.send(Report::of(self.learner.as_mut(), &mut self.window, &r));
             }
             Job::Ask { probes, reply } => {
                 let _ = reply.send(probes.iter().map(|p| self.learner.probe(p).value != p.truth).collect());

@@ -12,7 +12,7 @@
 use crate::config::LearnerKind;
 use rustc_hash::FxHashMap;
 
-use super::odds::{FactPrior, Odds};
+use super::odds::{FactPrior, Odds, OddsRun};
 use super::predictive::{
     FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_kappa, fact_odds,
     knowledge_steps,
@@ -44,6 +44,9 @@ pub struct BayesLearner {
     /// Distinct facts seen.
     facts: u64,
     sentences: u64,
+    /// Sentences observed in a run whose bits are not yet summed
+    /// (`KnowledgeCode::observe_knowledge_run`).
+    pending: OddsRun,
 }
 
 impl BayesLearner {
@@ -61,6 +64,7 @@ impl BayesLearner {
             values: Vec::new(),
             facts: 0,
             sentences: 0,
+            pending: OddsRun::default(),
         }
     }
 
@@ -88,6 +92,14 @@ impl KnowledgeCode for BayesLearner {
 
     fn fact_prior(&self) -> FactPrior {
         self.prior
+    }
+
+    fn pending(&mut self) -> &mut OddsRun {
+        &mut self.pending
+    }
+
+    fn pending_run(&self) -> &OddsRun {
+        &self.pending
     }
 
     fn odds(&self, s: &Sentence, record: Option<usize>) -> Odds {

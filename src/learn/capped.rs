@@ -23,7 +23,7 @@ use std::collections::BinaryHeap;
 
 use rustc_hash::FxHashMap;
 
-use super::odds::{FactPrior, Odds};
+use super::odds::{FactPrior, Odds, OddsRun};
 use super::predictive::{
     FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_kappa, fact_odds,
     knowledge_steps,
@@ -160,6 +160,9 @@ pub struct CappedLearner {
     /// Entities admitted and evicted so far (`record_changes`).
     admitted: u64,
     evicted: u64,
+    /// Sentences observed in a run whose bits are not yet summed
+    /// (`KnowledgeCode::observe_knowledge_run`).
+    pending: OddsRun,
 }
 
 impl CappedLearner {
@@ -197,6 +200,7 @@ impl CappedLearner {
             sentences: 0,
             admitted: 0,
             evicted: 0,
+            pending: OddsRun::default(),
         }
     }
 
@@ -380,6 +384,14 @@ impl KnowledgeCode for CappedLearner {
 
     fn fact_prior(&self) -> FactPrior {
         self.prior
+    }
+
+    fn pending(&mut self) -> &mut OddsRun {
+        &mut self.pending
+    }
+
+    fn pending_run(&self) -> &OddsRun {
+        &self.pending
     }
 
     fn odds(&self, s: &Sentence, slot: Option<usize>) -> Odds {

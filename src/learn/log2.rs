@@ -26,7 +26,8 @@
 /// plus a concentration). `log2(1) = 0` exactly.
 #[inline(always)]
 pub fn log2(x: f64) -> f64 {
-    let (k, f) = reduce(x);
+    let (k, m) = split(x);
+    let f = m - 1.0;
     let s = f / (2.0 + f);
     combine(k, f, s, series(s * s))
 }
@@ -39,7 +40,9 @@ pub fn log2(x: f64) -> f64 {
 pub fn log2_each<const N: usize>(x: &mut [f64; N]) {
     let (mut k, mut f, mut s, mut r) = ([0.0; N], [0.0; N], [0.0; N], [0.0; N]);
     for i in 0..N {
-        (k[i], f[i]) = reduce(x[i]);
+        let m;
+        (k[i], m) = split(x[i]);
+        f[i] = m - 1.0;
     }
     for i in 0..N {
         s[i] = f[i] / (2.0 + f[i]);
@@ -52,9 +55,10 @@ pub fn log2_each<const N: usize>(x: &mut [f64; N]) {
     }
 }
 
-/// `x = 2^k (1 + f)` with `1 + f` in `[sqrt(1/2), sqrt(2))`: `(k, f)`, exact.
+/// `x = 2^k m` with `m` in `[sqrt(1/2), sqrt(2))`: `(k, m)`, exact, for a
+/// finite, positive, normal `x`. (`m - 1` is then exact too.)
 #[inline(always)]
-fn reduce(x: f64) -> (f64, f64) {
+pub fn split(x: f64) -> (f64, f64) {
     // The bits of sqrt(1/2): adding (1.0's bits - these) carries into the
     // exponent exactly when the mantissa is at least sqrt(2).
     const SQRT_HALF: u64 = 0x3fe6_a09e_667f_3bcd;
@@ -63,8 +67,31 @@ fn reduce(x: f64) -> (f64, f64) {
     const MAGIC: u64 = 0x4330_0000_0000_0000;
     let shifted = x.to_bits().wrapping_add(0x3ff0_0000_0000_0000 - SQRT_HALF);
     let k = f64::from_bits(MAGIC | (shifted >> 52)) - (4_503_599_627_370_496.0 + 1023.0);
-    let m = f64::from_bits((shifted & MANTISSA) + SQRT_HALF);
-    (k, m - 1.0)
+    (k, f64::from_bits((shifted & MANTISSA) + SQRT_HALF))
+}
+
+/// `log2(Π num / Π den)` over `N` pairs of finite, positive, normal
+/// factors, with one division and one logarithm: the factors' exponents
+/// are summed exactly and their mantissas multiplied, so no product can
+/// overflow or underflow (for `N` up to a few thousand). The same bits at
+/// every vector width: the mantissas are multiplied in four fixed chains
+/// (`i mod 4`), then the chains in a fixed order. `N` is a multiple of 4.
+#[inline(always)]
+pub fn log2_ratio<const N: usize>(num: &[f64; N], den: &[f64; N]) -> f64 {
+    const { assert!(N.is_multiple_of(4), "pairs in groups of four") };
+    // Lane j of the four takes pairs j, j + 4, j + 8, …: one vector register.
+    let (mut k, mut a, mut b) = ([0.0; 4], [1.0; 4], [1.0; 4]);
+    for (num, den) in num.chunks_exact(4).zip(den.chunks_exact(4)) {
+        for j in 0..4 {
+            let ((kn, mn), (kd, md)) = (split(num[j]), split(den[j]));
+            k[j] += kn - kd;
+            a[j] *= mn;
+            b[j] *= md;
+        }
+    }
+    let (k01, k23) = (k[0] + k[1], k[2] + k[3]);
+    let (a01, a23, b01, b23) = (a[0] * a[1], a[2] * a[3], b[0] * b[1], b[2] * b[3]);
+    (k01 + k23) + log2((a01 * a23) / (b01 * b23))
 }
 
 /// `R(z) = Σ_{j=1..9} 2 z^j / (2j + 1)`, `z = s^2`.
@@ -194,5 +221,30 @@ mod tests {
                 assert_eq!(got.to_bits(), std::hint::black_box(log2)(*x).to_bits(), "x = {x:e}");
             }
         }
+    }
+
+    /// `log2_ratio` is the sum of the pairs' `log2(num / den)` up to
+    /// rounding (each mantissa product and the division: under 40 roundings,
+    /// `40 eps / ln 2 < 64 eps`, plus an ulp of the result and of each
+    /// term), and stays finite where the products themselves would
+    /// overflow or underflow a double.
+    #[test]
+    fn a_ratio_of_products_is_the_sum_of_the_logarithms() {
+        let mut rng = SkRng::new(8, 9);
+        for scale in [1.0, 1e-200, 1e200] {
+            for _ in 0..10_000 {
+                let num: [f64; 16] = std::array::from_fn(|_| scale * (-40.0 * rng.open01()).exp2());
+                let den: [f64; 16] = std::array::from_fn(|_| 1.0 + rng.below(1 << 40) as f64);
+                let want: f64 = num.iter().zip(&den).map(|(n, d)| n.log2() - d.log2()).sum();
+                let terms: f64 = num.iter().zip(&den).map(|(n, d)| n.log2().abs() + d.log2().abs()).sum();
+                let got = vectorized(
+                    #[inline(always)]
+                    || log2_ratio(&num, &den),
+                );
+                let bound = 64.0 * f64::EPSILON + 40.0 * f64::EPSILON * terms;
+                assert!((got - want).abs() <= bound, "{got} vs {want} (bound {bound:e}), scale {scale:e}");
+            }
+        }
+        assert_eq!(log2_ratio(&[3.0; 4], &[3.0; 4]), 0.0);
     }
 }

@@ -120,14 +120,29 @@ pub trait Learner: Send {
         self.observe(s)
     }
 
-    /// `observe_with_syntax` over consecutive sentences with their shared
-    /// syntax bits, pushing each sentence's bits to `out` in order. The
-    /// default takes them one at a time; a learner may overlap work across
-    /// them as long as the bits are the same.
-    fn observe_run_with_syntax(&mut self, sentences: &[Sentence], syntax: &[f64], out: &mut Vec<Bits>) {
-        for (s, &syntax) in sentences.iter().zip(syntax) {
-            out.push(self.observe_with_syntax(s, syntax));
+    /// `observe_with_syntax` over consecutive sentences, their syntax bits
+    /// left to the shared model: the sums of their identity and fact bits
+    /// (`syntax` zero). A learner may sum a run of sentences at a time and
+    /// hold back the bits of a run not yet complete: it returns them from
+    /// `close_run` (and shows them in `pending_bits`). The default takes
+    /// sentences one at a time and holds nothing back.
+    fn observe_run_shared(&mut self, sentences: &[Sentence]) -> Bits {
+        let mut sum = Bits::default();
+        for s in sentences {
+            sum += self.observe_with_syntax(s, 0.0);
         }
+        Bits { syntax: 0.0, ..sum }
+    }
+
+    /// The bits held back by `observe_run_shared`, still held back.
+    fn pending_bits(&self) -> Bits {
+        Bits::default()
+    }
+
+    /// The bits held back by `observe_run_shared`, released: what a
+    /// window that closes now must add.
+    fn close_run(&mut self) -> Bits {
+        Bits::default()
     }
 
     /// The most probable value of a fact, and its probability.

@@ -11,7 +11,7 @@
 //! instructions. A sentence scored alone goes through the same
 //! [`Odds::bits`], so both paths give the same bits.
 
-use super::log2::{log2, log2_each, vectorized};
+use super::log2::{log2, log2_ratio, vectorized};
 use super::predictive::belief_prob;
 
 /// The counts behind one sentence's identity and fact bits.
@@ -112,71 +112,89 @@ impl OddsRun {
         self.len += 1;
     }
 
-    /// Pushes each sentence's bits to `out` in order, with its `syntax`
-    /// bits, and empties the run.
-    pub fn finish(&mut self, prior: FactPrior, syntax: &[f64], out: &mut Vec<crate::sk::Bits>) {
-        let (identity, fact) = self.bits(prior);
-        for ((&syntax, identity), fact) in syntax.iter().zip(identity).zip(fact).take(self.len) {
-            out.push(crate::sk::Bits { syntax, identity, fact });
-        }
+    /// The sums over the run's sentences of their identity and fact bits,
+    /// and empties the run: with one logarithm of a ratio of products per
+    /// part ([`log2_ratio`]), in vector registers ([`vectorized`]).
+    pub fn finish(&mut self, prior: FactPrior) -> (f64, f64) {
+        let sums = self.peek(prior);
         self.len = 0;
+        sums
     }
 
-    /// Identity and fact bits of every slot, in vector registers (the same
-    /// bits at every width, [`vectorized`]).
-    fn bits(&self, prior: FactPrior) -> ([f64; RUN], [f64; RUN]) {
+    /// The sums `finish` would give, leaving the run as it is.
+    pub fn peek(&self, prior: FactPrior) -> (f64, f64) {
         vectorized(
             #[inline(always)]
-            || self.bits_portable(prior),
+            || self.sums(prior),
         )
     }
 
-    /// Every slot, used or not (unused ones hold harmless odds): loops of
-    /// fixed length, without branches, are what vectorize. The same
-    /// operations as [`Odds::bits`], so the same bits.
+    /// Sentences in the run.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Every slot, used or not (an unused one's factors are one): loops of
+    /// fixed length, without branches, are what vectorize. A sentence's
+    /// probabilities are those of [`Odds::probs`] as fractions: the fact's
+    /// `(n + κ h) / (N + κ)` with `h = (m + 1) / (M + V)` is
+    /// `(n (M + V) + κ (m + 1)) / ((N + κ) (M + V))`.
     #[inline(always)]
-    fn bits_portable(&self, prior: FactPrior) -> ([f64; RUN], [f64; RUN]) {
-        // The identity ratios, then the facts' probabilities.
-        let mut x = [0.0; 2 * RUN];
+    fn sums(&self, prior: FactPrior) -> (f64, f64) {
+        // Slots past `len` keep an earlier run's odds.
+        let used = |i: usize, x: f64, otherwise: f64| if i < self.len { x } else { otherwise };
+        let (mut entity, mut total, mut stated, mut of) = ([1.0; RUN], [1.0; RUN], [1.0; RUN], [1.0; RUN]);
+        let mut names = [0.0; RUN];
         for i in 0..RUN {
-            let o = Odds {
-                entity: self.entity[i],
-                total: self.total[i],
-                name: self.name[i],
-                stated: self.stated[i],
-                stated_total: self.stated_total[i],
-                stored: self.stored[i],
-                marginal: self.marginal[i],
-                marginal_total: self.marginal_total[i],
-            };
-            (x[i], x[RUN + i]) = o.probs(prior);
+            let values = self.marginal_total[i] + prior.values;
+            let marginal = self.marginal[i] + 1.0;
+            // Both forms, then one of them: a select, not a branch.
+            let belief = (
+                self.stated[i] * values + prior.kappa * marginal,
+                (self.stated_total[i] + prior.kappa) * values,
+            );
+            let (n, d) = if self.stored[i] { belief } else { (marginal, values) };
+            entity[i] = used(i, self.entity[i], 1.0);
+            total[i] = used(i, self.total[i], 1.0);
+            stated[i] = used(i, n, 1.0);
+            of[i] = used(i, d, 1.0);
+            names[i] = used(i, self.name[i], 0.0);
         }
-        log2_each(&mut x);
-        let mut identity = [0.0; RUN];
-        let mut fact = [0.0; RUN];
-        for i in 0..RUN {
-            identity[i] = self.name[i] - x[i];
-            fact[i] = -x[RUN + i];
+        // The names' bits in four lanes, then the lanes in a fixed order.
+        let mut lanes = [0.0; 4];
+        for chunk in names.chunks_exact(4) {
+            for j in 0..4 {
+                lanes[j] += chunk[j];
+            }
         }
-        (identity, fact)
+        let names = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+        (names - log2_ratio(&entity, &total), -log2_ratio(&stated, &of))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sk::Bits;
     use crate::sk::rng::SkRng;
 
-    /// The vector pass (AVX2 where the CPU has it) gives every sentence the
-    /// bits it gets scored alone, bit for bit, over odds of every kind: new
-    /// and seen entities, stored facts and unknown ones, runs cut short.
+    /// A run's sums are the sums of its sentences' bits scored one at a
+    /// time, up to rounding: each sentence's probability takes under 64
+    /// roundings either way, under `64 eps / ln 2 < 128 eps` bits, and the
+    /// one-at-a-time bits are summed here with their error carried, so the
+    /// two differ by at most `2 * 128 eps` bits per sentence plus a few
+    /// ulps of the sum. Over odds of every kind: new and seen entities,
+    /// stored facts and unknown ones, runs cut short (whose unused slots
+    /// hold the odds of the run before).
     #[test]
-    fn a_run_gives_each_sentence_the_bits_it_gets_alone() {
+    fn a_run_sums_the_bits_each_sentence_gets_alone() {
         let mut rng = SkRng::new(5, 1);
         let prior = FactPrior { kappa: 1.0 / (1u64 << 20) as f64, values: 64.0 };
         let mut run = OddsRun::default();
-        for len in [RUN, 1, 7, RUN, 3] {
+        for len in [RUN, 1, 7, RUN, 3, RUN, 12] {
             let odds: Vec<Odds> = (0..len)
                 .map(|_| {
                     let total = 1.0 + rng.below(1 << 30) as f64 + 0.5;
@@ -194,25 +212,22 @@ mod tests {
                     }
                 })
                 .collect();
-            let syntax: Vec<f64> = (0..len).map(|i| i as f64).collect();
             odds.iter().for_each(|&o| run.push(o));
-            let mut got = Vec::new();
-            run.finish(prior, &syntax, &mut got);
-            let want: Vec<Bits> = odds
-                .iter()
-                .zip(&syntax)
-                .map(|(o, &syntax)| {
-                    let (identity, fact) = std::hint::black_box(o).bits(prior);
-                    Bits { syntax, identity, fact }
-                })
-                .collect();
-            assert_eq!(got.len(), len);
-            for (g, w) in got.iter().zip(&want) {
-                assert_eq!(
-                    (g.identity.to_bits(), g.fact.to_bits()),
-                    (w.identity.to_bits(), w.fact.to_bits()),
-                    "{g:?} vs {w:?}"
-                );
+            let got = run.finish(prior);
+            // Neumaier sums of the bits one at a time.
+            let mut want = [(0.0f64, 0.0f64); 2];
+            for o in &odds {
+                let (identity, fact) = o.bits(prior);
+                for ((sum, carry), x) in want.iter_mut().zip([identity, fact]) {
+                    let t = *sum + x;
+                    *carry += if sum.abs() >= x.abs() { (*sum - t) + x } else { (x - t) + *sum };
+                    *sum = t;
+                }
+            }
+            for (got, (sum, carry)) in [got.0, got.1].into_iter().zip(want) {
+                let want = sum + carry;
+                let bound = 4.0 * f64::EPSILON * want + 2.0 * 128.0 * f64::EPSILON * len as f64;
+                assert!((got - want).abs() <= bound, "run of {len}: {got} vs {want} (bound {bound:e})");
             }
         }
     }

@@ -413,21 +413,33 @@ pub trait KnowledgeCode {
         Bits { syntax, identity, fact }
     }
 
-    /// `observe_knowledge` over a run of sentences, pushing each one's bits
-    /// to `out`, [`RUN`] sentences at a time:
-    /// - their records are looked up before any of them is observed: the
-    ///   lookups are independent, so their cache misses overlap instead of
-    ///   coming one after another. A lookup is used only if no change to the
-    ///   record table since could have altered it (`record_changes`);
-    ///   otherwise it is repeated.
-    /// - their odds are gathered as they are observed, and turned into bits
-    ///   together ([`OddsRun`]).
+    /// The run of sentences observed whose bits are not yet summed.
+    fn pending(&mut self) -> &mut OddsRun;
+
+    fn pending_run(&self) -> &OddsRun;
+
+    /// `observe_knowledge` over consecutive sentences (their syntax bits
+    /// left to the shared model): the sums of the identity and fact bits of
+    /// the runs of [`RUN`] sentences this completes.
+    /// - Each run's bits are summed with one logarithm per part
+    ///   ([`OddsRun::finish`]). A run is [`RUN`] consecutive sentences from
+    ///   the last `close_run`, across calls, so the sums do not depend on
+    ///   how the stream is cut into calls.
+    /// - The records of a chunk of sentences are looked up before any of
+    ///   them is observed: the lookups are independent, so their cache
+    ///   misses overlap instead of coming one after another. A lookup is
+    ///   used only if no change to the record table since could have
+    ///   altered it (`record_changes`); otherwise it is repeated.
     ///
-    /// Same records, same bits as one sentence at a time.
-    fn observe_knowledge_run(&mut self, sentences: &[Sentence], syntax: &[f64], out: &mut Vec<Bits>) {
+    /// Same records as one sentence at a time; the same sums up to rounding
+    /// (docs/benchmarks.md, "Engine").
+    fn observe_knowledge_run(&mut self, sentences: &[Sentence]) -> Bits {
         let prior = self.fact_prior();
-        let mut odds = OddsRun::default();
-        for (chunk, chunk_syntax) in sentences.chunks(RUN).zip(syntax.chunks(RUN)) {
+        let mut sum = Bits::default();
+        let mut rest = sentences;
+        while !rest.is_empty() {
+            let (chunk, after) = rest.split_at(rest.len().min(RUN - self.pending().len()));
+            rest = after;
             let mut found = [None; RUN];
             for (f, s) in found.iter_mut().zip(chunk) {
                 *f = self.record(s.entity);
@@ -440,11 +452,30 @@ pub trait KnowledgeCode {
                     None => added_now == added,
                 };
                 let record = if still { found } else { self.record(s.entity) };
-                odds.push(self.odds(s, record));
+                let odds = self.odds(s, record);
+                self.pending().push(odds);
                 self.train_knowledge(s, record);
             }
-            odds.finish(prior, chunk_syntax, out);
+            if self.pending().len() == RUN {
+                let (identity, fact) = self.pending().finish(prior);
+                sum.identity += identity;
+                sum.fact += fact;
+            }
         }
+        sum
+    }
+
+    /// The sums of the pending run's bits, which stays pending.
+    fn pending_sums(&self) -> Bits {
+        let (identity, fact) = self.pending_run().peek(self.fact_prior());
+        Bits { identity, fact, ..Bits::default() }
+    }
+
+    /// Sums the pending run's bits now and starts a new run.
+    fn close_knowledge_run(&mut self) -> Bits {
+        let prior = self.fact_prior();
+        let (identity, fact) = self.pending().finish(prior);
+        Bits { identity, fact, ..Bits::default() }
     }
 }
 
@@ -476,8 +507,16 @@ macro_rules! knowledge_steps {
             self.observe_knowledge(s, syntax)
         }
 
-        fn observe_run_with_syntax(&mut self, sentences: &[Sentence], syntax: &[f64], out: &mut Vec<Bits>) {
-            self.observe_knowledge_run(sentences, syntax, out)
+        fn observe_run_shared(&mut self, sentences: &[Sentence]) -> Bits {
+            self.observe_knowledge_run(sentences)
+        }
+
+        fn pending_bits(&self) -> Bits {
+            self.pending_sums()
+        }
+
+        fn close_run(&mut self) -> Bits {
+            self.close_knowledge_run()
         }
     };
 }
