@@ -683,7 +683,11 @@ mod tests {
             for q in 0..4 {
                 for (r, row) in [&a, &a2].into_iter().enumerate() {
                     let want = dot_portable(row, &b[q]);
-                    assert_eq!(two_rows[r][q].to_bits(), want.to_bits(), "dots::<2, 4> changed a bit (n = {n})");
+                    assert_eq!(
+                        two_rows[r][q].to_bits(),
+                        want.to_bits(),
+                        "dots::<2, 4> changed a bit (n = {n})"
+                    );
                 }
             }
             for q in 0..4 {
@@ -730,7 +734,11 @@ mod tests {
             for q in 0..Q {
                 let want = dot_portable(&a[r], &b[q][..n]).to_bits();
                 assert_eq!(widest[r][q].to_bits(), want, "dots::<{R}, {Q}>, n = {n}, pair ({r}, {q})");
-                assert_eq!(by_four[r][q].to_bits(), want, "dots_by_four::<{R}, {Q}>, n = {n}, pair ({r}, {q})");
+                assert_eq!(
+                    by_four[r][q].to_bits(),
+                    want,
+                    "dots_by_four::<{R}, {Q}>, n = {n}, pair ({r}, {q})"
+                );
             }
         }
     }

@@ -20,7 +20,7 @@
 //! in position order.
 
 use super::kernels::{
-    axpy, axpy_rows, axpy_rows_many, axpy_rows_padded, dot, dots, dots4, padded, slices, softmax, tanh_in_place,
+    axpy, axpy_rows, axpy_rows_many, axpy_rows_padded, dot, dots, padded, slices, softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -448,33 +448,15 @@ impl Net {
             let gin = &*gin;
             let mut j = 0;
             while j + 8 <= hw {
-                let [out]: [[f32; 8]; 1] = dots(
-                    [gin],
-                    slices(
-                        #[inline(always)]
-                        |q| &wo[(j + q) * v + s..(j + q) * v + e],
-                    ),
-                );
-                for (q, o) in out.into_iter().enumerate() {
-                    dpre[j + q] += o;
-                }
+                add_token_dots::<8>(dpre, gin, wo, v, (s, e), j);
                 j += 8;
             }
             while j + 4 <= hw {
-                let out = dots4(
-                    gin,
-                    slices(
-                        #[inline(always)]
-                        |q| &wo[(j + q) * v + s..(j + q) * v + e],
-                    ),
-                );
-                for (q, o) in out.into_iter().enumerate() {
-                    dpre[j + q] += o;
-                }
+                add_token_dots::<4>(dpre, gin, wo, v, (s, e), j);
                 j += 4;
             }
             while j < hw {
-                dpre[j] += dot(gin, &wo[j * v + s..j * v + e]);
+                add_token_dots::<1>(dpre, gin, wo, v, (s, e), j);
                 j += 1;
             }
             for (g, &hj) in dpre.iter_mut().zip(&trace.h[p * hw..(p + 1) * hw]) {
@@ -589,6 +571,28 @@ impl Net {
         let mut pc = vec![0f32; self.classes.count()];
         self.class_logits(&h, &mut pc);
         self.classes.distribution(pc, v, |range, out| self.token_logits(&h, range, out))
+    }
+}
+
+/// `dpre[j + q] += gin · Wo[j + q][s..e]` for `q < Q` (`Wo` is `H x V`, `v = V`).
+#[inline(always)]
+fn add_token_dots<const Q: usize>(
+    dpre: &mut [f32],
+    gin: &[f32],
+    wo: &[f32],
+    v: usize,
+    (s, e): (usize, usize),
+    j: usize,
+) {
+    let [out]: [[f32; Q]; 1] = dots(
+        [gin],
+        slices(
+            #[inline(always)]
+            |q| &wo[(j + q) * v + s..(j + q) * v + e],
+        ),
+    );
+    for (q, o) in out.into_iter().enumerate() {
+        dpre[j + q] += o;
     }
 }
 
