@@ -59,11 +59,14 @@ const BLOCK: usize = 64;
 #[inline(always)]
 pub fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
     let n = a.len();
-    let b = b.map(|b| &b[..n]);
+    let b = slices(
+        #[inline(always)]
+        |q| &b[q][..n],
+    );
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the CPU has AVX-512F; every `b_q` has length `n` (sliced above).
-        return unsafe { avx512::dots4(a, b) };
+        // SAFETY: the CPU has AVX-512F; `a` and every `b_q` have length `n` (sliced above).
+        return unsafe { avx512::dots([a], b)[0] };
     }
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
@@ -73,20 +76,61 @@ pub fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
     dots4_portable(a, b)
 }
 
-/// `dots4(a_0, b)` and `dots4(a_1, b)` (`a_1` as long as `a_0`, every `b_q`
-/// at least as long), bit for bit: two rows against four vectors, eight
-/// independent sums, which on AVX-512 keeps both vector ports busy where four
-/// sums wait on the add latency.
+/// `a_r · b_q` for every pair of `R` rows `a_r` (all as long as `a_0`) and
+/// `Q` vectors `b_q` (each at least as long), `R Q <= 8`: every product is
+/// the sum of `dot`, bit for bit. On AVX-512 the `R Q` sums are accumulated
+/// side by side (each `a_r` and `b_q` loaded once per step for all of them)
+/// and their sixteen partial sums reduced together, several sums per
+/// shuffle and add, pairing the same lanes in the same order as `reduce`.
 #[inline(always)]
-pub fn dots2x4(a: [&[f32]; 2], b: [&[f32]; 4]) -> [[f32; 4]; 2] {
+pub fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
+    const { assert!(R >= 1 && Q >= 1 && R * Q <= 8) };
     let n = a[0].len();
-    let (a, b) = (a.map(|a| &a[..n]), b.map(|b| &b[..n]));
+    let a = slices(
+        #[inline(always)]
+        |r| &a[r][..n],
+    );
+    let b = slices(
+        #[inline(always)]
+        |q| &b[q][..n],
+    );
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the CPU has AVX-512F; both `a_r` and every `b_q` have length `n` (sliced above).
-        return unsafe { avx512::dots2x4(a, b) };
+        // SAFETY: the CPU has AVX-512F; every `a_r` and `b_q` has length `n` (sliced above).
+        return unsafe { avx512::dots(a, b) };
     }
-    a.map(|a| dots4(a, b))
+    dots_by_four(a, b)
+}
+
+/// `dots` without AVX-512: four vectors at a time (`dots4`), then one.
+#[inline(always)]
+fn dots_by_four<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
+    let mut out = [[0f32; Q]; R];
+    for (a, out) in a.into_iter().zip(&mut out) {
+        let mut q = 0;
+        while q + 4 <= Q {
+            let four = dots4(a, [b[q], b[q + 1], b[q + 2], b[q + 3]]);
+            out[q..q + 4].copy_from_slice(&four);
+            q += 4;
+        }
+        for q in q..Q {
+            out[q] = dot(a, b[q]);
+        }
+    }
+    out
+}
+
+/// `[f(0), …, f(N - 1)]`, built by a loop that is always inlined:
+/// `std::array::from_fn` and `map` may be left out of line in a large pass,
+/// and the compiler then loses what it knew of the slices (each indexing
+/// then carries its bounds check in the inner loops).
+#[inline(always)]
+pub fn slices<'a, const N: usize>(f: impl Fn(usize) -> &'a [f32]) -> [&'a [f32]; N] {
+    let mut out: [&[f32]; N] = [&[]; N];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = f(i);
+    }
+    out
 }
 
 /// `a · b` over the common length (the same sums as `dots4`).
@@ -161,7 +205,11 @@ mod avx {
     pub unsafe fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
         let n = a.len();
         let full = n - n % LANES;
-        let (pa, pb) = (a.as_ptr(), b.map(|b| b.as_ptr()));
+        let pa = a.as_ptr();
+        let mut pb = [pa; 4];
+        for q in 0..4 {
+            pb[q] = b[q].as_ptr();
+        }
         let mut lo = [_mm256_setzero_ps(); 4];
         let mut hi = [_mm256_setzero_ps(); 4];
         let mut i = 0;
@@ -224,57 +272,107 @@ mod avx512 {
         reduce_halves(lo, hi)
     }
 
-    /// SAFETY: the CPU has AVX-512F, and every `b_q` is as long as `a`.
+    /// One step of `super::reduce` for two sums at once: lanes `l < 8` of the
+    /// result are `a_l + a_{l+8}`, lanes `8 + l` are `b_l + b_{l+8}`.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
-        let n = a.len();
-        let full = n - n % LANES;
-        let (pa, pb) = (a.as_ptr(), b.map(|b| b.as_ptr()));
-        let mut acc = [_mm512_setzero_ps(); 4];
-        let mut i = 0;
-        while i < full {
-            // SAFETY: `i + LANES <= full <= n`, the length of `a` and every `b_q`.
-            unsafe {
-                let x = _mm512_loadu_ps(pa.add(i));
-                for q in 0..4 {
-                    acc[q] = _mm512_add_ps(acc[q], _mm512_mul_ps(x, _mm512_loadu_ps(pb[q].add(i))));
-                }
-            }
-            i += LANES;
-        }
-        let mut out = [0f32; 4];
-        for q in 0..4 {
-            out[q] = reduce(acc[q]) + tail(a, b[q], full);
+    fn fold8(a: __m512, b: __m512) -> __m512 {
+        _mm512_add_ps(_mm512_shuffle_f32x4::<0x44>(a, b), _mm512_shuffle_f32x4::<0xEE>(a, b))
+    }
+
+    /// The next step for four sums, from two `fold8` results (sums `a`, `b`
+    /// and `c`, `d`): 128-bit lane `k` of the result is `s_l + s_{l+4}`,
+    /// `l < 4`, of the `k`-th of `a, b, c, d`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn fold4(ab: __m512, cd: __m512) -> __m512 {
+        _mm512_add_ps(_mm512_shuffle_f32x4::<0x88>(ab, cd), _mm512_shuffle_f32x4::<0xDD>(ab, cd))
+    }
+
+    /// The next step for eight sums, from two `fold4` results: 128-bit lane
+    /// `k` holds `s_l + s_{l+2}`, `l < 2`, of the `k`-th sum of `x`, then of `y`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn fold2(x: __m512, y: __m512) -> __m512 {
+        _mm512_add_ps(_mm512_shuffle_ps::<0x44>(x, y), _mm512_shuffle_ps::<0xEE>(x, y))
+    }
+
+    /// The last step, `s_0 + s_1`: 128-bit lane `k` of the result starts
+    /// with the `k`-th and the `(4 + k)`-th sum.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn fold1(u: __m512) -> __m512 {
+        _mm512_add_ps(_mm512_shuffle_ps::<0x88>(u, u), _mm512_shuffle_ps::<0xDD>(u, u))
+    }
+
+    /// The sixteen partial sums of each of eight sums, each reduced as
+    /// `super::reduce` (the same pairs added in the same order), eight sums
+    /// per shuffle and add instead of one.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn reduce8(acc: [__m512; 8]) -> [f32; 8] {
+        let s = [fold8(acc[0], acc[1]), fold8(acc[2], acc[3]), fold8(acc[4], acc[5]), fold8(acc[6], acc[7])];
+        let r = fold1(fold2(fold4(s[0], s[1]), fold4(s[2], s[3])));
+        let mut lanes = [0f32; 16];
+        // SAFETY: `lanes` holds sixteen f32.
+        unsafe { _mm512_storeu_ps(lanes.as_mut_ptr(), r) };
+        let mut out = [0f32; 8];
+        for k in 0..4 {
+            (out[k], out[4 + k]) = (lanes[4 * k], lanes[4 * k + 1]);
         }
         out
     }
 
-    /// SAFETY: the CPU has AVX-512F, both `a_r` and every `b_q` have the same length.
+    /// `reduce8` for the kernel tests.
+    #[cfg(test)]
+    #[target_feature(enable = "avx512f")]
+    pub fn reduce8_for_test(acc: [__m512; 8]) -> [f32; 8] {
+        reduce8(acc)
+    }
+
+    /// SAFETY: the CPU has AVX-512F, every `a_r` and `b_q` has the same
+    /// length, and `R Q <= 8`.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn dots2x4(a: [&[f32]; 2], b: [&[f32]; 4]) -> [[f32; 4]; 2] {
+    pub unsafe fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
         let n = a[0].len();
         let full = n - n % LANES;
-        let (pa, pb) = (a.map(|a| a.as_ptr()), b.map(|b| b.as_ptr()));
-        let mut acc = [[_mm512_setzero_ps(); 4]; 2];
+        let (mut pa, mut pb) = ([std::ptr::null(); R], [std::ptr::null(); Q]);
+        for r in 0..R {
+            pa[r] = a[r].as_ptr();
+        }
+        for q in 0..Q {
+            pb[q] = b[q].as_ptr();
+        }
+        let mut acc = [[_mm512_setzero_ps(); Q]; R];
         let mut i = 0;
         while i < full {
             // SAFETY: `i + LANES <= full <= n`, the length of every `a_r` and `b_q`.
             unsafe {
-                let x = [_mm512_loadu_ps(pa[0].add(i)), _mm512_loadu_ps(pa[1].add(i))];
-                for q in 0..4 {
+                let mut x = [_mm512_setzero_ps(); R];
+                for r in 0..R {
+                    x[r] = _mm512_loadu_ps(pa[r].add(i));
+                }
+                for q in 0..Q {
                     let y = _mm512_loadu_ps(pb[q].add(i));
-                    acc[0][q] = _mm512_add_ps(acc[0][q], _mm512_mul_ps(x[0], y));
-                    acc[1][q] = _mm512_add_ps(acc[1][q], _mm512_mul_ps(x[1], y));
+                    for r in 0..R {
+                        acc[r][q] = _mm512_add_ps(acc[r][q], _mm512_mul_ps(x[r], y));
+                    }
                 }
             }
             i += LANES;
         }
-        let mut out = [[0f32; 4]; 2];
-        for r in 0..2 {
-            for q in 0..4 {
-                out[r][q] = reduce(acc[r][q]) + tail(a[r], b[q], full);
+        let mut flat = [_mm512_setzero_ps(); 8];
+        for r in 0..R {
+            for q in 0..Q {
+                flat[r * Q + q] = acc[r][q];
+            }
+        }
+        let sums = reduce8(flat);
+        let mut out = [[0f32; Q]; R];
+        for r in 0..R {
+            for q in 0..Q {
+                out[r][q] = sums[r * Q + q] + tail(a[r], b[q], full);
             }
         }
         out
@@ -452,7 +550,10 @@ fn many_block<'a, const Q: usize, const W: usize>(
     }
     // Each vector's coefficients as a slice of exactly `k`: indexing it by
     // `r < k` then needs no bounds check in the loop.
-    let alpha: [&[f32]; Q] = std::array::from_fn(|q| &alpha[q * k..][..k]);
+    let alpha: [&[f32]; Q] = slices(
+        #[inline(always)]
+        |q| &alpha[q * k..][..k],
+    );
     for r in 0..k {
         let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
         for (a, alpha) in acc.iter_mut().zip(&alpha) {
@@ -578,11 +679,15 @@ mod tests {
                 (0..4).map(|q| (0..n).map(|i| ((i * 13 % 7 + q) as f32 - 3.0) / 7.0).collect()).collect();
             let four = dots4(&a, [&b[0], &b[1], &b[2], &b[3]]);
             let a2: Vec<f32> = a.iter().map(|x| x * 0.75 - 0.5).collect();
-            let two_rows = dots2x4([&a, &a2], [&b[0], &b[1], &b[2], &b[3]]);
+            let two_rows = dots([&a, &a2], [&b[0], &b[1], &b[2], &b[3]]);
             for q in 0..4 {
                 for (r, row) in [&a, &a2].into_iter().enumerate() {
                     let want = dot_portable(row, &b[q]);
-                    assert_eq!(two_rows[r][q].to_bits(), want.to_bits(), "dots2x4 changed a bit (n = {n})");
+                    assert_eq!(
+                        two_rows[r][q].to_bits(),
+                        want.to_bits(),
+                        "dots::<2, 4> changed a bit (n = {n})"
+                    );
                 }
             }
             for q in 0..4 {
@@ -600,6 +705,74 @@ mod tests {
                     assert_eq!(d4[q].to_bits(), portable.to_bits(), "AVX2 dots4 changed a bit (n = {n})");
                 }
             }
+        }
+    }
+
+    /// Reproducible values of mixed signs and magnitudes (sums of them
+    /// depend on the order of the additions).
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let m = (x >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+                m * [1.0, 1e-3, 37.0, 0.01][(x & 3) as usize]
+            })
+            .collect()
+    }
+
+    /// `dots::<R, Q>` against `dot_portable` for every pair, on the widest
+    /// instruction set and on the four-at-a-time build used without AVX-512.
+    fn check_dots<const R: usize, const Q: usize>(n: usize) {
+        let a: Vec<Vec<f32>> = (0..R).map(|r| values(n, 1 + r as u64)).collect();
+        let b: Vec<Vec<f32>> = (0..Q).map(|q| values(n + 3, 100 + q as u64)).collect();
+        let (ar, bq) = (std::array::from_fn(|r| &a[r][..]), std::array::from_fn(|q| &b[q][..]));
+        let (widest, by_four) = (dots::<R, Q>(ar, bq), dots_by_four::<R, Q>(ar, bq));
+        for r in 0..R {
+            for q in 0..Q {
+                let want = dot_portable(&a[r], &b[q][..n]).to_bits();
+                assert_eq!(widest[r][q].to_bits(), want, "dots::<{R}, {Q}>, n = {n}, pair ({r}, {q})");
+                assert_eq!(
+                    by_four[r][q].to_bits(),
+                    want,
+                    "dots_by_four::<{R}, {Q}>, n = {n}, pair ({r}, {q})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn dots_of_several_rows_and_vectors_round_as_dot() {
+        for n in [0usize, 5, 16, 64, 69, 100, 256, 261] {
+            check_dots::<1, 1>(n);
+            check_dots::<1, 4>(n);
+            check_dots::<1, 8>(n);
+            check_dots::<2, 1>(n);
+            check_dots::<2, 2>(n);
+            check_dots::<2, 3>(n);
+            check_dots::<2, 4>(n);
+            check_dots::<3, 2>(n);
+        }
+    }
+
+    /// The eight-at-once reduction adds the same pairs as `reduce`: each
+    /// sum's lanes hold values whose total depends on the pairing.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn reduce8_pairs_lanes_as_reduce() {
+        if !std::arch::is_x86_feature_detected!("avx512f") {
+            return;
+        }
+        let lanes: Vec<[f32; LANES]> = (0..8).map(|k| values(LANES, 7 + k).try_into().unwrap()).collect();
+        // SAFETY: the CPU has AVX-512F; each array holds sixteen f32.
+        let got = unsafe {
+            use std::arch::x86_64::_mm512_loadu_ps;
+            avx512::reduce8_for_test(std::array::from_fn(|k| _mm512_loadu_ps(lanes[k].as_ptr())))
+        };
+        for k in 0..8 {
+            assert_eq!(got[k].to_bits(), reduce(lanes[k]).to_bits(), "sum {k}");
         }
     }
 

@@ -12,7 +12,7 @@
 //! # Cost
 //! Every pass works on a whole sentence at once, so each weight is loaded
 //! once per sentence rather than once per token: `W1 x` runs two rows of `W1`
-//! against four positions at a time (`dots2x4`), and the `W1` and `Wo` updates
+//! against four positions at a time (`dots`), and the `W1` and `Wo` updates
 //! are sums of outer products, each weight block held in registers while the
 //! sentence's positions are added to it in order (`axpy_rows`; positions are
 //! grouped by their target's class for `Wo`). The update still equals
@@ -20,7 +20,7 @@
 //! in position order.
 
 use super::kernels::{
-    axpy, axpy_rows, axpy_rows_many, axpy_rows_padded, dot, dots2x4, dots4, padded, softmax, tanh_in_place,
+    axpy, axpy_rows, axpy_rows_many, axpy_rows_padded, dot, dots, padded, slices, softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -275,48 +275,56 @@ impl Net {
     }
 
     /// `h = tanh(W1 x + b1)` for the `n` inputs in `x` (`D` each) into `h`
-    /// (`H` each): each row of `W1` against four positions at a time.
+    /// (`H` each): two rows of `W1` against four positions at a time, the
+    /// last one to three positions together too.
     #[inline(always)]
     fn hidden_layer(&self, x: &[f32], n: usize, h: &mut [f32]) {
-        let (hw, d) = (self.shape.hidden, self.shape.input());
+        let hw = self.shape.hidden;
         let mut j = 0;
         while j + 2 <= hw {
-            let rows = [&self.w.w1[j * d..(j + 1) * d], &self.w.w1[(j + 1) * d..(j + 2) * d]];
-            let b = [self.w.b1[j], self.w.b1[j + 1]];
-            let mut p = 0;
-            while p + 4 <= n {
-                let out = dots2x4(rows, four(x, p, d));
-                for (r, out) in out.into_iter().enumerate() {
-                    for (q, o) in out.into_iter().enumerate() {
-                        h[(p + q) * hw + j + r] = b[r] + o;
-                    }
-                }
-                p += 4;
-            }
-            for (r, row) in rows.into_iter().enumerate() {
-                for p in p..n {
-                    h[p * hw + j + r] = b[r] + dot(row, &x[p * d..(p + 1) * d]);
-                }
-            }
+            self.hidden_rows::<2>(x, n, j, h);
             j += 2;
         }
-        for j in j..hw {
-            let row = &self.w.w1[j * d..(j + 1) * d];
-            let b = self.w.b1[j];
-            let mut p = 0;
-            while p + 4 <= n {
-                let out = dots4(row, four(x, p, d));
-                for (q, o) in out.into_iter().enumerate() {
-                    h[(p + q) * hw + j] = b + o;
-                }
-                p += 4;
-            }
-            while p < n {
-                h[p * hw + j] = b + dot(row, &x[p * d..(p + 1) * d]);
-                p += 1;
-            }
+        if j < hw {
+            self.hidden_rows::<1>(x, n, j, h);
         }
         tanh_in_place(&mut h[..n * hw]);
+    }
+
+    /// `W1 x + b1` for the `R` hidden units from `j` at all `n` positions.
+    #[inline(always)]
+    fn hidden_rows<const R: usize>(&self, x: &[f32], n: usize, j: usize, h: &mut [f32]) {
+        let mut p = 0;
+        while p + 4 <= n {
+            self.hidden_block::<R, 4>(x, p, j, h);
+            p += 4;
+        }
+        match n - p {
+            3 => self.hidden_block::<R, 3>(x, p, j, h),
+            2 => self.hidden_block::<R, 2>(x, p, j, h),
+            1 => self.hidden_block::<R, 1>(x, p, j, h),
+            _ => {}
+        }
+    }
+
+    /// `W1 x + b1` for the `R` hidden units from `j` at the `Q` positions from `p`.
+    #[inline(always)]
+    fn hidden_block<const R: usize, const Q: usize>(&self, x: &[f32], p: usize, j: usize, h: &mut [f32]) {
+        let (hw, d) = (self.shape.hidden, self.shape.input());
+        let rows: [&[f32]; R] = slices(
+            #[inline(always)]
+            |r| &self.w.w1[(j + r) * d..(j + r + 1) * d],
+        );
+        let inputs: [&[f32]; Q] = slices(
+            #[inline(always)]
+            |q| &x[(p + q) * d..(p + q + 1) * d],
+        );
+        let out = dots(rows, inputs);
+        for (r, out) in out.into_iter().enumerate() {
+            for (q, o) in out.into_iter().enumerate() {
+                h[(p + q) * hw + j + r] = self.w.b1[j + r] + o;
+            }
+        }
     }
 
     /// Class logits `Wc h + bc` into `out` (`K`).
@@ -439,21 +447,16 @@ impl Net {
             );
             let gin = &*gin;
             let mut j = 0;
+            while j + 8 <= hw {
+                add_token_dots::<8>(dpre, gin, wo, v, (s, e), j);
+                j += 8;
+            }
             while j + 4 <= hw {
-                let out = dots4(
-                    gin,
-                    std::array::from_fn(
-                        #[inline(always)]
-                        |q| &wo[(j + q) * v + s..(j + q) * v + e],
-                    ),
-                );
-                for (q, o) in out.into_iter().enumerate() {
-                    dpre[j + q] += o;
-                }
+                add_token_dots::<4>(dpre, gin, wo, v, (s, e), j);
                 j += 4;
             }
             while j < hw {
-                dpre[j] += dot(gin, &wo[j * v + s..j * v + e]);
+                add_token_dots::<1>(dpre, gin, wo, v, (s, e), j);
                 j += 1;
             }
             for (g, &hj) in dpre.iter_mut().zip(&trace.h[p * hw..(p + 1) * hw]) {
@@ -571,6 +574,28 @@ impl Net {
     }
 }
 
+/// `dpre[j + q] += gin · Wo[j + q][s..e]` for `q < Q` (`Wo` is `H x V`, `v = V`).
+#[inline(always)]
+fn add_token_dots<const Q: usize>(
+    dpre: &mut [f32],
+    gin: &[f32],
+    wo: &[f32],
+    v: usize,
+    (s, e): (usize, usize),
+    j: usize,
+) {
+    let [out]: [[f32; Q]; 1] = dots(
+        [gin],
+        slices(
+            #[inline(always)]
+            |q| &wo[(j + q) * v + s..(j + q) * v + e],
+        ),
+    );
+    for (q, o) in out.into_iter().enumerate() {
+        dpre[j + q] += o;
+    }
+}
+
 /// `w += scale x` the output layer's gradient held in `trace`; each weight
 /// receives its positions' terms in position order.
 #[inline(always)]
@@ -653,15 +678,4 @@ fn add_hidden(shape: &Shape, w: &mut Weights, trace: &mut Trace, scale: f32) {
             axpy(&mut w.emb[row * ew..(row + 1) * ew], scale, dx);
         }
     }
-}
-
-/// The `d`-long rows `p..p + 4` of `x`.
-#[inline(always)]
-fn four(x: &[f32], p: usize, d: usize) -> [&[f32]; 4] {
-    [
-        &x[p * d..(p + 1) * d],
-        &x[(p + 1) * d..(p + 2) * d],
-        &x[(p + 2) * d..(p + 3) * d],
-        &x[(p + 3) * d..(p + 4) * d],
-    ]
 }
