@@ -6,12 +6,13 @@
 //!
 //! Determinism: every lane sees every sentence in stream order and sums its
 //! own window, whichever thread runs it, so the output is the same byte for
-//! byte for any thread count.
+//! byte for any thread count. (A learner that sums its bits a run of
+//! sentences at a time aligns its runs to its window, not to the batches.)
 //!
 //! Shared work: the syntax model of every Bayes and capped learner is the
 //! same model trained on the same sentences, so one copy here scores and
-//! trains on each sentence once and hands its bits to those learners
-//! (`Learner::observe_with_syntax`).
+//! trains on each sentence once, and each such lane's window adds its bits
+//! (`Learner::observe_run_shared` leaves the syntax part out).
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -39,9 +40,8 @@ pub struct Lane<'a> {
 struct Batch {
     sentences: Vec<Sentence>,
     /// What every learner's window sums of each sentence besides its own
-    /// bits: its tokens, the oracle's bits and the shared syntax model's,
-    /// side by side (read once per learner, without touching the sentences
-    /// again).
+    /// bits: its tokens and the oracle's bits, side by side (read once per
+    /// learner, without touching the sentences again).
     sums: Vec<(u64, Bits)>,
     /// Syntax bits under the shared model, when some lane shares it.
     syntax: Vec<f64>,

@@ -104,8 +104,8 @@ pub trait Learner: Send {
     /// Whether this learner's syntax part is the Bayes syntax model of
     /// `predictive::SyntaxModel` (true concentrations, trained on every
     /// sentence): then its syntax bits are the same for every such learner,
-    /// and an engine computes them once and passes them to
-    /// `observe_with_syntax`.
+    /// and an engine computes them once and drives the learner with
+    /// `observe_run_shared` (or `observe_with_syntax`).
     fn shares_syntax(&self) -> bool {
         false
     }

@@ -1,15 +1,17 @@
 //! What a Bayes-family learner's identity and fact bits are the logarithms
-//! of, gathered one sentence at a time and turned into bits a run of
-//! sentences at a time.
+//! of, gathered one sentence at a time and summed a run of sentences at a
+//! time.
 //!
 //! Scoring a sentence is two parts: looking up the learner's counts (which
 //! depends on every sentence before it, so it goes one by one) and the
-//! arithmetic on them, two divisions and two logarithms (which depends on
-//! nothing else). The learners gather the counts as [`Odds`] while they
-//! train; [`OddsRun`] then does the arithmetic for up to [`RUN`] sentences
-//! in one pass of plain loops, which the compiler turns into vector
-//! instructions. A sentence scored alone goes through the same
-//! [`Odds::bits`], so both paths give the same bits.
+//! arithmetic on them (which depends on nothing else). The learners gather
+//! the counts as [`Odds`] while they train. A window needs only the sum of
+//! the bits, and a sum of logarithms is the logarithm of a product, so
+//! [`OddsRun`] sums up to [`RUN`] sentences' identity bits and fact bits
+//! with one logarithm each, of a ratio of products ([`log2_ratio`]), in
+//! plain loops the compiler turns into vector instructions. A sentence
+//! scored alone ([`Odds::bits`]) gets the same bits up to rounding
+//! (docs/benchmarks.md, "Engine").
 
 use super::log2::{log2, log2_ratio, vectorized};
 use super::predictive::belief_prob;
