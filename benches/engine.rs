@@ -12,10 +12,9 @@ mod support;
 use std::time::Instant;
 
 use sk_tui::config::library::embedded_preset;
-use sk_tui::engine::parallel::BATCH;
+use sk_tui::engine::parallel::{BATCH, SharedWindow};
 use sk_tui::engine::run::build_learner;
 use sk_tui::engine::{Engine, Step};
-use sk_tui::learn::predictive::SyntaxModel;
 use sk_tui::sk::{Generator, Sentence};
 use support::median_best;
 
@@ -124,16 +123,14 @@ fn breakdown(preset: &sk_tui::config::Preset, repeats: u64) {
     let mut runs: Vec<Vec<f64>> = vec![Vec::new(); parts];
     for seed in 0..repeats {
         let mut g = Generator::new(&preset.generator, seed);
-        let mut model = SyntaxModel::new(&preset.generator);
+        let mut shared = SharedWindow::new(&preset.generator);
         let mut learners: Vec<_> = preset.learners.iter().map(|c| build_learner(c, &g, seed)).collect();
         let mut batch = vec![Sentence::default(); BATCH];
-        let mut syntax = Vec::with_capacity(BATCH);
         let mut secs = vec![0.0; parts];
         for _ in 0..M / BATCH {
             batch.iter_mut().for_each(|s| g.next(s));
             let start = Instant::now();
-            syntax.clear();
-            model.observe_run(&batch, &mut syntax);
+            batch.iter().for_each(|s| shared.observe(s));
             secs[0] += start.elapsed().as_secs_f64();
             for (l, t) in learners.iter_mut().zip(&mut secs[1..]) {
                 let start = Instant::now();
@@ -146,7 +143,8 @@ fn breakdown(preset: &sk_tui::config::Preset, repeats: u64) {
             r.push(t * 1e9 / n);
         }
     }
-    let names = std::iter::once("shared syntax model").chain(preset.learners.iter().map(|c| c.name.as_str()));
+    let names = std::iter::once("shared window (syntax, oracle)")
+        .chain(preset.learners.iter().map(|c| c.name.as_str()));
     println!("  one thread, part by part, ns per sentence (median):");
     let mut total = 0.0;
     for (name, r) in names.zip(runs) {

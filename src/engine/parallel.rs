@@ -20,8 +20,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex, RwLock};
 
 use crate::learn::Learner;
+use crate::learn::log2::{log2_ratio, vectorized};
+use crate::learn::odds::RUN;
 use crate::learn::predictive::SyntaxModel;
-use crate::sk::{Bits, GeneratorParams, Sentence};
+use crate::sk::{GeneratorParams, Sentence};
 
 use super::worker::Window;
 
@@ -35,17 +37,81 @@ pub struct Lane<'a> {
     pub window: &'a mut Window,
 }
 
-/// Sentences drawn, with the shared syntax model's bits for each.
+/// Sentences drawn.
 #[derive(Default)]
 struct Batch {
     sentences: Vec<Sentence>,
-    /// What every learner's window sums of each sentence besides its own
-    /// bits: its tokens and the oracle's bits, side by side (read once per
-    /// learner, without touching the sentences again).
-    sums: Vec<(u64, Bits)>,
-    /// Syntax bits under the shared model, when some lane shares it.
-    syntax: Vec<f64>,
     len: usize,
+    /// Whether the crew's shared window summed them (some lane shares the
+    /// syntax model).
+    shared: bool,
+}
+
+/// What the window of every lane that shares the syntax model sums of the
+/// stream besides the learner's own bits, summed once for all of them:
+/// sentences, tokens and the oracle's bits one sentence at a time, the
+/// shared syntax model's bits a run of [`RUN`] sentences at a time (one
+/// logarithm of the product of their probabilities), runs counted from the
+/// window's start.
+#[derive(Clone, Debug)]
+pub struct SharedWindow {
+    model: SyntaxModel,
+    window: Window,
+    /// The probabilities of the sentences of the run not yet summed.
+    pending: Vec<f64>,
+    attribute_bits: f64,
+}
+
+impl SharedWindow {
+    pub fn new(p: &GeneratorParams) -> Self {
+        SharedWindow {
+            model: SyntaxModel::new(p),
+            window: Window::default(),
+            pending: Vec::with_capacity(RUN),
+            attribute_bits: (p.attributes as f64).log2(),
+        }
+    }
+
+    /// Scores `s` under the shared syntax model, trains the model on it and
+    /// adds it to the window.
+    pub fn observe(&mut self, s: &Sentence) {
+        let syntax_prob = self.model.prob(s);
+        self.model.train(s);
+        self.window.sentences += 1;
+        self.window.tokens += s.token_count as u64;
+        self.window.oracle += s.oracle;
+        self.pending.push(syntax_prob);
+        if self.pending.len() == RUN {
+            self.window.bits.syntax += self.pending_bits();
+            self.pending.clear();
+        }
+    }
+
+    /// The syntax bits of the pending run.
+    fn pending_bits(&self) -> f64 {
+        let mut probs = [1.0; RUN];
+        probs[..self.pending.len()].copy_from_slice(&self.pending);
+        let log2_prob = vectorized(
+            #[inline(always)]
+            || log2_ratio(&probs, &[1.0; RUN]),
+        );
+        self.pending.len() as f64 * self.attribute_bits - log2_prob
+    }
+
+    /// The window so far, the pending run included; it stays open.
+    pub fn peek(&self) -> Window {
+        let mut w = self.window;
+        w.bits.syntax += self.pending_bits();
+        w
+    }
+
+    /// The window so far, the pending run included; a new one starts.
+    pub fn close(&mut self) -> Window {
+        let w = self.peek();
+        self.window = Window::default();
+        self.pending.clear();
+        w
+    }
 }
 
 /// Runs the lanes over the stream; owns the shared syntax model and the
@@ -53,14 +119,26 @@ struct Batch {
 #[derive(Default)]
 pub struct Crew {
     threads: usize,
-    syntax: Option<SyntaxModel>,
+    shared: Option<SharedWindow>,
     batches: [Batch; 2],
 }
 
 impl Crew {
     /// A crew on one thread for learners built from `p`.
     pub fn new(p: &GeneratorParams) -> Self {
-        Crew { threads: 1, syntax: Some(SyntaxModel::new(p)), batches: Default::default() }
+        Crew { threads: 1, shared: Some(SharedWindow::new(p)), batches: Default::default() }
+    }
+
+    /// The shared window so far (see [`SharedWindow`]), left open: what a
+    /// checkpoint that only looks adds to each sharing lane's window.
+    pub fn peek_shared(&self) -> Window {
+        self.shared.as_ref().map(SharedWindow::peek).unwrap_or_default()
+    }
+
+    /// The shared window so far, closed: what a checkpoint that closes the
+    /// windows adds to each sharing lane's.
+    pub fn close_shared(&mut self) -> Window {
+        self.shared.as_mut().map(SharedWindow::close).unwrap_or_default()
     }
 
     /// Threads the lanes may use, the caller's included (at least 1).
@@ -80,7 +158,7 @@ impl Crew {
     pub fn run(&mut self, n: u64, lanes: &mut [Lane], produce: &mut dyn FnMut(&mut Sentence)) {
         let threads = self.threads().min(lanes.len() + 1);
         let shared = lanes.iter().any(|l| l.learner.shares_syntax());
-        let syntax = if shared { self.syntax.as_mut() } else { None };
+        let syntax = if shared { self.shared.as_mut() } else { None };
         let steps = n.div_ceil(BATCH as u64) as usize;
         // One batch has no drawing to overlap: run it here (a paced live
         // run goes one sentence at a time).
@@ -102,25 +180,23 @@ impl Crew {
     }
 }
 
-/// Draws `len` sentences into `batch` and scores them under the shared
-/// syntax model (then trains it on them).
+/// Draws `len` sentences into `batch`, and adds them to the shared window
+/// when some lane shares it.
 fn fill(
     batch: &mut Batch,
     len: usize,
     produce: &mut dyn FnMut(&mut Sentence),
-    syntax: Option<&mut SyntaxModel>,
+    shared: Option<&mut SharedWindow>,
 ) {
     if batch.sentences.len() < len {
         batch.sentences.resize_with(len, Sentence::default);
     }
-    batch.syntax.clear();
-    batch.sums.clear();
     for s in &mut batch.sentences[..len] {
         produce(s);
-        batch.sums.push((s.token_count as u64, s.oracle));
     }
-    if let Some(model) = syntax {
-        model.observe_run(&batch.sentences[..len], &mut batch.syntax);
+    batch.shared = shared.is_some();
+    if let Some(shared) = shared {
+        batch.sentences[..len].iter().for_each(|s| shared.observe(s));
     }
     batch.len = len;
 }
@@ -128,14 +204,10 @@ fn fill(
 /// One lane over one batch.
 fn observe(lane: &mut Lane, batch: &Batch) {
     let sentences = &batch.sentences[..batch.len];
-    if lane.learner.shares_syntax() && batch.syntax.len() == batch.len {
-        // The learner's identity and fact bits come summed a run at a
-        // time; each sentence's tokens, oracle and syntax bits one by one.
-        let knowledge = lane.learner.observe_run_shared(sentences);
-        for (&(tokens, oracle), &syntax) in batch.sums.iter().zip(&batch.syntax) {
-            lane.window.add_parts(tokens, oracle, Bits { syntax, ..Bits::default() });
-        }
-        lane.window.bits += knowledge;
+    if lane.learner.shares_syntax() && batch.shared {
+        // Only the learner's identity and fact bits: the rest is in the
+        // shared window.
+        lane.window.bits += lane.learner.observe_run_shared(sentences);
     } else {
         for s in sentences {
             let bits = lane.learner.observe(s);
@@ -155,7 +227,7 @@ fn run_parallel(
     n: u64,
     lanes: &mut [Lane],
     produce: &mut dyn FnMut(&mut Sentence),
-    mut syntax: Option<&mut SyntaxModel>,
+    mut syntax: Option<&mut SharedWindow>,
 ) {
     let steps = n.div_ceil(BATCH as u64) as usize;
     let lane_count = lanes.len();

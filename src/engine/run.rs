@@ -565,9 +565,15 @@ impl Engine {
             _ => None,
         };
         let attributes = self.preset.generator.attributes;
+        // What the crew summed once for every learner that shares the
+        // syntax model: sentences, tokens, oracle and syntax bits.
+        let shared = if record { self.crew.close_shared() } else { self.crew.peek_shared() };
         for (i, t) in self.trainees.iter_mut().enumerate() {
             let m = t.measure(&request);
-            let w = m.window;
+            let w = match &t.runner {
+                Runner::Local(l) if l.shares_syntax() => m.window.with_shared(&shared),
+                _ => m.window,
+            };
             let excess = w.bits - w.oracle;
             let per_sentence = |x: f64| if w.sentences == 0 { f64::NAN } else { x / w.sentences as f64 };
             let per_token = |x: f64| if w.tokens == 0 { f64::NAN } else { x / w.tokens as f64 };

@@ -61,6 +61,13 @@ impl Window {
         self.add_parts(s.token_count as u64, s.oracle, bits);
     }
 
+    /// This window's learner's identity and fact bits with what `shared`
+    /// summed for every learner alike: sentences, tokens, the oracle's and
+    /// the shared syntax model's bits.
+    pub fn with_shared(&self, shared: &Window) -> Window {
+        Window { bits: Bits { syntax: shared.bits.syntax, ..self.bits }, ..*shared }
+    }
+
     /// `add` of a sentence with `tokens` tokens and the oracle's bits `oracle`.
     #[inline]
     pub fn add_parts(&mut self, tokens: u64, oracle: Bits, bits: Bits) {

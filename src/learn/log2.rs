@@ -1,12 +1,12 @@
 //! sk-tui's own base-2 logarithm, for the code lengths of the Bayes and capped
 //! learners and of the shared syntax model (docs/benchmarks.md, "Engine").
 //!
-//! Why not `f64::log2`: the engine takes about fifteen logarithms per
-//! sentence, and the platform's `log2` is a library call, one at a time,
-//! whose last bit depends on the C library (its version, and the variant it
-//! picks for the CPU). This one is plain arithmetic without branches, so the
-//! engine computes a run of sentences' logarithms together in vector
-//! registers, and every machine gets the same bits: it uses only IEEE
+//! Why not `f64::log2`: the platform's `log2` is a library call, one value
+//! at a time, whose last bit depends on the C library (its version, and the
+//! variant it picks for the CPU). This one is plain arithmetic without
+//! branches, so the engine computes it in vector registers
+//! ([`log2_ratio`]: the logarithm of a ratio of products, one per run of
+//! sentences), and every machine gets the same bits: it uses only IEEE
 //! additions, multiplications and one division, which round the same way at
 //! every vector width (Rust never fuses a multiply and an add on its own).
 //!
@@ -30,29 +30,6 @@ pub fn log2(x: f64) -> f64 {
     let f = m - 1.0;
     let s = f / (2.0 + f);
     combine(k, f, s, series(s * s))
-}
-
-/// `log2` of each element, in place: the same operations as [`log2`], so
-/// the same bits, done stage by stage over all elements. Each stage's
-/// elements are independent, so the CPU overlaps them instead of waiting
-/// on one element's long chain of operations.
-#[inline(always)]
-pub fn log2_each<const N: usize>(x: &mut [f64; N]) {
-    let (mut k, mut f, mut s, mut r) = ([0.0; N], [0.0; N], [0.0; N], [0.0; N]);
-    for i in 0..N {
-        let m;
-        (k[i], m) = split(x[i]);
-        f[i] = m - 1.0;
-    }
-    for i in 0..N {
-        s[i] = f[i] / (2.0 + f[i]);
-    }
-    for i in 0..N {
-        r[i] = series(s[i] * s[i]);
-    }
-    for i in 0..N {
-        x[i] = combine(k[i], f[i], s[i], r[i]);
-    }
 }
 
 /// `x = 2^k m` with `m` in `[sqrt(1/2), sqrt(2))`: `(k, m)`, exact, for a
@@ -199,28 +176,6 @@ mod tests {
             check(f64::from(m) / 100_000.0);
         }
         assert!(worst.0 <= 1.0, "{} ulp at x = {:e}", worst.0, worst.1);
-    }
-
-    /// `log2_each` is `log2` element by element, bit for bit, at every
-    /// vector width the CPU has.
-    #[test]
-    fn each_is_log2_element_by_element() {
-        let mut rng = SkRng::new(3, 4);
-        for _ in 0..10_000 {
-            let xs: [f64; 32] = std::array::from_fn(|i| match i % 3 {
-                0 => (-60.0 * rng.open01()).exp2(),
-                1 => 1.0 - rng.open01() * 1e-6,
-                _ => 1.0 + rng.below(1 << 40) as f64,
-            });
-            let mut each = xs;
-            vectorized(
-                #[inline(always)]
-                || log2_each(&mut each),
-            );
-            for (x, got) in xs.iter().zip(each) {
-                assert_eq!(got.to_bits(), std::hint::black_box(log2)(*x).to_bits(), "x = {x:e}");
-            }
-        }
     }
 
     /// `log2_ratio` is the sum of the pairs' `log2(num / den)` up to

@@ -3,7 +3,7 @@
 //! value marginal, and the Pitman–Yor predictive for entity identity.
 
 use super::Answer;
-use super::log2::{log2, log2_each, vectorized};
+use super::log2::log2;
 use super::odds::{FactPrior, Odds, OddsRun, RUN};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
@@ -76,7 +76,7 @@ impl SyntaxModel {
     }
 
     /// `P(t | a) Π_j P(w_j | slot j)`.
-    fn prob(&self, s: &Sentence) -> f64 {
+    pub fn prob(&self, s: &Sentence) -> f64 {
         let t = *self.template_counts.get(s.template as usize).unwrap_or(&0);
         let total = *self.attribute_totals.get(self.attribute_index(s)).unwrap_or(&0);
         // One logarithm of the product of the template's and fillers'
@@ -96,29 +96,6 @@ impl SyntaxModel {
         let bits = self.bits(s);
         self.train(s);
         bits
-    }
-
-    /// `observe` over a run of sentences, pushing each one's bits to `out`:
-    /// the probabilities first, then their logarithms in one vectorized pass.
-    pub fn observe_run(&mut self, sentences: &[Sentence], out: &mut Vec<f64>) {
-        let from = out.len();
-        for s in sentences {
-            out.push(self.prob(s));
-            self.train(s);
-        }
-        let probs = &mut out[from..];
-        vectorized(
-            #[inline(always)]
-            || {
-                let mut chunks = probs.chunks_exact_mut(RUN);
-                for chunk in &mut chunks {
-                    let chunk: &mut [f64; RUN] = chunk.try_into().expect("chunks of RUN");
-                    log2_each(chunk);
-                    chunk.iter_mut().for_each(|l| *l = self.attribute_bits - *l);
-                }
-                chunks.into_remainder().iter_mut().for_each(|bits| *bits = self.bits_of(*bits));
-            },
-        );
     }
 
     pub fn train(&mut self, s: &Sentence) {
