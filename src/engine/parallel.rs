@@ -20,10 +20,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex, RwLock};
 
 use crate::learn::Learner;
-use crate::learn::log2::{log2_ratio, vectorized};
 use crate::learn::odds::RUN;
 use crate::learn::predictive::SyntaxModel;
-use crate::sk::{GeneratorParams, Sentence};
+use crate::sk::{Bits, GeneratorParams, Sentence};
 
 use super::worker::Window;
 
@@ -59,7 +58,6 @@ pub struct SharedWindow {
     window: Window,
     /// The probabilities of the sentences of the run not yet summed.
     pending: Vec<f64>,
-    attribute_bits: f64,
 }
 
 impl SharedWindow {
@@ -68,40 +66,25 @@ impl SharedWindow {
             model: SyntaxModel::new(p),
             window: Window::default(),
             pending: Vec::with_capacity(RUN),
-            attribute_bits: (p.attributes as f64).log2(),
         }
     }
 
     /// Scores `s` under the shared syntax model, trains the model on it and
     /// adds it to the window.
     pub fn observe(&mut self, s: &Sentence) {
-        let syntax_prob = self.model.prob(s);
+        self.pending.push(self.model.prob(s));
         self.model.train(s);
-        self.window.sentences += 1;
-        self.window.tokens += s.token_count as u64;
-        self.window.oracle += s.oracle;
-        self.pending.push(syntax_prob);
+        self.window.add(s, Bits::default());
         if self.pending.len() == RUN {
-            self.window.bits.syntax += self.pending_bits();
+            self.window.bits.syntax += self.model.bits_of_run(&self.pending);
             self.pending.clear();
         }
-    }
-
-    /// The syntax bits of the pending run.
-    fn pending_bits(&self) -> f64 {
-        let mut probs = [1.0; RUN];
-        probs[..self.pending.len()].copy_from_slice(&self.pending);
-        let log2_prob = vectorized(
-            #[inline(always)]
-            || log2_ratio(&probs, &[1.0; RUN]),
-        );
-        self.pending.len() as f64 * self.attribute_bits - log2_prob
     }
 
     /// The window so far, the pending run included; it stays open.
     pub fn peek(&self) -> Window {
         let mut w = self.window;
-        w.bits.syntax += self.pending_bits();
+        w.bits.syntax += self.model.bits_of_run(&self.pending);
         w
     }
 

@@ -58,7 +58,10 @@ pub struct Window {
 
 impl Window {
     pub fn add(&mut self, s: &Sentence, bits: Bits) {
-        self.add_parts(s.token_count as u64, s.oracle, bits);
+        self.sentences += 1;
+        self.tokens += s.token_count as u64;
+        self.bits += bits;
+        self.oracle += s.oracle;
     }
 
     /// This window's learner's identity and fact bits with what `shared`
@@ -66,15 +69,6 @@ impl Window {
     /// the shared syntax model's bits.
     pub fn with_shared(&self, shared: &Window) -> Window {
         Window { bits: Bits { syntax: shared.bits.syntax, ..self.bits }, ..*shared }
-    }
-
-    /// `add` of a sentence with `tokens` tokens and the oracle's bits `oracle`.
-    #[inline]
-    pub fn add_parts(&mut self, tokens: u64, oracle: Bits, bits: Bits) {
-        self.sentences += 1;
-        self.tokens += tokens;
-        self.bits += bits;
-        self.oracle += oracle;
     }
 }
 

@@ -3,7 +3,7 @@
 //! value marginal, and the Pitman–Yor predictive for entity identity.
 
 use super::Answer;
-use super::log2::log2;
+use super::log2::{log2, log2_ratio, vectorized};
 use super::odds::{FactPrior, Odds, OddsRun, RUN};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
@@ -65,14 +65,20 @@ impl SyntaxModel {
 
     /// `log2 F - log2 P(t | a) - Σ_j log2 P(w_j | slot j)`.
     pub fn bits(&self, s: &Sentence) -> f64 {
-        self.bits_of(self.prob(s))
+        self.attribute_bits - log2(self.prob(s))
     }
 
-    /// The bits of a sentence whose template and fillers have probability
-    /// `prob` (`prob`'s own output).
-    #[inline(always)]
-    pub fn bits_of(&self, prob: f64) -> f64 {
-        self.attribute_bits - log2(prob)
+    /// The summed bits of up to [`RUN`] sentences whose templates and
+    /// fillers have probabilities `probs` (`prob`'s own outputs): one
+    /// logarithm of their product ([`log2_ratio`]), in vector registers.
+    pub fn bits_of_run(&self, probs: &[f64]) -> f64 {
+        let mut all = [1.0; RUN];
+        all[..probs.len()].copy_from_slice(probs);
+        let log2_prob = vectorized(
+            #[inline(always)]
+            || log2_ratio(&all, &[1.0; RUN]),
+        );
+        probs.len() as f64 * self.attribute_bits - log2_prob
     }
 
     /// `P(t | a) Π_j P(w_j | slot j)`.
