@@ -32,7 +32,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use super::line::{BadLine, Record};
-use super::reader::{LineSplitter, parse_line};
+use super::reader::{LineSplitter, finished_path, parse_line};
 
 /// How often unfinished files are read.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -200,8 +200,7 @@ impl Tail {
     /// finished), is no replacement.
     fn replacement(&self) -> Option<PathBuf> {
         let open = self.identity?;
-        let target = self.path.to_str().and_then(|p| p.strip_suffix(".partial")).map(PathBuf::from);
-        std::iter::once(self.path.clone()).chain(target).find(|p| {
+        std::iter::once(self.path.clone()).chain(finished_path(&self.path)).find(|p| {
             std::fs::metadata(p).ok().as_ref().and_then(FileIdentity::of).is_some_and(|now| now != open)
         })
     }

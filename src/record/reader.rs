@@ -26,6 +26,13 @@ pub fn partial_path(target: &Path) -> PathBuf {
     target.with_file_name(name)
 }
 
+/// The file a run in progress at `partial` (`FILE.partial`) becomes when it
+/// finishes: `FILE`; `None` for a path that is no `.partial`.
+pub fn finished_path(partial: &Path) -> Option<PathBuf> {
+    let name = partial.file_name()?.to_str()?.strip_suffix(".partial")?;
+    Some(partial.with_file_name(name))
+}
+
 /// The run files named by `paths`: a file as given (or its `.partial`
 /// while its run is still going), a directory's `*.jsonl` files and the
 /// `*.jsonl.partial` files of runs not yet finished, sorted by name.
@@ -38,11 +45,9 @@ pub fn run_files_in(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
-                    let name = f.file_name().unwrap_or_default().to_string_lossy();
-                    name.ends_with(".jsonl")
-                        || name
-                            .strip_suffix(".partial")
-                            .is_some_and(|done| done.ends_with(".jsonl") && !f.with_file_name(done).exists())
+                    let jsonl =
+                        |f: &Path| f.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".jsonl"));
+                    jsonl(f) || finished_path(f).is_some_and(|done| jsonl(&done) && !done.exists())
                 })
                 .collect();
             if found.is_empty() {
