@@ -55,20 +55,47 @@ pub fn split(x: f64) -> (f64, f64) {
 /// (`i mod 4`), then the chains in a fixed order. `N` is a multiple of 4.
 #[inline(always)]
 pub fn log2_ratio<const N: usize>(num: &[f64; N], den: &[f64; N]) -> f64 {
+    let [bits] = log2_ratios([(num, den)]);
+    bits
+}
+
+/// [`log2_ratio`] of `P` ratios at once: their logarithms are taken side
+/// by side, lane `j` of a vector register for ratio `j`, so their long
+/// chains of dependent steps overlap instead of running one after the
+/// other. The same bits as `P` calls of [`log2_ratio`].
+#[inline(always)]
+pub fn log2_ratios<const N: usize, const P: usize>(ratios: [(&[f64; N], &[f64; N]); P]) -> [f64; P] {
     const { assert!(N.is_multiple_of(4), "pairs in groups of four") };
-    // Lane j of the four takes pairs j, j + 4, j + 8, …: one vector register.
-    let (mut k, mut a, mut b) = ([0.0; 4], [1.0; 4], [1.0; 4]);
-    for (num, den) in num.chunks_exact(4).zip(den.chunks_exact(4)) {
-        for j in 0..4 {
-            let ((kn, mn), (kd, md)) = (split(num[j]), split(den[j]));
-            k[j] += kn - kd;
-            a[j] *= mn;
-            b[j] *= md;
+    let (mut exponents, mut mantissas) = ([0.0; P], [1.0; P]);
+    for (p, (num, den)) in ratios.into_iter().enumerate() {
+        // Lane j of the four takes pairs j, j + 4, j + 8, …: one vector register.
+        let (mut k, mut a, mut b) = ([0.0; 4], [1.0; 4], [1.0; 4]);
+        for (num, den) in num.chunks_exact(4).zip(den.chunks_exact(4)) {
+            for j in 0..4 {
+                let ((kn, mn), (kd, md)) = (split(num[j]), split(den[j]));
+                k[j] += kn - kd;
+                a[j] *= mn;
+                b[j] *= md;
+            }
         }
+        let (k01, k23) = (k[0] + k[1], k[2] + k[3]);
+        let (a01, a23, b01, b23) = (a[0] * a[1], a[2] * a[3], b[0] * b[1], b[2] * b[3]);
+        exponents[p] = k01 + k23;
+        mantissas[p] = (a01 * a23) / (b01 * b23);
     }
-    let (k01, k23) = (k[0] + k[1], k[2] + k[3]);
-    let (a01, a23, b01, b23) = (a[0] * a[1], a[2] * a[3], b[0] * b[1], b[2] * b[3]);
-    (k01 + k23) + log2((a01 * a23) / (b01 * b23))
+    let logs = log2_each(mantissas);
+    std::array::from_fn(|p| exponents[p] + logs[p])
+}
+
+/// [`log2`] of each of `P` values, stage by stage across the values (so
+/// that the stages go into vector registers): the same bits as [`log2`].
+#[inline(always)]
+fn log2_each<const P: usize>(x: [f64; P]) -> [f64; P] {
+    let parts = x.map(split);
+    let f = parts.map(|(_, m)| m - 1.0);
+    let s: [f64; P] = std::array::from_fn(|p| f[p] / (2.0 + f[p]));
+    let r = s.map(|s| series(s * s));
+    std::array::from_fn(|p| combine(parts[p].0, f[p], s[p], r[p]))
 }
 
 /// `R(z) = Σ_{j=1..9} 2 z^j / (2j + 1)`, `z = s^2`.
@@ -176,6 +203,37 @@ mod tests {
             check(f64::from(m) / 100_000.0);
         }
         assert!(worst.0 <= 1.0, "{} ulp at x = {:e}", worst.0, worst.1);
+    }
+
+    /// Ratios taken side by side get the bits each gets alone, in vector
+    /// registers or not: logarithms of values of every size, and of ratios
+    /// of products.
+    #[test]
+    fn side_by_side_is_one_at_a_time() {
+        let mut rng = SkRng::new(21, 3);
+        let mut draw = || match rng.below(3) {
+            0 => (-60.0 * rng.open01()).exp2(),
+            1 => 1.0 - rng.open01() * 1e-3,
+            _ => 1.0 + rng.below(1 << 40) as f64,
+        };
+        for _ in 0..100_000 {
+            let x = [draw(), draw(), draw()];
+            let each = vectorized(
+                #[inline(always)]
+                || log2_each(x),
+            );
+            assert_eq!(each.map(f64::to_bits), x.map(|x| log2(x).to_bits()), "{x:?}");
+            assert_eq!(log2_each(x).map(f64::to_bits), each.map(f64::to_bits));
+        }
+        for _ in 0..10_000 {
+            let [a, b, c, d]: [[f64; 8]; 4] = std::array::from_fn(|_| std::array::from_fn(|_| draw()));
+            let both = vectorized(
+                #[inline(always)]
+                || log2_ratios([(&a, &b), (&c, &d)]),
+            );
+            assert_eq!(both[0].to_bits(), log2_ratio(&a, &b).to_bits());
+            assert_eq!(both[1].to_bits(), log2_ratio(&c, &d).to_bits());
+        }
     }
 
     /// `log2_ratio` is the sum of the pairs' `log2(num / den)` up to

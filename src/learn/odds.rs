@@ -8,12 +8,12 @@
 //! the counts as [`Odds`] while they train. A window needs only the sum of
 //! the bits, and a sum of logarithms is the logarithm of a product, so
 //! [`OddsRun`] sums up to [`RUN`] sentences' identity bits and fact bits
-//! with one logarithm each, of a ratio of products ([`log2_ratio`]), in
+//! with one logarithm each, of a ratio of products ([`log2_ratios`]), in
 //! plain loops the compiler turns into vector instructions. A sentence
 //! scored alone ([`Odds::bits`]) gets the same bits up to rounding
 //! (docs/benchmarks.md, "Engine").
 
-use super::log2::{log2, log2_ratio, vectorized};
+use super::log2::{log2, log2_ratios, vectorized};
 use super::predictive::belief_prob;
 
 /// The counts behind one sentence's identity and fact bits.
@@ -116,7 +116,7 @@ impl OddsRun {
 
     /// The sums over the run's sentences of their identity and fact bits,
     /// and empties the run: with one logarithm of a ratio of products per
-    /// part ([`log2_ratio`]), in vector registers ([`vectorized`]).
+    /// part ([`log2_ratios`]), in vector registers ([`vectorized`]).
     pub fn finish(&mut self, prior: FactPrior) -> (f64, f64) {
         let sums = self.peek(prior);
         self.len = 0;
@@ -174,7 +174,8 @@ impl OddsRun {
             }
         }
         let names = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-        (names - log2_ratio(&entity, &total), -log2_ratio(&stated, &of))
+        let [identity, fact] = log2_ratios([(&entity, &total), (&stated, &of)]);
+        (names - identity, -fact)
     }
 }
 
