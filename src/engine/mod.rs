@@ -4,6 +4,7 @@
 //! thread behind two channels, or headless.
 
 pub mod checkpoint;
+pub mod distinct;
 pub mod driver;
 pub mod fits;
 pub mod frontier;

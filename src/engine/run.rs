@@ -7,8 +7,6 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
-
 use crate::config::{LearnerConfig, LearnerKind, Pace, PhaseConfig, PhaseGenerator, Policy, Preset};
 use crate::learn::bayes::BayesLearner;
 use crate::learn::capped::CappedLearner;
@@ -18,9 +16,10 @@ use crate::learn::{Learner, Probe};
 use crate::sk::knowledge::universe_of;
 use crate::sk::rng::SkRng;
 use crate::sk::source::Source;
-use crate::sk::{EntityId, Generator, GeneratorParams, Parts, Sentence, SourceKind, theory};
+use crate::sk::{Generator, GeneratorParams, Parts, Sentence, SourceKind, theory};
 
 use super::checkpoint::{Checkpoint, Fits, LearnerPoint, PartBits, Summary, TheoryPoint};
+use super::distinct::DistinctEntities;
 use super::fits;
 use super::frontier;
 use super::messages::{RunInfo, Sample};
@@ -97,10 +96,10 @@ pub struct Engine {
     tokens: u64,
     base_sentences: u64,
     fresh_sentences: u64,
-    seen: FxHashSet<EntityId>,
-    /// Distinct entities seen per universe (pycrp ranks are creation order:
-    /// a universe's probe bins hold the entities created in it so far).
-    seen_per_universe: FxHashMap<u32, u64>,
+    /// Distinct entities seen, in all and per universe (pycrp ranks are
+    /// creation order: a universe's probe bins hold the entities created in
+    /// it so far).
+    seen: DistinctEntities,
     next_checkpoint: u64,
     probes: Arc<ProbeSet>,
     new_probes: Option<Arc<ProbeSet>>,
@@ -193,8 +192,7 @@ impl Engine {
             tokens: 0,
             base_sentences: 0,
             fresh_sentences: 0,
-            seen: FxHashSet::default(),
-            seen_per_universe: FxHashMap::default(),
+            seen: DistinctEntities::default(),
             next_checkpoint: 10,
             probes,
             new_probes: None,
@@ -378,9 +376,7 @@ impl Engine {
             }
             self.sentences += 1;
             self.tokens += s.token_count as u64;
-            if self.seen.insert(s.entity) {
-                *self.seen_per_universe.entry(universe_of(s.entity)).or_default() += 1;
-            }
+            self.seen.insert(s.entity);
             if kept {
                 // Reuse the oldest sample's buffers once the ring is full.
                 let mut kept = if self.recent.len() == SAMPLES_KEPT {
@@ -658,7 +654,7 @@ impl Engine {
             phase: self.phase as u32,
             sentences: self.sentences,
             tokens: self.tokens,
-            distinct_entities: self.seen.len() as u64,
+            distinct_entities: self.seen.len(),
             window_sentences,
             rank_bins: self.probes.bins.clone(),
             new_rank_bins: self.new_probes.as_ref().map(|p| p.bins.clone()),
@@ -719,7 +715,7 @@ impl Engine {
         let entities = match g.source() {
             Source::Zipf(law) => law.k(),
             // Ranks of a pycrp universe are creation order: those created so far.
-            Source::Pycrp(_) => self.seen_per_universe.get(&g.parts().universe).copied().unwrap_or(0),
+            Source::Pycrp(_) => self.seen.in_universe(g.parts().universe),
         };
         probes.facts_per_bin(self.preset.generator.attributes, entities)
     }
