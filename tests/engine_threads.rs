@@ -208,13 +208,14 @@ impl Exact {
 /// and fact parts summed exactly):
 /// - sentences, tokens and oracle bits are summed one sentence at a time
 ///   either way: equal bit for bit;
-/// - syntax, identity and fact bits come summed a run of 16 sentences at a
-///   time, with one logarithm of a ratio of products of the run's
-///   probabilities. Each probability takes a few operations on counts (a
-///   syntax probability up to nine factors), the run's products and
-///   division one more per factor: under 64 roundings per sentence in all,
-///   so under `64 eps / ln 2 < 128 eps` bits, plus an ulp of the run's sum;
-///   the sentence-by-sentence bits err as much. Adding the `n / 16`
+/// - syntax, identity and fact bits come as one logarithm of the product
+///   of the window's probabilities, multiplied a run of 16 sentences at a
+///   time. Each probability takes a few operations on counts (a syntax
+///   probability up to nine factors), the products one more per factor, the
+///   window's product one per run: under 64 roundings per sentence in all,
+///   so under `64 eps / ln 2 < 128 eps` bits, plus an ulp of the window's
+///   sum; the sentence-by-sentence bits err as much. The identity part adds
+///   the names' bits, summed a run at a time: adding the `n / 16`
 ///   non-negative run sums errs by at most `(n / 16) eps` times the total.
 fn close_window(got: &Window, alone: &Window, exact: &[Exact; 3], what: &str) {
     assert_eq!((got.sentences, got.tokens), (alone.sentences, alone.tokens), "{what}");

@@ -6,8 +6,9 @@
 //!
 //! Determinism: every lane sees every sentence in stream order and sums its
 //! own window, whichever thread runs it, so the output is the same byte for
-//! byte for any thread count. (A learner that sums its bits a run of
-//! sentences at a time aligns its runs to its window, not to the batches.)
+//! byte for any thread count. (A learner that multiplies its sentences'
+//! probabilities a run at a time aligns its runs to its window, not to the
+//! batches.)
 //!
 //! Shared work: the syntax model of every Bayes and capped learner is the
 //! same model trained on the same sentences, so one copy here scores and
@@ -20,6 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex, RwLock};
 
 use crate::learn::Learner;
+use crate::learn::log2::Log2Product;
 use crate::learn::odds::RUN;
 use crate::learn::predictive::SyntaxModel;
 use crate::sk::{Bits, GeneratorParams, Sentence};
@@ -49,14 +51,16 @@ struct Batch {
 /// What the window of every lane that shares the syntax model sums of the
 /// stream besides the learner's own bits, summed once for all of them:
 /// sentences, tokens and the oracle's bits one sentence at a time, the
-/// shared syntax model's bits a run of [`RUN`] sentences at a time (one
-/// logarithm of the product of their probabilities), runs counted from the
-/// window's start.
+/// shared syntax model's bits as the product of the window's probabilities,
+/// multiplied a run of [`RUN`] sentences at a time (runs counted from the
+/// window's start), its logarithm taken when the window is read.
 #[derive(Clone, Debug)]
 pub struct SharedWindow {
     model: SyntaxModel,
     window: Window,
-    /// The probabilities of the sentences of the run not yet summed.
+    /// The product of the syntax probabilities of the window's runs.
+    product: Log2Product,
+    /// The probabilities of the sentences of the run not yet multiplied in.
     pending: Vec<f64>,
 }
 
@@ -65,6 +69,7 @@ impl SharedWindow {
         SharedWindow {
             model: SyntaxModel::new(p),
             window: Window::default(),
+            product: Log2Product::default(),
             pending: Vec::with_capacity(RUN),
         }
     }
@@ -76,22 +81,23 @@ impl SharedWindow {
         self.model.train(s);
         self.window.add(s, Bits::default());
         if self.pending.len() == RUN {
-            self.window.bits.syntax += self.model.bits_of_run(&self.pending);
+            self.product = self.product.times(SyntaxModel::product_of_run(&self.pending));
             self.pending.clear();
         }
     }
 
     /// The window so far, the pending run included; it stays open.
     pub fn peek(&self) -> Window {
-        let mut w = self.window;
-        w.bits.syntax += self.model.bits_of_run(&self.pending);
-        w
+        let product = self.product.times(SyntaxModel::product_of_run(&self.pending));
+        let syntax = self.model.bits_of_window(self.window.sentences, product);
+        Window { bits: Bits { syntax, ..self.window.bits }, ..self.window }
     }
 
     /// The window so far, the pending run included; a new one starts.
     pub fn close(&mut self) -> Window {
         let w = self.peek();
         self.window = Window::default();
+        self.product = Log2Product::default();
         self.pending.clear();
         w
     }

@@ -51,12 +51,13 @@ pub struct BayesLearner {
 
 impl BayesLearner {
     pub fn new(name: &str, p: &GeneratorParams) -> Self {
+        let prior = FactPrior { kappa: fact_kappa(p.fact_noise), values: p.values as f64 };
         BayesLearner {
             name: name.into(),
             syntax: SyntaxModel::new(p),
             identity: PitmanYorCode::new(p),
             marginal: ValueMarginal::new(p),
-            prior: FactPrior { kappa: fact_kappa(p.fact_noise), values: p.values as f64 },
+            prior,
             fact_bits_each: p.fact_bits(),
             attributes: p.attributes as usize,
             slot: FxHashMap::default(),
@@ -64,7 +65,7 @@ impl BayesLearner {
             values: Vec::new(),
             facts: 0,
             sentences: 0,
-            pending: OddsRun::default(),
+            pending: OddsRun::new(prior),
         }
     }
 

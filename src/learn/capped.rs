@@ -175,6 +175,7 @@ impl CappedLearner {
         seed: u64,
     ) -> Self {
         let max_records = (budget_bits / p.name_bits()).max(0.0) as usize;
+        let prior = FactPrior { kappa: fact_kappa(p.fact_noise), values: p.values as f64 };
         let capacity = (2 * max_records).clamp(64, 1 << 22);
         CappedLearner {
             name: name.into(),
@@ -186,7 +187,7 @@ impl CappedLearner {
             syntax: SyntaxModel::new(p),
             identity: PitmanYorCode::new(p),
             marginal: ValueMarginal::new(p),
-            prior: FactPrior { kappa: fact_kappa(p.fact_noise), values: p.values as f64 },
+            prior,
             fact_cost: p.fact_bits(),
             slot: FxHashMap::default(),
             records: Vec::new(),
@@ -200,7 +201,7 @@ impl CappedLearner {
             sentences: 0,
             admitted: 0,
             evicted: 0,
-            pending: OddsRun::default(),
+            pending: OddsRun::new(prior),
         }
     }
 

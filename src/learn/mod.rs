@@ -122,10 +122,11 @@ pub trait Learner: Send {
 
     /// `observe_with_syntax` over consecutive sentences, their syntax bits
     /// left to the shared model: the sums of their identity and fact bits
-    /// (`syntax` zero). A learner may sum a run of sentences at a time and
-    /// hold back the bits of a run not yet complete: it returns them from
-    /// `close_run` (and shows them in `pending_bits`). The default takes
-    /// sentences one at a time and holds nothing back.
+    /// (`syntax` zero). A learner may hold bits back until its window
+    /// closes (Bayes and capped hold back all of them, as one product of
+    /// probabilities per part): it returns them from `close_run` (and shows
+    /// them in `pending_bits`). The default takes sentences one at a time
+    /// and holds nothing back.
     fn observe_run_shared(&mut self, sentences: &[Sentence]) -> Bits {
         let mut sum = Bits::default();
         for s in sentences {

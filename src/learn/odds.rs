@@ -7,13 +7,14 @@
 //! arithmetic on them (which depends on nothing else). The learners gather
 //! the counts as [`Odds`] while they train. A window needs only the sum of
 //! the bits, and a sum of logarithms is the logarithm of a product, so
-//! [`OddsRun`] sums up to [`RUN`] sentences' identity bits and fact bits
-//! with one logarithm each, of a ratio of products ([`log2_ratios`]), in
-//! plain loops the compiler turns into vector instructions. A sentence
-//! scored alone ([`Odds::bits`]) gets the same bits up to rounding
-//! (docs/benchmarks.md, "Engine").
+//! [`OddsRun`] multiplies the probabilities of [`RUN`] sentences at a time
+//! in plain loops the compiler turns into vector instructions, into one
+//! product per part for the whole window ([`Log2Product`]), whose logarithm
+//! is taken when the window is read. A sentence scored alone
+//! ([`Odds::bits`]) gets the same bits up to rounding (docs/benchmarks.md,
+//! "Engine").
 
-use super::log2::{log2, log2_ratios, vectorized};
+use super::log2::{Log2Product, log2, vectorized};
 use super::predictive::belief_prob;
 
 /// The counts behind one sentence's identity and fact bits.
@@ -65,12 +66,20 @@ impl Odds {
     }
 }
 
-/// Sentences whose bits are computed together.
+/// Sentences whose probabilities are multiplied together.
 pub const RUN: usize = 16;
 
-/// The odds of up to [`RUN`] sentences, field by field.
+/// The bits of a window of sentences, as the products of their identity
+/// and fact probabilities (and the sum of the names' bits), with the odds
+/// of the last sentences, up to [`RUN`] of them, field by field, not yet
+/// multiplied in.
 #[derive(Clone, Debug)]
 pub struct OddsRun {
+    prior: FactPrior,
+    /// The window's products, over the runs multiplied in.
+    identity: Log2Product,
+    fact: Log2Product,
+    names: f64,
     len: usize,
     entity: [f64; RUN],
     total: [f64; RUN],
@@ -82,9 +91,14 @@ pub struct OddsRun {
     marginal_total: [f64; RUN],
 }
 
-impl Default for OddsRun {
-    fn default() -> Self {
+impl OddsRun {
+    /// An empty window of a learner whose fact code has `prior`.
+    pub fn new(prior: FactPrior) -> Self {
         OddsRun {
+            prior,
+            identity: Log2Product::default(),
+            fact: Log2Product::default(),
+            names: 0.0,
             len: 0,
             entity: [1.0; RUN],
             total: [1.0; RUN],
@@ -96,10 +110,9 @@ impl Default for OddsRun {
             marginal_total: [0.0; RUN],
         }
     }
-}
 
-impl OddsRun {
-    /// Adds the next sentence's odds; at most [`RUN`] between `finish`es.
+    /// Adds the next sentence's odds; a run of [`RUN`] is multiplied into
+    /// the window's products.
     #[inline]
     pub fn push(&mut self, o: Odds) {
         let i = self.len;
@@ -112,41 +125,45 @@ impl OddsRun {
         self.marginal[i] = o.marginal;
         self.marginal_total[i] = o.marginal_total;
         self.len += 1;
+        if self.len == RUN {
+            (self.identity, self.fact, self.names) = self.with_run();
+            self.len = 0;
+        }
     }
 
-    /// The sums over the run's sentences of their identity and fact bits,
-    /// and empties the run: with one logarithm of a ratio of products per
-    /// part ([`log2_ratios`]), in vector registers ([`vectorized`]).
-    pub fn finish(&mut self, prior: FactPrior) -> (f64, f64) {
-        let sums = self.peek(prior);
-        self.len = 0;
+    /// The window's products and names with the run's multiplied in.
+    #[inline]
+    fn with_run(&self) -> (Log2Product, Log2Product, f64) {
+        let (identity, fact, names) = vectorized(
+            #[inline(always)]
+            || self.run(),
+        );
+        (self.identity.times(identity), self.fact.times(fact), self.names + names)
+    }
+
+    /// The sums over the window's sentences of their identity and fact
+    /// bits, and empties the window: one logarithm per part.
+    pub fn finish(&mut self) -> (f64, f64) {
+        let sums = self.peek();
+        *self = OddsRun::new(self.prior);
         sums
     }
 
-    /// The sums `finish` would give, leaving the run as it is.
-    pub fn peek(&self, prior: FactPrior) -> (f64, f64) {
-        vectorized(
-            #[inline(always)]
-            || self.sums(prior),
-        )
+    /// The sums `finish` would give, leaving the window as it is.
+    pub fn peek(&self) -> (f64, f64) {
+        let (identity, fact, names) = self.with_run();
+        (names - identity.log2(), -fact.log2())
     }
 
-    /// Sentences in the run.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Every slot, used or not (an unused one's factors are one): loops of
-    /// fixed length, without branches, are what vectorize. A sentence's
-    /// probabilities are those of [`Odds::probs`] as fractions: the fact's
-    /// `(n + κ h) / (N + κ)` with `h = (m + 1) / (M + V)` is
-    /// `(n (M + V) + κ (m + 1)) / ((N + κ) (M + V))`.
+    /// The run's products of identity and fact probabilities, and the sum
+    /// of its names' bits, over every slot, used or not (an unused one's
+    /// factors are one): loops of fixed length, without branches, are what
+    /// vectorize. A sentence's probabilities are those of [`Odds::probs`]
+    /// as fractions: the fact's `(n + κ h) / (N + κ)` with
+    /// `h = (m + 1) / (M + V)` is `(n (M + V) + κ (m + 1)) / ((N + κ) (M + V))`.
     #[inline(always)]
-    fn sums(&self, prior: FactPrior) -> (f64, f64) {
+    fn run(&self) -> (Log2Product, Log2Product, f64) {
+        let prior = self.prior;
         // Slots past `len` keep an earlier run's odds.
         let used = |i: usize, x: f64, otherwise: f64| if i < self.len { x } else { otherwise };
         let (mut entity, mut total, mut stated, mut of) = ([1.0; RUN], [1.0; RUN], [1.0; RUN], [1.0; RUN]);
@@ -174,8 +191,7 @@ impl OddsRun {
             }
         }
         let names = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-        let [identity, fact] = log2_ratios([(&entity, &total), (&stated, &of)]);
-        (names - identity, -fact)
+        (Log2Product::ratio(&entity, &total), Log2Product::ratio(&stated, &of), names)
     }
 }
 
@@ -184,20 +200,22 @@ mod tests {
     use super::*;
     use crate::sk::rng::SkRng;
 
-    /// A run's sums are the sums of its sentences' bits scored one at a
+    /// A window's sums are the sums of its sentences' bits scored one at a
     /// time, up to rounding: each sentence's probability takes under 64
-    /// roundings either way, under `64 eps / ln 2 < 128 eps` bits, and the
-    /// one-at-a-time bits are summed here with their error carried, so the
-    /// two differ by at most `2 * 128 eps` bits per sentence plus a few
-    /// ulps of the sum. Over odds of every kind: new and seen entities,
-    /// stored facts and unknown ones, runs cut short (whose unused slots
-    /// hold the odds of the run before).
+    /// roundings either way (the window's product one more per run), under
+    /// `64 eps / ln 2 < 128 eps` bits, and the one-at-a-time bits are
+    /// summed here with their error carried, so the two differ by at most
+    /// `2 * 128 eps` bits per sentence, plus the sum of the names' bits, a
+    /// run at a time (`len / 16 + 4` ulps of the total). Over odds of every
+    /// kind: new and seen entities, stored facts and unknown ones, windows
+    /// of whole runs, of many and of a part of one (whose unused slots hold
+    /// the odds of the run before).
     #[test]
-    fn a_run_sums_the_bits_each_sentence_gets_alone() {
+    fn a_window_sums_the_bits_each_sentence_gets_alone() {
         let mut rng = SkRng::new(5, 1);
         let prior = FactPrior { kappa: 1.0 / (1u64 << 20) as f64, values: 64.0 };
-        let mut run = OddsRun::default();
-        for len in [RUN, 1, 7, RUN, 3, RUN, 12] {
+        let mut run = OddsRun::new(prior);
+        for len in [RUN, 1, 7, 3 * RUN + 5, RUN, 3, 40 * RUN, 12] {
             let odds: Vec<Odds> = (0..len)
                 .map(|_| {
                     let total = 1.0 + rng.below(1 << 30) as f64 + 0.5;
@@ -216,7 +234,7 @@ mod tests {
                 })
                 .collect();
             odds.iter().for_each(|&o| run.push(o));
-            let got = run.finish(prior);
+            let got = run.finish();
             // Neumaier sums of the bits one at a time.
             let mut want = [(0.0f64, 0.0f64); 2];
             for o in &odds {
@@ -229,8 +247,9 @@ mod tests {
             }
             for (got, (sum, carry)) in [got.0, got.1].into_iter().zip(want) {
                 let want = sum + carry;
-                let bound = 4.0 * f64::EPSILON * want + 2.0 * 128.0 * f64::EPSILON * len as f64;
-                assert!((got - want).abs() <= bound, "run of {len}: {got} vs {want} (bound {bound:e})");
+                let n = len as f64;
+                let bound = (n / 16.0 + 4.0) * f64::EPSILON * want + 2.0 * 128.0 * f64::EPSILON * n;
+                assert!((got - want).abs() <= bound, "window of {len}: {got} vs {want} (bound {bound:e})");
             }
         }
     }

@@ -3,7 +3,7 @@
 //! value marginal, and the Pitman–Yor predictive for entity identity.
 
 use super::Answer;
-use super::log2::{log2, log2_ratio, vectorized};
+use super::log2::{Log2Product, log2, vectorized};
 use super::odds::{FactPrior, Odds, OddsRun, RUN};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
@@ -68,17 +68,21 @@ impl SyntaxModel {
         self.attribute_bits - log2(self.prob(s))
     }
 
-    /// The summed bits of up to [`RUN`] sentences whose templates and
-    /// fillers have probabilities `probs` (`prob`'s own outputs): one
-    /// logarithm of their product ([`log2_ratio`]), in vector registers.
-    pub fn bits_of_run(&self, probs: &[f64]) -> f64 {
+    /// The product of up to [`RUN`] sentences' template and filler
+    /// probabilities (`prob`'s own outputs), in vector registers.
+    pub fn product_of_run(probs: &[f64]) -> Log2Product {
         let mut all = [1.0; RUN];
         all[..probs.len()].copy_from_slice(probs);
-        let log2_prob = vectorized(
+        vectorized(
             #[inline(always)]
-            || log2_ratio(&all, &[1.0; RUN]),
-        );
-        probs.len() as f64 * self.attribute_bits - log2_prob
+            || Log2Product::ratio(&all, &[1.0; RUN]),
+        )
+    }
+
+    /// The summed bits of `sentences` whose template and filler
+    /// probabilities have the product `probs`.
+    pub fn bits_of_window(&self, sentences: u64, probs: Log2Product) -> f64 {
+        sentences as f64 * self.attribute_bits - probs.log2()
     }
 
     /// `P(t | a) Π_j P(w_j | slot j)`.
@@ -396,18 +400,17 @@ pub trait KnowledgeCode {
         Bits { syntax, identity, fact }
     }
 
-    /// The run of sentences observed whose bits are not yet summed.
+    /// The window of sentences observed whose bits are not yet summed.
     fn pending(&mut self) -> &mut OddsRun;
 
     fn pending_run(&self) -> &OddsRun;
 
     /// `observe_knowledge` over consecutive sentences (their syntax bits
-    /// left to the shared model): the sums of the identity and fact bits of
-    /// the runs of [`RUN`] sentences this completes.
-    /// - Each run's bits are summed with one logarithm per part
-    ///   ([`OddsRun::finish`]). A run is [`RUN`] consecutive sentences from
-    ///   the last `close_run`, across calls, so the sums do not depend on
-    ///   how the stream is cut into calls.
+    /// left to the shared model), their identity and fact bits held back
+    /// until the window closes ([`OddsRun`]: the window's probabilities
+    /// multiplied a run of [`RUN`] sentences at a time, from the last
+    /// `close_run` on, across calls, so the sums do not depend on how the
+    /// stream is cut into calls; one logarithm per part when read).
     /// - The records of a chunk of sentences are looked up before any of
     ///   them is observed: the lookups are independent, so their cache
     ///   misses overlap instead of coming one after another. A lookup is
@@ -416,13 +419,8 @@ pub trait KnowledgeCode {
     ///
     /// Same records as one sentence at a time; the same sums up to rounding
     /// (docs/benchmarks.md, "Engine").
-    fn observe_knowledge_run(&mut self, sentences: &[Sentence]) -> Bits {
-        let prior = self.fact_prior();
-        let mut sum = Bits::default();
-        let mut rest = sentences;
-        while !rest.is_empty() {
-            let (chunk, after) = rest.split_at(rest.len().min(RUN - self.pending().len()));
-            rest = after;
+    fn observe_knowledge_run(&mut self, sentences: &[Sentence]) {
+        for chunk in sentences.chunks(RUN) {
             let mut found = [None; RUN];
             for (f, s) in found.iter_mut().zip(chunk) {
                 *f = self.record(s.entity);
@@ -439,25 +437,18 @@ pub trait KnowledgeCode {
                 self.pending().push(odds);
                 self.train_knowledge(s, record);
             }
-            if self.pending().len() == RUN {
-                let (identity, fact) = self.pending().finish(prior);
-                sum.identity += identity;
-                sum.fact += fact;
-            }
         }
-        sum
     }
 
-    /// The sums of the pending run's bits, which stays pending.
+    /// The sums of the pending window's bits, which stays pending.
     fn pending_sums(&self) -> Bits {
-        let (identity, fact) = self.pending_run().peek(self.fact_prior());
+        let (identity, fact) = self.pending_run().peek();
         Bits { identity, fact, ..Bits::default() }
     }
 
-    /// Sums the pending run's bits now and starts a new run.
+    /// Sums the pending window's bits now and starts a new window.
     fn close_knowledge_run(&mut self) -> Bits {
-        let prior = self.fact_prior();
-        let (identity, fact) = self.pending().finish(prior);
+        let (identity, fact) = self.pending().finish();
         Bits { identity, fact, ..Bits::default() }
     }
 }
@@ -491,7 +482,9 @@ macro_rules! knowledge_steps {
         }
 
         fn observe_run_shared(&mut self, sentences: &[Sentence]) -> Bits {
-            self.observe_knowledge_run(sentences)
+            // Every bit is held back until the window closes.
+            self.observe_knowledge_run(sentences);
+            Bits::default()
         }
 
         fn pending_bits(&self) -> Bits {
