@@ -28,6 +28,9 @@ pub struct ZipfLaw {
     head_mass_log2: f64,
     head: AliasTable,
     tail: Option<Tail>,
+    /// `density(r)` of the head ranks `1..=HEAD_RANKS`: the theory's sums
+    /// over ranks (`rank_sum`) ask for them again at every checkpoint.
+    head_density: Vec<f64>,
 }
 
 /// Rejection-inversion over ranks `k0..=k`.
@@ -65,7 +68,8 @@ impl ZipfLaw {
             tail.g_max = tail.g_from_ln((k0 + 0.5 + q).ln()) + tail.h_from_ln((k0 + q).ln(), s);
             tail
         });
-        ZipfLaw { k, q, s, z, ln_z, head_mass, head_mass_log2: head_mass.log2(), head, tail }
+        let head_density = (1..=head_k).map(|r| density(r as f64, q, s, ln_z)).collect();
+        ZipfLaw { k, q, s, z, ln_z, head_mass, head_mass_log2: head_mass.log2(), head, tail, head_density }
     }
 
     pub fn k(&self) -> u64 {
@@ -94,7 +98,11 @@ impl ZipfLaw {
     /// `P(r)` extended to real `r` (for sums over ranks by Euler–Maclaurin).
     #[inline]
     pub fn density(&self, r: f64) -> f64 {
-        (-self.s * (r + self.q).ln() - self.ln_z).exp()
+        // A head rank's value from the table: the same bits.
+        if r >= 1.0 && r <= self.head_density.len() as f64 && r.fract() == 0.0 {
+            return self.head_density[r as usize - 1];
+        }
+        density(r, self.q, self.s, self.ln_z)
     }
 
     #[inline]
@@ -127,6 +135,12 @@ impl ZipfLaw {
             _ => self.head.sample(rng.next_u64()) as u64 + 1,
         }
     }
+}
+
+/// `P(r) = (r + q)^-s / Z` from `ln Z`, for real `r`.
+#[inline]
+fn density(r: f64, q: f64, s: f64, ln_z: f64) -> f64 {
+    (-s * (r + q).ln() - ln_z).exp()
 }
 
 impl Tail {
@@ -183,4 +197,22 @@ fn expm1_over(z: f64) -> f64 {
 #[inline]
 fn log1p_over(z: f64) -> f64 {
     if z.abs() < 1e-300 { 1.0 } else { z.ln_1p() / z }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The head ranks' table holds each rank's own density, and ranks past
+    /// it or between ranks are computed: the same bits either way.
+    #[test]
+    fn the_head_table_is_the_density_of_each_rank() {
+        let (k, q, s) = (100_000, 1.5, 1.4);
+        let law = ZipfLaw::new(k, q, s);
+        let ln_z = law.normaliser().ln();
+        for r in [1.0, 2.0, 17.0, 4095.0, 4096.0, 4097.0, 1.5, 3.25, 99_999.0] {
+            assert_eq!(law.density(r).to_bits(), density(r, q, s, ln_z).to_bits(), "rank {r}");
+        }
+        assert_eq!(law.density(7.0).to_bits(), law.prob(7).to_bits());
+    }
 }
