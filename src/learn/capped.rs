@@ -403,27 +403,41 @@ impl KnowledgeCode for CappedLearner {
         odds
     }
 
+    /// The common case here, a stored fact stated again, inline; the rest
+    /// (sightings of what is not stored yet, admissions, evictions) in
+    /// [`CappedLearner::train_unstored`].
+    #[inline]
     fn train_knowledge(&mut self, s: &Sentence, slot: Option<usize>) {
         self.sentences += 1;
-        let f = self.attributes;
+        if let Some(i) = slot {
+            let r = &mut self.records[i];
+            r.count += 1;
+            r.last_seen = self.sentences;
+            r.priority = s.oracle.identity;
+            self.known_total += 1;
+            let fact = &mut self.facts[i * self.attributes + s.attribute as usize];
+            if fact.is_stored() {
+                if let Some(old) = fact.observe(s.value) {
+                    self.marginal.replace(s.attribute, old, s.value);
+                }
+                return;
+            }
+        }
+        self.train_unstored(s, slot);
+    }
+}
+
+impl CappedLearner {
+    /// `train_knowledge` of a sentence whose fact is not stored, its entity
+    /// (`slot`) stored or not, after the entity's record was updated.
+    #[inline(never)]
+    fn train_unstored(&mut self, s: &Sentence, slot: Option<usize>) {
         match slot {
             Some(i) => {
-                let r = &mut self.records[i];
-                r.count += 1;
-                r.last_seen = self.sentences;
-                r.priority = s.oracle.identity;
-                self.known_total += 1;
-                let at = i * f + s.attribute as usize;
-                if self.facts[at].is_stored() {
-                    if let Some(old) = self.facts[at].observe(s.value) {
-                        self.marginal.replace(s.attribute, old, s.value);
-                    }
-                } else {
-                    let seen = &mut self.fact_sightings[at];
-                    *seen = seen.saturating_add(1);
-                    if *seen as u32 >= self.exposures {
-                        self.store_fact(i, s.attribute, s.value);
-                    }
+                let seen = &mut self.fact_sightings[i * self.attributes + s.attribute as usize];
+                *seen = seen.saturating_add(1);
+                if *seen as u32 >= self.exposures {
+                    self.store_fact(i, s.attribute, s.value);
                 }
             }
             None => {
