@@ -217,7 +217,7 @@ impl Exact {
 ///   sum; the sentence-by-sentence bits err as much. The identity part adds
 ///   the names' bits, summed a run at a time: adding the `n / 16`
 ///   non-negative run sums errs by at most `(n / 16) eps` times the total.
-fn close_window(got: &Window, alone: &Window, exact: &[Exact; 3], what: &str) {
+fn within_rounding(got: &Window, alone: &Window, exact: &[Exact; 3], what: &str) {
     assert_eq!((got.sentences, got.tokens), (alone.sentences, alone.tokens), "{what}");
     assert_eq!(got.oracle, alone.oracle, "{what}: oracle bits");
     let n = got.sentences as f64;
@@ -295,13 +295,13 @@ fn the_shared_syntax_model_gives_each_learner_the_bits_of_its_own() {
         let shared = crew.close_shared();
         let learners: [&mut dyn Learner; 3] = [&mut bayes, &mut capped, &mut oracle];
         for (i, learner) in [0, 2, 3].into_iter().zip(learners) {
-            windows[i].bits += learner.close_run();
+            windows[i].bits += learner.close_window();
             windows[i] = windows[i].with_shared(&shared);
         }
         assert_eq!(recorder.sentences, n);
-        close_window(&windows[0], &alone[0], &exact[0], "bayes");
-        close_window(&windows[2], &alone[1], &exact[1], "capped");
-        close_window(&windows[3], &alone[2], &exact[2], "capped oracle");
+        within_rounding(&windows[0], &alone[0], &exact[0], "bayes");
+        within_rounding(&windows[2], &alone[1], &exact[1], "capped");
+        within_rounding(&windows[3], &alone[2], &exact[2], "capped oracle");
         assert_eq!(bayes.entities(), own_bayes.entities());
         assert_eq!(capped.stored_entities(), own_capped.stored_entities());
         assert_eq!(oracle.stored_entities(), own_oracle.stored_entities());

@@ -86,11 +86,11 @@ pub struct Report {
 impl Report {
     /// A learner's measurements at a checkpoint, on whichever thread it
     /// runs; `request.take` closes its `window`. The window includes the
-    /// bits the learner holds back (`Learner::close_run`): released into
+    /// bits the learner holds back (`Learner::close_window`): released into
     /// it when it closes, only looked at otherwise.
     pub fn of(l: &mut dyn Learner, window: &mut Window, request: &Request) -> Report {
         let window = if request.take {
-            window.bits += l.close_run();
+            window.bits += l.close_window();
             std::mem::take(window)
         } else {
             let mut now = *window;

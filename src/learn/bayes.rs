@@ -12,7 +12,7 @@
 use crate::config::LearnerKind;
 use rustc_hash::FxHashMap;
 
-use super::odds::{FactPrior, Odds, OddsRun};
+use super::odds::{FactPrior, Odds, OddsWindow};
 use super::predictive::{
     FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_kappa, fact_odds,
     knowledge_steps,
@@ -46,7 +46,7 @@ pub struct BayesLearner {
     sentences: u64,
     /// Sentences observed in a run whose bits are not yet summed
     /// (`KnowledgeCode::observe_knowledge_run`).
-    pending: OddsRun,
+    pending: OddsWindow,
 }
 
 impl BayesLearner {
@@ -65,7 +65,7 @@ impl BayesLearner {
             values: Vec::new(),
             facts: 0,
             sentences: 0,
-            pending: OddsRun::new(prior),
+            pending: OddsWindow::new(prior),
         }
     }
 
@@ -95,11 +95,11 @@ impl KnowledgeCode for BayesLearner {
         self.prior
     }
 
-    fn pending(&mut self) -> &mut OddsRun {
+    fn pending(&mut self) -> &mut OddsWindow {
         &mut self.pending
     }
 
-    fn pending_run(&self) -> &OddsRun {
+    fn pending_window(&self) -> &OddsWindow {
         &self.pending
     }
 

@@ -23,7 +23,7 @@ use std::collections::BinaryHeap;
 
 use rustc_hash::FxHashMap;
 
-use super::odds::{FactPrior, Odds, OddsRun};
+use super::odds::{FactPrior, Odds, OddsWindow};
 use super::predictive::{
     FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_kappa, fact_odds,
     knowledge_steps,
@@ -162,7 +162,7 @@ pub struct CappedLearner {
     evicted: u64,
     /// Sentences observed in a run whose bits are not yet summed
     /// (`KnowledgeCode::observe_knowledge_run`).
-    pending: OddsRun,
+    pending: OddsWindow,
 }
 
 impl CappedLearner {
@@ -201,7 +201,7 @@ impl CappedLearner {
             sentences: 0,
             admitted: 0,
             evicted: 0,
-            pending: OddsRun::new(prior),
+            pending: OddsWindow::new(prior),
         }
     }
 
@@ -387,11 +387,11 @@ impl KnowledgeCode for CappedLearner {
         self.prior
     }
 
-    fn pending(&mut self) -> &mut OddsRun {
+    fn pending(&mut self) -> &mut OddsWindow {
         &mut self.pending
     }
 
-    fn pending_run(&self) -> &OddsRun {
+    fn pending_window(&self) -> &OddsWindow {
         &self.pending
     }
 

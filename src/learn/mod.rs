@@ -124,7 +124,7 @@ pub trait Learner: Send {
     /// left to the shared model: the sums of their identity and fact bits
     /// (`syntax` zero). A learner may hold bits back until its window
     /// closes (Bayes and capped hold back all of them, as one product of
-    /// probabilities per part): it returns them from `close_run` (and shows
+    /// probabilities per part): it returns them from `close_window` (and shows
     /// them in `pending_bits`). The default takes sentences one at a time
     /// and holds nothing back.
     fn observe_run_shared(&mut self, sentences: &[Sentence]) -> Bits {
@@ -142,7 +142,7 @@ pub trait Learner: Send {
 
     /// The bits held back by `observe_run_shared`, released: what a
     /// window that closes now must add.
-    fn close_run(&mut self) -> Bits {
+    fn close_window(&mut self) -> Bits {
         Bits::default()
     }
 

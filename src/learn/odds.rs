@@ -7,7 +7,7 @@
 //! arithmetic on them (which depends on nothing else). The learners gather
 //! the counts as [`Odds`] while they train. A window needs only the sum of
 //! the bits, and a sum of logarithms is the logarithm of a product, so
-//! [`OddsRun`] multiplies the probabilities of [`RUN`] sentences at a time
+//! [`OddsWindow`] multiplies the probabilities of [`RUN`] sentences at a time
 //! in plain loops the compiler turns into vector instructions, into one
 //! product per part for the whole window ([`Log2Product`]), whose logarithm
 //! is taken when the window is read. A sentence scored alone
@@ -74,7 +74,7 @@ pub const RUN: usize = 16;
 /// of the last sentences, up to [`RUN`] of them, field by field, not yet
 /// multiplied in.
 #[derive(Clone, Debug)]
-pub struct OddsRun {
+pub struct OddsWindow {
     prior: FactPrior,
     /// The window's products, over the runs multiplied in.
     identity: Log2Product,
@@ -91,10 +91,10 @@ pub struct OddsRun {
     marginal_total: [f64; RUN],
 }
 
-impl OddsRun {
+impl OddsWindow {
     /// An empty window of a learner whose fact code has `prior`.
     pub fn new(prior: FactPrior) -> Self {
-        OddsRun {
+        OddsWindow {
             prior,
             identity: Log2Product::default(),
             fact: Log2Product::default(),
@@ -145,7 +145,7 @@ impl OddsRun {
     /// bits, and empties the window: one logarithm per part.
     pub fn finish(&mut self) -> (f64, f64) {
         let sums = self.peek();
-        *self = OddsRun::new(self.prior);
+        *self = OddsWindow::new(self.prior);
         sums
     }
 
@@ -214,7 +214,7 @@ mod tests {
     fn a_window_sums_the_bits_each_sentence_gets_alone() {
         let mut rng = SkRng::new(5, 1);
         let prior = FactPrior { kappa: 1.0 / (1u64 << 20) as f64, values: 64.0 };
-        let mut run = OddsRun::new(prior);
+        let mut window = OddsWindow::new(prior);
         for len in [RUN, 1, 7, 3 * RUN + 5, RUN, 3, 40 * RUN, 12] {
             let odds: Vec<Odds> = (0..len)
                 .map(|_| {
@@ -233,8 +233,8 @@ mod tests {
                     }
                 })
                 .collect();
-            odds.iter().for_each(|&o| run.push(o));
-            let got = run.finish();
+            odds.iter().for_each(|&o| window.push(o));
+            let got = window.finish();
             // Neumaier sums of the bits one at a time.
             let mut want = [(0.0f64, 0.0f64); 2];
             for o in &odds {

@@ -4,7 +4,7 @@
 
 use super::Answer;
 use super::log2::{Log2Product, log2, vectorized};
-use super::odds::{FactPrior, Odds, OddsRun, RUN};
+use super::odds::{FactPrior, Odds, OddsWindow, RUN};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
 /// Dirichlet–multinomial predictive over `k` outcomes with concentration `gamma`:
@@ -401,15 +401,15 @@ pub trait KnowledgeCode {
     }
 
     /// The window of sentences observed whose bits are not yet summed.
-    fn pending(&mut self) -> &mut OddsRun;
+    fn pending(&mut self) -> &mut OddsWindow;
 
-    fn pending_run(&self) -> &OddsRun;
+    fn pending_window(&self) -> &OddsWindow;
 
     /// `observe_knowledge` over consecutive sentences (their syntax bits
     /// left to the shared model), their identity and fact bits held back
-    /// until the window closes ([`OddsRun`]: the window's probabilities
+    /// until the window closes ([`OddsWindow`]: the window's probabilities
     /// multiplied a run of [`RUN`] sentences at a time, from the last
-    /// `close_run` on, across calls, so the sums do not depend on how the
+    /// `close_window` on, across calls, so the sums do not depend on how the
     /// stream is cut into calls; one logarithm per part when read).
     /// - The records of a chunk of sentences are looked up before any of
     ///   them is observed: the lookups are independent, so their cache
@@ -442,12 +442,12 @@ pub trait KnowledgeCode {
 
     /// The sums of the pending window's bits, which stays pending.
     fn pending_sums(&self) -> Bits {
-        let (identity, fact) = self.pending_run().peek();
+        let (identity, fact) = self.pending_window().peek();
         Bits { identity, fact, ..Bits::default() }
     }
 
     /// Sums the pending window's bits now and starts a new window.
-    fn close_knowledge_run(&mut self) -> Bits {
+    fn close_knowledge_window(&mut self) -> Bits {
         let (identity, fact) = self.pending().finish();
         Bits { identity, fact, ..Bits::default() }
     }
@@ -491,8 +491,8 @@ macro_rules! knowledge_steps {
             self.pending_sums()
         }
 
-        fn close_run(&mut self) -> Bits {
-            self.close_knowledge_run()
+        fn close_window(&mut self) -> Bits {
+            self.close_knowledge_window()
         }
     };
 }
