@@ -405,7 +405,7 @@ impl KnowledgeCode for CappedLearner {
 
     /// The common case here, a stored fact stated again, inline; the rest
     /// (sightings of what is not stored yet, admissions, evictions) in
-    /// [`CappedLearner::train_unstored`].
+    /// `train_unstored`.
     #[inline]
     fn train_knowledge(&mut self, s: &Sentence, slot: Option<usize>) {
         self.sentences += 1;

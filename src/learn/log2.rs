@@ -4,11 +4,12 @@
 //! Why not `f64::log2`: the platform's `log2` is a library call, one value
 //! at a time, whose last bit depends on the C library (its version, and the
 //! variant it picks for the CPU). This one is plain arithmetic without
-//! branches, so the engine computes it in vector registers
-//! ([`Log2Product`]: the logarithm of a product of ratios, one per window
-//! of sentences), and every machine gets the same bits: it uses only IEEE
-//! additions, multiplications and one division, which round the same way at
-//! every vector width (Rust never fuses a multiply and an add on its own).
+//! branches, and so is [`Log2Product`], which multiplies a window's
+//! probabilities in vector registers (taking each apart into exponent and
+//! mantissa exactly) so that the window's bits are one logarithm of their
+//! product. Every machine gets the same bits: only IEEE additions,
+//! multiplications and divisions, which round the same way at every vector
+//! width (Rust never fuses a multiply and an add on its own).
 //!
 //! Accuracy: within one unit in the last place of the exact value (the
 //! tests compare it with the platform's `log2`: one input in a thousand
@@ -139,9 +140,10 @@ const INV_LN2_HI: f64 = f64::from_bits(0x3ff7_1547_6520_0000);
 const INV_LN2_LO: f64 = f64::from_bits(0x3de7_05fc_2eef_a200);
 
 /// Runs `f` compiled for AVX2 when the CPU has it (else for the build
-/// target, SSE2 on plain x86-64), for loops over [`log2`]: it uses no fused
-/// multiply-add, so every width gives the same bits. `f` should be an
-/// `#[inline(always)]` loop, so that it is compiled inside each variant.
+/// target, SSE2 on plain x86-64), for loops over [`split`], [`log2`] and
+/// [`Log2Product::ratio`]: they use no fused multiply-add, so every width
+/// gives the same bits. `f` should be an `#[inline(always)]` loop, so that
+/// it is compiled inside each variant.
 /// (AVX-512 measured no faster here, and can lower the core's clock for
 /// the generator and the other learners.)
 #[inline]
