@@ -20,7 +20,7 @@
 //! in position order.
 
 use super::kernels::{
-    axpy, axpy_rows, axpy_rows_many, axpy_rows_padded, dot, dots, padded, slices, softmax, tanh_in_place,
+    add_products, axpy, axpy_rows, axpy_rows_padded, dot, dots, padded, slices, softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -241,7 +241,7 @@ pub struct Trace {
     dpre: Vec<f32>,
     /// `D` per position: gradient at the input.
     dx: Vec<f32>,
-    /// Scratch: one coefficient per position.
+    /// Scratch: one coefficient per position and output of a layer.
     coef: Vec<f32>,
     /// `-ln P(t_p | context)` per position.
     pub nll: Vec<f64>,
@@ -384,7 +384,7 @@ impl Net {
             trace.target.resize(n, (0, 0));
             trace.dpre.resize(n * hw, 0.0);
             trace.dx.resize(n * d, 0.0);
-            trace.coef.resize(n, 0.0);
+            trace.coef.resize(n * hw.max(k).max(1), 0.0);
             trace.nll.resize(n, 0.0);
         }
         trace.len = n;
@@ -465,47 +465,15 @@ impl Net {
         }
     }
 
-    /// Second half of `backward`: the gradient at the input embeddings, four
-    /// positions at a time (each row of `W1` loaded once for the four).
+    /// Second half of `backward`: the gradient at the input embeddings,
+    /// `dx_p = Σ_j dpre_p[j] W1_j` (`add_products`: several positions at a
+    /// time, each row of `W1` loaded once for them).
     #[inline(always)]
     pub fn backward_hidden(&self, trace: &mut Trace) {
-        let hw = self.shape.hidden;
-        let d = self.shape.input();
-        let w1 = &self.w.w1;
-        let mut p = 0;
-        while p + 8 <= trace.len {
-            self.input_gradients::<8>(trace, p);
-            p += 8;
-        }
-        while p + 4 <= trace.len {
-            self.input_gradients::<4>(trace, p);
-            p += 4;
-        }
-        for p in p..trace.len {
-            let dx = &mut trace.dx[p * d..(p + 1) * d];
-            dx.fill(0.0);
-            axpy_rows(
-                dx,
-                &trace.dpre[p * hw..(p + 1) * hw],
-                #[inline(always)]
-                |j| &w1[j * d..(j + 1) * d],
-            );
-        }
-    }
-
-    /// The input gradients of the `Q` positions from `p` (each row of `W1`
-    /// loaded once for the `Q`).
-    #[inline(always)]
-    fn input_gradients<const Q: usize>(&self, trace: &mut Trace, p: usize) {
-        let (hw, d) = (self.shape.hidden, self.shape.input());
-        let dx = &mut trace.dx[p * d..(p + Q) * d];
+        let (n, hw, d) = (trace.len, self.shape.hidden, self.shape.input());
+        let dx = &mut trace.dx[..n * d];
         dx.fill(0.0);
-        axpy_rows_many::<Q>(
-            dx,
-            &trace.dpre[p * hw..(p + Q) * hw],
-            #[inline(always)]
-            |j| &self.w.w1[j * d..(j + 1) * d],
-        );
+        add_products(dx, d, &trace.dpre[..n * hw], &self.w.w1);
     }
 
     /// Adds `scale` times the gradient held in `trace` (after `backward`) to
@@ -633,7 +601,8 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
 /// a dense layer (`weights` row-major, one row per output), from the `n`
 /// positions' output gradients `grad` and inputs `input` (position-major);
 /// each weight receives its positions' terms in position order. `coef`
-/// (at least `n` long) is scratch.
+/// (at least `n` times the outputs long) is scratch: the coefficients
+/// `scale grad_p[r]`, output by output.
 #[inline(always)]
 fn add_dense(
     weights: &mut [f32],
@@ -645,22 +614,21 @@ fn add_dense(
 ) {
     let outputs = bias.len();
     let n = grad.len() / outputs;
-    let width = input.len() / n.max(1);
-    for (r, b) in bias.iter_mut().enumerate() {
+    if n == 0 {
+        return;
+    }
+    let width = input.len() / n;
+    let coef = &mut coef[..outputs * n];
+    for ((r, b), coef) in bias.iter_mut().enumerate().zip(coef.chunks_exact_mut(n)) {
         // The bias summed in a register (one memory round trip per term before).
         let mut sum = *b;
-        for (p, c) in coef[..n].iter_mut().enumerate() {
+        for (p, c) in coef.iter_mut().enumerate() {
             *c = scale * grad[p * outputs + r];
             sum += *c;
         }
         *b = sum;
-        axpy_rows(
-            &mut weights[r * width..(r + 1) * width],
-            &coef[..n],
-            #[inline(always)]
-            |p| &input[p * width..(p + 1) * width],
-        );
     }
+    add_products(&mut weights[..outputs * width], width, coef, &input[..n * width]);
 }
 
 /// `w += scale x` the hidden layer's and the embeddings' gradient held in `trace`.
