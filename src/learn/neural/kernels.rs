@@ -399,28 +399,38 @@ mod avx512 {
     }
 
     /// `y_q += Σ_{j < k} alpha[q k + j] w_j` for the `n` rows `y_q` of `y`
-    /// (`m` long each), `w_j` the rows of `w`: eight rows of `y` at a time,
-    /// 32 columns of them held in sixteen registers while the `k` terms are
-    /// added in order. SAFETY: the CPU has AVX-512F, `y` holds `n m`,
-    /// `alpha` `n k` and `w` `k m` elements.
+    /// (`m` long each, row `q` at `y + q ys`), `w_j = row(j)`: eight rows of
+    /// `y` at a time, 32 columns of them held in sixteen registers while the
+    /// `k` terms are added in order. SAFETY: the CPU has AVX-512F, `y` holds
+    /// `n` rows of `m` at stride `ys`, `alpha` `n k` elements and every
+    /// `row(j)`, `j < k`, `m`.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn add_products(y: *mut f32, n: usize, m: usize, alpha: *const f32, k: usize, w: *const f32) {
+    pub unsafe fn add_products(
+        y: *mut f32,
+        ys: usize,
+        n: usize,
+        m: usize,
+        alpha: *const f32,
+        k: usize,
+        row: impl Fn(usize) -> *const f32 + Copy,
+    ) {
         let mut q = 0;
         // SAFETY (every call): rows `q..q + Q` of `y` and of `alpha` exist.
         unsafe {
             while q + 8 <= n {
-                product_rows::<8>(y.add(q * m), m, alpha.add(q * k), k, w);
+                product_rows::<8>(y.add(q * ys), ys, m, alpha.add(q * k), k, row);
                 q += 8;
             }
+            let (y, alpha) = (y.add(q * ys), alpha.add(q * k));
             match n - q {
-                7 => product_rows::<7>(y.add(q * m), m, alpha.add(q * k), k, w),
-                6 => product_rows::<6>(y.add(q * m), m, alpha.add(q * k), k, w),
-                5 => product_rows::<5>(y.add(q * m), m, alpha.add(q * k), k, w),
-                4 => product_rows::<4>(y.add(q * m), m, alpha.add(q * k), k, w),
-                3 => product_rows::<3>(y.add(q * m), m, alpha.add(q * k), k, w),
-                2 => product_rows::<2>(y.add(q * m), m, alpha.add(q * k), k, w),
-                1 => product_rows::<1>(y.add(q * m), m, alpha.add(q * k), k, w),
+                7 => product_rows::<7>(y, ys, m, alpha, k, row),
+                6 => product_rows::<6>(y, ys, m, alpha, k, row),
+                5 => product_rows::<5>(y, ys, m, alpha, k, row),
+                4 => product_rows::<4>(y, ys, m, alpha, k, row),
+                3 => product_rows::<3>(y, ys, m, alpha, k, row),
+                2 => product_rows::<2>(y, ys, m, alpha, k, row),
+                1 => product_rows::<1>(y, ys, m, alpha, k, row),
                 _ => {}
             }
         }
@@ -432,38 +442,41 @@ mod avx512 {
     #[target_feature(enable = "avx512f")]
     unsafe fn product_rows<const Q: usize>(
         y: *mut f32,
+        ys: usize,
         m: usize,
         alpha: *const f32,
         k: usize,
-        w: *const f32,
+        row: impl Fn(usize) -> *const f32 + Copy,
     ) {
         let mut c = 0;
         // SAFETY (every call): columns `c..c + 16 V` (or up to `m` under the mask) lie in every row.
         unsafe {
             while c + 32 <= m {
-                product_block::<Q, 2, false>(y.add(c), m, alpha, k, w.add(c), 0);
+                product_block::<Q, 2, false>(y.add(c), ys, alpha, k, row, c, 0);
                 c += 32;
             }
             if c + 16 <= m {
-                product_block::<Q, 1, false>(y.add(c), m, alpha, k, w.add(c), 0);
+                product_block::<Q, 1, false>(y.add(c), ys, alpha, k, row, c, 0);
                 c += 16;
             }
             if c < m {
-                product_block::<Q, 1, true>(y.add(c), m, alpha, k, w.add(c), (1u16 << (m - c)) - 1);
+                product_block::<Q, 1, true>(y.add(c), ys, alpha, k, row, c, (1u16 << (m - c)) - 1);
             }
         }
     }
 
-    /// `Q` rows by `16 V` columns of `y` (the lanes outside `mask` neither
-    /// read nor written when `MASKED`): each element receives
-    /// `alpha[q k + j] * w_j[l]`, one multiply then one add, for `j = 0, 1, …`.
+    /// `Q` rows by `16 V` columns of `y`, from column `c` of the rows `w_j`
+    /// (the lanes outside `mask` neither read nor written when `MASKED`):
+    /// each element receives `alpha[q k + j] * w_j[c + l]`, one multiply then
+    /// one add, for `j = 0, 1, …`.
     #[inline(always)]
     unsafe fn product_block<const Q: usize, const V: usize, const MASKED: bool>(
         y: *mut f32,
-        m: usize,
+        ys: usize,
         alpha: *const f32,
         k: usize,
-        w: *const f32,
+        row: impl Fn(usize) -> *const f32,
+        c: usize,
         mask: u16,
     ) {
         // SAFETY: the caller's ranges; under the mask only lanes inside a row are touched.
@@ -473,15 +486,15 @@ mod avx512 {
             let mut acc = [[_mm512_setzero_ps(); V]; Q];
             for q in 0..Q {
                 for v in 0..V {
-                    acc[q][v] = load(y.add(q * m + 16 * v));
+                    acc[q][v] = load(y.add(q * ys + 16 * v));
                 }
             }
             let mut pa = [alpha; Q];
             for q in 0..Q {
                 pa[q] = alpha.add(q * k);
             }
-            let mut pw = w;
             for j in 0..k {
+                let pw = row(j).add(c);
                 let mut x = [_mm512_setzero_ps(); V];
                 for v in 0..V {
                     x[v] = load(pw.add(16 * v));
@@ -492,14 +505,13 @@ mod avx512 {
                         acc[q][v] = _mm512_add_ps(acc[q][v], _mm512_mul_ps(a, x[v]));
                     }
                 }
-                pw = pw.add(m);
             }
             for q in 0..Q {
                 for v in 0..V {
                     if MASKED {
-                        _mm512_mask_storeu_ps(y.add(q * m + 16 * v), mask, acc[q][v]);
+                        _mm512_mask_storeu_ps(y.add(q * ys + 16 * v), mask, acc[q][v]);
                     } else {
-                        _mm512_storeu_ps(y.add(q * m + 16 * v), acc[q][v]);
+                        _mm512_storeu_ps(y.add(q * ys + 16 * v), acc[q][v]);
                     }
                 }
             }
@@ -695,8 +707,20 @@ pub fn add_products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) {
     let (y, alpha, w) = (&mut y[..n * m], &alpha[..n * k], &w[..k * m]);
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx512f") {
+        let pw = w.as_ptr();
         // SAFETY: the CPU has AVX-512F; `y`, `alpha` and `w` hold `n m`, `n k` and `k m` (sliced above).
-        return unsafe { avx512::add_products(y.as_mut_ptr(), n, m, alpha.as_ptr(), k, w.as_ptr()) };
+        return unsafe {
+            avx512::add_products(
+                y.as_mut_ptr(),
+                m,
+                n,
+                m,
+                alpha.as_ptr(),
+                k,
+                #[inline(always)]
+                |j| pw.add(j * m),
+            )
+        };
     }
     add_products_portable(y, m, alpha, w);
 }
@@ -721,6 +745,70 @@ fn add_products_portable(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) {
     }
     for q in q..n {
         axpy_rows(&mut y[q * m..(q + 1) * m], &alpha[q * k..(q + 1) * k], row);
+    }
+}
+
+/// `add_products` for rows of `Y` that lie `stride` apart in `y` (`n`
+/// rows of `m`, the columns of a wider matrix) and rows `w_j = rows(j)`,
+/// `j < k`, each at least `padded(m)` long: `y_q += Σ_j alpha[q k + j] w_j`,
+/// the terms in the order `j = 0, 1, …`. Used for the output layer's update
+/// (`Y` a class's columns of `Wo`). On AVX-512 the same intrinsics kernel
+/// (the last columns under a mask, nothing copied); elsewhere
+/// `axpy_rows_padded` row by row.
+#[inline(always)]
+pub fn add_products_strided<'a>(
+    y: &mut [f32],
+    stride: usize,
+    (n, m): (usize, usize),
+    alpha: &[f32],
+    rows: impl Fn(usize) -> &'a [f32] + Copy,
+) {
+    if n == 0 || m == 0 {
+        return;
+    }
+    let k = alpha.len() / n;
+    let (y, alpha) = (&mut y[..(n - 1) * stride + m], &alpha[..n * k]);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        for j in 0..k {
+            assert!(rows(j).len() >= m, "row {j} of add_products_strided is shorter than {m}");
+        }
+        // SAFETY: the CPU has AVX-512F; `y` holds `n` rows of `m` at `stride`
+        // and `alpha` `n k` (sliced above), every `rows(j)` `m` (checked above).
+        return unsafe {
+            avx512::add_products(
+                y.as_mut_ptr(),
+                stride,
+                n,
+                m,
+                alpha.as_ptr(),
+                k,
+                #[inline(always)]
+                |j| rows(j).as_ptr(),
+            )
+        };
+    }
+    add_products_strided_portable(y, stride, (n, m), alpha, rows);
+}
+
+/// `add_products_strided` without AVX-512: `axpy_rows_padded` row by row.
+#[inline(always)]
+fn add_products_strided_portable<'a>(
+    y: &mut [f32],
+    stride: usize,
+    (n, m): (usize, usize),
+    alpha: &[f32],
+    rows: impl Fn(usize) -> &'a [f32] + Copy,
+) {
+    let k = alpha.len() / n;
+    let wp = padded(m);
+    for q in 0..n {
+        axpy_rows_padded(
+            &mut y[q * stride..q * stride + m],
+            &alpha[q * k..(q + 1) * k],
+            #[inline(always)]
+            |j| &rows(j)[..wp],
+        );
     }
 }
 
@@ -1012,6 +1100,44 @@ mod tests {
                     let mut got = y0.clone();
                     add_products(&mut got, m, &alpha, &w);
                     assert_eq!(bits(&got), want, "widest, n = {n}, m = {m}, k = {k}");
+                    // The same rows of `Y` spread `m + 3` apart (what lies
+                    // between must stay), rows of `W` read from longer ones
+                    // (what lies past `m` must not leak in).
+                    let stride = m + 3;
+                    let mut spread = values(n * stride, 500 + m as u64);
+                    for q in 0..n {
+                        spread[q * stride..q * stride + m].copy_from_slice(&y0[q * m..(q + 1) * m]);
+                    }
+                    let between = spread.clone();
+                    let long: Vec<Vec<f32>> = (0..k)
+                        .map(|j| {
+                            w[j * m..(j + 1) * m]
+                                .iter()
+                                .copied()
+                                .chain((0..PAD).map(|i| 1e6 + i as f32))
+                                .collect()
+                        })
+                        .collect();
+                    add_products_strided(&mut spread, stride, (n, m), &alpha, |j| &long[j]);
+                    for q in 0..n {
+                        assert_eq!(
+                            bits(&spread[q * stride..q * stride + m]),
+                            want[q * m..(q + 1) * m],
+                            "strided, n = {n}, m = {m}, k = {k}, row {q}"
+                        );
+                        assert_eq!(
+                            bits(&spread[q * stride + m..(q + 1) * stride]),
+                            bits(&between[q * stride + m..(q + 1) * stride]),
+                            "strided wrote between rows, n = {n}, m = {m}, k = {k}"
+                        );
+                    }
+                    let mut spread_portable = between.clone();
+                    add_products_strided_portable(&mut spread_portable, stride, (n, m), &alpha, |j| &long[j]);
+                    assert_eq!(
+                        bits(&spread_portable),
+                        bits(&spread),
+                        "strided portable, n = {n}, m = {m}, k = {k}"
+                    );
                     #[cfg(target_arch = "x86_64")]
                     if std::arch::is_x86_feature_detected!("avx2") {
                         let mut got = y0.clone();
@@ -1021,14 +1147,16 @@ mod tests {
                     }
                     #[cfg(target_arch = "x86_64")]
                     if std::arch::is_x86_feature_detected!("avx512f") {
-                        // Rows of `y` one longer than `m` in memory: the masked
-                        // block must leave the element after each row alone.
                         let mut got = y0.clone();
+                        let pw = w.as_ptr();
                         // SAFETY: the CPU has AVX-512F; the slices hold `n m`, `n k` and `k m`.
                         unsafe {
-                            avx512::add_products(got.as_mut_ptr(), n, m, alpha.as_ptr(), k, w.as_ptr())
+                            avx512::add_products(got.as_mut_ptr(), m, n, m, alpha.as_ptr(), k, |j| {
+                                pw.add(j * m)
+                            })
                         };
                         assert_eq!(bits(&got), want, "AVX-512, n = {n}, m = {m}, k = {k}");
+                        // The masked last block must leave the element after `y` alone.
                         let mut beyond = y0.clone();
                         beyond.push(-7.0);
                         add_products(&mut beyond[..n * m], m, &alpha, &w);

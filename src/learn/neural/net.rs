@@ -20,7 +20,8 @@
 //! in position order.
 
 use super::kernels::{
-    add_products, axpy, axpy_rows, axpy_rows_padded, dot, dots, padded, slices, softmax, tanh_in_place,
+    add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, dot, dots, padded, slices,
+    softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -578,19 +579,23 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
     order.sort_unstable_by_key(|&p| (target[p as usize].0, p));
     for run in order.chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
         let (s, e) = classes.ranges[target[run[0] as usize].0 as usize];
-        let coef = &mut coef[..run.len()];
-        for j in 0..hw {
+        // The coefficients `scale h_p[j]`, hidden unit by hidden unit.
+        let len = run.len();
+        let coef = &mut coef[..hw * len];
+        for (j, coef) in coef.chunks_exact_mut(len).enumerate() {
             for (c, &p) in coef.iter_mut().zip(run) {
                 *c = scale * h[p as usize * hw + j];
             }
-            // Each position's gradient read up to the padded width (its slot is `m` long).
-            axpy_rows_padded(
-                &mut w.wo[j * v + s..j * v + e],
-                coef,
-                #[inline(always)]
-                |i| &gin[run[i] as usize * m..(run[i] as usize + 1) * m],
-            );
         }
+        // Each position's gradient read up to the padded width (its slot is `m` long).
+        add_products_strided(
+            &mut w.wo[s..],
+            v,
+            (hw, e - s),
+            coef,
+            #[inline(always)]
+            |i| &gin[run[i] as usize * m..(run[i] as usize + 1) * m],
+        );
         for &p in run {
             axpy(&mut w.bo[s..e], scale, &gin[p as usize * m..p as usize * m + (e - s)]);
         }
