@@ -369,10 +369,29 @@ mod avx512 {
             }
         }
         let sums = reduce8(flat);
+        // The tails (`n - full < 16` elements) of the `R Q` sums side by side,
+        // sum `r Q + q` in lane `r Q + q`: each lane gets `t += a_r[i] b_q[i]`
+        // from `t = 0`, in the order of `i`, as `tail` does one sum at a time.
+        let mut t = _mm256_setzero_ps();
+        for i in full..n {
+            let (mut xa, mut xb) = ([0f32; 8], [0f32; 8]);
+            for r in 0..R {
+                for q in 0..Q {
+                    // SAFETY: `i < n`, the length of every `a_r` and `b_q`.
+                    unsafe { (xa[r * Q + q], xb[r * Q + q]) = (*pa[r].add(i), *pb[q].add(i)) };
+                }
+            }
+            let va = _mm256_setr_ps(xa[0], xa[1], xa[2], xa[3], xa[4], xa[5], xa[6], xa[7]);
+            let vb = _mm256_setr_ps(xb[0], xb[1], xb[2], xb[3], xb[4], xb[5], xb[6], xb[7]);
+            t = _mm256_add_ps(t, _mm256_mul_ps(va, vb));
+        }
+        let mut tails = [0f32; 8];
+        // SAFETY: `tails` holds eight f32.
+        unsafe { _mm256_storeu_ps(tails.as_mut_ptr(), t) };
         let mut out = [[0f32; Q]; R];
         for r in 0..R {
             for q in 0..Q {
-                out[r][q] = sums[r * Q + q] + tail(a[r], b[q], full);
+                out[r][q] = sums[r * Q + q] + tails[r * Q + q];
             }
         }
         out
