@@ -77,14 +77,14 @@ pub fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
 }
 
 /// `a_r · b_q` for every pair of `R` rows `a_r` (all as long as `a_0`) and
-/// `Q` vectors `b_q` (each at least as long), `R Q <= 8`: every product is
+/// `Q` vectors `b_q` (each at least as long), `R Q <= 16`: every product is
 /// the sum of `dot`, bit for bit. On AVX-512 the `R Q` sums are accumulated
 /// side by side (each `a_r` and `b_q` loaded once per step for all of them)
 /// and their sixteen partial sums reduced together, several sums per
 /// shuffle and add, pairing the same lanes in the same order as `reduce`.
 #[inline(always)]
 pub fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
-    const { assert!(R >= 1 && Q >= 1 && R * Q <= 8) };
+    const { assert!(R >= 1 && Q >= 1 && R * Q <= 16) };
     let n = a[0].len();
     let a = slices(
         #[inline(always)]
@@ -331,7 +331,7 @@ mod avx512 {
     }
 
     /// SAFETY: the CPU has AVX-512F, every `a_r` and `b_q` has the same
-    /// length, and `R Q <= 8`.
+    /// length, and `R Q <= 16`.
     #[inline]
     #[target_feature(enable = "avx512f")]
     pub unsafe fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
@@ -362,32 +362,36 @@ mod avx512 {
             }
             i += LANES;
         }
-        let mut flat = [_mm512_setzero_ps(); 8];
+        // Eight sums at a time (sum `r Q + q` is `flat[r Q + q]`).
+        let mut flat = [_mm512_setzero_ps(); 16];
         for r in 0..R {
             for q in 0..Q {
                 flat[r * Q + q] = acc[r][q];
             }
         }
-        let sums = reduce8(flat);
-        // The tails (`n - full < 16` elements) of the `R Q` sums side by side,
-        // sum `r Q + q` in lane `r Q + q`: each lane gets `t += a_r[i] b_q[i]`
-        // from `t = 0`, in the order of `i`, as `tail` does one sum at a time.
-        let mut t = _mm256_setzero_ps();
-        for i in full..n {
-            let (mut xa, mut xb) = ([0f32; 8], [0f32; 8]);
-            for r in 0..R {
-                for q in 0..Q {
+        let (mut sums, mut tails) = ([0f32; 16], [0f32; 16]);
+        for h in 0..(R * Q).div_ceil(8) {
+            let eight: [__m512; 8] = flat[8 * h..8 * h + 8].try_into().unwrap();
+            sums[8 * h..8 * h + 8].copy_from_slice(&reduce8(eight));
+            // The tails (`n - full < 16` elements) of the eight sums side by
+            // side, sum `8 h + l` in lane `l`: each lane gets
+            // `t += a_r[i] b_q[i]` from `t = 0`, in the order of `i`, as
+            // `tail` does one sum at a time.
+            let mut t = _mm256_setzero_ps();
+            for i in full..n {
+                let (mut xa, mut xb) = ([0f32; 8], [0f32; 8]);
+                for l in 0..8.min(R * Q - 8 * h) {
+                    let (r, q) = ((8 * h + l) / Q, (8 * h + l) % Q);
                     // SAFETY: `i < n`, the length of every `a_r` and `b_q`.
-                    unsafe { (xa[r * Q + q], xb[r * Q + q]) = (*pa[r].add(i), *pb[q].add(i)) };
+                    unsafe { (xa[l], xb[l]) = (*pa[r].add(i), *pb[q].add(i)) };
                 }
+                let va = _mm256_setr_ps(xa[0], xa[1], xa[2], xa[3], xa[4], xa[5], xa[6], xa[7]);
+                let vb = _mm256_setr_ps(xb[0], xb[1], xb[2], xb[3], xb[4], xb[5], xb[6], xb[7]);
+                t = _mm256_add_ps(t, _mm256_mul_ps(va, vb));
             }
-            let va = _mm256_setr_ps(xa[0], xa[1], xa[2], xa[3], xa[4], xa[5], xa[6], xa[7]);
-            let vb = _mm256_setr_ps(xb[0], xb[1], xb[2], xb[3], xb[4], xb[5], xb[6], xb[7]);
-            t = _mm256_add_ps(t, _mm256_mul_ps(va, vb));
+            // SAFETY: lanes `8 h..8 h + 8` of `tails` hold eight f32.
+            unsafe { _mm256_storeu_ps(tails[8 * h..].as_mut_ptr(), t) };
         }
-        let mut tails = [0f32; 8];
-        // SAFETY: `tails` holds eight f32.
-        unsafe { _mm256_storeu_ps(tails.as_mut_ptr(), t) };
         let mut out = [[0f32; Q]; R];
         for r in 0..R {
             for q in 0..Q {
@@ -1017,6 +1021,9 @@ mod tests {
             check_dots::<2, 3>(n);
             check_dots::<2, 4>(n);
             check_dots::<3, 2>(n);
+            check_dots::<4, 4>(n);
+            check_dots::<4, 3>(n);
+            check_dots::<3, 3>(n);
         }
     }
 

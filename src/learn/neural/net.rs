@@ -11,7 +11,7 @@
 //!
 //! # Cost
 //! Every pass works on a whole sentence at once, so each weight is loaded
-//! once per sentence rather than once per token: `W1 x` runs two rows of `W1`
+//! once per sentence rather than once per token: `W1 x` runs four rows of `W1`
 //! against four positions at a time (`dots`), and the `W1` and `Wo` updates
 //! are sums of outer products, each weight block held in registers while the
 //! sentence's positions are added to it in order (`axpy_rows`; positions are
@@ -276,12 +276,16 @@ impl Net {
     }
 
     /// `h = tanh(W1 x + b1)` for the `n` inputs in `x` (`D` each) into `h`
-    /// (`H` each): two rows of `W1` against four positions at a time, the
+    /// (`H` each): four rows of `W1` against four positions at a time, the
     /// last one to three positions together too.
     #[inline(always)]
     fn hidden_layer(&self, x: &[f32], n: usize, h: &mut [f32]) {
         let hw = self.shape.hidden;
         let mut j = 0;
+        while j + 4 <= hw {
+            self.hidden_rows::<4>(x, n, j, h);
+            j += 4;
+        }
         while j + 2 <= hw {
             self.hidden_rows::<2>(x, n, j, h);
             j += 2;
