@@ -15,6 +15,10 @@
 //! registers) or the portable loop; all three perform the same operations in
 //! the same order. The learners compile their whole pass for the widest of
 //! these the CPU has (`Isa`), so the row-weighted sums vectorize to that width too.
+//! The matrix products of the hidden layer's update and input gradient and of
+//! the output layer's update (`add_products`) have an AVX-512 intrinsics
+//! build as well: the compiled loops carried bounds checks and pointer
+//! reloads, or copied partial blocks, in their inner loops.
 
 /// The widest instruction set the passes are compiled for on this CPU. Every
 /// choice rounds identically (see the module doc); only the speed differs.

@@ -14,8 +14,8 @@
 //! once per sentence rather than once per token: `W1 x` runs four rows of `W1`
 //! against four positions at a time (`dots`), and the `W1` and `Wo` updates
 //! are sums of outer products, each weight block held in registers while the
-//! sentence's positions are added to it in order (`axpy_rows`; positions are
-//! grouped by their target's class for `Wo`). The update still equals
+//! sentence's positions are added to it in order (`add_products`; positions
+//! are grouped by their target's class for `Wo`). The update still equals
 //! successive per-position steps bit for bit: each weight receives its terms
 //! in position order.
 
