@@ -443,7 +443,7 @@ mod avx512 {
         row: impl Fn(usize) -> *const f32 + Copy,
     ) {
         let mut q = 0;
-        // SAFETY (every call): rows `q..q + Q` of `y` and of `alpha` exist.
+        // SAFETY: (every call) rows `q..q + Q` of `y` and of `alpha` exist.
         unsafe {
             while q + 8 <= n {
                 product_rows::<8>(y.add(q * ys), ys, m, alpha.add(q * k), k, row);
@@ -476,7 +476,7 @@ mod avx512 {
         row: impl Fn(usize) -> *const f32 + Copy,
     ) {
         let mut c = 0;
-        // SAFETY (every call): columns `c..c + 16 V` (or up to `m` under the mask) lie in every row.
+        // SAFETY: (every call) columns `c..c + 16 V` (or up to `m` under the mask) lie in every row.
         unsafe {
             while c + 32 <= m {
                 product_block::<Q, 2, false>(y.add(c), ys, alpha, k, row, c, 0);
@@ -496,6 +496,8 @@ mod avx512 {
     /// (the lanes outside `mask` neither read nor written when `MASKED`):
     /// each element receives `alpha[q k + j] * w_j[c + l]`, one multiply then
     /// one add, for `j = 0, 1, …`.
+    // The indices are also the rows' and vectors' offsets.
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     unsafe fn product_block<const Q: usize, const V: usize, const MASKED: bool>(
         y: *mut f32,
