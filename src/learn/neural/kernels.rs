@@ -725,9 +725,9 @@ fn many_block<'a, const Q: usize, const W: usize>(
 /// weights, `A` the coefficients by position, `W` the inputs) and its input
 /// gradient (`Y` the gradients by position, `W` the weights). On AVX-512 an
 /// intrinsics kernel (eight rows of `Y` by 32 columns in registers, no bounds
-/// check in the loop); elsewhere `axpy_rows_many` and `axpy_rows`.
+/// check in the loop); elsewhere the loops of `fallback`.
 #[inline(always)]
-pub fn add_products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) {
+pub fn add_products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
     if m == 0 || y.is_empty() {
         return;
     }
@@ -751,18 +751,35 @@ pub fn add_products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) {
             )
         };
     }
-    add_products_portable(y, m, alpha, w);
+    add_products_portable(y, m, alpha, w, fallback);
 }
 
-/// `add_products` without AVX-512: eight rows at a time, then four, then one.
+/// How `add_products` runs without AVX-512 (the same bits either way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// `axpy_rows` row by row (long rows of `Y`, each block in registers
+    /// across all the terms: the hidden layer's update).
+    RowByRow,
+    /// `axpy_rows_many`, eight rows then four at a time, each row of `W`
+    /// loaded once for them (the input gradient).
+    ManyRows,
+}
+
+/// `add_products` without AVX-512.
 #[inline(always)]
-fn add_products_portable(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) {
+fn add_products_portable(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
     let n = y.len() / m;
     let k = alpha.len() / n;
     let row = {
         #[inline(always)]
         |j: usize| &w[j * m..(j + 1) * m]
     };
+    if fallback == Fallback::RowByRow {
+        for q in 0..n {
+            axpy_rows(&mut y[q * m..(q + 1) * m], &alpha[q * k..(q + 1) * k], row);
+        }
+        return;
+    }
     let mut q = 0;
     while q + 8 <= n {
         axpy_rows_many::<8>(&mut y[q * m..(q + 8) * m], &alpha[q * k..(q + 8) * k], row);
@@ -1106,8 +1123,8 @@ mod tests {
     /// The portable loop compiled for AVX2, as the passes are.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn add_products_avx2(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) {
-        add_products_portable(y, m, alpha, w)
+    fn add_products_avx2(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
+        add_products_portable(y, m, alpha, w, fallback)
     }
 
     /// `add_products` on every instruction set the CPU has, against the
@@ -1126,12 +1143,14 @@ mod tests {
                     add_products_reference(&mut want, m, &alpha, &w);
                     let want: Vec<u32> = want.iter().map(|v| v.to_bits()).collect();
                     let bits = |y: &[f32]| y.iter().map(|v| v.to_bits()).collect::<Vec<u32>>();
-                    let mut got = y0.clone();
-                    add_products_portable(&mut got, m, &alpha, &w);
-                    assert_eq!(bits(&got), want, "portable, n = {n}, m = {m}, k = {k}");
-                    let mut got = y0.clone();
-                    add_products(&mut got, m, &alpha, &w);
-                    assert_eq!(bits(&got), want, "widest, n = {n}, m = {m}, k = {k}");
+                    for fallback in [Fallback::RowByRow, Fallback::ManyRows] {
+                        let mut got = y0.clone();
+                        add_products_portable(&mut got, m, &alpha, &w, fallback);
+                        assert_eq!(bits(&got), want, "portable {fallback:?}, n = {n}, m = {m}, k = {k}");
+                        let mut got = y0.clone();
+                        add_products(&mut got, m, &alpha, &w, fallback);
+                        assert_eq!(bits(&got), want, "widest, n = {n}, m = {m}, k = {k}");
+                    }
                     // The same rows of `Y` spread `m + 3` apart (what lies
                     // between must stay), rows of `W` read from longer ones
                     // (what lies past `m` must not leak in).
@@ -1172,10 +1191,12 @@ mod tests {
                     );
                     #[cfg(target_arch = "x86_64")]
                     if std::arch::is_x86_feature_detected!("avx2") {
-                        let mut got = y0.clone();
-                        // SAFETY: the CPU has AVX2.
-                        unsafe { add_products_avx2(&mut got, m, &alpha, &w) };
-                        assert_eq!(bits(&got), want, "AVX2, n = {n}, m = {m}, k = {k}");
+                        for fallback in [Fallback::RowByRow, Fallback::ManyRows] {
+                            let mut got = y0.clone();
+                            // SAFETY: the CPU has AVX2.
+                            unsafe { add_products_avx2(&mut got, m, &alpha, &w, fallback) };
+                            assert_eq!(bits(&got), want, "AVX2 {fallback:?}, n = {n}, m = {m}, k = {k}");
+                        }
                     }
                     #[cfg(target_arch = "x86_64")]
                     if std::arch::is_x86_feature_detected!("avx512f") {
@@ -1191,7 +1212,7 @@ mod tests {
                         // The masked last block must leave the element after `y` alone.
                         let mut beyond = y0.clone();
                         beyond.push(-7.0);
-                        add_products(&mut beyond[..n * m], m, &alpha, &w);
+                        add_products(&mut beyond[..n * m], m, &alpha, &w, Fallback::ManyRows);
                         assert_eq!(beyond[n * m], -7.0, "wrote past y (n = {n}, m = {m}, k = {k})");
                     }
                 }

@@ -20,8 +20,8 @@
 //! in position order.
 
 use super::kernels::{
-    add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, dot, dots, padded, slices,
-    softmax, tanh_in_place,
+    Fallback, add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, dot, dots, padded,
+    slices, softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -478,7 +478,7 @@ impl Net {
         let (n, hw, d) = (trace.len, self.shape.hidden, self.shape.input());
         let dx = &mut trace.dx[..n * d];
         dx.fill(0.0);
-        add_products(dx, d, &trace.dpre[..n * hw], &self.w.w1);
+        add_products(dx, d, &trace.dpre[..n * hw], &self.w.w1, Fallback::ManyRows);
     }
 
     /// Adds `scale` times the gradient held in `trace` (after `backward`) to
@@ -637,7 +637,7 @@ fn add_dense(
         }
         *b = sum;
     }
-    add_products(&mut weights[..outputs * width], width, coef, &input[..n * width]);
+    add_products(&mut weights[..outputs * width], width, coef, &input[..n * width], Fallback::RowByRow);
 }
 
 /// `w += scale x` the hidden layer's and the embeddings' gradient held in `trace`.
