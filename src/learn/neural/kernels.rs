@@ -15,6 +15,10 @@
 //! registers) or the portable loop; all three perform the same operations in
 //! the same order. The learners compile their whole pass for the widest of
 //! these the CPU has (`Isa`), so the row-weighted sums vectorize to that width too.
+//! The matrix products of the hidden layer's update and input gradient and of
+//! the output layer's update (`add_products`) have an AVX-512 intrinsics
+//! build as well: the compiled loops carried bounds checks and pointer
+//! reloads, or copied partial blocks, in their inner loops.
 
 /// The widest instruction set the passes are compiled for on this CPU. Every
 /// choice rounds identically (see the module doc); only the speed differs.
@@ -77,14 +81,14 @@ pub fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
 }
 
 /// `a_r · b_q` for every pair of `R` rows `a_r` (all as long as `a_0`) and
-/// `Q` vectors `b_q` (each at least as long), `R Q <= 8`: every product is
+/// `Q` vectors `b_q` (each at least as long), `R Q <= 16`: every product is
 /// the sum of `dot`, bit for bit. On AVX-512 the `R Q` sums are accumulated
 /// side by side (each `a_r` and `b_q` loaded once per step for all of them)
 /// and their sixteen partial sums reduced together, several sums per
 /// shuffle and add, pairing the same lanes in the same order as `reduce`.
 #[inline(always)]
 pub fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
-    const { assert!(R >= 1 && Q >= 1 && R * Q <= 8) };
+    const { assert!(R >= 1 && Q >= 1 && R * Q <= 16) };
     let n = a[0].len();
     let a = slices(
         #[inline(always)]
@@ -331,7 +335,7 @@ mod avx512 {
     }
 
     /// SAFETY: the CPU has AVX-512F, every `a_r` and `b_q` has the same
-    /// length, and `R Q <= 8`.
+    /// length, and `R Q <= 16`.
     #[inline]
     #[target_feature(enable = "avx512f")]
     pub unsafe fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
@@ -362,17 +366,40 @@ mod avx512 {
             }
             i += LANES;
         }
-        let mut flat = [_mm512_setzero_ps(); 8];
+        // Eight sums at a time (sum `r Q + q` is `flat[r Q + q]`).
+        let mut flat = [_mm512_setzero_ps(); 16];
         for r in 0..R {
             for q in 0..Q {
                 flat[r * Q + q] = acc[r][q];
             }
         }
-        let sums = reduce8(flat);
+        let (mut sums, mut tails) = ([0f32; 16], [0f32; 16]);
+        for h in 0..(R * Q).div_ceil(8) {
+            let eight: [__m512; 8] = flat[8 * h..8 * h + 8].try_into().unwrap();
+            sums[8 * h..8 * h + 8].copy_from_slice(&reduce8(eight));
+            // The tails (`n - full < 16` elements) of the eight sums side by
+            // side, sum `8 h + l` in lane `l`: each lane gets
+            // `t += a_r[i] b_q[i]` from `t = 0`, in the order of `i`, as
+            // `tail` does one sum at a time.
+            let mut t = _mm256_setzero_ps();
+            for i in full..n {
+                let (mut xa, mut xb) = ([0f32; 8], [0f32; 8]);
+                for l in 0..8.min(R * Q - 8 * h) {
+                    let (r, q) = ((8 * h + l) / Q, (8 * h + l) % Q);
+                    // SAFETY: `i < n`, the length of every `a_r` and `b_q`.
+                    unsafe { (xa[l], xb[l]) = (*pa[r].add(i), *pb[q].add(i)) };
+                }
+                let va = _mm256_setr_ps(xa[0], xa[1], xa[2], xa[3], xa[4], xa[5], xa[6], xa[7]);
+                let vb = _mm256_setr_ps(xb[0], xb[1], xb[2], xb[3], xb[4], xb[5], xb[6], xb[7]);
+                t = _mm256_add_ps(t, _mm256_mul_ps(va, vb));
+            }
+            // SAFETY: lanes `8 h..8 h + 8` of `tails` hold eight f32.
+            unsafe { _mm256_storeu_ps(tails[8 * h..].as_mut_ptr(), t) };
+        }
         let mut out = [[0f32; Q]; R];
         for r in 0..R {
             for q in 0..Q {
-                out[r][q] = sums[r * Q + q] + tail(a[r], b[q], full);
+                out[r][q] = sums[r * Q + q] + tails[r * Q + q];
             }
         }
         out
@@ -396,6 +423,128 @@ mod avx512 {
             i += LANES;
         }
         reduce(acc) + tail(a, b, full)
+    }
+
+    /// `y_q += Σ_{j < k} alpha[q k + j] w_j` for the `n` rows `y_q` of `y`
+    /// (`m` long each, row `q` at `y + q ys`), `w_j = row(j)`: eight rows of
+    /// `y` at a time, 32 columns of them held in sixteen registers while the
+    /// `k` terms are added in order. SAFETY: the CPU has AVX-512F, `y` holds
+    /// `n` rows of `m` at stride `ys`, `alpha` `n k` elements and every
+    /// `row(j)`, `j < k`, `m`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn add_products(
+        y: *mut f32,
+        ys: usize,
+        n: usize,
+        m: usize,
+        alpha: *const f32,
+        k: usize,
+        row: impl Fn(usize) -> *const f32 + Copy,
+    ) {
+        let mut q = 0;
+        // SAFETY: (every call) rows `q..q + Q` of `y` and of `alpha` exist.
+        unsafe {
+            while q + 8 <= n {
+                product_rows::<8>(y.add(q * ys), ys, m, alpha.add(q * k), k, row);
+                q += 8;
+            }
+            let (y, alpha) = (y.add(q * ys), alpha.add(q * k));
+            match n - q {
+                7 => product_rows::<7>(y, ys, m, alpha, k, row),
+                6 => product_rows::<6>(y, ys, m, alpha, k, row),
+                5 => product_rows::<5>(y, ys, m, alpha, k, row),
+                4 => product_rows::<4>(y, ys, m, alpha, k, row),
+                3 => product_rows::<3>(y, ys, m, alpha, k, row),
+                2 => product_rows::<2>(y, ys, m, alpha, k, row),
+                1 => product_rows::<1>(y, ys, m, alpha, k, row),
+                _ => {}
+            }
+        }
+    }
+
+    /// `add_products` for `Q` rows of `y`, column block by column block:
+    /// 32 columns, then 16, then the last under a mask.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn product_rows<const Q: usize>(
+        y: *mut f32,
+        ys: usize,
+        m: usize,
+        alpha: *const f32,
+        k: usize,
+        row: impl Fn(usize) -> *const f32 + Copy,
+    ) {
+        let mut c = 0;
+        // SAFETY: (every call) columns `c..c + 16 V` (or up to `m` under the mask) lie in every row.
+        unsafe {
+            while c + 32 <= m {
+                product_block::<Q, 2, false>(y.add(c), ys, alpha, k, row, c, 0);
+                c += 32;
+            }
+            if c + 16 <= m {
+                product_block::<Q, 1, false>(y.add(c), ys, alpha, k, row, c, 0);
+                c += 16;
+            }
+            if c < m {
+                product_block::<Q, 1, true>(y.add(c), ys, alpha, k, row, c, (1u16 << (m - c)) - 1);
+            }
+        }
+    }
+
+    /// `Q` rows by `16 V` columns of `y`, from column `c` of the rows `w_j`
+    /// (the lanes outside `mask` neither read nor written when `MASKED`):
+    /// each element receives `alpha[q k + j] * w_j[c + l]`, one multiply then
+    /// one add, for `j = 0, 1, …`.
+    // The indices are also the rows' and vectors' offsets.
+    #[allow(clippy::needless_range_loop)]
+    #[inline(always)]
+    unsafe fn product_block<const Q: usize, const V: usize, const MASKED: bool>(
+        y: *mut f32,
+        ys: usize,
+        alpha: *const f32,
+        k: usize,
+        row: impl Fn(usize) -> *const f32,
+        c: usize,
+        mask: u16,
+    ) {
+        // SAFETY: the caller's ranges; under the mask only lanes inside a row are touched.
+        unsafe {
+            let load =
+                |p: *const f32| if MASKED { _mm512_maskz_loadu_ps(mask, p) } else { _mm512_loadu_ps(p) };
+            let mut acc = [[_mm512_setzero_ps(); V]; Q];
+            for q in 0..Q {
+                for v in 0..V {
+                    acc[q][v] = load(y.add(q * ys + 16 * v));
+                }
+            }
+            let mut pa = [alpha; Q];
+            for q in 0..Q {
+                pa[q] = alpha.add(q * k);
+            }
+            for j in 0..k {
+                let pw = row(j).add(c);
+                let mut x = [_mm512_setzero_ps(); V];
+                for v in 0..V {
+                    x[v] = load(pw.add(16 * v));
+                }
+                for q in 0..Q {
+                    let a = _mm512_set1_ps(*pa[q].add(j));
+                    for v in 0..V {
+                        acc[q][v] = _mm512_add_ps(acc[q][v], _mm512_mul_ps(a, x[v]));
+                    }
+                }
+            }
+            for q in 0..Q {
+                for v in 0..V {
+                    if MASKED {
+                        _mm512_mask_storeu_ps(y.add(q * ys + 16 * v), mask, acc[q][v]);
+                    } else {
+                        _mm512_storeu_ps(y.add(q * ys + 16 * v), acc[q][v]);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -565,6 +714,147 @@ fn many_block<'a, const Q: usize, const W: usize>(
     }
     for (q, a) in acc.iter().enumerate() {
         y[q * m + c..q * m + c + W].copy_from_slice(a);
+    }
+}
+
+/// `y_q += Σ_{j < k} alpha_q[j] w_j` for every row `y_q` of `y` (`m` long
+/// each; the coefficients `alpha_q = alpha[q k..(q + 1) k]`, the rows `w_j =
+/// w[j m..(j + 1) m]`): the matrix product `Y += A W`, each element receiving
+/// its terms in the order `j = 0, 1, …`, one multiply and one add each, as
+/// `axpy_rows` does for one row. Used for the hidden layer's update (`Y` its
+/// weights, `A` the coefficients by position, `W` the inputs) and its input
+/// gradient (`Y` the gradients by position, `W` the weights). On AVX-512 an
+/// intrinsics kernel (eight rows of `Y` by 32 columns in registers, no bounds
+/// check in the loop); elsewhere the loops of `fallback`.
+#[inline(always)]
+pub fn add_products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
+    if m == 0 || y.is_empty() {
+        return;
+    }
+    let n = y.len() / m;
+    let k = alpha.len() / n;
+    let (y, alpha, w) = (&mut y[..n * m], &alpha[..n * k], &w[..k * m]);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        let pw = w.as_ptr();
+        // SAFETY: the CPU has AVX-512F; `y`, `alpha` and `w` hold `n m`, `n k` and `k m` (sliced above).
+        return unsafe {
+            avx512::add_products(
+                y.as_mut_ptr(),
+                m,
+                n,
+                m,
+                alpha.as_ptr(),
+                k,
+                #[inline(always)]
+                |j| pw.add(j * m),
+            )
+        };
+    }
+    add_products_portable(y, m, alpha, w, fallback);
+}
+
+/// How `add_products` runs without AVX-512 (the same bits either way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// `axpy_rows` row by row (long rows of `Y`, each block in registers
+    /// across all the terms: the hidden layer's update).
+    RowByRow,
+    /// `axpy_rows_many`, eight rows then four at a time, each row of `W`
+    /// loaded once for them (the input gradient).
+    ManyRows,
+}
+
+/// `add_products` without AVX-512.
+#[inline(always)]
+fn add_products_portable(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
+    let n = y.len() / m;
+    let k = alpha.len() / n;
+    let row = {
+        #[inline(always)]
+        |j: usize| &w[j * m..(j + 1) * m]
+    };
+    if fallback == Fallback::RowByRow {
+        for q in 0..n {
+            axpy_rows(&mut y[q * m..(q + 1) * m], &alpha[q * k..(q + 1) * k], row);
+        }
+        return;
+    }
+    let mut q = 0;
+    while q + 8 <= n {
+        axpy_rows_many::<8>(&mut y[q * m..(q + 8) * m], &alpha[q * k..(q + 8) * k], row);
+        q += 8;
+    }
+    while q + 4 <= n {
+        axpy_rows_many::<4>(&mut y[q * m..(q + 4) * m], &alpha[q * k..(q + 4) * k], row);
+        q += 4;
+    }
+    for q in q..n {
+        axpy_rows(&mut y[q * m..(q + 1) * m], &alpha[q * k..(q + 1) * k], row);
+    }
+}
+
+/// `add_products` for rows of `Y` that lie `stride` apart in `y` (`n`
+/// rows of `m`, the columns of a wider matrix) and rows `w_j = rows(j)`,
+/// `j < k`, each at least `padded(m)` long: `y_q += Σ_j alpha[q k + j] w_j`,
+/// the terms in the order `j = 0, 1, …`. Used for the output layer's update
+/// (`Y` a class's columns of `Wo`). On AVX-512 the same intrinsics kernel
+/// (the last columns under a mask, nothing copied); elsewhere
+/// `axpy_rows_padded` row by row.
+#[inline(always)]
+pub fn add_products_strided<'a>(
+    y: &mut [f32],
+    stride: usize,
+    (n, m): (usize, usize),
+    alpha: &[f32],
+    rows: impl Fn(usize) -> &'a [f32] + Copy,
+) {
+    if n == 0 || m == 0 {
+        return;
+    }
+    let k = alpha.len() / n;
+    let (y, alpha) = (&mut y[..(n - 1) * stride + m], &alpha[..n * k]);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        for j in 0..k {
+            assert!(rows(j).len() >= m, "row {j} of add_products_strided is shorter than {m}");
+        }
+        // SAFETY: the CPU has AVX-512F; `y` holds `n` rows of `m` at `stride`
+        // and `alpha` `n k` (sliced above), every `rows(j)` `m` (checked above).
+        return unsafe {
+            avx512::add_products(
+                y.as_mut_ptr(),
+                stride,
+                n,
+                m,
+                alpha.as_ptr(),
+                k,
+                #[inline(always)]
+                |j| rows(j).as_ptr(),
+            )
+        };
+    }
+    add_products_strided_portable(y, stride, (n, m), alpha, rows);
+}
+
+/// `add_products_strided` without AVX-512: `axpy_rows_padded` row by row.
+#[inline(always)]
+fn add_products_strided_portable<'a>(
+    y: &mut [f32],
+    stride: usize,
+    (n, m): (usize, usize),
+    alpha: &[f32],
+    rows: impl Fn(usize) -> &'a [f32] + Copy,
+) {
+    let k = alpha.len() / n;
+    let wp = padded(m);
+    for q in 0..n {
+        axpy_rows_padded(
+            &mut y[q * stride..q * stride + m],
+            &alpha[q * k..(q + 1) * k],
+            #[inline(always)]
+            |j| &rows(j)[..wp],
+        );
     }
 }
 
@@ -754,6 +1044,9 @@ mod tests {
             check_dots::<2, 3>(n);
             check_dots::<2, 4>(n);
             check_dots::<3, 2>(n);
+            check_dots::<4, 4>(n);
+            check_dots::<4, 3>(n);
+            check_dots::<3, 3>(n);
         }
     }
 
@@ -810,6 +1103,120 @@ mod tests {
                 axpy_rows(&mut one[q * n..(q + 1) * n], &alphas[q * 5..(q + 1) * 5], |r| &rows[r]);
             }
             assert_eq!(many, one, "axpy_rows_many, n = {n}");
+        }
+    }
+
+    /// `add_products`, one element at a time: `y[q][i] += alpha[q][j] * w[j][i]`
+    /// for `j = 0, 1, …` (a multiply, then an add).
+    fn add_products_reference(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) {
+        let n = y.len() / m;
+        let k = alpha.len() / n;
+        for q in 0..n {
+            for i in 0..m {
+                for j in 0..k {
+                    y[q * m + i] += alpha[q * k + j] * w[j * m + i];
+                }
+            }
+        }
+    }
+
+    /// The portable loop compiled for AVX2, as the passes are.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn add_products_avx2(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
+        add_products_portable(y, m, alpha, w, fallback)
+    }
+
+    /// `add_products` on every instruction set the CPU has, against the
+    /// reference, bit for bit: rows of `Y` from one to seventeen (every
+    /// remainder of the eight-row kernel), widths with and without a
+    /// masked last block, and values whose sums depend on the order.
+    #[test]
+    fn add_products_rounds_as_the_reference_on_every_instruction_set() {
+        for n in 1usize..=17 {
+            for m in [1usize, 5, 16, 31, 32, 48, 69, 256] {
+                for k in [0usize, 1, 3, 12] {
+                    let y0 = values(n * m, 3 + n as u64);
+                    let alpha = values(n * k, 40 + m as u64);
+                    let w = values(k * m, 90 + k as u64);
+                    let mut want = y0.clone();
+                    add_products_reference(&mut want, m, &alpha, &w);
+                    let want: Vec<u32> = want.iter().map(|v| v.to_bits()).collect();
+                    let bits = |y: &[f32]| y.iter().map(|v| v.to_bits()).collect::<Vec<u32>>();
+                    for fallback in [Fallback::RowByRow, Fallback::ManyRows] {
+                        let mut got = y0.clone();
+                        add_products_portable(&mut got, m, &alpha, &w, fallback);
+                        assert_eq!(bits(&got), want, "portable {fallback:?}, n = {n}, m = {m}, k = {k}");
+                        let mut got = y0.clone();
+                        add_products(&mut got, m, &alpha, &w, fallback);
+                        assert_eq!(bits(&got), want, "widest, n = {n}, m = {m}, k = {k}");
+                    }
+                    // The same rows of `Y` spread `m + 3` apart (what lies
+                    // between must stay), rows of `W` read from longer ones
+                    // (what lies past `m` must not leak in).
+                    let stride = m + 3;
+                    let mut spread = values(n * stride, 500 + m as u64);
+                    for q in 0..n {
+                        spread[q * stride..q * stride + m].copy_from_slice(&y0[q * m..(q + 1) * m]);
+                    }
+                    let between = spread.clone();
+                    let long: Vec<Vec<f32>> = (0..k)
+                        .map(|j| {
+                            w[j * m..(j + 1) * m]
+                                .iter()
+                                .copied()
+                                .chain((0..PAD).map(|i| 1e6 + i as f32))
+                                .collect()
+                        })
+                        .collect();
+                    add_products_strided(&mut spread, stride, (n, m), &alpha, |j| &long[j]);
+                    for q in 0..n {
+                        assert_eq!(
+                            bits(&spread[q * stride..q * stride + m]),
+                            want[q * m..(q + 1) * m],
+                            "strided, n = {n}, m = {m}, k = {k}, row {q}"
+                        );
+                        assert_eq!(
+                            bits(&spread[q * stride + m..(q + 1) * stride]),
+                            bits(&between[q * stride + m..(q + 1) * stride]),
+                            "strided wrote between rows, n = {n}, m = {m}, k = {k}"
+                        );
+                    }
+                    let mut spread_portable = between.clone();
+                    add_products_strided_portable(&mut spread_portable, stride, (n, m), &alpha, |j| &long[j]);
+                    assert_eq!(
+                        bits(&spread_portable),
+                        bits(&spread),
+                        "strided portable, n = {n}, m = {m}, k = {k}"
+                    );
+                    #[cfg(target_arch = "x86_64")]
+                    if std::arch::is_x86_feature_detected!("avx2") {
+                        for fallback in [Fallback::RowByRow, Fallback::ManyRows] {
+                            let mut got = y0.clone();
+                            // SAFETY: the CPU has AVX2.
+                            unsafe { add_products_avx2(&mut got, m, &alpha, &w, fallback) };
+                            assert_eq!(bits(&got), want, "AVX2 {fallback:?}, n = {n}, m = {m}, k = {k}");
+                        }
+                    }
+                    #[cfg(target_arch = "x86_64")]
+                    if std::arch::is_x86_feature_detected!("avx512f") {
+                        let mut got = y0.clone();
+                        let pw = w.as_ptr();
+                        // SAFETY: the CPU has AVX-512F; the slices hold `n m`, `n k` and `k m`.
+                        unsafe {
+                            avx512::add_products(got.as_mut_ptr(), m, n, m, alpha.as_ptr(), k, |j| {
+                                pw.add(j * m)
+                            })
+                        };
+                        assert_eq!(bits(&got), want, "AVX-512, n = {n}, m = {m}, k = {k}");
+                        // The masked last block must leave the element after `y` alone.
+                        let mut beyond = y0.clone();
+                        beyond.push(-7.0);
+                        add_products(&mut beyond[..n * m], m, &alpha, &w, Fallback::ManyRows);
+                        assert_eq!(beyond[n * m], -7.0, "wrote past y (n = {n}, m = {m}, k = {k})");
+                    }
+                }
+            }
         }
     }
 

@@ -11,16 +11,17 @@
 //!
 //! # Cost
 //! Every pass works on a whole sentence at once, so each weight is loaded
-//! once per sentence rather than once per token: `W1 x` runs two rows of `W1`
+//! once per sentence rather than once per token: `W1 x` runs four rows of `W1`
 //! against four positions at a time (`dots`), and the `W1` and `Wo` updates
 //! are sums of outer products, each weight block held in registers while the
-//! sentence's positions are added to it in order (`axpy_rows`; positions are
-//! grouped by their target's class for `Wo`). The update still equals
+//! sentence's positions are added to it in order (`add_products`; positions
+//! are grouped by their target's class for `Wo`). The update still equals
 //! successive per-position steps bit for bit: each weight receives its terms
 //! in position order.
 
 use super::kernels::{
-    axpy, axpy_rows, axpy_rows_many, axpy_rows_padded, dot, dots, padded, slices, softmax, tanh_in_place,
+    Fallback, add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, dot, dots, padded,
+    slices, softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -241,7 +242,7 @@ pub struct Trace {
     dpre: Vec<f32>,
     /// `D` per position: gradient at the input.
     dx: Vec<f32>,
-    /// Scratch: one coefficient per position.
+    /// Scratch: one coefficient per position and output of a layer.
     coef: Vec<f32>,
     /// `-ln P(t_p | context)` per position.
     pub nll: Vec<f64>,
@@ -275,12 +276,16 @@ impl Net {
     }
 
     /// `h = tanh(W1 x + b1)` for the `n` inputs in `x` (`D` each) into `h`
-    /// (`H` each): two rows of `W1` against four positions at a time, the
+    /// (`H` each): four rows of `W1` against four positions at a time, the
     /// last one to three positions together too.
     #[inline(always)]
     fn hidden_layer(&self, x: &[f32], n: usize, h: &mut [f32]) {
         let hw = self.shape.hidden;
         let mut j = 0;
+        while j + 4 <= hw {
+            self.hidden_rows::<4>(x, n, j, h);
+            j += 4;
+        }
         while j + 2 <= hw {
             self.hidden_rows::<2>(x, n, j, h);
             j += 2;
@@ -384,7 +389,7 @@ impl Net {
             trace.target.resize(n, (0, 0));
             trace.dpre.resize(n * hw, 0.0);
             trace.dx.resize(n * d, 0.0);
-            trace.coef.resize(n, 0.0);
+            trace.coef.resize(n * hw.max(k).max(1), 0.0);
             trace.nll.resize(n, 0.0);
         }
         trace.len = n;
@@ -465,47 +470,15 @@ impl Net {
         }
     }
 
-    /// Second half of `backward`: the gradient at the input embeddings, four
-    /// positions at a time (each row of `W1` loaded once for the four).
+    /// Second half of `backward`: the gradient at the input embeddings,
+    /// `dx_p = Σ_j dpre_p[j] W1_j` (`add_products`: several positions at a
+    /// time, each row of `W1` loaded once for them).
     #[inline(always)]
     pub fn backward_hidden(&self, trace: &mut Trace) {
-        let hw = self.shape.hidden;
-        let d = self.shape.input();
-        let w1 = &self.w.w1;
-        let mut p = 0;
-        while p + 8 <= trace.len {
-            self.input_gradients::<8>(trace, p);
-            p += 8;
-        }
-        while p + 4 <= trace.len {
-            self.input_gradients::<4>(trace, p);
-            p += 4;
-        }
-        for p in p..trace.len {
-            let dx = &mut trace.dx[p * d..(p + 1) * d];
-            dx.fill(0.0);
-            axpy_rows(
-                dx,
-                &trace.dpre[p * hw..(p + 1) * hw],
-                #[inline(always)]
-                |j| &w1[j * d..(j + 1) * d],
-            );
-        }
-    }
-
-    /// The input gradients of the `Q` positions from `p` (each row of `W1`
-    /// loaded once for the `Q`).
-    #[inline(always)]
-    fn input_gradients<const Q: usize>(&self, trace: &mut Trace, p: usize) {
-        let (hw, d) = (self.shape.hidden, self.shape.input());
-        let dx = &mut trace.dx[p * d..(p + Q) * d];
+        let (n, hw, d) = (trace.len, self.shape.hidden, self.shape.input());
+        let dx = &mut trace.dx[..n * d];
         dx.fill(0.0);
-        axpy_rows_many::<Q>(
-            dx,
-            &trace.dpre[p * hw..(p + Q) * hw],
-            #[inline(always)]
-            |j| &self.w.w1[j * d..(j + 1) * d],
-        );
+        add_products(dx, d, &trace.dpre[..n * hw], &self.w.w1, Fallback::ManyRows);
     }
 
     /// Adds `scale` times the gradient held in `trace` (after `backward`) to
@@ -610,19 +583,23 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
     order.sort_unstable_by_key(|&p| (target[p as usize].0, p));
     for run in order.chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
         let (s, e) = classes.ranges[target[run[0] as usize].0 as usize];
-        let coef = &mut coef[..run.len()];
-        for j in 0..hw {
+        // The coefficients `scale h_p[j]`, hidden unit by hidden unit.
+        let len = run.len();
+        let coef = &mut coef[..hw * len];
+        for (j, coef) in coef.chunks_exact_mut(len).enumerate() {
             for (c, &p) in coef.iter_mut().zip(run) {
                 *c = scale * h[p as usize * hw + j];
             }
-            // Each position's gradient read up to the padded width (its slot is `m` long).
-            axpy_rows_padded(
-                &mut w.wo[j * v + s..j * v + e],
-                coef,
-                #[inline(always)]
-                |i| &gin[run[i] as usize * m..(run[i] as usize + 1) * m],
-            );
         }
+        // Each position's gradient read up to the padded width (its slot is `m` long).
+        add_products_strided(
+            &mut w.wo[s..],
+            v,
+            (hw, e - s),
+            coef,
+            #[inline(always)]
+            |i| &gin[run[i] as usize * m..(run[i] as usize + 1) * m],
+        );
         for &p in run {
             axpy(&mut w.bo[s..e], scale, &gin[p as usize * m..p as usize * m + (e - s)]);
         }
@@ -633,7 +610,8 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
 /// a dense layer (`weights` row-major, one row per output), from the `n`
 /// positions' output gradients `grad` and inputs `input` (position-major);
 /// each weight receives its positions' terms in position order. `coef`
-/// (at least `n` long) is scratch.
+/// (at least `n` times the outputs long) is scratch: the coefficients
+/// `scale grad_p[r]`, output by output.
 #[inline(always)]
 fn add_dense(
     weights: &mut [f32],
@@ -645,22 +623,21 @@ fn add_dense(
 ) {
     let outputs = bias.len();
     let n = grad.len() / outputs;
-    let width = input.len() / n.max(1);
-    for (r, b) in bias.iter_mut().enumerate() {
+    if n == 0 {
+        return;
+    }
+    let width = input.len() / n;
+    let coef = &mut coef[..outputs * n];
+    for ((r, b), coef) in bias.iter_mut().enumerate().zip(coef.chunks_exact_mut(n)) {
         // The bias summed in a register (one memory round trip per term before).
         let mut sum = *b;
-        for (p, c) in coef[..n].iter_mut().enumerate() {
+        for (p, c) in coef.iter_mut().enumerate() {
             *c = scale * grad[p * outputs + r];
             sum += *c;
         }
         *b = sum;
-        axpy_rows(
-            &mut weights[r * width..(r + 1) * width],
-            &coef[..n],
-            #[inline(always)]
-            |p| &input[p * width..(p + 1) * width],
-        );
     }
+    add_products(&mut weights[..outputs * width], width, coef, &input[..n * width], Fallback::RowByRow);
 }
 
 /// `w += scale x` the hidden layer's and the embeddings' gradient held in `trace`.
