@@ -14,8 +14,7 @@ use rustc_hash::FxHashMap;
 
 use super::odds::{FactPrior, Odds, OddsWindow};
 use super::predictive::{
-    FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_kappa, fact_odds,
-    knowledge_steps,
+    FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_odds, knowledge_steps,
 };
 use super::{Answer, Learner, Probe};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
@@ -44,14 +43,14 @@ pub struct BayesLearner {
     /// Distinct facts seen.
     facts: u64,
     sentences: u64,
-    /// Sentences observed in a run whose bits are not yet summed
+    /// The window's sentences whose bits are held back until it closes
     /// (`KnowledgeCode::observe_knowledge_run`).
     pending: OddsWindow,
 }
 
 impl BayesLearner {
     pub fn new(name: &str, p: &GeneratorParams) -> Self {
-        let prior = FactPrior { kappa: fact_kappa(p.fact_noise), values: p.values as f64 };
+        let prior = FactPrior::of(p);
         BayesLearner {
             name: name.into(),
             syntax: SyntaxModel::new(p),

@@ -25,8 +25,7 @@ use rustc_hash::FxHashMap;
 
 use super::odds::{FactPrior, Odds, OddsWindow};
 use super::predictive::{
-    FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_kappa, fact_odds,
-    knowledge_steps,
+    FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_odds, knowledge_steps,
 };
 use super::{Answer, Learner, Probe};
 use crate::config::Policy;
@@ -160,7 +159,7 @@ pub struct CappedLearner {
     /// Entities admitted and evicted so far (`record_changes`).
     admitted: u64,
     evicted: u64,
-    /// Sentences observed in a run whose bits are not yet summed
+    /// The window's sentences whose bits are held back until it closes
     /// (`KnowledgeCode::observe_knowledge_run`).
     pending: OddsWindow,
 }
@@ -175,7 +174,7 @@ impl CappedLearner {
         seed: u64,
     ) -> Self {
         let max_records = (budget_bits / p.name_bits()).max(0.0) as usize;
-        let prior = FactPrior { kappa: fact_kappa(p.fact_noise), values: p.values as f64 };
+        let prior = FactPrior::of(p);
         let capacity = (2 * max_records).clamp(64, 1 << 22);
         CappedLearner {
             name: name.into(),

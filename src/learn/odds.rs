@@ -15,7 +15,8 @@
 //! "Engine").
 
 use super::log2::{Log2Product, log2, vectorized};
-use super::predictive::belief_prob;
+use super::predictive::{belief_prob, fact_kappa};
+use crate::sk::GeneratorParams;
 
 /// The counts behind one sentence's identity and fact bits.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -43,6 +44,14 @@ pub struct Odds {
 pub struct FactPrior {
     pub kappa: f64,
     pub values: f64,
+}
+
+impl FactPrior {
+    /// The fact code of a learner of streams from `p`: `κ` from its fact
+    /// noise ([`fact_kappa`]), and its values per attribute.
+    pub fn of(p: &GeneratorParams) -> Self {
+        FactPrior { kappa: fact_kappa(p.fact_noise), values: p.values as f64 }
+    }
 }
 
 impl Odds {
