@@ -546,6 +546,69 @@ mod avx512 {
             }
         }
     }
+
+    /// `dots_strided` for the sixteen rows `w_r = w + r w_stride`, `r < 16`,
+    /// written at `out + q rows + r`. The partial sums of sums 0..8 and
+    /// 8..16 go down as in `reduce8` to two per 128-bit lane, then take the
+    /// last step together: 128-bit lane `k` holds sums `k`, `4 + k`, `8 + k`,
+    /// `12 + k`, put in order by one permutation. SAFETY: the CPU has
+    /// AVX-512F, `out` holds `count` rows of `rows` from the pointer, `a`
+    /// `count` vectors of `n` at `a_stride`, every `w_r` `n` elements, and
+    /// `15 w_stride` fits an i32.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn dots16(
+        out: *mut f32,
+        (count, rows): (usize, usize),
+        a: &[f32],
+        a_stride: usize,
+        n: usize,
+        w: *const f32,
+        w_stride: usize,
+    ) {
+        let full = n - n % LANES;
+        let offsets = _mm512_mullo_epi32(
+            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+            _mm512_set1_epi32(w_stride as i32),
+        );
+        let mut columns = [_mm512_setzero_ps(); LANES - 1];
+        for (c, column) in columns.iter_mut().enumerate().take(n - full) {
+            // SAFETY: `full + c < n`: an element of every row.
+            *column = unsafe { _mm512_i32gather_ps::<4>(offsets, w.add(full + c)) };
+        }
+        let order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+        let half = |s: &[__m512]| {
+            let f = [fold8(s[0], s[1]), fold8(s[2], s[3]), fold8(s[4], s[5]), fold8(s[6], s[7])];
+            fold2(fold4(f[0], f[1]), fold4(f[2], f[3]))
+        };
+        for q in 0..count {
+            let pa = a[q * a_stride..q * a_stride + n].as_ptr();
+            let mut acc = [_mm512_setzero_ps(); 16];
+            let mut i = 0;
+            while i < full {
+                // SAFETY: `i + LANES <= full <= n`, the length of `a_q` and of every row.
+                unsafe {
+                    let x = _mm512_loadu_ps(pa.add(i));
+                    for (r, acc) in acc.iter_mut().enumerate() {
+                        *acc =
+                            _mm512_add_ps(*acc, _mm512_mul_ps(x, _mm512_loadu_ps(w.add(r * w_stride + i))));
+                    }
+                }
+                i += LANES;
+            }
+            let (u, v) = (half(&acc[..8]), half(&acc[8..]));
+            let last = _mm512_add_ps(_mm512_shuffle_ps::<0x88>(u, v), _mm512_shuffle_ps::<0xDD>(u, v));
+            let sums = _mm512_permutexvar_ps(order, last);
+            let mut tails = _mm512_setzero_ps();
+            for (c, column) in columns.iter().enumerate().take(n - full) {
+                // SAFETY: `full + c < n`, an element of `a_q`.
+                let x = unsafe { *pa.add(full + c) };
+                tails = _mm512_add_ps(tails, _mm512_mul_ps(_mm512_set1_ps(x), *column));
+            }
+            // SAFETY: row `q` of `out` holds sixteen elements from the pointer.
+            unsafe { _mm512_storeu_ps(out.add(q * rows), _mm512_add_ps(sums, tails)) };
+        }
+    }
 }
 
 /// Sum of `LANES` partial sums, pairwise in a fixed order.
@@ -796,11 +859,13 @@ fn add_products_portable(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fall
 
 /// `add_products` for rows of `Y` that lie `stride` apart in `y` (`n`
 /// rows of `m`, the columns of a wider matrix) and rows `w_j = rows(j)`,
-/// `j < k`, each at least `padded(m)` long: `y_q += Σ_j alpha[q k + j] w_j`,
-/// the terms in the order `j = 0, 1, …`. Used for the output layer's update
-/// (`Y` a class's columns of `Wo`). On AVX-512 the same intrinsics kernel
-/// (the last columns under a mask, nothing copied); elsewhere
-/// `axpy_rows_padded` row by row.
+/// `j < k`, each at least `m` long: `y_q += Σ_j alpha[q k + j] w_j`, the
+/// terms in the order `j = 0, 1, …`. Used for the output layer's token
+/// logits (`Y` a class's positions, `W` its columns of `Wo`) and update (`Y`
+/// a class's columns of `Wo`, `W` its positions' gradients). On AVX-512 the
+/// same intrinsics kernel (the last columns under a mask, nothing copied);
+/// elsewhere `axpy_rows_padded` row by row (`axpy_rows` if a row is shorter
+/// than `padded(m)`).
 #[inline(always)]
 pub fn add_products_strided<'a>(
     y: &mut [f32],
@@ -837,7 +902,8 @@ pub fn add_products_strided<'a>(
     add_products_strided_portable(y, stride, (n, m), alpha, rows);
 }
 
-/// `add_products_strided` without AVX-512: `axpy_rows_padded` row by row.
+/// `add_products_strided` without AVX-512: `axpy_rows_padded` row by row
+/// (`axpy_rows` if a row is shorter than `padded(m)`; the same bits).
 #[inline(always)]
 fn add_products_strided_portable<'a>(
     y: &mut [f32],
@@ -848,13 +914,78 @@ fn add_products_strided_portable<'a>(
 ) {
     let k = alpha.len() / n;
     let wp = padded(m);
+    let long = (0..k).all(|j| rows(j).len() >= wp);
     for q in 0..n {
-        axpy_rows_padded(
-            &mut y[q * stride..q * stride + m],
-            &alpha[q * k..(q + 1) * k],
-            #[inline(always)]
-            |j| &rows(j)[..wp],
-        );
+        let (y, alpha) = (&mut y[q * stride..q * stride + m], &alpha[q * k..(q + 1) * k]);
+        if long {
+            axpy_rows_padded(
+                y,
+                alpha,
+                #[inline(always)]
+                |j| &rows(j)[..wp],
+            );
+        } else {
+            axpy_rows(
+                y,
+                alpha,
+                #[inline(always)]
+                |j| &rows(j)[..m],
+            );
+        }
+    }
+}
+
+/// `out[q rows + j] = a_q · w_j` for the `count` vectors `a_q = a[q
+/// a_stride..][..n]` and the `rows` rows `w_j = w[j w_stride..][..n]`
+/// (`out` is `count` by `rows`): every product is `dot`'s sum, bit for bit.
+/// Used for the output layer's backward pass (`a_q` the token-logit
+/// gradients of a class's positions, `w_j` row `j` of the class's columns of
+/// `Wo`). On AVX-512 sixteen rows at a time, for every vector in turn while
+/// the rows stay in cache: the sixteen sums' partial sums reduced together,
+/// several per shuffle and add, and their tails (the `n % 16` last terms,
+/// added one by one as `dot` does) side by side, each term's sixteen row
+/// elements gathered once for all the vectors.
+#[inline(always)]
+pub fn dots_strided(
+    out: &mut [f32],
+    (count, rows): (usize, usize),
+    a: &[f32],
+    a_stride: usize,
+    n: usize,
+    w: &[f32],
+    w_stride: usize,
+) {
+    if count == 0 || rows == 0 {
+        return;
+    }
+    let (out, a, w) =
+        (&mut out[..count * rows], &a[..(count - 1) * a_stride + n], &w[..(rows - 1) * w_stride + n]);
+    let mut j = 0;
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") && 16 * w_stride <= i32::MAX as usize {
+        while j + 16 <= rows {
+            // SAFETY: the CPU has AVX-512F; `out`, `a` and rows `j..j + 16`
+            // of `w` hold what the kernel reads and writes (sliced above);
+            // the gathers' offsets `r w_stride`, `r < 16`, fit an i32 (checked).
+            unsafe {
+                avx512::dots16(
+                    out.as_mut_ptr().add(j),
+                    (count, rows),
+                    a,
+                    a_stride,
+                    n,
+                    w.as_ptr().add(j * w_stride),
+                    w_stride,
+                )
+            };
+            j += 16;
+        }
+    }
+    for q in 0..count {
+        let a = &a[q * a_stride..q * a_stride + n];
+        for j in j..rows {
+            out[q * rows + j] = dot(a, &w[j * w_stride..j * w_stride + n]);
+        }
     }
 }
 
@@ -1216,6 +1347,37 @@ mod tests {
                         assert_eq!(beyond[n * m], -7.0, "wrote past y (n = {n}, m = {m}, k = {k})");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn strided_dots_round_as_dot() {
+        // Rows past a multiple of sixteen, tails of every length, rows read
+        // from a wider matrix (`w_stride > n`) and vectors from wider slots.
+        for (rows, n, w_stride) in
+            [(16, 69, 389), (64, 64, 389), (40, 17, 17), (33, 5, 9), (7, 30, 31), (16, 1, 3)]
+        {
+            for count in [1usize, 2, 5] {
+                let a_stride = padded(n) + 3;
+                let a = values((count - 1) * a_stride + n, (rows * n + count) as u64);
+                let w = values((rows - 1) * w_stride + n, (rows + n) as u64);
+                let mut out = vec![f32::NAN; count * rows + 1];
+                dots_strided(&mut out, (count, rows), &a, a_stride, n, &w, w_stride);
+                for q in 0..count {
+                    for j in 0..rows {
+                        let want = dot_portable(
+                            &a[q * a_stride..q * a_stride + n],
+                            &w[j * w_stride..j * w_stride + n],
+                        );
+                        assert_eq!(
+                            out[q * rows + j].to_bits(),
+                            want.to_bits(),
+                            "rows {rows}, n {n}, stride {w_stride}, vector {q}, row {j}"
+                        );
+                    }
+                }
+                assert!(out[count * rows].is_nan(), "wrote past out (rows {rows}, n {n})");
             }
         }
     }

@@ -14,14 +14,17 @@
 //! once per sentence rather than once per token: `W1 x` runs four rows of `W1`
 //! against four positions at a time (`dots`), and the `W1` and `Wo` updates
 //! are sums of outer products, each weight block held in registers while the
-//! sentence's positions are added to it in order (`add_products`; positions
-//! are grouped by their target's class for `Wo`). The update still equals
-//! successive per-position steps bit for bit: each weight receives its terms
-//! in position order.
+//! sentence's positions are added to it in order (`add_products`). The output
+//! layer takes the positions grouped by their target's class (`Trace::order`):
+//! a class's columns of `Wo` are read once for all its positions in the token
+//! logits (`add_products_strided`), their gradient (`dots_strided`) and the
+//! update. Every result still equals the per-position computation bit for
+//! bit: each weight receives its terms in position order, and each logit and
+//! gradient element its terms in the order of the one-position kernels.
 
 use super::kernels::{
-    Fallback, add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, dot, dots, padded,
-    slices, softmax, tanh_in_place,
+    Fallback, add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, dot, dots, dots_strided,
+    padded, slices, softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -230,13 +233,19 @@ pub struct Trace {
     h: Vec<f32>,
     /// `K` per position: class probabilities, then their logit gradients.
     gc: Vec<f32>,
-    /// `widest` rounded up to whole vectors (`padded`) per position:
-    /// probabilities within the target's class, then their logit gradients;
-    /// what lies past the class's width is never used.
+    /// `widest` rounded up to whole vectors (`padded`) per position, in
+    /// `order` (slot `i` is position `order[i]`): probabilities within the
+    /// target's class, then their logit gradients; what lies past the
+    /// class's width is never used.
     gin: Vec<f32>,
+    /// `h` in `order`: `H` per slot.
+    hs: Vec<f32>,
+    /// `H` per slot: the token logits' part of the gradient at `h`.
+    dh: Vec<f32>,
     /// Target class and index within it, per position.
     target: Vec<(u32, u32)>,
-    /// The positions, sorted by target class (then position).
+    /// The positions, sorted by target class (then position): the output
+    /// layer works on a class's positions together.
     order: Vec<u32>,
     /// `H` per position: gradient at the hidden pre-activation.
     dpre: Vec<f32>,
@@ -386,6 +395,8 @@ impl Net {
             trace.h.resize(n * hw, 0.0);
             trace.gc.resize(n * k, 0.0);
             trace.gin.resize(n * m, 0.0);
+            trace.hs.resize(n * hw, 0.0);
+            trace.dh.resize(n * hw, 0.0);
             trace.target.resize(n, (0, 0));
             trace.dpre.resize(n * hw, 0.0);
             trace.dx.resize(n * d, 0.0);
@@ -400,21 +411,50 @@ impl Net {
     }
 
     /// Second half of `forward`: the two-level softmax at every position.
+    /// The token logits of a class's positions are computed together, each
+    /// row of `Wo` loaded once for all of them (`add_products_strided`);
+    /// each logit still receives `bo` and then its `H` terms in order, as in
+    /// `token_logits`.
     #[inline(always)]
     pub fn forward_output(&self, tokens: &[Token], trace: &mut Trace) {
-        let hw = self.shape.hidden;
+        let (v, hw) = (self.shape.vocab, self.shape.hidden);
         let (k, m) = (self.classes.count(), padded(self.classes.widest));
-        for (p, &t) in tokens.iter().enumerate().take(trace.len) {
-            let h = &trace.h[p * hw..(p + 1) * hw];
-            let (gc, gin) = (&mut trace.gc[p * k..(p + 1) * k], &mut trace.gin[p * m..(p + 1) * m]);
-            // The logits are computed here rather than in closures handed to
-            // `token_loss`: a closure's body is compiled on its own, without
-            // the instruction set this pass is built for.
-            let (s, e) = self.classes.ranges[self.classes.of[t as usize] as usize];
-            self.class_logits(h, gc);
-            self.token_logits(h, (s, e), &mut gin[..e - s]);
-            let (target, nll) = self.classes.token_loss(t, gc, gin, |_| {}, |_, _| {});
-            (trace.target[p], trace.nll[p]) = (target, nll);
+        let n = trace.len;
+        let Trace { h, hs, gc, gin, target, order, nll, .. } = trace;
+        let class_of = |p: u32| self.classes.of[tokens[p as usize] as usize];
+        order.clear();
+        order.extend(0..n as u32);
+        order.sort_unstable_by_key(|&p| (class_of(p), p));
+        for (i, &p) in order.iter().enumerate() {
+            let p = p as usize;
+            hs[i * hw..(i + 1) * hw].copy_from_slice(&h[p * hw..(p + 1) * hw]);
+        }
+        let mut first = 0;
+        for run in order.chunk_by(|&a, &b| class_of(a) == class_of(b)) {
+            let (s, e) = self.classes.ranges[class_of(run[0]) as usize];
+            let slots = first..first + run.len();
+            for i in slots.clone() {
+                gin[i * m..i * m + (e - s)].copy_from_slice(&self.w.bo[s..e]);
+            }
+            add_products_strided(
+                &mut gin[first * m..],
+                m,
+                (run.len(), e - s),
+                &hs[first * hw..slots.end * hw],
+                #[inline(always)]
+                |j| &self.w.wo[j * v + s..],
+            );
+            first = slots.end;
+        }
+        for (i, &p) in order.iter().enumerate() {
+            let p = p as usize;
+            let gc = &mut gc[p * k..(p + 1) * k];
+            // The class logits are computed here rather than in a closure
+            // handed to `token_loss`: a closure's body is compiled on its
+            // own, without the instruction set this pass is built for.
+            self.class_logits(&h[p * hw..(p + 1) * hw], gc);
+            (target[p], nll[p]) =
+                self.classes.token_loss(tokens[p], gc, &mut gin[i * m..(i + 1) * m], |_| {}, |_, _| {});
         }
     }
 
@@ -429,43 +469,41 @@ impl Net {
     }
 
     /// First half of `backward`: logit gradients and the gradient at the
-    /// hidden pre-activation.
+    /// hidden pre-activation. The token logits' part of the latter is
+    /// computed for a class's positions together (`dots_strided`, each row of
+    /// `Wo` read once into cache for all of them); each element still
+    /// receives the class part, then the token part, then the `tanh` factor.
     #[inline(always)]
     pub fn backward_output(&self, trace: &mut Trace) {
         let (v, hw) = (self.shape.vocab, self.shape.hidden);
         let (k, m) = (self.classes.count(), padded(self.classes.widest));
-        let wo = &self.w.wo;
-        for p in 0..trace.len {
-            let (class, idx) = trace.target[p];
-            let (s, e) = self.classes.ranges[class as usize];
-            let gc = &mut trace.gc[p * k..(p + 1) * k];
-            gc[class as usize] -= 1.0;
-            let gin = &mut trace.gin[p * m..p * m + (e - s)];
-            gin[idx as usize] -= 1.0;
-            let dpre = &mut trace.dpre[p * hw..(p + 1) * hw];
+        let n = trace.len;
+        let Trace { h, gc, gin, dh, target, order, dpre, .. } = trace;
+        for (i, &p) in order[..n].iter().enumerate() {
+            let (class, idx) = target[p as usize];
+            gc[p as usize * k + class as usize] -= 1.0;
+            gin[i * m + idx as usize] -= 1.0;
+        }
+        let mut first = 0;
+        for run in order[..n].chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
+            let (s, e) = self.classes.ranges[target[run[0] as usize].0 as usize];
+            let len = run.len();
+            dots_strided(&mut dh[first * hw..], (len, hw), &gin[first * m..], m, e - s, &self.w.wo[s..], v);
+            first += len;
+        }
+        for (i, &p) in order[..n].iter().enumerate() {
+            let p = p as usize;
+            let dpre = &mut dpre[p * hw..(p + 1) * hw];
             dpre.fill(0.0);
             axpy_rows(
                 dpre,
-                gc,
+                &gc[p * k..(p + 1) * k],
                 #[inline(always)]
                 |r| &self.w.wc[r * hw..(r + 1) * hw],
             );
-            let gin = &*gin;
-            let mut j = 0;
-            while j + 8 <= hw {
-                add_token_dots::<8>(dpre, gin, wo, v, (s, e), j);
-                j += 8;
-            }
-            while j + 4 <= hw {
-                add_token_dots::<4>(dpre, gin, wo, v, (s, e), j);
-                j += 4;
-            }
-            while j < hw {
-                add_token_dots::<1>(dpre, gin, wo, v, (s, e), j);
-                j += 1;
-            }
-            for (g, &hj) in dpre.iter_mut().zip(&trace.h[p * hw..(p + 1) * hw]) {
-                *g *= 1.0 - hj * hj;
+            for ((g, &d), &hj) in dpre.iter_mut().zip(&dh[i * hw..(i + 1) * hw]).zip(&h[p * hw..(p + 1) * hw])
+            {
+                *g = (*g + d) * (1.0 - hj * hj);
             }
         }
     }
@@ -547,28 +585,6 @@ impl Net {
     }
 }
 
-/// `dpre[j + q] += gin · Wo[j + q][s..e]` for `q < Q` (`Wo` is `H x V`, `v = V`).
-#[inline(always)]
-fn add_token_dots<const Q: usize>(
-    dpre: &mut [f32],
-    gin: &[f32],
-    wo: &[f32],
-    v: usize,
-    (s, e): (usize, usize),
-    j: usize,
-) {
-    let [out]: [[f32; Q]; 1] = dots(
-        [gin],
-        slices(
-            #[inline(always)]
-            |q| &wo[(j + q) * v + s..(j + q) * v + e],
-        ),
-    );
-    for (q, o) in out.into_iter().enumerate() {
-        dpre[j + q] += o;
-    }
-}
-
 /// `w += scale x` the output layer's gradient held in `trace`; each weight
 /// receives its positions' terms in position order.
 #[inline(always)]
@@ -578,10 +594,8 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
     let n = trace.len;
     let Trace { h, gc, gin, target, order, coef, .. } = trace;
     add_dense(&mut w.wc, &mut w.bc, &gc[..n * k], &h[..n * hw], coef, scale);
-    order.clear();
-    order.extend(0..n as u32);
-    order.sort_unstable_by_key(|&p| (target[p as usize].0, p));
-    for run in order.chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
+    let mut first = 0;
+    for run in order[..n].chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
         let (s, e) = classes.ranges[target[run[0] as usize].0 as usize];
         // The coefficients `scale h_p[j]`, hidden unit by hidden unit.
         let len = run.len();
@@ -598,11 +612,12 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
             (hw, e - s),
             coef,
             #[inline(always)]
-            |i| &gin[run[i] as usize * m..(run[i] as usize + 1) * m],
+            |i| &gin[(first + i) * m..(first + i + 1) * m],
         );
-        for &p in run {
-            axpy(&mut w.bo[s..e], scale, &gin[p as usize * m..p as usize * m + (e - s)]);
+        for i in first..first + len {
+            axpy(&mut w.bo[s..e], scale, &gin[i * m..i * m + (e - s)]);
         }
+        first += len;
     }
 }
 
