@@ -609,6 +609,82 @@ mod avx512 {
             unsafe { _mm512_storeu_ps(out.add(q * rows), _mm512_add_ps(sums, tails)) };
         }
     }
+
+    /// `super::exp` of sixteen lanes: the same operations in the same order.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn exp16(x: __m512) -> __m512 {
+        let set = _mm512_set1_ps;
+        // `max(-87, x)` then `min(88, ·)` return `x` when it is NaN, as `clamp` does.
+        let x = _mm512_min_ps(set(88.0), _mm512_max_ps(set(-87.0), x));
+        let t = _mm512_add_ps(_mm512_mul_ps(x, set(std::f32::consts::LOG2_E)), set(super::ROUND));
+        let n = _mm512_sub_ps(t, set(super::ROUND));
+        let r = _mm512_sub_ps(
+            _mm512_sub_ps(x, _mm512_mul_ps(n, set(0.693_359_4))),
+            _mm512_mul_ps(n, set(-2.121_944_4e-4)),
+        );
+        let mut p = set(1.987_569_1e-4);
+        for c in [1.398_2e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 0.5] {
+            p = _mm512_add_ps(_mm512_mul_ps(p, r), set(c));
+        }
+        let e = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, _mm512_mul_ps(r, r)), r), set(1.0));
+        let k = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(super::ROUND.to_bits() as i32));
+        let scale = _mm512_slli_epi32::<23>(_mm512_add_epi32(k, _mm512_set1_epi32(127)));
+        _mm512_mul_ps(e, _mm512_castsi512_ps(scale))
+    }
+
+    /// `super::softmax` sixteen lanes at a time, the last vector under a
+    /// mask: the same bits (the maximum is exact in any order; `exp16` and
+    /// the scaling are elementwise; the sum's sixteen partial sums, their
+    /// reduction and the tail are `softmax_portable`'s). SAFETY: the CPU has
+    /// AVX-512F.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn softmax(z: &mut [f32]) -> f32 {
+        let n = z.len();
+        let full = n - n % LANES;
+        let pz = z.as_mut_ptr();
+        let tail_mask: u16 = ((1u32 << (n - full)) - 1) as u16;
+        // SAFETY: (every access) vectors at `i < full` are whole; the last under `tail_mask`.
+        unsafe {
+            // `max(v, top)` keeps `top` where `v` is NaN, as `f32::max` does.
+            let mut top = _mm512_set1_ps(f32::NEG_INFINITY);
+            let mut i = 0;
+            while i < full {
+                top = _mm512_max_ps(_mm512_loadu_ps(pz.add(i)), top);
+                i += LANES;
+            }
+            if tail_mask != 0 {
+                let v = _mm512_mask_loadu_ps(_mm512_set1_ps(f32::NEG_INFINITY), tail_mask, pz.add(full));
+                top = _mm512_max_ps(v, top);
+            }
+            let m = _mm512_set1_ps(_mm512_reduce_max_ps(top));
+            let mut acc = _mm512_setzero_ps();
+            let mut i = 0;
+            while i < full {
+                let e = exp16(_mm512_sub_ps(_mm512_loadu_ps(pz.add(i)), m));
+                _mm512_storeu_ps(pz.add(i), e);
+                acc = _mm512_add_ps(acc, e);
+                i += LANES;
+            }
+            if tail_mask != 0 {
+                let e = exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail_mask, pz.add(full)), m));
+                _mm512_mask_storeu_ps(pz.add(full), tail_mask, e);
+            }
+            let sum = reduce(acc) + z[full..].iter().sum::<f32>();
+            let inv = _mm512_set1_ps(sum.recip());
+            let mut i = 0;
+            while i < full {
+                _mm512_storeu_ps(pz.add(i), _mm512_mul_ps(_mm512_loadu_ps(pz.add(i)), inv));
+                i += LANES;
+            }
+            if tail_mask != 0 {
+                let v = _mm512_maskz_loadu_ps(tail_mask, pz.add(full));
+                _mm512_mask_storeu_ps(pz.add(full), tail_mask, _mm512_mul_ps(v, inv));
+            }
+            _mm512_cvtss_f32(m) + sum.ln()
+        }
+    }
 }
 
 /// Sum of `LANES` partial sums, pairwise in a fixed order.
@@ -1049,6 +1125,17 @@ pub fn tanh_in_place(x: &mut [f32]) {
 /// the sum of the very terms they are made of.
 #[inline(always)]
 pub fn softmax(z: &mut [f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F.
+        return unsafe { avx512::softmax(z) };
+    }
+    softmax_portable(z)
+}
+
+/// `softmax` without AVX-512.
+#[inline(always)]
+fn softmax_portable(z: &mut [f32]) -> f32 {
     const W: usize = 8;
     let full = z.len() - z.len() % W;
     let mut top = [f32::NEG_INFINITY; W];
@@ -1403,6 +1490,24 @@ mod tests {
         assert_eq!(tanh(30.0), 1.0);
         assert_eq!(tanh(-30.0), -1.0);
         assert!(exp(-200.0) > 0.0 && exp(-200.0) < 2e-38);
+    }
+
+    #[test]
+    fn softmax_rounds_alike_on_every_instruction_set() {
+        // Every length up to five vectors, logits from 1e-3 to 37 in
+        // magnitude, some far enough below the maximum to clamp in `exp`.
+        for n in 1..=80 {
+            let mut z = values(n, n as u64 + 5);
+            if n % 3 == 0 {
+                z[n / 2] -= 300.0;
+            }
+            let mut want = z.clone();
+            let want_norm = softmax_portable(&mut want);
+            let got_norm = softmax(&mut z);
+            assert_eq!(got_norm.to_bits(), want_norm.to_bits(), "log normalizer, n = {n}");
+            let bits = |y: &[f32]| y.iter().map(|v| v.to_bits()).collect::<Vec<u32>>();
+            assert_eq!(bits(&z), bits(&want), "probabilities, n = {n}");
+        }
     }
 
     #[test]
