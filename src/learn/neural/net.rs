@@ -23,7 +23,7 @@
 //! gradient element its terms in the order of the one-position kernels.
 
 use super::kernels::{
-    Fallback, add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, dot, dots, dots_strided,
+    Fallback, add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, dots, dots_strided,
     padded, slices, softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
@@ -341,12 +341,39 @@ impl Net {
         }
     }
 
-    /// Class logits `Wc h + bc` into `out` (`K`).
+    /// Class logits `Wc h + bc` into `out` (`K`): `dot`'s sums, eight rows
+    /// of `Wc` at a time (`dots`), then four, two, one.
     #[inline(always)]
     fn class_logits(&self, h: &[f32], out: &mut [f32]) {
+        let k = out.len();
+        let mut r = 0;
+        while r + 8 <= k {
+            self.class_block::<8>(h, r, out);
+            r += 8;
+        }
+        for width in [4, 2, 1] {
+            if r + width <= k {
+                match width {
+                    4 => self.class_block::<4>(h, r, out),
+                    2 => self.class_block::<2>(h, r, out),
+                    _ => self.class_block::<1>(h, r, out),
+                }
+                r += width;
+            }
+        }
+    }
+
+    /// `out[r + q] = bc[r + q] + Wc[r + q] · h` for `q < Q`.
+    #[inline(always)]
+    fn class_block<const Q: usize>(&self, h: &[f32], r: usize, out: &mut [f32]) {
         let hw = self.shape.hidden;
-        for (r, o) in out.iter_mut().enumerate() {
-            *o = self.w.bc[r] + dot(&self.w.wc[r * hw..(r + 1) * hw], h);
+        let rows: [&[f32]; Q] = slices(
+            #[inline(always)]
+            |q| &self.w.wc[(r + q) * hw..(r + q + 1) * hw],
+        );
+        let [sums] = dots([h], rows);
+        for (q, sum) in sums.into_iter().enumerate() {
+            out[r + q] = self.w.bc[r + q] + sum;
         }
     }
 
@@ -592,7 +619,7 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
     let (v, hw) = (shape.vocab, shape.hidden);
     let (k, m) = (classes.count(), padded(classes.widest));
     let n = trace.len;
-    let Trace { h, gc, gin, target, order, coef, .. } = trace;
+    let Trace { h, hs, gc, gin, target, order, coef, .. } = trace;
     add_dense(&mut w.wc, &mut w.bc, &gc[..n * k], &h[..n * hw], coef, scale);
     let mut first = 0;
     for run in order[..n].chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
@@ -600,9 +627,9 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
         // The coefficients `scale h_p[j]`, hidden unit by hidden unit.
         let len = run.len();
         let coef = &mut coef[..hw * len];
-        for (j, coef) in coef.chunks_exact_mut(len).enumerate() {
-            for (c, &p) in coef.iter_mut().zip(run) {
-                *c = scale * h[p as usize * hw + j];
+        for (i, h) in hs[first * hw..(first + len) * hw].chunks_exact(hw).enumerate() {
+            for (j, &hj) in h.iter().enumerate() {
+                coef[j * len + i] = scale * hj;
             }
         }
         // Each position's gradient read up to the padded width (its slot is `m` long).
