@@ -1057,9 +1057,25 @@ pub fn dots_strided(
             j += 16;
         }
     }
+    dots_strided_from(j, out, (count, rows), a, a_stride, n, w, w_stride);
+}
+
+/// `dots_strided` for the rows from `first` on, one `dot` each.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn dots_strided_from(
+    first: usize,
+    out: &mut [f32],
+    (count, rows): (usize, usize),
+    a: &[f32],
+    a_stride: usize,
+    n: usize,
+    w: &[f32],
+    w_stride: usize,
+) {
     for q in 0..count {
         let a = &a[q * a_stride..q * a_stride + n];
-        for j in j..rows {
+        for j in first..rows {
             out[q * rows + j] = dot(a, &w[j * w_stride..j * w_stride + n]);
         }
     }
@@ -1407,6 +1423,16 @@ mod tests {
                         bits(&spread),
                         "strided portable, n = {n}, m = {m}, k = {k}"
                     );
+                    // Rows of `W` exactly `m` long: no padded read.
+                    let mut spread_short = between.clone();
+                    add_products_strided_portable(&mut spread_short, stride, (n, m), &alpha, |j| {
+                        &long[j][..m]
+                    });
+                    assert_eq!(
+                        bits(&spread_short),
+                        bits(&spread),
+                        "strided portable with short rows, n = {n}, m = {m}, k = {k}"
+                    );
                     #[cfg(target_arch = "x86_64")]
                     if std::arch::is_x86_feature_detected!("avx2") {
                         for fallback in [Fallback::RowByRow, Fallback::ManyRows] {
@@ -1451,17 +1477,23 @@ mod tests {
                 let w = values((rows - 1) * w_stride + n, (rows + n) as u64);
                 let mut out = vec![f32::NAN; count * rows + 1];
                 dots_strided(&mut out, (count, rows), &a, a_stride, n, &w, w_stride);
+                let mut one_by_one = vec![f32::NAN; count * rows];
+                dots_strided_from(0, &mut one_by_one, (count, rows), &a, a_stride, n, &w, w_stride);
                 for q in 0..count {
                     for j in 0..rows {
                         let want = dot_portable(
                             &a[q * a_stride..q * a_stride + n],
                             &w[j * w_stride..j * w_stride + n],
                         );
-                        assert_eq!(
-                            out[q * rows + j].to_bits(),
-                            want.to_bits(),
-                            "rows {rows}, n {n}, stride {w_stride}, vector {q}, row {j}"
-                        );
+                        for (got, how) in
+                            [(out[q * rows + j], "dots_strided"), (one_by_one[q * rows + j], "one by one")]
+                        {
+                            assert_eq!(
+                                got.to_bits(),
+                                want.to_bits(),
+                                "{how}: rows {rows}, n {n}, stride {w_stride}, vector {q}, row {j}"
+                            );
+                        }
                     }
                 }
                 assert!(out[count * rows].is_nan(), "wrote past out (rows {rows}, n {n})");
