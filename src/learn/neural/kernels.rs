@@ -106,6 +106,48 @@ pub fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [
     dots_by_four(a, b)
 }
 
+/// `y[q stride + r] = bias[r] + a_r · b_q` for the `R` rows `a_r` (all as
+/// long as `a_0`) and `Q` vectors `b_q` (each at least as long), `R, Q <= 4`:
+/// a layer's pre-activations at `Q` positions (`y` position-major, `stride`
+/// apart), each the sum of `dot`, then the bias added, bit for bit as
+/// `bias[r] + dots(a, b)[r][q]`. On AVX-512, when the rows are whole vectors
+/// long, the `R Q` sums are reduced into one register (`R Q` sums per shuffle
+/// and add, pairing the same lanes in the same order as `reduce`), the bias
+/// added to all of them at once, and each position's `R` results stored
+/// together.
+#[inline(always)]
+pub fn biased_dots<const R: usize, const Q: usize>(
+    a: [&[f32]; R],
+    b: [&[f32]; Q],
+    bias: &[f32],
+    y: &mut [f32],
+    stride: usize,
+) {
+    const { assert!(R >= 1 && R <= 4 && Q >= 1 && Q <= 4) };
+    let n = a[0].len();
+    let a: [&[f32]; R] = slices(
+        #[inline(always)]
+        |r| &a[r][..n],
+    );
+    let b: [&[f32]; Q] = slices(
+        #[inline(always)]
+        |q| &b[q][..n],
+    );
+    let (bias, y) = (&bias[..R], &mut y[..(Q - 1) * stride + R]);
+    #[cfg(target_arch = "x86_64")]
+    if n % LANES == 0 && std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F; every `a_r` and `b_q` has length `n`, a
+        // multiple of `LANES`; `bias` holds `R` and `y` `(Q - 1) stride + R` (sliced above).
+        return unsafe { avx512::biased_dots(a, b, bias, y.as_mut_ptr(), stride) };
+    }
+    let out = dots(a, b);
+    for (r, out) in out.into_iter().enumerate() {
+        for (q, o) in out.into_iter().enumerate() {
+            y[q * stride + r] = bias[r] + o;
+        }
+    }
+}
+
 /// `dots` without AVX-512: four vectors at a time (`dots4`), then one.
 #[inline(always)]
 fn dots_by_four<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
@@ -403,6 +445,79 @@ mod avx512 {
             }
         }
         out
+    }
+
+    /// The last step of `super::reduce` for sixteen sums, from two `fold2`
+    /// results (sums `0..4` and `4..8` of four groups, `x` holding groups 0
+    /// and 1, `y` groups 2 and 3): lane `4 k + g` of the result is the `k`-th
+    /// sum of group `g`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn fold1_pair(x: __m512, y: __m512) -> __m512 {
+        _mm512_add_ps(_mm512_shuffle_ps::<0x88>(x, y), _mm512_shuffle_ps::<0xDD>(x, y))
+    }
+
+    /// `super::biased_dots`: the `R Q` sums accumulated as in `dots`, sum
+    /// `(r, q)` reduced into lane `4 q + r` of one register (absent rows and
+    /// positions are sums of zeros, never stored), the tail (`+0`, as `dots`
+    /// adds its empty tail) and the bias added, and row `q` of `y` written
+    /// under a mask from that register. SAFETY: the CPU has AVX-512F, every
+    /// `a_r` and `b_q` has the same length, a multiple of `LANES`, `bias`
+    /// holds `R` and `y` `(Q - 1) stride + R` elements, `R, Q <= 4`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn biased_dots<const R: usize, const Q: usize>(
+        a: [&[f32]; R],
+        b: [&[f32]; Q],
+        bias: &[f32],
+        y: *mut f32,
+        stride: usize,
+    ) {
+        let n = a[0].len();
+        let (mut pa, mut pb) = ([std::ptr::null(); R], [std::ptr::null(); Q]);
+        for r in 0..R {
+            pa[r] = a[r].as_ptr();
+        }
+        for q in 0..Q {
+            pb[q] = b[q].as_ptr();
+        }
+        let mut acc = [[_mm512_setzero_ps(); 4]; 4];
+        let mut i = 0;
+        while i < n {
+            // SAFETY: `i + LANES <= n`, the length of every `a_r` and `b_q`.
+            unsafe {
+                let mut x = [_mm512_setzero_ps(); R];
+                for r in 0..R {
+                    x[r] = _mm512_loadu_ps(pa[r].add(i));
+                }
+                for q in 0..Q {
+                    let v = _mm512_loadu_ps(pb[q].add(i));
+                    for r in 0..R {
+                        acc[r][q] = _mm512_add_ps(acc[r][q], _mm512_mul_ps(x[r], v));
+                    }
+                }
+            }
+            i += LANES;
+        }
+        // Group `r` holds row `r`'s four sums; `fold4` leaves sum `q` of it in 128-bit lane `q`.
+        let mut group = [_mm512_setzero_ps(); 4];
+        for r in 0..R {
+            group[r] = fold4(fold8(acc[r][0], acc[r][1]), fold8(acc[r][2], acc[r][3]));
+        }
+        let sums = fold1_pair(fold2(group[0], group[1]), fold2(group[2], group[3]));
+        let mut b4 = [0f32; 4];
+        b4[..R].copy_from_slice(bias);
+        // SAFETY: `b4` holds four f32.
+        let bias = _mm512_broadcast_f32x4(unsafe { _mm_loadu_ps(b4.as_ptr()) });
+        let out = _mm512_add_ps(bias, _mm512_add_ps(sums, _mm512_setzero_ps()));
+        for q in 0..Q {
+            // Lanes `4 q..4 q + R` go to `y[q stride..q stride + R]`; the
+            // address of lane 0 may lie outside `y`, but no lane outside the
+            // mask is touched.
+            let lane0 = y.wrapping_add(q * stride).wrapping_sub(4 * q);
+            // SAFETY: the lanes under the mask are `y[q stride + r]`, `r < R`, inside `y`.
+            unsafe { _mm512_mask_storeu_ps(lane0, ((1u16 << R) - 1) << (4 * q), out) };
+        }
     }
 
     /// SAFETY: the CPU has AVX-512F, and `b` is as long as `a`.
@@ -1047,6 +1162,38 @@ mod tests {
             check_dots::<4, 4>(n);
             check_dots::<4, 3>(n);
             check_dots::<3, 3>(n);
+        }
+    }
+
+    /// `biased_dots::<R, Q>` against `bias[r] + dot_portable` for every pair,
+    /// written `stride` apart; what lies between and after the rows stays.
+    fn check_biased_dots<const R: usize, const Q: usize>(n: usize) {
+        let a: Vec<Vec<f32>> = (0..R).map(|r| values(n, 11 + r as u64)).collect();
+        let b: Vec<Vec<f32>> = (0..Q).map(|q| values(n + 5, 200 + q as u64)).collect();
+        let bias = values(R + 2, 300);
+        let stride = R + 3;
+        let before = values(Q * stride + 1, 400);
+        let mut y = before.clone();
+        let (ar, bq) = (std::array::from_fn(|r| &a[r][..]), std::array::from_fn(|q| &b[q][..]));
+        biased_dots::<R, Q>(ar, bq, &bias, &mut y, stride);
+        for (i, (&got, &was)) in y.iter().zip(&before).enumerate() {
+            let (q, r) = (i / stride, i % stride);
+            let want = if q < Q && r < R { bias[r] + dot_portable(&a[r], &b[q][..n]) } else { was };
+            assert_eq!(got.to_bits(), want.to_bits(), "biased_dots::<{R}, {Q}>, n = {n}, element {i}");
+        }
+    }
+
+    #[test]
+    fn biased_dots_round_as_bias_plus_dot() {
+        for n in [0usize, 5, 16, 64, 69, 256, 261] {
+            check_biased_dots::<1, 1>(n);
+            check_biased_dots::<1, 4>(n);
+            check_biased_dots::<2, 3>(n);
+            check_biased_dots::<3, 2>(n);
+            check_biased_dots::<4, 1>(n);
+            check_biased_dots::<4, 2>(n);
+            check_biased_dots::<4, 3>(n);
+            check_biased_dots::<4, 4>(n);
         }
     }
 

@@ -20,8 +20,8 @@
 //! in position order.
 
 use super::kernels::{
-    Fallback, add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, dot, dots, padded,
-    slices, softmax, tanh_in_place,
+    Fallback, add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, biased_dots, dot, dots,
+    padded, slices, softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -271,7 +271,7 @@ impl Net {
             let back = c - slot;
             let row = if p >= back { tokens[p - back] as usize } else { self.shape.pad() };
             ctx[slot] = row as u32;
-            x[slot * e..(slot + 1) * e].copy_from_slice(&self.w.emb[row * e..(row + 1) * e]);
+            copy_row(&mut x[slot * e..(slot + 1) * e], &self.w.emb[row * e..(row + 1) * e]);
         }
     }
 
@@ -324,12 +324,7 @@ impl Net {
             #[inline(always)]
             |q| &x[(p + q) * d..(p + q + 1) * d],
         );
-        let out = dots(rows, inputs);
-        for (r, out) in out.into_iter().enumerate() {
-            for (q, o) in out.into_iter().enumerate() {
-                h[(p + q) * hw + j + r] = self.w.b1[j + r] + o;
-            }
-        }
+        biased_dots(rows, inputs, &self.w.b1[j..j + R], &mut h[p * hw + j..], hw);
     }
 
     /// Class logits `Wc h + bc` into `out` (`K`).
@@ -544,6 +539,22 @@ impl Net {
         let mut pc = vec![0f32; self.classes.count()];
         self.class_logits(&h, &mut pc);
         self.classes.distribution(pc, v, |range, out| self.token_logits(&h, range, out))
+    }
+}
+
+/// `dst = src` (equal lengths), sixteen elements per copy: an embedding row
+/// is a few vectors, and `copy_from_slice` of a length unknown at compile
+/// time is a call to `memcpy` per row.
+#[inline(always)]
+fn copy_row(dst: &mut [f32], src: &[f32]) {
+    let mut d = dst.chunks_exact_mut(16);
+    let mut s = src.chunks_exact(16);
+    for (d, s) in (&mut d).zip(&mut s) {
+        let (d, s): (&mut [f32; 16], &[f32; 16]) = (d.try_into().unwrap(), s.try_into().unwrap());
+        *d = *s;
+    }
+    for (d, s) in d.into_remainder().iter_mut().zip(s.remainder()) {
+        *d = *s;
     }
 }
 
