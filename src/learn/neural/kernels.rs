@@ -541,10 +541,9 @@ mod avx512 {
     }
 
     /// `y_q += Σ_{j < k} alpha[q k + j] w_j` for the `n` rows `y_q` of `y`
-    /// (`m` long each, row `q` at `y + q ys`), `w_j = row(j)`: eight rows of
-    /// `y` at a time, 32 columns of them held in sixteen registers while the
-    /// `k` terms are added in order. SAFETY: the CPU has AVX-512F, `y` holds
-    /// `n` rows of `m` at stride `ys`, `alpha` `n k` elements and every
+    /// (`m` long each, row `q` at `y + q ys`), `w_j = row(j)`: `product_matrix`
+    /// with the coefficients row by row. SAFETY: the CPU has AVX-512F, `y`
+    /// holds `n` rows of `m` at stride `ys`, `alpha` `n k` elements and every
     /// `row(j)`, `j < k`, `m`.
     #[inline]
     #[target_feature(enable = "avx512f")]
@@ -557,67 +556,125 @@ mod avx512 {
         k: usize,
         row: impl Fn(usize) -> *const f32 + Copy,
     ) {
-        let mut q = 0;
-        // SAFETY: (every call) rows `q..q + Q` of `y` and of `alpha` exist.
-        unsafe {
-            while q + 8 <= n {
-                product_rows::<8>(y.add(q * ys), ys, m, alpha.add(q * k), k, row);
-                q += 8;
-            }
-            let (y, alpha) = (y.add(q * ys), alpha.add(q * k));
-            match n - q {
-                7 => product_rows::<7>(y, ys, m, alpha, k, row),
-                6 => product_rows::<6>(y, ys, m, alpha, k, row),
-                5 => product_rows::<5>(y, ys, m, alpha, k, row),
-                4 => product_rows::<4>(y, ys, m, alpha, k, row),
-                3 => product_rows::<3>(y, ys, m, alpha, k, row),
-                2 => product_rows::<2>(y, ys, m, alpha, k, row),
-                1 => product_rows::<1>(y, ys, m, alpha, k, row),
-                _ => {}
-            }
-        }
+        // SAFETY: the caller's.
+        unsafe { product_matrix::<false>(y, ys, (n, m), alpha, (k, 1), k, row) }
     }
 
-    /// `add_products` for `Q` rows of `y`, column block by column block:
-    /// 32 columns, then 16, then the last under a mask.
+    /// Columns of `y` (and of the rows `w_j`) per slab of `product_matrix`.
+    const SLAB: usize = 64;
+
+    /// Rows of `y` per block of `product_matrix`: twelve rows by 32 columns
+    /// are 24 accumulators, which leaves registers for a row's two vectors
+    /// and a coefficient.
+    const MAX_ROWS: usize = 12;
+
+    /// `y_q = y_q + Σ_{j < k} a_{qj} w_j` (`y_q = 0 + Σ …` when `ZERO`, `y`
+    /// then never read) for the `n` rows `y_q` of `y` (`m` long each, row `q`
+    /// at `y + q ys`), `w_j = row(j)`, the coefficient `a_{qj}` at `alpha +
+    /// q steps.0 + j steps.1`; each element receives its terms in the order `j
+    /// = 0, 1, …`, one multiply then one add. Slab by slab of `SLAB` columns
+    /// (the slab of the `w_j` then stays in the L1 cache for all the rows of
+    /// `y`), up to twelve rows of `y` at a time (the rows split into nearly
+    /// equal blocks), 32 columns of them held in registers while the `k`
+    /// terms are added in order (one or two rows: 64 columns, so that enough
+    /// independent sums are in flight). SAFETY: the
+    /// CPU has AVX-512F, `y` holds `n` rows of `m` at stride `ys`, every
+    /// `a_{qj}`, `q < n`, `j < k`, lies in `alpha`'s allocation, and every
+    /// `row(j)`, `j < k`, holds `m`.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    unsafe fn product_rows<const Q: usize>(
+    pub unsafe fn product_matrix<const ZERO: bool>(
         y: *mut f32,
         ys: usize,
-        m: usize,
+        (n, m): (usize, usize),
         alpha: *const f32,
+        steps: (usize, usize),
         k: usize,
         row: impl Fn(usize) -> *const f32 + Copy,
     ) {
-        let mut c = 0;
-        // SAFETY: (every call) columns `c..c + 16 V` (or up to `m` under the mask) lie in every row.
+        // The rows in `blocks` nearly equal blocks of at most `MAX_ROWS`.
+        let blocks = n.div_ceil(if ZERO { MAX_ROWS } else { 8 });
+        let mut c0 = 0;
+        while c0 < m {
+            let cols = (c0, (c0 + SLAB).min(m));
+            let mut q = 0;
+            for b in 0..blocks {
+                let rows = n / blocks + usize::from(b < n % blocks);
+                let (y, alpha) = (y.wrapping_add(q * ys), alpha.wrapping_add(q * steps.0));
+                // SAFETY: (every call) rows `q..q + rows` of `y` and of the coefficients exist.
+                unsafe {
+                    match rows {
+                        12 => product_rows::<12, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        11 => product_rows::<11, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        10 => product_rows::<10, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        9 => product_rows::<9, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        8 => product_rows::<8, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        7 => product_rows::<7, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        6 => product_rows::<6, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        5 => product_rows::<5, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        4 => product_rows::<4, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        3 => product_rows::<3, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        2 => product_rows::<2, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        1 => product_rows::<1, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        _ => {}
+                    }
+                }
+                q += rows;
+            }
+            c0 = cols.1;
+        }
+    }
+
+    /// `product_matrix` for `Q` rows of `y` and the columns `c0..c1`, block
+    /// by block: 64 columns (one or two rows), 32, 16, then the last under a
+    /// mask.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn product_rows<const Q: usize, const ZERO: bool>(
+        y: *mut f32,
+        ys: usize,
+        (c0, c1): (usize, usize),
+        alpha: *const f32,
+        steps: (usize, usize),
+        k: usize,
+        row: impl Fn(usize) -> *const f32 + Copy,
+    ) {
+        let mut c = c0;
+        // SAFETY: (every call) columns `c..c + 16 V` (or up to `c1` under the mask) lie in every row.
         unsafe {
-            while c + 32 <= m {
-                product_block::<Q, 2, false>(y.add(c), ys, alpha, k, row, c, 0);
+            if Q <= 2 {
+                while c + 64 <= c1 {
+                    product_block::<Q, 4, false, ZERO>(y.add(c), ys, alpha, steps, k, row, c, 0);
+                    c += 64;
+                }
+            }
+            while c + 32 <= c1 {
+                product_block::<Q, 2, false, ZERO>(y.add(c), ys, alpha, steps, k, row, c, 0);
                 c += 32;
             }
-            if c + 16 <= m {
-                product_block::<Q, 1, false>(y.add(c), ys, alpha, k, row, c, 0);
+            if c + 16 <= c1 {
+                product_block::<Q, 1, false, ZERO>(y.add(c), ys, alpha, steps, k, row, c, 0);
                 c += 16;
             }
-            if c < m {
-                product_block::<Q, 1, true>(y.add(c), ys, alpha, k, row, c, (1u16 << (m - c)) - 1);
+            if c < c1 {
+                let mask = (1u16 << (c1 - c)) - 1;
+                product_block::<Q, 1, true, ZERO>(y.add(c), ys, alpha, steps, k, row, c, mask);
             }
         }
     }
 
     /// `Q` rows by `16 V` columns of `y`, from column `c` of the rows `w_j`
     /// (the lanes outside `mask` neither read nor written when `MASKED`):
-    /// each element receives `alpha[q k + j] * w_j[c + l]`, one multiply then
-    /// one add, for `j = 0, 1, …`.
+    /// each element receives `a_{qj} * w_j[c + l]`, one multiply then one
+    /// add, for `j = 0, 1, …`, starting from its value (from zero when `ZERO`).
     // The indices are also the rows' and vectors' offsets.
-    #[allow(clippy::needless_range_loop)]
+    #[allow(clippy::needless_range_loop, clippy::too_many_arguments)]
     #[inline(always)]
-    unsafe fn product_block<const Q: usize, const V: usize, const MASKED: bool>(
+    unsafe fn product_block<const Q: usize, const V: usize, const MASKED: bool, const ZERO: bool>(
         y: *mut f32,
         ys: usize,
         alpha: *const f32,
+        (aq, aj): (usize, usize),
         k: usize,
         row: impl Fn(usize) -> *const f32,
         c: usize,
@@ -628,14 +685,16 @@ mod avx512 {
             let load =
                 |p: *const f32| if MASKED { _mm512_maskz_loadu_ps(mask, p) } else { _mm512_loadu_ps(p) };
             let mut acc = [[_mm512_setzero_ps(); V]; Q];
-            for q in 0..Q {
-                for v in 0..V {
-                    acc[q][v] = load(y.add(q * ys + 16 * v));
+            if !ZERO {
+                for q in 0..Q {
+                    for v in 0..V {
+                        acc[q][v] = load(y.add(q * ys + 16 * v));
+                    }
                 }
             }
             let mut pa = [alpha; Q];
             for q in 0..Q {
-                pa[q] = alpha.add(q * k);
+                pa[q] = alpha.add(q * aq);
             }
             for j in 0..k {
                 let pw = row(j).add(c);
@@ -644,7 +703,7 @@ mod avx512 {
                     x[v] = load(pw.add(16 * v));
                 }
                 for q in 0..Q {
-                    let a = _mm512_set1_ps(*pa[q].add(j));
+                    let a = _mm512_set1_ps(*pa[q].add(j * aj));
                     for v in 0..V {
                         acc[q][v] = _mm512_add_ps(acc[q][v], _mm512_mul_ps(a, x[v]));
                     }
@@ -839,11 +898,29 @@ fn many_block<'a, const Q: usize, const W: usize>(
 /// `axpy_rows` does for one row. Used for the hidden layer's update (`Y` its
 /// weights, `A` the coefficients by position, `W` the inputs) and its input
 /// gradient (`Y` the gradients by position, `W` the weights). On AVX-512 an
-/// intrinsics kernel (eight rows of `Y` by 32 columns in registers, no bounds
+/// intrinsics kernel (up to twelve rows of `Y` by 32 columns in registers, no bounds
 /// check in the loop); elsewhere the loops of `fallback`.
 #[inline(always)]
 pub fn add_products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
+    matrix_product::<false>(y, m, alpha, w, fallback);
+}
+
+/// `Y = A W` (`y` overwritten, the shapes as in `add_products`): bit for bit
+/// `add_products` on a `y` of zeros (each element's sum starts from `+0`),
+/// but on AVX-512 `y` is neither zeroed nor read first. Used for the hidden
+/// layer's input gradient.
+#[inline(always)]
+pub fn products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
+    matrix_product::<true>(y, m, alpha, w, fallback);
+}
+
+/// `add_products` (`products` when `ZERO`).
+#[inline(always)]
+fn matrix_product<const ZERO: bool>(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
     if m == 0 || y.is_empty() {
+        if ZERO {
+            y.fill(0.0);
+        }
         return;
     }
     let n = y.len() / m;
@@ -854,19 +931,60 @@ pub fn add_products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback:
         let pw = w.as_ptr();
         // SAFETY: the CPU has AVX-512F; `y`, `alpha` and `w` hold `n m`, `n k` and `k m` (sliced above).
         return unsafe {
-            avx512::add_products(
+            avx512::product_matrix::<ZERO>(
                 y.as_mut_ptr(),
                 m,
-                n,
-                m,
+                (n, m),
                 alpha.as_ptr(),
+                (k, 1),
                 k,
                 #[inline(always)]
                 |j| pw.add(j * m),
             )
         };
     }
+    if ZERO {
+        y.fill(0.0);
+    }
     add_products_portable(y, m, alpha, w, fallback);
+}
+
+/// `add_products` with the coefficients stored term by term: `y_q += Σ_{j <
+/// k} alpha[j n + q] w_j` for the `n` rows `y_q` of `y` (`m` long each) and
+/// the rows `w_j = w[j m..(j + 1) m]`, the same operations in the same order.
+/// A dense layer's update gets its coefficients `scale grad_p[r]` this way
+/// from one contiguous product instead of a transposing loop. Only on
+/// AVX-512: elsewhere returns `false` and leaves `y` alone (the caller then
+/// lays the coefficients out row by row for `add_products`).
+#[inline(always)]
+pub fn add_products_by_term(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        if m == 0 || y.is_empty() {
+            return true;
+        }
+        let n = y.len() / m;
+        let k = alpha.len() / n;
+        let (y, alpha, w) = (&mut y[..n * m], &alpha[..k * n], &w[..k * m]);
+        let pw = w.as_ptr();
+        // SAFETY: the CPU has AVX-512F; `y` holds `n m`, `alpha` `k n` (its
+        // element `(q, j)` at `q + j n`) and `w` `k m` (sliced above).
+        unsafe {
+            avx512::product_matrix::<false>(
+                y.as_mut_ptr(),
+                m,
+                (n, m),
+                alpha.as_ptr(),
+                (1, n),
+                k,
+                #[inline(always)]
+                |j| pw.add(j * m),
+            )
+        };
+        return true;
+    }
+    let _ = (y, m, alpha, w);
+    false
 }
 
 /// How `add_products` runs without AVX-512 (the same bits either way).
@@ -1297,6 +1415,24 @@ mod tests {
                         let mut got = y0.clone();
                         add_products(&mut got, m, &alpha, &w, fallback);
                         assert_eq!(bits(&got), want, "widest, n = {n}, m = {m}, k = {k}");
+                        // `products` overwrites whatever `y` held with the sums from zero.
+                        let mut from_zero = vec![0f32; n * m];
+                        add_products_reference(&mut from_zero, m, &alpha, &w);
+                        let mut got = y0.clone();
+                        products(&mut got, m, &alpha, &w, fallback);
+                        assert_eq!(
+                            bits(&got),
+                            bits(&from_zero),
+                            "products {fallback:?}, n = {n}, m = {m}, k = {k}"
+                        );
+                    }
+                    // The coefficients term by term: element `(q, j)` at `q + j n`.
+                    let by_term: Vec<f32> = (0..k * n).map(|i| alpha[(i % n) * k + i / n]).collect();
+                    let mut got = y0.clone();
+                    if add_products_by_term(&mut got, m, &by_term, &w) {
+                        assert_eq!(bits(&got), want, "by term, n = {n}, m = {m}, k = {k}");
+                    } else {
+                        assert_eq!(bits(&got), bits(&y0), "by term wrote y without a kernel");
                     }
                     // The same rows of `Y` spread `m + 3` apart (what lies
                     // between must stay), rows of `W` read from longer ones
