@@ -625,6 +625,34 @@ mod avx512 {
         }
     }
 
+    /// `product_matrix::<false>` row by row of `y`, 256 columns of a row in
+    /// sixteen registers (each row of `y` read and written as one contiguous
+    /// stream), the rest of the row as `product_rows`. SAFETY: as `product_matrix`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn product_matrix_by_row(
+        y: *mut f32,
+        ys: usize,
+        (n, m): (usize, usize),
+        alpha: *const f32,
+        steps: (usize, usize),
+        k: usize,
+        row: impl Fn(usize) -> *const f32 + Copy,
+    ) {
+        for q in 0..n {
+            // SAFETY: row `q` of `y` and of the coefficients exists; columns `c..c + 256` lie in it.
+            unsafe {
+                let (y, alpha) = (y.add(q * ys), alpha.add(q * steps.0));
+                let mut c = 0;
+                while c + 256 <= m {
+                    product_block::<1, 16, false, false>(y.add(c), ys, alpha, steps, k, row, c, 0);
+                    c += 256;
+                }
+                product_rows::<1, false>(y, ys, (c, m), alpha, steps, k, row);
+            }
+        }
+    }
+
     /// `product_matrix` for `Q` rows of `y` and the columns `c0..c1`, block
     /// by block: 64 columns (one or two rows), 32, 16, then the last under a
     /// mask.
@@ -970,7 +998,7 @@ pub fn add_products_by_term(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) -
         // SAFETY: the CPU has AVX-512F; `y` holds `n m`, `alpha` `k n` (its
         // element `(q, j)` at `q + j n`) and `w` `k m` (sliced above).
         unsafe {
-            avx512::product_matrix::<false>(
+            avx512::product_matrix_by_row(
                 y.as_mut_ptr(),
                 m,
                 (n, m),
