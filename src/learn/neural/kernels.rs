@@ -135,7 +135,7 @@ pub fn biased_dots<const R: usize, const Q: usize>(
     );
     let (bias, y) = (&bias[..R], &mut y[..(Q - 1) * stride + R]);
     #[cfg(target_arch = "x86_64")]
-    if n % LANES == 0 && std::arch::is_x86_feature_detected!("avx512f") {
+    if n.is_multiple_of(LANES) && std::arch::is_x86_feature_detected!("avx512f") {
         // SAFETY: the CPU has AVX-512F; every `a_r` and `b_q` has length `n`, a
         // multiple of `LANES`; `bias` holds `R` and `y` `(Q - 1) stride + R` (sliced above).
         return unsafe { avx512::biased_dots(a, b, bias, y.as_mut_ptr(), stride) };
