@@ -343,12 +343,15 @@ mod avx512 {
         _mm512_add_ps(_mm512_shuffle_ps::<0x44>(x, y), _mm512_shuffle_ps::<0xEE>(x, y))
     }
 
-    /// The last step, `s_0 + s_1`: 128-bit lane `k` of the result starts
-    /// with the `k`-th and the `(4 + k)`-th sum.
+    /// The last step, `s_0 + s_1`, from two `fold2` results (each holding,
+    /// in 128-bit lane `k`, the `k`-th sum of two groups of four): lane `4 k
+    /// + g` of the result is the `k`-th sum of group `g` (groups 0 and 1 from
+    /// `x`, 2 and 3 from `y`). With `x = y`, 128-bit lane `k` starts with the
+    /// `k`-th and the `(4 + k)`-th of eight sums.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    fn fold1(u: __m512) -> __m512 {
-        _mm512_add_ps(_mm512_shuffle_ps::<0x88>(u, u), _mm512_shuffle_ps::<0xDD>(u, u))
+    fn fold1(x: __m512, y: __m512) -> __m512 {
+        _mm512_add_ps(_mm512_shuffle_ps::<0x88>(x, y), _mm512_shuffle_ps::<0xDD>(x, y))
     }
 
     /// The sixteen partial sums of each of eight sums, each reduced as
@@ -358,7 +361,8 @@ mod avx512 {
     #[target_feature(enable = "avx512f")]
     fn reduce8(acc: [__m512; 8]) -> [f32; 8] {
         let s = [fold8(acc[0], acc[1]), fold8(acc[2], acc[3]), fold8(acc[4], acc[5]), fold8(acc[6], acc[7])];
-        let r = fold1(fold2(fold4(s[0], s[1]), fold4(s[2], s[3])));
+        let u = fold2(fold4(s[0], s[1]), fold4(s[2], s[3]));
+        let r = fold1(u, u);
         let mut lanes = [0f32; 16];
         // SAFETY: `lanes` holds sixteen f32.
         unsafe { _mm512_storeu_ps(lanes.as_mut_ptr(), r) };
@@ -376,24 +380,22 @@ mod avx512 {
         reduce8(acc)
     }
 
-    /// SAFETY: the CPU has AVX-512F, every `a_r` and `b_q` has the same
-    /// length, and `R Q <= 16`.
+    /// The `LANES` lane-wise partial sums of each `a_r · b_q` over the
+    /// first `full` elements (a multiple of `LANES`), chunk after chunk, each
+    /// `a_r` and `b_q` chunk loaded once for all the sums it enters (`a_r`
+    /// and `b_q` start at `pa[r]` and `pb[q]`). SAFETY: the CPU has AVX-512F,
+    /// and every `pa[r]` and `pb[q]` points to at least `full` elements.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
-        let n = a[0].len();
-        let full = n - n % LANES;
-        let (mut pa, mut pb) = ([std::ptr::null(); R], [std::ptr::null(); Q]);
-        for r in 0..R {
-            pa[r] = a[r].as_ptr();
-        }
-        for q in 0..Q {
-            pb[q] = b[q].as_ptr();
-        }
+    unsafe fn partial_sums<const R: usize, const Q: usize>(
+        pa: [*const f32; R],
+        pb: [*const f32; Q],
+        full: usize,
+    ) -> [[__m512; Q]; R] {
         let mut acc = [[_mm512_setzero_ps(); Q]; R];
         let mut i = 0;
         while i < full {
-            // SAFETY: `i + LANES <= full <= n`, the length of every `a_r` and `b_q`.
+            // SAFETY: `i + LANES <= full`, within every `a_r` and `b_q`.
             unsafe {
                 let mut x = [_mm512_setzero_ps(); R];
                 for r in 0..R {
@@ -408,6 +410,25 @@ mod avx512 {
             }
             i += LANES;
         }
+        acc
+    }
+
+    /// SAFETY: the CPU has AVX-512F, every `a_r` and `b_q` has the same
+    /// length, and `R Q <= 16`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
+        let n = a[0].len();
+        let full = n - n % LANES;
+        let (mut pa, mut pb) = ([std::ptr::null(); R], [std::ptr::null(); Q]);
+        for r in 0..R {
+            pa[r] = a[r].as_ptr();
+        }
+        for q in 0..Q {
+            pb[q] = b[q].as_ptr();
+        }
+        // SAFETY: every `a_r` and `b_q` holds `n >= full`.
+        let acc = unsafe { partial_sums(pa, pb, full) };
         // Eight sums at a time (sum `r Q + q` is `flat[r Q + q]`).
         let mut flat = [_mm512_setzero_ps(); 16];
         for r in 0..R {
@@ -447,16 +468,6 @@ mod avx512 {
         out
     }
 
-    /// The last step of `super::reduce` for sixteen sums, from two `fold2`
-    /// results (sums `0..4` and `4..8` of four groups, `x` holding groups 0
-    /// and 1, `y` groups 2 and 3): lane `4 k + g` of the result is the `k`-th
-    /// sum of group `g`.
-    #[inline]
-    #[target_feature(enable = "avx512f")]
-    fn fold1_pair(x: __m512, y: __m512) -> __m512 {
-        _mm512_add_ps(_mm512_shuffle_ps::<0x88>(x, y), _mm512_shuffle_ps::<0xDD>(x, y))
-    }
-
     /// `super::biased_dots`: the `R Q` sums accumulated as in `dots`, sum
     /// `(r, q)` reduced into lane `4 q + r` of one register (absent rows and
     /// positions are sums of zeros, never stored), the tail (`+0`, as `dots`
@@ -473,7 +484,6 @@ mod avx512 {
         y: *mut f32,
         stride: usize,
     ) {
-        let n = a[0].len();
         let (mut pa, mut pb) = ([std::ptr::null(); R], [std::ptr::null(); Q]);
         for r in 0..R {
             pa[r] = a[r].as_ptr();
@@ -481,30 +491,18 @@ mod avx512 {
         for q in 0..Q {
             pb[q] = b[q].as_ptr();
         }
+        // SAFETY: every `a_r` and `b_q` holds `a[0].len()`, a multiple of `LANES`.
+        let sums = unsafe { partial_sums(pa, pb, a[0].len()) };
         let mut acc = [[_mm512_setzero_ps(); 4]; 4];
-        let mut i = 0;
-        while i < n {
-            // SAFETY: `i + LANES <= n`, the length of every `a_r` and `b_q`.
-            unsafe {
-                let mut x = [_mm512_setzero_ps(); R];
-                for r in 0..R {
-                    x[r] = _mm512_loadu_ps(pa[r].add(i));
-                }
-                for q in 0..Q {
-                    let v = _mm512_loadu_ps(pb[q].add(i));
-                    for r in 0..R {
-                        acc[r][q] = _mm512_add_ps(acc[r][q], _mm512_mul_ps(x[r], v));
-                    }
-                }
-            }
-            i += LANES;
+        for r in 0..R {
+            acc[r][..Q].copy_from_slice(&sums[r]);
         }
         // Group `r` holds row `r`'s four sums; `fold4` leaves sum `q` of it in 128-bit lane `q`.
         let mut group = [_mm512_setzero_ps(); 4];
         for r in 0..R {
             group[r] = fold4(fold8(acc[r][0], acc[r][1]), fold8(acc[r][2], acc[r][3]));
         }
-        let sums = fold1_pair(fold2(group[0], group[1]), fold2(group[2], group[3]));
+        let sums = fold1(fold2(group[0], group[1]), fold2(group[2], group[3]));
         let mut b4 = [0f32; 4];
         b4[..R].copy_from_slice(bias);
         // SAFETY: `b4` holds four f32.
@@ -557,7 +555,7 @@ mod avx512 {
         row: impl Fn(usize) -> *const f32 + Copy,
     ) {
         // SAFETY: the caller's.
-        unsafe { product_matrix::<false>(y, ys, (n, m), alpha, (k, 1), k, row) }
+        unsafe { product_matrix::<false, false>(y, ys, (n, m), alpha, (k, 1), k, row) }
     }
 
     /// Columns of `y` (and of the rows `w_j`) per slab of `product_matrix`.
@@ -577,13 +575,15 @@ mod avx512 {
     /// `y`), up to twelve rows of `y` at a time (the rows split into nearly
     /// equal blocks), 32 columns of them held in registers while the `k`
     /// terms are added in order (one or two rows: 64 columns, so that enough
-    /// independent sums are in flight). SAFETY: the
-    /// CPU has AVX-512F, `y` holds `n` rows of `m` at stride `ys`, every
-    /// `a_{qj}`, `q < n`, `j < k`, lies in `alpha`'s allocation, and every
-    /// `row(j)`, `j < k`, holds `m`.
+    /// independent sums are in flight). `BY_ROW` (not with `ZERO`): row by
+    /// row of `y` instead, 256 columns of a row in sixteen registers (each
+    /// row of `y` read and written as one contiguous stream), the rest of the
+    /// row as `product_rows`. SAFETY: the CPU has AVX-512F, `y` holds `n` rows
+    /// of `m` at stride `ys`, every `a_{qj}`, `q < n`, `j < k`, lies in
+    /// `alpha`'s allocation, and every `row(j)`, `j < k`, holds `m`.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn product_matrix<const ZERO: bool>(
+    pub unsafe fn product_matrix<const ZERO: bool, const BY_ROW: bool>(
         y: *mut f32,
         ys: usize,
         (n, m): (usize, usize),
@@ -592,6 +592,22 @@ mod avx512 {
         k: usize,
         row: impl Fn(usize) -> *const f32 + Copy,
     ) {
+        const { assert!(!(ZERO && BY_ROW)) };
+        if BY_ROW {
+            for q in 0..n {
+                // SAFETY: row `q` of `y` and of the coefficients exists; columns `c..c + 256` lie in it.
+                unsafe {
+                    let (y, alpha) = (y.add(q * ys), alpha.add(q * steps.0));
+                    let mut c = 0;
+                    while c + 256 <= m {
+                        product_block::<1, 16, false, false>(y.add(c), ys, alpha, steps, k, row, c, 0);
+                        c += 256;
+                    }
+                    product_rows::<1, false>(y, ys, (c, m), alpha, steps, k, row);
+                }
+            }
+            return;
+        }
         // The rows in `blocks` nearly equal blocks of at most `MAX_ROWS`.
         let blocks = n.div_ceil(if ZERO { MAX_ROWS } else { 8 });
         let mut c0 = 0;
@@ -622,34 +638,6 @@ mod avx512 {
                 q += rows;
             }
             c0 = cols.1;
-        }
-    }
-
-    /// `product_matrix::<false>` row by row of `y`, 256 columns of a row in
-    /// sixteen registers (each row of `y` read and written as one contiguous
-    /// stream), the rest of the row as `product_rows`. SAFETY: as `product_matrix`.
-    #[inline]
-    #[target_feature(enable = "avx512f")]
-    pub unsafe fn product_matrix_by_row(
-        y: *mut f32,
-        ys: usize,
-        (n, m): (usize, usize),
-        alpha: *const f32,
-        steps: (usize, usize),
-        k: usize,
-        row: impl Fn(usize) -> *const f32 + Copy,
-    ) {
-        for q in 0..n {
-            // SAFETY: row `q` of `y` and of the coefficients exists; columns `c..c + 256` lie in it.
-            unsafe {
-                let (y, alpha) = (y.add(q * ys), alpha.add(q * steps.0));
-                let mut c = 0;
-                while c + 256 <= m {
-                    product_block::<1, 16, false, false>(y.add(c), ys, alpha, steps, k, row, c, 0);
-                    c += 256;
-                }
-                product_rows::<1, false>(y, ys, (c, m), alpha, steps, k, row);
-            }
         }
     }
 
@@ -959,7 +947,7 @@ fn matrix_product<const ZERO: bool>(y: &mut [f32], m: usize, alpha: &[f32], w: &
         let pw = w.as_ptr();
         // SAFETY: the CPU has AVX-512F; `y`, `alpha` and `w` hold `n m`, `n k` and `k m` (sliced above).
         return unsafe {
-            avx512::product_matrix::<ZERO>(
+            avx512::product_matrix::<ZERO, false>(
                 y.as_mut_ptr(),
                 m,
                 (n, m),
@@ -998,7 +986,7 @@ pub fn add_products_by_term(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) -
         // SAFETY: the CPU has AVX-512F; `y` holds `n m`, `alpha` `k n` (its
         // element `(q, j)` at `q + j n`) and `w` `k m` (sliced above).
         unsafe {
-            avx512::product_matrix_by_row(
+            avx512::product_matrix::<false, true>(
                 y.as_mut_ptr(),
                 m,
                 (n, m),
