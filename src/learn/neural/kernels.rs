@@ -106,6 +106,48 @@ pub fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [
     dots_by_four(a, b)
 }
 
+/// `y[q stride + r] = bias[r] + a_r · b_q` for the `R` rows `a_r` (all as
+/// long as `a_0`) and `Q` vectors `b_q` (each at least as long), `R, Q <= 4`:
+/// a layer's pre-activations at `Q` positions (`y` position-major, `stride`
+/// apart), each the sum of `dot`, then the bias added, bit for bit as
+/// `bias[r] + dots(a, b)[r][q]`. On AVX-512, when the rows are whole vectors
+/// long, the `R Q` sums are reduced into one register (`R Q` sums per shuffle
+/// and add, pairing the same lanes in the same order as `reduce`), the bias
+/// added to all of them at once, and each position's `R` results stored
+/// together.
+#[inline(always)]
+pub fn biased_dots<const R: usize, const Q: usize>(
+    a: [&[f32]; R],
+    b: [&[f32]; Q],
+    bias: &[f32],
+    y: &mut [f32],
+    stride: usize,
+) {
+    const { assert!(R >= 1 && R <= 4 && Q >= 1 && Q <= 4) };
+    let n = a[0].len();
+    let a: [&[f32]; R] = slices(
+        #[inline(always)]
+        |r| &a[r][..n],
+    );
+    let b: [&[f32]; Q] = slices(
+        #[inline(always)]
+        |q| &b[q][..n],
+    );
+    let (bias, y) = (&bias[..R], &mut y[..(Q - 1) * stride + R]);
+    #[cfg(target_arch = "x86_64")]
+    if n.is_multiple_of(LANES) && std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F; every `a_r` and `b_q` has length `n`, a
+        // multiple of `LANES`; `bias` holds `R` and `y` `(Q - 1) stride + R` (sliced above).
+        return unsafe { avx512::biased_dots(a, b, bias, y.as_mut_ptr(), stride) };
+    }
+    let out = dots(a, b);
+    for (r, out) in out.into_iter().enumerate() {
+        for (q, o) in out.into_iter().enumerate() {
+            y[q * stride + r] = bias[r] + o;
+        }
+    }
+}
+
 /// `dots` without AVX-512: four vectors at a time (`dots4`), then one.
 #[inline(always)]
 fn dots_by_four<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
@@ -301,12 +343,15 @@ mod avx512 {
         _mm512_add_ps(_mm512_shuffle_ps::<0x44>(x, y), _mm512_shuffle_ps::<0xEE>(x, y))
     }
 
-    /// The last step, `s_0 + s_1`: 128-bit lane `k` of the result starts
-    /// with the `k`-th and the `(4 + k)`-th sum.
+    /// The last step, `s_0 + s_1`, from two `fold2` results (each holding,
+    /// in 128-bit lane `k`, the `k`-th sum of two groups of four): lane `4 k
+    /// + g` of the result is the `k`-th sum of group `g` (groups 0 and 1 from
+    /// `x`, 2 and 3 from `y`). With `x = y`, 128-bit lane `k` starts with the
+    /// `k`-th and the `(4 + k)`-th of eight sums.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    fn fold1(u: __m512) -> __m512 {
-        _mm512_add_ps(_mm512_shuffle_ps::<0x88>(u, u), _mm512_shuffle_ps::<0xDD>(u, u))
+    fn fold1(x: __m512, y: __m512) -> __m512 {
+        _mm512_add_ps(_mm512_shuffle_ps::<0x88>(x, y), _mm512_shuffle_ps::<0xDD>(x, y))
     }
 
     /// The sixteen partial sums of each of eight sums, each reduced as
@@ -316,7 +361,8 @@ mod avx512 {
     #[target_feature(enable = "avx512f")]
     fn reduce8(acc: [__m512; 8]) -> [f32; 8] {
         let s = [fold8(acc[0], acc[1]), fold8(acc[2], acc[3]), fold8(acc[4], acc[5]), fold8(acc[6], acc[7])];
-        let r = fold1(fold2(fold4(s[0], s[1]), fold4(s[2], s[3])));
+        let u = fold2(fold4(s[0], s[1]), fold4(s[2], s[3]));
+        let r = fold1(u, u);
         let mut lanes = [0f32; 16];
         // SAFETY: `lanes` holds sixteen f32.
         unsafe { _mm512_storeu_ps(lanes.as_mut_ptr(), r) };
@@ -334,24 +380,22 @@ mod avx512 {
         reduce8(acc)
     }
 
-    /// SAFETY: the CPU has AVX-512F, every `a_r` and `b_q` has the same
-    /// length, and `R Q <= 16`.
+    /// The `LANES` lane-wise partial sums of each `a_r · b_q` over the
+    /// first `full` elements (a multiple of `LANES`), chunk after chunk, each
+    /// `a_r` and `b_q` chunk loaded once for all the sums it enters (`a_r`
+    /// and `b_q` start at `pa[r]` and `pb[q]`). SAFETY: the CPU has AVX-512F,
+    /// and every `pa[r]` and `pb[q]` points to at least `full` elements.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
-        let n = a[0].len();
-        let full = n - n % LANES;
-        let (mut pa, mut pb) = ([std::ptr::null(); R], [std::ptr::null(); Q]);
-        for r in 0..R {
-            pa[r] = a[r].as_ptr();
-        }
-        for q in 0..Q {
-            pb[q] = b[q].as_ptr();
-        }
+    unsafe fn partial_sums<const R: usize, const Q: usize>(
+        pa: [*const f32; R],
+        pb: [*const f32; Q],
+        full: usize,
+    ) -> [[__m512; Q]; R] {
         let mut acc = [[_mm512_setzero_ps(); Q]; R];
         let mut i = 0;
         while i < full {
-            // SAFETY: `i + LANES <= full <= n`, the length of every `a_r` and `b_q`.
+            // SAFETY: `i + LANES <= full`, within every `a_r` and `b_q`.
             unsafe {
                 let mut x = [_mm512_setzero_ps(); R];
                 for r in 0..R {
@@ -366,6 +410,25 @@ mod avx512 {
             }
             i += LANES;
         }
+        acc
+    }
+
+    /// SAFETY: the CPU has AVX-512F, every `a_r` and `b_q` has the same
+    /// length, and `R Q <= 16`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn dots<const R: usize, const Q: usize>(a: [&[f32]; R], b: [&[f32]; Q]) -> [[f32; Q]; R] {
+        let n = a[0].len();
+        let full = n - n % LANES;
+        let (mut pa, mut pb) = ([std::ptr::null(); R], [std::ptr::null(); Q]);
+        for r in 0..R {
+            pa[r] = a[r].as_ptr();
+        }
+        for q in 0..Q {
+            pb[q] = b[q].as_ptr();
+        }
+        // SAFETY: every `a_r` and `b_q` holds `n >= full`.
+        let acc = unsafe { partial_sums(pa, pb, full) };
         // Eight sums at a time (sum `r Q + q` is `flat[r Q + q]`).
         let mut flat = [_mm512_setzero_ps(); 16];
         for r in 0..R {
@@ -405,6 +468,56 @@ mod avx512 {
         out
     }
 
+    /// `super::biased_dots`: the `R Q` sums accumulated as in `dots`, sum
+    /// `(r, q)` reduced into lane `4 q + r` of one register (absent rows and
+    /// positions are sums of zeros, never stored), the tail (`+0`, as `dots`
+    /// adds its empty tail) and the bias added, and row `q` of `y` written
+    /// under a mask from that register. SAFETY: the CPU has AVX-512F, every
+    /// `a_r` and `b_q` has the same length, a multiple of `LANES`, `bias`
+    /// holds `R` and `y` `(Q - 1) stride + R` elements, `R, Q <= 4`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn biased_dots<const R: usize, const Q: usize>(
+        a: [&[f32]; R],
+        b: [&[f32]; Q],
+        bias: &[f32],
+        y: *mut f32,
+        stride: usize,
+    ) {
+        let (mut pa, mut pb) = ([std::ptr::null(); R], [std::ptr::null(); Q]);
+        for r in 0..R {
+            pa[r] = a[r].as_ptr();
+        }
+        for q in 0..Q {
+            pb[q] = b[q].as_ptr();
+        }
+        // SAFETY: every `a_r` and `b_q` holds `a[0].len()`, a multiple of `LANES`.
+        let sums = unsafe { partial_sums(pa, pb, a[0].len()) };
+        let mut acc = [[_mm512_setzero_ps(); 4]; 4];
+        for r in 0..R {
+            acc[r][..Q].copy_from_slice(&sums[r]);
+        }
+        // Group `r` holds row `r`'s four sums; `fold4` leaves sum `q` of it in 128-bit lane `q`.
+        let mut group = [_mm512_setzero_ps(); 4];
+        for r in 0..R {
+            group[r] = fold4(fold8(acc[r][0], acc[r][1]), fold8(acc[r][2], acc[r][3]));
+        }
+        let sums = fold1(fold2(group[0], group[1]), fold2(group[2], group[3]));
+        let mut b4 = [0f32; 4];
+        b4[..R].copy_from_slice(bias);
+        // SAFETY: `b4` holds four f32.
+        let bias = _mm512_broadcast_f32x4(unsafe { _mm_loadu_ps(b4.as_ptr()) });
+        let out = _mm512_add_ps(bias, _mm512_add_ps(sums, _mm512_setzero_ps()));
+        for q in 0..Q {
+            // Lanes `4 q..4 q + R` go to `y[q stride..q stride + R]`; the
+            // address of lane 0 may lie outside `y`, but no lane outside the
+            // mask is touched.
+            let lane0 = y.wrapping_add(q * stride).wrapping_sub(4 * q);
+            // SAFETY: the lanes under the mask are `y[q stride + r]`, `r < R`, inside `y`.
+            unsafe { _mm512_mask_storeu_ps(lane0, ((1u16 << R) - 1) << (4 * q), out) };
+        }
+    }
+
     /// SAFETY: the CPU has AVX-512F, and `b` is as long as `a`.
     #[inline]
     #[target_feature(enable = "avx512f")]
@@ -426,10 +539,9 @@ mod avx512 {
     }
 
     /// `y_q += Σ_{j < k} alpha[q k + j] w_j` for the `n` rows `y_q` of `y`
-    /// (`m` long each, row `q` at `y + q ys`), `w_j = row(j)`: eight rows of
-    /// `y` at a time, 32 columns of them held in sixteen registers while the
-    /// `k` terms are added in order. SAFETY: the CPU has AVX-512F, `y` holds
-    /// `n` rows of `m` at stride `ys`, `alpha` `n k` elements and every
+    /// (`m` long each, row `q` at `y + q ys`), `w_j = row(j)`: `product_matrix`
+    /// with the coefficients row by row. SAFETY: the CPU has AVX-512F, `y`
+    /// holds `n` rows of `m` at stride `ys`, `alpha` `n k` elements and every
     /// `row(j)`, `j < k`, `m`.
     #[inline]
     #[target_feature(enable = "avx512f")]
@@ -442,67 +554,143 @@ mod avx512 {
         k: usize,
         row: impl Fn(usize) -> *const f32 + Copy,
     ) {
-        let mut q = 0;
-        // SAFETY: (every call) rows `q..q + Q` of `y` and of `alpha` exist.
-        unsafe {
-            while q + 8 <= n {
-                product_rows::<8>(y.add(q * ys), ys, m, alpha.add(q * k), k, row);
-                q += 8;
-            }
-            let (y, alpha) = (y.add(q * ys), alpha.add(q * k));
-            match n - q {
-                7 => product_rows::<7>(y, ys, m, alpha, k, row),
-                6 => product_rows::<6>(y, ys, m, alpha, k, row),
-                5 => product_rows::<5>(y, ys, m, alpha, k, row),
-                4 => product_rows::<4>(y, ys, m, alpha, k, row),
-                3 => product_rows::<3>(y, ys, m, alpha, k, row),
-                2 => product_rows::<2>(y, ys, m, alpha, k, row),
-                1 => product_rows::<1>(y, ys, m, alpha, k, row),
-                _ => {}
-            }
-        }
+        // SAFETY: the caller's.
+        unsafe { product_matrix::<false, false>(y, ys, (n, m), alpha, (k, 1), k, row) }
     }
 
-    /// `add_products` for `Q` rows of `y`, column block by column block:
-    /// 32 columns, then 16, then the last under a mask.
+    /// Columns of `y` (and of the rows `w_j`) per slab of `product_matrix`.
+    const SLAB: usize = 64;
+
+    /// Rows of `y` per block of `product_matrix`: twelve rows by 32 columns
+    /// are 24 accumulators, which leaves registers for a row's two vectors
+    /// and a coefficient.
+    const MAX_ROWS: usize = 12;
+
+    /// `y_q = y_q + Σ_{j < k} a_{qj} w_j` (`y_q = 0 + Σ …` when `ZERO`, `y`
+    /// then never read) for the `n` rows `y_q` of `y` (`m` long each, row `q`
+    /// at `y + q ys`), `w_j = row(j)`, the coefficient `a_{qj}` at `alpha +
+    /// q steps.0 + j steps.1`; each element receives its terms in the order `j
+    /// = 0, 1, …`, one multiply then one add. Slab by slab of `SLAB` columns
+    /// (the slab of the `w_j` then stays in the L1 cache for all the rows of
+    /// `y`), up to twelve rows of `y` at a time (the rows split into nearly
+    /// equal blocks), 32 columns of them held in registers while the `k`
+    /// terms are added in order (one or two rows: 64 columns, so that enough
+    /// independent sums are in flight). `BY_ROW` (not with `ZERO`): row by
+    /// row of `y` instead, 256 columns of a row in sixteen registers (each
+    /// row of `y` read and written as one contiguous stream), the rest of the
+    /// row as `product_rows`. SAFETY: the CPU has AVX-512F, `y` holds `n` rows
+    /// of `m` at stride `ys`, every `a_{qj}`, `q < n`, `j < k`, lies in
+    /// `alpha`'s allocation, and every `row(j)`, `j < k`, holds `m`.
     #[inline]
     #[target_feature(enable = "avx512f")]
-    unsafe fn product_rows<const Q: usize>(
+    pub unsafe fn product_matrix<const ZERO: bool, const BY_ROW: bool>(
         y: *mut f32,
         ys: usize,
-        m: usize,
+        (n, m): (usize, usize),
         alpha: *const f32,
+        steps: (usize, usize),
         k: usize,
         row: impl Fn(usize) -> *const f32 + Copy,
     ) {
-        let mut c = 0;
-        // SAFETY: (every call) columns `c..c + 16 V` (or up to `m` under the mask) lie in every row.
+        const { assert!(!(ZERO && BY_ROW)) };
+        if BY_ROW {
+            for q in 0..n {
+                // SAFETY: row `q` of `y` and of the coefficients exists; columns `c..c + 256` lie in it.
+                unsafe {
+                    let (y, alpha) = (y.add(q * ys), alpha.add(q * steps.0));
+                    let mut c = 0;
+                    while c + 256 <= m {
+                        product_block::<1, 16, false, false>(y.add(c), ys, alpha, steps, k, row, c, 0);
+                        c += 256;
+                    }
+                    product_rows::<1, false>(y, ys, (c, m), alpha, steps, k, row);
+                }
+            }
+            return;
+        }
+        // The rows in `blocks` nearly equal blocks of at most `MAX_ROWS`.
+        let blocks = n.div_ceil(if ZERO { MAX_ROWS } else { 8 });
+        let mut c0 = 0;
+        while c0 < m {
+            let cols = (c0, (c0 + SLAB).min(m));
+            let mut q = 0;
+            for b in 0..blocks {
+                let rows = n / blocks + usize::from(b < n % blocks);
+                let (y, alpha) = (y.wrapping_add(q * ys), alpha.wrapping_add(q * steps.0));
+                // SAFETY: (every call) rows `q..q + rows` of `y` and of the coefficients exist.
+                unsafe {
+                    match rows {
+                        12 => product_rows::<12, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        11 => product_rows::<11, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        10 => product_rows::<10, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        9 => product_rows::<9, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        8 => product_rows::<8, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        7 => product_rows::<7, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        6 => product_rows::<6, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        5 => product_rows::<5, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        4 => product_rows::<4, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        3 => product_rows::<3, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        2 => product_rows::<2, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        1 => product_rows::<1, ZERO>(y, ys, cols, alpha, steps, k, row),
+                        _ => {}
+                    }
+                }
+                q += rows;
+            }
+            c0 = cols.1;
+        }
+    }
+
+    /// `product_matrix` for `Q` rows of `y` and the columns `c0..c1`, block
+    /// by block: 64 columns (one or two rows), 32, 16, then the last under a
+    /// mask.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn product_rows<const Q: usize, const ZERO: bool>(
+        y: *mut f32,
+        ys: usize,
+        (c0, c1): (usize, usize),
+        alpha: *const f32,
+        steps: (usize, usize),
+        k: usize,
+        row: impl Fn(usize) -> *const f32 + Copy,
+    ) {
+        let mut c = c0;
+        // SAFETY: (every call) columns `c..c + 16 V` (or up to `c1` under the mask) lie in every row.
         unsafe {
-            while c + 32 <= m {
-                product_block::<Q, 2, false>(y.add(c), ys, alpha, k, row, c, 0);
+            if Q <= 2 {
+                while c + 64 <= c1 {
+                    product_block::<Q, 4, false, ZERO>(y.add(c), ys, alpha, steps, k, row, c, 0);
+                    c += 64;
+                }
+            }
+            while c + 32 <= c1 {
+                product_block::<Q, 2, false, ZERO>(y.add(c), ys, alpha, steps, k, row, c, 0);
                 c += 32;
             }
-            if c + 16 <= m {
-                product_block::<Q, 1, false>(y.add(c), ys, alpha, k, row, c, 0);
+            if c + 16 <= c1 {
+                product_block::<Q, 1, false, ZERO>(y.add(c), ys, alpha, steps, k, row, c, 0);
                 c += 16;
             }
-            if c < m {
-                product_block::<Q, 1, true>(y.add(c), ys, alpha, k, row, c, (1u16 << (m - c)) - 1);
+            if c < c1 {
+                let mask = (1u16 << (c1 - c)) - 1;
+                product_block::<Q, 1, true, ZERO>(y.add(c), ys, alpha, steps, k, row, c, mask);
             }
         }
     }
 
     /// `Q` rows by `16 V` columns of `y`, from column `c` of the rows `w_j`
     /// (the lanes outside `mask` neither read nor written when `MASKED`):
-    /// each element receives `alpha[q k + j] * w_j[c + l]`, one multiply then
-    /// one add, for `j = 0, 1, …`.
+    /// each element receives `a_{qj} * w_j[c + l]`, one multiply then one
+    /// add, for `j = 0, 1, …`, starting from its value (from zero when `ZERO`).
     // The indices are also the rows' and vectors' offsets.
-    #[allow(clippy::needless_range_loop)]
+    #[allow(clippy::needless_range_loop, clippy::too_many_arguments)]
     #[inline(always)]
-    unsafe fn product_block<const Q: usize, const V: usize, const MASKED: bool>(
+    unsafe fn product_block<const Q: usize, const V: usize, const MASKED: bool, const ZERO: bool>(
         y: *mut f32,
         ys: usize,
         alpha: *const f32,
+        (aq, aj): (usize, usize),
         k: usize,
         row: impl Fn(usize) -> *const f32,
         c: usize,
@@ -513,14 +701,16 @@ mod avx512 {
             let load =
                 |p: *const f32| if MASKED { _mm512_maskz_loadu_ps(mask, p) } else { _mm512_loadu_ps(p) };
             let mut acc = [[_mm512_setzero_ps(); V]; Q];
-            for q in 0..Q {
-                for v in 0..V {
-                    acc[q][v] = load(y.add(q * ys + 16 * v));
+            if !ZERO {
+                for q in 0..Q {
+                    for v in 0..V {
+                        acc[q][v] = load(y.add(q * ys + 16 * v));
+                    }
                 }
             }
             let mut pa = [alpha; Q];
             for q in 0..Q {
-                pa[q] = alpha.add(q * k);
+                pa[q] = alpha.add(q * aq);
             }
             for j in 0..k {
                 let pw = row(j).add(c);
@@ -529,7 +719,7 @@ mod avx512 {
                     x[v] = load(pw.add(16 * v));
                 }
                 for q in 0..Q {
-                    let a = _mm512_set1_ps(*pa[q].add(j));
+                    let a = _mm512_set1_ps(*pa[q].add(j * aj));
                     for v in 0..V {
                         acc[q][v] = _mm512_add_ps(acc[q][v], _mm512_mul_ps(a, x[v]));
                     }
@@ -550,8 +740,8 @@ mod avx512 {
     /// `dots_strided` for the sixteen rows `w_r = w + r w_stride`, `r < 16`,
     /// written at `out + q rows + r`. The partial sums of sums 0..8 and
     /// 8..16 go down as in `reduce8` to two per 128-bit lane, then take the
-    /// last step together: 128-bit lane `k` holds sums `k`, `4 + k`, `8 + k`,
-    /// `12 + k`, put in order by one permutation. SAFETY: the CPU has
+    /// last step together (`fold1`): 128-bit lane `k` holds sums `k`, `4 + k`,
+    /// `8 + k`, `12 + k`, put in order by one permutation. SAFETY: the CPU has
     /// AVX-512F, `out` holds `count` rows of `rows` from the pointer, `a`
     /// `count` vectors of `n` at `a_stride`, every `w_r` `n` elements, and
     /// `15 w_stride` fits an i32.
@@ -597,8 +787,7 @@ mod avx512 {
                 i += LANES;
             }
             let (u, v) = (half(&acc[..8]), half(&acc[8..]));
-            let last = _mm512_add_ps(_mm512_shuffle_ps::<0x88>(u, v), _mm512_shuffle_ps::<0xDD>(u, v));
-            let sums = _mm512_permutexvar_ps(order, last);
+            let sums = _mm512_permutexvar_ps(order, fold1(u, v));
             let mut tails = _mm512_setzero_ps();
             for (c, column) in columns.iter().enumerate().take(n - full) {
                 // SAFETY: `full + c < n`, an element of `a_q`.
@@ -863,11 +1052,29 @@ fn many_block<'a, const Q: usize, const W: usize>(
 /// `axpy_rows` does for one row. Used for the hidden layer's update (`Y` its
 /// weights, `A` the coefficients by position, `W` the inputs) and its input
 /// gradient (`Y` the gradients by position, `W` the weights). On AVX-512 an
-/// intrinsics kernel (eight rows of `Y` by 32 columns in registers, no bounds
+/// intrinsics kernel (up to twelve rows of `Y` by 32 columns in registers, no bounds
 /// check in the loop); elsewhere the loops of `fallback`.
 #[inline(always)]
 pub fn add_products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
+    matrix_product::<false>(y, m, alpha, w, fallback);
+}
+
+/// `Y = A W` (`y` overwritten, the shapes as in `add_products`): bit for bit
+/// `add_products` on a `y` of zeros (each element's sum starts from `+0`),
+/// but on AVX-512 `y` is neither zeroed nor read first. Used for the hidden
+/// layer's input gradient.
+#[inline(always)]
+pub fn products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
+    matrix_product::<true>(y, m, alpha, w, fallback);
+}
+
+/// `add_products` (`products` when `ZERO`).
+#[inline(always)]
+fn matrix_product<const ZERO: bool>(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
     if m == 0 || y.is_empty() {
+        if ZERO {
+            y.fill(0.0);
+        }
         return;
     }
     let n = y.len() / m;
@@ -878,19 +1085,60 @@ pub fn add_products(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback:
         let pw = w.as_ptr();
         // SAFETY: the CPU has AVX-512F; `y`, `alpha` and `w` hold `n m`, `n k` and `k m` (sliced above).
         return unsafe {
-            avx512::add_products(
+            avx512::product_matrix::<ZERO, false>(
                 y.as_mut_ptr(),
                 m,
-                n,
-                m,
+                (n, m),
                 alpha.as_ptr(),
+                (k, 1),
                 k,
                 #[inline(always)]
                 |j| pw.add(j * m),
             )
         };
     }
+    if ZERO {
+        y.fill(0.0);
+    }
     add_products_portable(y, m, alpha, w, fallback);
+}
+
+/// `add_products` with the coefficients stored term by term: `y_q += Σ_{j <
+/// k} alpha[j n + q] w_j` for the `n` rows `y_q` of `y` (`m` long each) and
+/// the rows `w_j = w[j m..(j + 1) m]`, the same operations in the same order.
+/// A dense layer's update gets its coefficients `scale grad_p[r]` this way
+/// from one contiguous product instead of a transposing loop. Only on
+/// AVX-512: elsewhere returns `false` and leaves `y` alone (the caller then
+/// lays the coefficients out row by row for `add_products`).
+#[inline(always)]
+pub fn add_products_by_term(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        if m == 0 || y.is_empty() {
+            return true;
+        }
+        let n = y.len() / m;
+        let k = alpha.len() / n;
+        let (y, alpha, w) = (&mut y[..n * m], &alpha[..k * n], &w[..k * m]);
+        let pw = w.as_ptr();
+        // SAFETY: the CPU has AVX-512F; `y` holds `n m`, `alpha` `k n` (its
+        // element `(q, j)` at `q + j n`) and `w` `k m` (sliced above).
+        unsafe {
+            avx512::product_matrix::<false, true>(
+                y.as_mut_ptr(),
+                m,
+                (n, m),
+                alpha.as_ptr(),
+                (1, n),
+                k,
+                #[inline(always)]
+                |j| pw.add(j * m),
+            )
+        };
+        return true;
+    }
+    let _ = (y, m, alpha, w);
+    false
 }
 
 /// How `add_products` runs without AVX-512 (the same bits either way).
@@ -1284,6 +1532,38 @@ mod tests {
         }
     }
 
+    /// `biased_dots::<R, Q>` against `bias[r] + dot_portable` for every pair,
+    /// written `stride` apart; what lies between and after the rows stays.
+    fn check_biased_dots<const R: usize, const Q: usize>(n: usize) {
+        let a: Vec<Vec<f32>> = (0..R).map(|r| values(n, 11 + r as u64)).collect();
+        let b: Vec<Vec<f32>> = (0..Q).map(|q| values(n + 5, 200 + q as u64)).collect();
+        let bias = values(R + 2, 300);
+        let stride = R + 3;
+        let before = values(Q * stride + 1, 400);
+        let mut y = before.clone();
+        let (ar, bq) = (std::array::from_fn(|r| &a[r][..]), std::array::from_fn(|q| &b[q][..]));
+        biased_dots::<R, Q>(ar, bq, &bias, &mut y, stride);
+        for (i, (&got, &was)) in y.iter().zip(&before).enumerate() {
+            let (q, r) = (i / stride, i % stride);
+            let want = if q < Q && r < R { bias[r] + dot_portable(&a[r], &b[q][..n]) } else { was };
+            assert_eq!(got.to_bits(), want.to_bits(), "biased_dots::<{R}, {Q}>, n = {n}, element {i}");
+        }
+    }
+
+    #[test]
+    fn biased_dots_round_as_bias_plus_dot() {
+        for n in [0usize, 5, 16, 64, 69, 256, 261] {
+            check_biased_dots::<1, 1>(n);
+            check_biased_dots::<1, 4>(n);
+            check_biased_dots::<2, 3>(n);
+            check_biased_dots::<3, 2>(n);
+            check_biased_dots::<4, 1>(n);
+            check_biased_dots::<4, 2>(n);
+            check_biased_dots::<4, 3>(n);
+            check_biased_dots::<4, 4>(n);
+        }
+    }
+
     /// The eight-at-once reduction adds the same pairs as `reduce`: each
     /// sum's lanes hold values whose total depends on the pairing.
     #[cfg(target_arch = "x86_64")]
@@ -1384,6 +1664,24 @@ mod tests {
                         let mut got = y0.clone();
                         add_products(&mut got, m, &alpha, &w, fallback);
                         assert_eq!(bits(&got), want, "widest, n = {n}, m = {m}, k = {k}");
+                        // `products` overwrites whatever `y` held with the sums from zero.
+                        let mut from_zero = vec![0f32; n * m];
+                        add_products_reference(&mut from_zero, m, &alpha, &w);
+                        let mut got = y0.clone();
+                        products(&mut got, m, &alpha, &w, fallback);
+                        assert_eq!(
+                            bits(&got),
+                            bits(&from_zero),
+                            "products {fallback:?}, n = {n}, m = {m}, k = {k}"
+                        );
+                    }
+                    // The coefficients term by term: element `(q, j)` at `q + j n`.
+                    let by_term: Vec<f32> = (0..k * n).map(|i| alpha[(i % n) * k + i / n]).collect();
+                    let mut got = y0.clone();
+                    if add_products_by_term(&mut got, m, &by_term, &w) {
+                        assert_eq!(bits(&got), want, "by term, n = {n}, m = {m}, k = {k}");
+                    } else {
+                        assert_eq!(bits(&got), bits(&y0), "by term wrote y without a kernel");
                     }
                     // The same rows of `Y` spread `m + 3` apart (what lies
                     // between must stay), rows of `W` read from longer ones

@@ -23,8 +23,8 @@
 //! gradient element its terms in the order of the one-position kernels.
 
 use super::kernels::{
-    Fallback, add_products, add_products_strided, axpy, axpy_rows, axpy_rows_padded, dots, dots_strided,
-    padded, slices, softmax, tanh_in_place,
+    Fallback, add_products, add_products_by_term, add_products_strided, axpy, axpy_rows, axpy_rows_padded,
+    biased_dots, dots, dots_strided, padded, products, slices, softmax, tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -280,7 +280,7 @@ impl Net {
             let back = c - slot;
             let row = if p >= back { tokens[p - back] as usize } else { self.shape.pad() };
             ctx[slot] = row as u32;
-            x[slot * e..(slot + 1) * e].copy_from_slice(&self.w.emb[row * e..(row + 1) * e]);
+            copy_row(&mut x[slot * e..(slot + 1) * e], &self.w.emb[row * e..(row + 1) * e]);
         }
     }
 
@@ -333,12 +333,7 @@ impl Net {
             #[inline(always)]
             |q| &x[(p + q) * d..(p + q + 1) * d],
         );
-        let out = dots(rows, inputs);
-        for (r, out) in out.into_iter().enumerate() {
-            for (q, o) in out.into_iter().enumerate() {
-                h[(p + q) * hw + j + r] = self.w.b1[j + r] + o;
-            }
-        }
+        biased_dots(rows, inputs, &self.w.b1[j..j + R], &mut h[p * hw + j..], hw);
     }
 
     /// Class logits `Wc h + bc` into `out` (`K`): `dot`'s sums, eight rows
@@ -541,9 +536,7 @@ impl Net {
     #[inline(always)]
     pub fn backward_hidden(&self, trace: &mut Trace) {
         let (n, hw, d) = (trace.len, self.shape.hidden, self.shape.input());
-        let dx = &mut trace.dx[..n * d];
-        dx.fill(0.0);
-        add_products(dx, d, &trace.dpre[..n * hw], &self.w.w1, Fallback::ManyRows);
+        products(&mut trace.dx[..n * d], d, &trace.dpre[..n * hw], &self.w.w1, Fallback::ManyRows);
     }
 
     /// Adds `scale` times the gradient held in `trace` (after `backward`) to
@@ -612,6 +605,22 @@ impl Net {
     }
 }
 
+/// `dst = src` (equal lengths), sixteen elements per copy: an embedding row
+/// is a few vectors, and `copy_from_slice` of a length unknown at compile
+/// time is a call to `memcpy` per row.
+#[inline(always)]
+fn copy_row(dst: &mut [f32], src: &[f32]) {
+    let mut d = dst.chunks_exact_mut(16);
+    let mut s = src.chunks_exact(16);
+    for (d, s) in (&mut d).zip(&mut s) {
+        let (d, s): (&mut [f32; 16], &[f32; 16]) = (d.try_into().unwrap(), s.try_into().unwrap());
+        *d = *s;
+    }
+    for (d, s) in d.into_remainder().iter_mut().zip(s.remainder()) {
+        *d = *s;
+    }
+}
+
 /// `w += scale x` the output layer's gradient held in `trace`; each weight
 /// receives its positions' terms in position order.
 #[inline(always)]
@@ -653,7 +662,7 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
 /// positions' output gradients `grad` and inputs `input` (position-major);
 /// each weight receives its positions' terms in position order. `coef`
 /// (at least `n` times the outputs long) is scratch: the coefficients
-/// `scale grad_p[r]`, output by output.
+/// `scale grad_p[r]`.
 #[inline(always)]
 fn add_dense(
     weights: &mut [f32],
@@ -669,17 +678,26 @@ fn add_dense(
         return;
     }
     let width = input.len() / n;
-    let coef = &mut coef[..outputs * n];
-    for ((r, b), coef) in bias.iter_mut().enumerate().zip(coef.chunks_exact_mut(n)) {
-        // The bias summed in a register (one memory round trip per term before).
-        let mut sum = *b;
-        for (p, c) in coef.iter_mut().enumerate() {
-            *c = scale * grad[p * outputs + r];
-            sum += *c;
-        }
-        *b = sum;
+    let (coef, grad) = (&mut coef[..outputs * n], &grad[..n * outputs]);
+    // The coefficients position by position (one contiguous product), each
+    // bias receiving its positions' terms in order.
+    for (c, &g) in coef.iter_mut().zip(grad) {
+        *c = scale * g;
     }
-    add_products(&mut weights[..outputs * width], width, coef, &input[..n * width], Fallback::RowByRow);
+    for c in coef.chunks_exact(outputs) {
+        for (b, &c) in bias.iter_mut().zip(c) {
+            *b += c;
+        }
+    }
+    let weights = &mut weights[..outputs * width];
+    if !add_products_by_term(weights, width, coef, &input[..n * width]) {
+        for (r, coef) in coef.chunks_exact_mut(n).enumerate() {
+            for (p, c) in coef.iter_mut().enumerate() {
+                *c = scale * grad[p * outputs + r];
+            }
+        }
+        add_products(weights, width, coef, &input[..n * width], Fallback::RowByRow);
+    }
 }
 
 /// `w += scale x` the hidden layer's and the embeddings' gradient held in `trace`.
@@ -694,7 +712,26 @@ fn add_hidden(shape: &Shape, w: &mut Weights, trace: &mut Trace, scale: f32) {
         for slot in 0..c {
             let row = ctx[p * c + slot] as usize;
             let dx = &dx[p * d + slot * ew..p * d + (slot + 1) * ew];
-            axpy(&mut w.emb[row * ew..(row + 1) * ew], scale, dx);
+            add_scaled_row(&mut w.emb[row * ew..(row + 1) * ew], scale, dx);
         }
     }
+}
+
+/// `y += alpha x` (equal lengths) sixteen elements at a time, as `axpy`
+/// rounds: an embedding row is a few vectors, shorter than the compiled
+/// `axpy`'s unrolled loop, which then ran its element-by-element remainder.
+#[inline(always)]
+fn add_scaled_row(y: &mut [f32], alpha: f32, x: &[f32]) {
+    let mut ys = y.chunks_exact_mut(16);
+    let mut xs = x.chunks_exact(16);
+    for (y, x) in (&mut ys).zip(&mut xs) {
+        let (y, x): (&mut [f32; 16], &[f32; 16]) = (y.try_into().unwrap(), x.try_into().unwrap());
+        // Through a copy in registers: updated in place, the loop was left scalar.
+        let mut acc = *y;
+        for l in 0..16 {
+            acc[l] += alpha * x[l];
+        }
+        *y = acc;
+    }
+    axpy(ys.into_remainder(), alpha, xs.remainder());
 }
