@@ -1141,6 +1141,50 @@ pub fn add_products_by_term(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) -
     false
 }
 
+/// `add_products_strided` with the coefficients stored term by term
+/// (`alpha[j n + q]` for row `q` and term `j`), as `add_products_by_term` is
+/// to `add_products`: the `Wo` update gets its coefficients `scale h_p[j]`
+/// straight from the positions' `h`. Only on AVX-512: elsewhere returns
+/// `false` and leaves `y` alone.
+#[inline(always)]
+pub fn add_products_strided_by_term<'a>(
+    y: &mut [f32],
+    stride: usize,
+    (n, m): (usize, usize),
+    alpha: &[f32],
+    rows: impl Fn(usize) -> &'a [f32] + Copy,
+) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        if n == 0 || m == 0 {
+            return true;
+        }
+        let k = alpha.len() / n;
+        let (y, alpha) = (&mut y[..(n - 1) * stride + m], &alpha[..k * n]);
+        for j in 0..k {
+            assert!(rows(j).len() >= m, "row {j} of add_products_strided_by_term is shorter than {m}");
+        }
+        // SAFETY: the CPU has AVX-512F; `y` holds `n` rows of `m` at
+        // `stride`, `alpha` `k n` (its element `(q, j)` at `q + j n`; sliced
+        // above), every `rows(j)` `m` (checked above).
+        unsafe {
+            avx512::product_matrix::<false, false>(
+                y.as_mut_ptr(),
+                stride,
+                (n, m),
+                alpha.as_ptr(),
+                (1, n),
+                k,
+                #[inline(always)]
+                |j| rows(j).as_ptr(),
+            )
+        };
+        return true;
+    }
+    let _ = (y, stride, n, m, alpha, rows);
+    false
+}
+
 /// How `add_products` runs without AVX-512 (the same bits either way).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fallback {
@@ -1731,6 +1775,22 @@ mod tests {
                         bits(&spread),
                         "strided portable with short rows, n = {n}, m = {m}, k = {k}"
                     );
+                    let mut spread_by_term = between.clone();
+                    if add_products_strided_by_term(&mut spread_by_term, stride, (n, m), &by_term, |j| {
+                        &long[j][..m]
+                    }) {
+                        assert_eq!(
+                            bits(&spread_by_term),
+                            bits(&spread),
+                            "strided by term, n = {n}, m = {m}, k = {k}"
+                        );
+                    } else {
+                        assert_eq!(
+                            bits(&spread_by_term),
+                            bits(&between),
+                            "strided by term wrote y without a kernel"
+                        );
+                    }
                     #[cfg(target_arch = "x86_64")]
                     if std::arch::is_x86_feature_detected!("avx2") {
                         for fallback in [Fallback::RowByRow, Fallback::ManyRows] {

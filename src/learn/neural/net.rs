@@ -23,8 +23,9 @@
 //! gradient element its terms in the order of the one-position kernels.
 
 use super::kernels::{
-    Fallback, add_products, add_products_by_term, add_products_strided, axpy, axpy_rows, axpy_rows_padded,
-    biased_dots, dots, dots_strided, padded, products, slices, softmax, tanh_in_place,
+    Fallback, add_products, add_products_by_term, add_products_strided, add_products_strided_by_term, axpy,
+    axpy_rows, axpy_rows_padded, biased_dots, dots, dots_strided, padded, products, slices, softmax,
+    tanh_in_place,
 };
 use crate::sk::rng::SkRng;
 use crate::sk::{Token, Vocab};
@@ -633,23 +634,27 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
     let mut first = 0;
     for run in order[..n].chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
         let (s, e) = classes.ranges[target[run[0] as usize].0 as usize];
-        // The coefficients `scale h_p[j]`, hidden unit by hidden unit.
+        // The coefficients `scale h_p[j]`, position by position (term by
+        // term) as `hs` holds them; each position's gradient read up to the
+        // padded width (its slot is `m` long).
         let len = run.len();
         let coef = &mut coef[..hw * len];
-        for (i, h) in hs[first * hw..(first + len) * hw].chunks_exact(hw).enumerate() {
-            for (j, &hj) in h.iter().enumerate() {
-                coef[j * len + i] = scale * hj;
-            }
+        for (c, &hj) in coef.iter_mut().zip(&hs[first * hw..(first + len) * hw]) {
+            *c = scale * hj;
         }
-        // Each position's gradient read up to the padded width (its slot is `m` long).
-        add_products_strided(
-            &mut w.wo[s..],
-            v,
-            (hw, e - s),
-            coef,
+        let grad = {
             #[inline(always)]
-            |i| &gin[(first + i) * m..(first + i + 1) * m],
-        );
+            |i: usize| &gin[(first + i) * m..(first + i + 1) * m]
+        };
+        if !add_products_strided_by_term(&mut w.wo[s..], v, (hw, e - s), coef, grad) {
+            // Without AVX-512: hidden unit by hidden unit.
+            for (i, h) in hs[first * hw..(first + len) * hw].chunks_exact(hw).enumerate() {
+                for (j, &hj) in h.iter().enumerate() {
+                    coef[j * len + i] = scale * hj;
+                }
+            }
+            add_products_strided(&mut w.wo[s..], v, (hw, e - s), coef, grad);
+        }
         for i in first..first + len {
             axpy(&mut w.bo[s..e], scale, &gin[i * m..i * m + (e - s)]);
         }
