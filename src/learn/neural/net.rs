@@ -452,22 +452,19 @@ impl Net {
             let p = p as usize;
             hs[i * hw..(i + 1) * hw].copy_from_slice(&h[p * hw..(p + 1) * hw]);
         }
-        let mut first = 0;
-        for run in order.chunk_by(|&a, &b| class_of(a) == class_of(b)) {
-            let (s, e) = self.classes.ranges[class_of(run[0]) as usize];
-            let slots = first..first + run.len();
+        for (class, slots) in class_runs(order, class_of) {
+            let (s, e) = self.classes.ranges[class as usize];
             for i in slots.clone() {
                 gin[i * m..i * m + (e - s)].copy_from_slice(&self.w.bo[s..e]);
             }
             add_products_strided(
-                &mut gin[first * m..],
+                &mut gin[slots.start * m..],
                 m,
-                (run.len(), e - s),
-                &hs[first * hw..slots.end * hw],
+                (slots.len(), e - s),
+                &hs[slots.start * hw..slots.end * hw],
                 #[inline(always)]
                 |j| &self.w.wo[j * v + s..],
             );
-            first = slots.end;
         }
         for (i, &p) in order.iter().enumerate() {
             let p = p as usize;
@@ -507,12 +504,11 @@ impl Net {
             gc[p as usize * k + class as usize] -= 1.0;
             gin[i * m + idx as usize] -= 1.0;
         }
-        let mut first = 0;
-        for run in order[..n].chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
-            let (s, e) = self.classes.ranges[target[run[0] as usize].0 as usize];
-            let len = run.len();
+        let target = &*target;
+        for (class, slots) in class_runs(&order[..n], |p| target[p as usize].0) {
+            let (s, e) = self.classes.ranges[class as usize];
+            let (first, len) = (slots.start, slots.len());
             dots_strided(&mut dh[first * hw..], (len, hw), &gin[first * m..], m, e - s, &self.w.wo[s..], v);
-            first += len;
         }
         for (i, &p) in order[..n].iter().enumerate() {
             let p = p as usize;
@@ -631,13 +627,12 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
     let n = trace.len;
     let Trace { h, hs, gc, gin, target, order, coef, .. } = trace;
     add_dense(&mut w.wc, &mut w.bc, &gc[..n * k], &h[..n * hw], coef, scale);
-    let mut first = 0;
-    for run in order[..n].chunk_by(|&a, &b| target[a as usize].0 == target[b as usize].0) {
-        let (s, e) = classes.ranges[target[run[0] as usize].0 as usize];
+    for (class, slots) in class_runs(&order[..n], |p| target[p as usize].0) {
+        let (s, e) = classes.ranges[class as usize];
+        let (first, len) = (slots.start, slots.len());
         // The coefficients `scale h_p[j]`, position by position (term by
         // term) as `hs` holds them; each position's gradient read up to the
         // padded width (its slot is `m` long).
-        let len = run.len();
         let coef = &mut coef[..hw * len];
         for (c, &hj) in coef.iter_mut().zip(&hs[first * hw..(first + len) * hw]) {
             *c = scale * hj;
@@ -655,11 +650,25 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
             }
             add_products_strided(&mut w.wo[s..], v, (hw, e - s), coef, grad);
         }
-        for i in first..first + len {
+        for i in slots {
             axpy(&mut w.bo[s..e], scale, &gin[i * m..i * m + (e - s)]);
         }
-        first += len;
     }
+}
+
+/// The runs of positions that share a class in `order` (the positions
+/// sorted by class): each run's class and its slots, `first..first + len`.
+#[inline(always)]
+fn class_runs<'a>(
+    order: &'a [u32],
+    class_of: impl Fn(u32) -> u32 + Copy + 'a,
+) -> impl Iterator<Item = (u32, std::ops::Range<usize>)> + 'a {
+    let mut first = 0;
+    order.chunk_by(move |&a, &b| class_of(a) == class_of(b)).map(move |run| {
+        let slots = first..first + run.len();
+        first = slots.end;
+        (class_of(run[0]), slots)
+    })
 }
 
 /// `weights += scale Σ_p grad_p input_p^T` and `bias += scale Σ_p grad_p` for
