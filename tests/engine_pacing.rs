@@ -197,7 +197,7 @@ fn pause_restart_and_stop_stay_prompt_while_a_network_is_the_bottleneck() {
         name: "nn-wide".into(),
         kind: LearnerKind::Neural,
         embedding: 64,
-        hidden: 512,
+        hidden: 2048,
         ..Default::default()
     };
     preset.preset.learners = vec![LearnerConfig::bayes("bayes"), wide.clone()];

@@ -158,9 +158,19 @@ impl NeuralLearner {
     }
 
     /// The next-token distribution after `prefix` (the first tokens of a
-    /// sentence), over the whole vocabulary: `P(t | prefix)` for every token id.
+    /// sentence), over the whole vocabulary: `P(t | prefix)` for every token
+    /// id; compiled for the instruction set the passes run on (without FMA
+    /// instructions, each fused multiply-add would be a library call).
     pub fn next_token_distribution(&self, prefix: &[Token]) -> Vec<f64> {
-        self.net.distribution(prefix)
+        match self.isa {
+            // SAFETY: `isa` is never wider than what `Isa::detect` found on this CPU.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe { distribution_avx512(&self.net, prefix) },
+            // SAFETY: as above.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => unsafe { distribution_avx2(&self.net, prefix) },
+            _ => self.net.distribution(prefix),
+        }
     }
 
     /// Floating-point operations of one training pass over `tokens`
@@ -263,10 +273,11 @@ pub(crate) fn best_value(dist: &[f64], p: &Probe) -> Answer {
     best
 }
 
+/// Whether the CPU has AVX2 and FMA (what a pass compiled for AVX2 needs).
 pub(crate) fn avx2_available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::arch::is_x86_feature_detected!("avx2")
+        kernels::avx2_fma()
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -319,9 +330,10 @@ fn pass_portable(
     }
 }
 
-/// `pass_portable` compiled for an instruction set (the same operations, wider vectors).
+/// `pass_portable` and `Net::distribution` compiled for an instruction set
+/// (the same operations, wider vectors).
 macro_rules! pass_for {
-    ($name:ident, $feature:literal) => {
+    ($name:ident, $distribution:ident, $feature:literal) => {
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $feature)]
         unsafe fn $name(
@@ -333,10 +345,16 @@ macro_rules! pass_for {
         ) {
             pass_portable(net, trace, tokens, update, profile)
         }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $feature)]
+        unsafe fn $distribution(net: &Net, prefix: &[Token]) -> Vec<f64> {
+            net.distribution(prefix)
+        }
     };
 }
-pass_for!(pass_avx2, "avx2");
-pass_for!(pass_avx512, "avx512f");
+pass_for!(pass_avx2, distribution_avx2, "avx2,fma");
+pass_for!(pass_avx512, distribution_avx512, "avx512f");
 
 impl Learner for NeuralLearner {
     fn name(&self) -> &str {
@@ -367,7 +385,7 @@ impl Learner for NeuralLearner {
     /// with its probability under the full next-token distribution (not
     /// renormalized over the values).
     fn probe(&self, p: &Probe) -> Answer {
-        best_value(&self.net.distribution(&p.prompt), p)
+        best_value(&self.next_token_distribution(&p.prompt), p)
     }
 
     fn model_bits(&self) -> f64 {

@@ -93,8 +93,14 @@ impl TransformerLearner {
     }
 
     /// The next-token distribution after `prefix` (the first tokens of a
-    /// sentence), over the whole vocabulary: `P(t | prefix)` for every token id.
+    /// sentence), over the whole vocabulary: `P(t | prefix)` for every token
+    /// id; compiled for AVX2 and FMA when the CPU has them, as `pass`.
     pub fn next_token_distribution(&self, prefix: &[Token]) -> Vec<f64> {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: `avx2` is set only when the CPU reports AVX2 and FMA.
+            return unsafe { distribution_avx2(&self.net, prefix) };
+        }
         self.net.distribution(prefix)
     }
 
@@ -109,12 +115,12 @@ impl TransformerLearner {
     }
 
     /// Forward over `tokens` and, when `learn`, backward into the batch
-    /// gradient and a step when the batch is full; compiled for AVX2 when the
-    /// CPU has it (same rounding either way).
+    /// gradient and a step when the batch is full; compiled for AVX2 and FMA
+    /// when the CPU has them (same rounding either way).
     fn pass(&mut self, tokens: &[Token], learn: bool) {
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
-            // SAFETY: `avx2` is set only when the CPU reports AVX2.
+            // SAFETY: `avx2` is set only when the CPU reports AVX2 and FMA.
             unsafe { pass_avx2(self, tokens, learn) };
             return;
         }
@@ -140,9 +146,16 @@ fn pass_portable(l: &mut TransformerLearner, tokens: &[Token], learn: bool) {
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 unsafe fn pass_avx2(l: &mut TransformerLearner, tokens: &[Token], learn: bool) {
     pass_portable(l, tokens, learn)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn distribution_avx2(net: &Net, prefix: &[Token]) -> Vec<f64> {
+    let mut t = Trace::default();
+    net.distribution_with(prefix, &mut t)
 }
 
 /// The optimizer's groups over the flat weights and gradient.
@@ -184,7 +197,7 @@ impl Learner for TransformerLearner {
     /// The most probable of the attribute's value tokens after the prompt,
     /// with its probability under the full next-token distribution.
     fn probe(&self, p: &Probe) -> Answer {
-        best_value(&self.net.distribution(&p.prompt), p)
+        best_value(&self.next_token_distribution(&p.prompt), p)
     }
 
     fn model_bits(&self) -> f64 {

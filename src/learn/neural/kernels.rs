@@ -3,18 +3,25 @@
 //!
 //! Written so the compiler vectorizes them (fixed-size arrays held in
 //! registers, no branches in the inner loops) and so the result never depends
-//! on the instruction set: plain IEEE multiply and add, no fused
-//! multiply-add, and every sum in a fixed order. An SSE2 build and an AVX2
-//! build of the same loop therefore round identically and a seeded run gives
-//! the same weights everywhere. `exp` and `tanh` are polynomial evaluations
-//! for the same reason (a library `expf` may differ between platforms), and
-//! because they vectorize: the library ones cost a call per element.
+//! on the instruction set: every term of a dot product or a row-weighted sum
+//! is one fused multiply-add (`f32::mul_add`, `_mm512_fmadd_ps`,
+//! `_mm256_fmadd_ps`: the product and the sum rounded once, as IEEE 754
+//! defines it), and every sum runs in a fixed order. An AVX-512 build, an
+//! AVX2 build and the portable loop therefore round identically and a seeded
+//! run gives the same weights everywhere. (On an x86-64 CPU without FMA, from
+//! before 2013, only the portable loops run, and `mul_add` is a library call
+//! per element there: the same bits, several times slower.) `exp`, `tanh`
+//! and the softmax keep separate multiplies and adds. `exp` and `tanh` are
+//! polynomial evaluations for the same reason (a library `expf` may differ
+//! between platforms), and because they vectorize: the library ones cost a
+//! call per element.
 //!
 //! On x86-64 the dot products pick, at run time, an AVX-512 build (the
 //! sixteen partial sums are one 512-bit register), an AVX2 build (two 256-bit
 //! registers) or the portable loop; all three perform the same operations in
 //! the same order. The learners compile their whole pass for the widest of
-//! these the CPU has (`Isa`), so the row-weighted sums vectorize to that width too.
+//! these the CPU has (`Isa`; the AVX2 build needs FMA too), so the
+//! row-weighted sums vectorize to that width too.
 //! The matrix products of the hidden layer's update and input gradient and of
 //! the output layer's update (`add_products`) have an AVX-512 intrinsics
 //! build as well: the compiled loops carried bounds checks and pointer
@@ -26,7 +33,7 @@
 pub enum Isa {
     /// Whatever the build target allows (SSE2 on plain x86-64).
     Portable,
-    /// 256-bit vectors.
+    /// 256-bit vectors and FMA.
     Avx2,
     /// 512-bit vectors.
     Avx512,
@@ -40,12 +47,19 @@ impl Isa {
             if std::arch::is_x86_feature_detected!("avx512f") {
                 return Isa::Avx512;
             }
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if avx2_fma() {
                 return Isa::Avx2;
             }
         }
         Isa::Portable
     }
+}
+
+/// Whether the CPU has AVX2 and FMA, what the 256-bit builds need.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub fn avx2_fma() -> bool {
+    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
 }
 
 /// Independent partial sums of a dot product (two AVX registers, four SSE ones).
@@ -73,7 +87,7 @@ pub fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
         return unsafe { avx512::dots([a], b)[0] };
     }
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
+    if avx2_fma() {
         // SAFETY: the CPU has AVX2; every `b_q` has length `n` (sliced above).
         return unsafe { avx::dots4(a, b) };
     }
@@ -190,7 +204,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
         return unsafe { avx512::dot(a, b) };
     }
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
+    if avx2_fma() {
         // SAFETY: the CPU has AVX2; `a` and `b` have length `n`.
         return unsafe { avx::dot(a, b) };
     }
@@ -209,12 +223,12 @@ fn dot_portable(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; LANES];
     for (x, y) in a[..full].chunks_exact(LANES).zip(b[..full].chunks_exact(LANES)) {
         for l in 0..LANES {
-            acc[l] += x[l] * y[l];
+            acc[l] = x[l].mul_add(y[l], acc[l]);
         }
     }
     let mut tail = 0f32;
     for (x, y) in a[full..].iter().zip(&b[full..n]) {
-        tail += x * y;
+        tail = x.mul_add(*y, tail);
     }
     reduce(acc) + tail
 }
@@ -226,7 +240,7 @@ mod avx {
 
     /// Lanes 0..8 and 8..16 of the partial sums, reduced as `super::reduce`.
     #[inline]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     pub(super) fn reduce(lo: __m256, hi: __m256) -> f32 {
         let v8 = _mm256_add_ps(lo, hi);
         let v4 = _mm_add_ps(_mm256_castps256_ps128(v8), _mm256_extractf128_ps::<1>(v8));
@@ -236,18 +250,18 @@ mod avx {
     }
 
     #[inline]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     pub(super) fn tail(a: &[f32], b: &[f32], from: usize) -> f32 {
         let mut t = 0f32;
         for (x, y) in a[from..].iter().zip(&b[from..]) {
-            t += x * y;
+            t = x.mul_add(*y, t);
         }
         t
     }
 
     /// SAFETY: the CPU has AVX2, and every `b_q` is as long as `a`.
     #[inline]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     pub unsafe fn dots4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
         let n = a.len();
         let full = n - n % LANES;
@@ -265,8 +279,8 @@ mod avx {
                 let xl = _mm256_loadu_ps(pa.add(i));
                 let xh = _mm256_loadu_ps(pa.add(i + 8));
                 for q in 0..4 {
-                    lo[q] = _mm256_add_ps(lo[q], _mm256_mul_ps(xl, _mm256_loadu_ps(pb[q].add(i))));
-                    hi[q] = _mm256_add_ps(hi[q], _mm256_mul_ps(xh, _mm256_loadu_ps(pb[q].add(i + 8))));
+                    lo[q] = _mm256_fmadd_ps(xl, _mm256_loadu_ps(pb[q].add(i)), lo[q]);
+                    hi[q] = _mm256_fmadd_ps(xh, _mm256_loadu_ps(pb[q].add(i + 8)), hi[q]);
                 }
             }
             i += LANES;
@@ -280,7 +294,7 @@ mod avx {
 
     /// SAFETY: the CPU has AVX2, and `b` is as long as `a`.
     #[inline]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     pub unsafe fn dot(a: &[f32], b: &[f32]) -> f32 {
         let n = a.len();
         let full = n - n % LANES;
@@ -290,11 +304,8 @@ mod avx {
         while i < full {
             // SAFETY: `i + LANES <= full <= n`, the length of `a` and `b`.
             unsafe {
-                lo = _mm256_add_ps(lo, _mm256_mul_ps(_mm256_loadu_ps(pa.add(i)), _mm256_loadu_ps(pb.add(i))));
-                hi = _mm256_add_ps(
-                    hi,
-                    _mm256_mul_ps(_mm256_loadu_ps(pa.add(i + 8)), _mm256_loadu_ps(pb.add(i + 8))),
-                );
+                lo = _mm256_fmadd_ps(_mm256_loadu_ps(pa.add(i)), _mm256_loadu_ps(pb.add(i)), lo);
+                hi = _mm256_fmadd_ps(_mm256_loadu_ps(pa.add(i + 8)), _mm256_loadu_ps(pb.add(i + 8)), hi);
             }
             i += LANES;
         }
@@ -404,7 +415,7 @@ mod avx512 {
                 for q in 0..Q {
                     let y = _mm512_loadu_ps(pb[q].add(i));
                     for r in 0..R {
-                        acc[r][q] = _mm512_add_ps(acc[r][q], _mm512_mul_ps(x[r], y));
+                        acc[r][q] = _mm512_fmadd_ps(x[r], y, acc[r][q]);
                     }
                 }
             }
@@ -454,7 +465,7 @@ mod avx512 {
                 }
                 let va = _mm256_setr_ps(xa[0], xa[1], xa[2], xa[3], xa[4], xa[5], xa[6], xa[7]);
                 let vb = _mm256_setr_ps(xb[0], xb[1], xb[2], xb[3], xb[4], xb[5], xb[6], xb[7]);
-                t = _mm256_add_ps(t, _mm256_mul_ps(va, vb));
+                t = _mm256_fmadd_ps(va, vb, t);
             }
             // SAFETY: lanes `8 h..8 h + 8` of `tails` hold eight f32.
             unsafe { _mm256_storeu_ps(tails[8 * h..].as_mut_ptr(), t) };
@@ -530,8 +541,7 @@ mod avx512 {
         while i < full {
             // SAFETY: `i + LANES <= full <= n`, the length of `a` and `b`.
             unsafe {
-                acc =
-                    _mm512_add_ps(acc, _mm512_mul_ps(_mm512_loadu_ps(pa.add(i)), _mm512_loadu_ps(pb.add(i))));
+                acc = _mm512_fmadd_ps(_mm512_loadu_ps(pa.add(i)), _mm512_loadu_ps(pb.add(i)), acc);
             }
             i += LANES;
         }
@@ -570,7 +580,7 @@ mod avx512 {
     /// then never read) for the `n` rows `y_q` of `y` (`m` long each, row `q`
     /// at `y + q ys`), `w_j = row(j)`, the coefficient `a_{qj}` at `alpha +
     /// q steps.0 + j steps.1`; each element receives its terms in the order `j
-    /// = 0, 1, …`, one multiply then one add. Slab by slab of `SLAB` columns
+    /// = 0, 1, …`, one fused multiply-add each. Slab by slab of `SLAB` columns
     /// (the slab of the `w_j` then stays in the L1 cache for all the rows of
     /// `y`), up to twelve rows of `y` at a time (the rows split into nearly
     /// equal blocks), 32 columns of them held in registers while the `k`
@@ -681,8 +691,8 @@ mod avx512 {
 
     /// `Q` rows by `16 V` columns of `y`, from column `c` of the rows `w_j`
     /// (the lanes outside `mask` neither read nor written when `MASKED`):
-    /// each element receives `a_{qj} * w_j[c + l]`, one multiply then one
-    /// add, for `j = 0, 1, …`, starting from its value (from zero when `ZERO`).
+    /// each element receives `a_{qj} * w_j[c + l]`, one fused multiply-add,
+    /// for `j = 0, 1, …`, starting from its value (from zero when `ZERO`).
     // The indices are also the rows' and vectors' offsets.
     #[allow(clippy::needless_range_loop, clippy::too_many_arguments)]
     #[inline(always)]
@@ -721,7 +731,7 @@ mod avx512 {
                 for q in 0..Q {
                     let a = _mm512_set1_ps(*pa[q].add(j * aj));
                     for v in 0..V {
-                        acc[q][v] = _mm512_add_ps(acc[q][v], _mm512_mul_ps(a, x[v]));
+                        acc[q][v] = _mm512_fmadd_ps(a, x[v], acc[q][v]);
                     }
                 }
             }
@@ -780,8 +790,7 @@ mod avx512 {
                 unsafe {
                     let x = _mm512_loadu_ps(pa.add(i));
                     for (r, acc) in acc.iter_mut().enumerate() {
-                        *acc =
-                            _mm512_add_ps(*acc, _mm512_mul_ps(x, _mm512_loadu_ps(w.add(r * w_stride + i))));
+                        *acc = _mm512_fmadd_ps(x, _mm512_loadu_ps(w.add(r * w_stride + i)), *acc);
                     }
                 }
                 i += LANES;
@@ -792,7 +801,7 @@ mod avx512 {
             for (c, column) in columns.iter().enumerate().take(n - full) {
                 // SAFETY: `full + c < n`, an element of `a_q`.
                 let x = unsafe { *pa.add(full + c) };
-                tails = _mm512_add_ps(tails, _mm512_mul_ps(_mm512_set1_ps(x), *column));
+                tails = _mm512_fmadd_ps(_mm512_set1_ps(x), *column, tails);
             }
             // SAFETY: row `q` of `out` holds sixteen elements from the pointer.
             unsafe { _mm512_storeu_ps(out.add(q * rows), _mm512_add_ps(sums, tails)) };
@@ -936,7 +945,7 @@ fn add_rows<'a, const W: usize>(
     for (r, &a) in alpha.iter().enumerate() {
         let x: &[f32; W] = rows(r)[c..c + W].try_into().unwrap();
         for l in 0..W {
-            acc[l] += a * x[l];
+            acc[l] = a.mul_add(x[l], acc[l]);
         }
     }
 }
@@ -1036,7 +1045,7 @@ fn many_block<'a, const Q: usize, const W: usize>(
         for (a, alpha) in acc.iter_mut().zip(&alpha) {
             let s = alpha[r];
             for l in 0..W {
-                a[l] += s * x[l];
+                a[l] = s.mul_add(x[l], a[l]);
             }
         }
     }
@@ -1048,7 +1057,7 @@ fn many_block<'a, const Q: usize, const W: usize>(
 /// `y_q += Σ_{j < k} alpha_q[j] w_j` for every row `y_q` of `y` (`m` long
 /// each; the coefficients `alpha_q = alpha[q k..(q + 1) k]`, the rows `w_j =
 /// w[j m..(j + 1) m]`): the matrix product `Y += A W`, each element receiving
-/// its terms in the order `j = 0, 1, …`, one multiply and one add each, as
+/// its terms in the order `j = 0, 1, …`, one fused multiply-add each, as
 /// `axpy_rows` does for one row. Used for the hidden layer's update (`Y` its
 /// weights, `A` the coefficients by position, `W` the inputs) and its input
 /// gradient (`Y` the gradients by position, `W` the weights). On AVX-512 an
@@ -1377,7 +1386,7 @@ fn dots_strided_from(
 #[inline(always)]
 pub fn axpy(y: &mut [f32], alpha: f32, x: &[f32]) {
     for (y, x) in y.iter_mut().zip(x) {
-        *y += alpha * *x;
+        *y = alpha.mul_add(*x, *y);
     }
 }
 
@@ -1513,7 +1522,7 @@ mod tests {
                 let portable = dot_portable(&a, &b[q]);
                 assert_eq!(one.to_bits(), portable.to_bits(), "the instruction set changed a bit (n = {n})");
                 #[cfg(target_arch = "x86_64")]
-                if std::arch::is_x86_feature_detected!("avx2") {
+                if avx2_fma() {
                     // SAFETY: the CPU has AVX2; `a` and `b[q]` have the same length.
                     let (d, d4) =
                         unsafe { (avx::dot(&a, &b[q]), avx::dots4(&a, [&b[0], &b[1], &b[2], &b[3]])) };
@@ -1665,14 +1674,14 @@ mod tests {
     }
 
     /// `add_products`, one element at a time: `y[q][i] += alpha[q][j] * w[j][i]`
-    /// for `j = 0, 1, …` (a multiply, then an add).
+    /// for `j = 0, 1, …` (one fused multiply-add each).
     fn add_products_reference(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32]) {
         let n = y.len() / m;
         let k = alpha.len() / n;
         for q in 0..n {
             for i in 0..m {
                 for j in 0..k {
-                    y[q * m + i] += alpha[q * k + j] * w[j * m + i];
+                    y[q * m + i] = alpha[q * k + j].mul_add(w[j * m + i], y[q * m + i]);
                 }
             }
         }
@@ -1680,7 +1689,7 @@ mod tests {
 
     /// The portable loop compiled for AVX2, as the passes are.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     fn add_products_avx2(y: &mut [f32], m: usize, alpha: &[f32], w: &[f32], fallback: Fallback) {
         add_products_portable(y, m, alpha, w, fallback)
     }
@@ -1792,7 +1801,7 @@ mod tests {
                         );
                     }
                     #[cfg(target_arch = "x86_64")]
-                    if std::arch::is_x86_feature_detected!("avx2") {
+                    if avx2_fma() {
                         for fallback in [Fallback::RowByRow, Fallback::ManyRows] {
                             let mut got = y0.clone();
                             // SAFETY: the CPU has AVX2.

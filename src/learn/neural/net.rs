@@ -122,6 +122,7 @@ impl Classes {
     /// The distribution over all `vocab` tokens from the class logits and a
     /// function filling a class's token logits: `P(t) = P(class) P(t | class)`
     /// (shared by the network learners).
+    #[inline(always)]
     pub fn distribution(
         &self,
         mut class_logits: Vec<f32>,
@@ -589,6 +590,7 @@ impl Net {
 
     /// The next-token distribution after `prefix` (a sentence's first
     /// tokens), over the whole vocabulary.
+    #[inline(always)]
     pub fn distribution(&self, prefix: &[Token]) -> Vec<f64> {
         let Shape { vocab: v, hidden: hw, context: c, .. } = self.shape;
         let mut ctx = vec![0u32; c];
@@ -598,7 +600,12 @@ impl Net {
         self.hidden_layer(&x, 1, &mut h);
         let mut pc = vec![0f32; self.classes.count()];
         self.class_logits(&h, &mut pc);
-        self.classes.distribution(pc, v, |range, out| self.token_logits(&h, range, out))
+        self.classes.distribution(
+            pc,
+            v,
+            #[inline(always)]
+            |range, out| self.token_logits(&h, range, out),
+        )
     }
 }
 
@@ -743,7 +750,7 @@ fn add_scaled_row(y: &mut [f32], alpha: f32, x: &[f32]) {
         // Through a copy in registers: updated in place, the loop was left scalar.
         let mut acc = *y;
         for l in 0..16 {
-            acc[l] += alpha * x[l];
+            acc[l] = alpha.mul_add(x[l], acc[l]);
         }
         *y = acc;
     }

@@ -161,7 +161,8 @@ fn accumulated_batch_gradient_matches_finite_differences() {
 }
 
 /// The straightforward per-sentence SGD step, one weight at a time, in the
-/// order of operations the fast passes promise (every dot product as
+/// order of operations the fast passes promise (every product and sum one
+/// fused multiply-add; every dot product as
 /// sixteen partial sums over `i mod 16` added pairwise and then the tail;
 /// every weight receiving its positions' terms in position order): the
 /// reference the blocked, vectorized passes must match bit for bit. Indexed
@@ -176,7 +177,7 @@ mod reference {
         let mut acc = [0f32; 16];
         let full = a.len() - a.len() % 16;
         for i in 0..full {
-            acc[i % 16] += a[i] * b[i];
+            acc[i % 16] = a[i].mul_add(b[i], acc[i % 16]);
         }
         let mut width = 16;
         while width > 1 {
@@ -187,7 +188,7 @@ mod reference {
         }
         let mut tail = 0f32;
         for i in full..a.len() {
-            tail += a[i] * b[i];
+            tail = a[i].mul_add(b[i], tail);
         }
         acc[0] + tail
     }
@@ -212,7 +213,7 @@ mod reference {
             let mut gin: Vec<f32> = w.bo[s..end].to_vec();
             for j in 0..hw {
                 for (i, o) in gin.iter_mut().enumerate() {
-                    *o += h[j] * w.wo[j * v + s + i];
+                    *o = h[j].mul_add(w.wo[j * v + s + i], *o);
                 }
             }
             let (zc, zt) = (gc[class], gin[t as usize - s]);
@@ -234,7 +235,7 @@ mod reference {
             let mut dpre = vec![0f32; hw];
             for r in 0..k {
                 for j in 0..hw {
-                    dpre[j] += gcs[p][r] * w.wc[r * hw + j];
+                    dpre[j] = gcs[p][r].mul_add(w.wc[r * hw + j], dpre[j]);
                 }
             }
             for j in 0..hw {
@@ -245,7 +246,7 @@ mod reference {
             let mut dx = vec![0f32; d];
             for j in 0..hw {
                 for i in 0..d {
-                    dx[i] += dpre[j] * w.w1[j * d + i];
+                    dx[i] = dpre[j].mul_add(w.w1[j * d + i], dx[i]);
                 }
             }
             dpres.push(dpre);
@@ -258,31 +259,31 @@ mod reference {
                 let a = scale * gcs[p][r];
                 w.bc[r] += a;
                 for j in 0..hw {
-                    w.wc[r * hw + j] += a * hs[p][j];
+                    w.wc[r * hw + j] = a.mul_add(hs[p][j], w.wc[r * hw + j]);
                 }
             }
             let (s, gin) = &gins[p];
             for j in 0..hw {
                 let a = scale * hs[p][j];
                 for (i, g) in gin.iter().enumerate() {
-                    w.wo[j * v + s + i] += a * g;
+                    w.wo[j * v + s + i] = a.mul_add(*g, w.wo[j * v + s + i]);
                 }
             }
             for (i, g) in gin.iter().enumerate() {
-                w.bo[s + i] += scale * g;
+                w.bo[s + i] = scale.mul_add(*g, w.bo[s + i]);
             }
             for j in 0..hw {
                 let a = scale * dpres[p][j];
                 w.b1[j] += a;
                 for i in 0..d {
-                    w.w1[j * d + i] += a * xs[p][i];
+                    w.w1[j * d + i] = a.mul_add(xs[p][i], w.w1[j * d + i]);
                 }
             }
         }
         for p in 0..n {
             for (slot, &r) in rows[p].iter().enumerate() {
                 for i in 0..e {
-                    w.emb[r * e + i] += scale * dxs[p][slot * e + i];
+                    w.emb[r * e + i] = scale.mul_add(dxs[p][slot * e + i], w.emb[r * e + i]);
                 }
             }
         }
@@ -321,6 +322,9 @@ fn per_sentence_sgd_matches_the_straightforward_reference_bit_for_bit() {
     if Isa::detect() == Isa::Avx512 {
         isas.push(Isa::Avx512);
     }
+    // The probes' distribution (compiled per instruction set too) after the
+    // same weights, from the portable build's.
+    let mut portable_distribution: Option<Vec<u64>> = None;
     for isa in isas {
         let mut l = fresh.clone().with_isa(isa);
         assert_eq!(l.isa(), isa);
@@ -334,5 +338,9 @@ fn per_sentence_sgd_matches_the_straightforward_reference_bit_for_bit() {
             );
         }
         assert!(l.net.w == reference.w, "{isa:?}: the weights differ from the reference's after 300 steps");
+        let d: Vec<u64> =
+            l.next_token_distribution(&corpus[1].tokens[..4]).iter().map(|p| p.to_bits()).collect();
+        let want = portable_distribution.get_or_insert_with(|| d.clone());
+        assert!(d == *want, "{isa:?}: the next-token distribution differs from the portable build's");
     }
 }

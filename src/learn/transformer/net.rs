@@ -692,6 +692,7 @@ impl Net {
     }
 
     /// `distribution`, reusing `t`'s buffers.
+    #[inline(always)]
     pub fn distribution_with(&self, prefix: &[Token], t: &mut Trace) -> Vec<f64> {
         let n = prefix.len() + 1;
         self.body(prefix, n, t);
@@ -699,7 +700,12 @@ impl Net {
         let h = &t.hf[(n - 1) * d..n * d];
         let mut pc = vec![0f32; self.classes.count()];
         self.class_logits(h, &mut pc);
-        self.classes.distribution(pc, self.shape.vocab, |range, out| self.token_logits(h, range, out))
+        self.classes.distribution(
+            pc,
+            self.shape.vocab,
+            #[inline(always)]
+            |range, out| self.token_logits(h, range, out),
+        )
     }
 }
 
