@@ -542,7 +542,12 @@ impl Net {
                 tok,
                 &mut trace.gc[p * k..(p + 1) * k],
                 &mut trace.gin[p * m..(p + 1) * m],
+                // Inlined, so compiled for the pass's instruction set: a
+                // closure compiled on its own would make each fused
+                // multiply-add a library call.
+                #[inline(always)]
                 |gc| self.class_logits(h, gc),
+                #[inline(always)]
                 |range, gin| self.token_logits(h, range, gin),
             );
             (trace.target[p], trace.nll[p]) = (target, nll);
