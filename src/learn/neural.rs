@@ -52,6 +52,7 @@
 //! charging the block choice to syntax instead; sk-tui keeps the per-token
 //! rule so every learner's parts mean the same thing token by token.)
 
+mod aligned;
 pub mod kernels;
 pub(crate) mod net;
 
@@ -219,7 +220,7 @@ impl NeuralLearner {
             if self.in_batch >= self.optimizer.settings.batch {
                 let groups =
                     self.net.w.groups_mut().into_iter().zip(grad.groups()).map(|((name, w), (_, g))| Group {
-                        weights: w.as_mut_slice(),
+                        weights: w,
                         grad: g,
                         decay: !name.starts_with('b'),
                     });

@@ -22,6 +22,7 @@
 //! bit: each weight receives its terms in position order, and each logit and
 //! gradient element its terms in the order of the one-position kernels.
 
+use super::aligned::Aligned;
 use super::kernels::{
     Fallback, add_products, add_products_by_term, add_products_strided, add_products_strided_by_term, axpy,
     axpy_rows, axpy_rows_padded, biased_dots, dots, dots_strided, padded, products, slices, softmax,
@@ -148,21 +149,21 @@ impl Classes {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Weights {
     /// `(V+1) x E`: token embeddings, the last row for padding.
-    pub emb: Vec<f32>,
+    pub emb: Aligned,
     /// `H x D`.
-    pub w1: Vec<f32>,
+    pub w1: Aligned,
     /// `H`.
-    pub b1: Vec<f32>,
+    pub b1: Aligned,
     /// `K x H`: class logits.
-    pub wc: Vec<f32>,
+    pub wc: Aligned,
     /// `K`.
-    pub bc: Vec<f32>,
+    pub bc: Aligned,
     /// `H x V`: token logits within a class; column `t` is token `t`'s output
     /// vector (stored by hidden unit so a class's logits, a contiguous range
     /// of columns, are computed without horizontal sums).
-    pub wo: Vec<f32>,
+    pub wo: Aligned,
     /// `V`.
-    pub bo: Vec<f32>,
+    pub bo: Aligned,
 }
 
 impl Weights {
@@ -171,14 +172,15 @@ impl Weights {
     /// `±1/sqrt(fan_in)`), biases zero.
     pub fn init(shape: Shape, classes: &Classes, seed: u64) -> Self {
         let mut rng = SkRng::new(seed, 0x4e45_5552_414c);
-        let mut normal =
-            |n: usize, sd: f64| -> Vec<f32> { (0..n).map(|_| (rng.normal() * sd) as f32).collect() };
+        let mut normal = |n: usize, sd: f64| -> Aligned {
+            (0..n).map(|_| (rng.normal() * sd) as f32).collect::<Vec<f32>>().into()
+        };
         let (v, e, h, d, k) = (shape.vocab, shape.embedding, shape.hidden, shape.input(), classes.count());
         let emb = normal((v + 1) * e, 1.0);
         let w1 = normal(h * d, (3.0 * d as f64).sqrt().recip());
         let wc = normal(k * h, (3.0 * h as f64).sqrt().recip());
         let wo = normal(h * v, (3.0 * h as f64).sqrt().recip());
-        Weights { emb, w1, b1: vec![0.0; h], wc, bc: vec![0.0; k], wo, bo: vec![0.0; v] }
+        Weights { emb, w1, b1: Aligned::zeros(h), wc, bc: Aligned::zeros(k), wo, bo: Aligned::zeros(v) }
     }
 
     /// The groups, in a fixed order, with their names.
@@ -194,7 +196,7 @@ impl Weights {
         ]
     }
 
-    pub fn groups_mut(&mut self) -> [(&'static str, &mut Vec<f32>); 7] {
+    pub fn groups_mut(&mut self) -> [(&'static str, &mut [f32]); 7] {
         [
             ("emb", &mut self.emb),
             ("w1", &mut self.w1),
@@ -230,31 +232,31 @@ pub struct Trace {
     /// `C` embedding rows read per position.
     ctx: Vec<u32>,
     /// `D` per position.
-    x: Vec<f32>,
+    x: Aligned,
     /// `H` per position.
-    h: Vec<f32>,
+    h: Aligned,
     /// `K` per position: class probabilities, then their logit gradients.
-    gc: Vec<f32>,
+    gc: Aligned,
     /// `widest` rounded up to whole vectors (`padded`) per position, in
     /// `order` (slot `i` is position `order[i]`): probabilities within the
     /// target's class, then their logit gradients; what lies past the
     /// class's width is never used.
-    gin: Vec<f32>,
+    gin: Aligned,
     /// `h` in `order`: `H` per slot.
-    hs: Vec<f32>,
+    hs: Aligned,
     /// `H` per slot: the token logits' part of the gradient at `h`.
-    dh: Vec<f32>,
+    dh: Aligned,
     /// Target class and index within it, per position.
     target: Vec<(u32, u32)>,
     /// The positions, sorted by target class (then position): the output
     /// layer works on a class's positions together.
     order: Vec<u32>,
     /// `H` per position: gradient at the hidden pre-activation.
-    dpre: Vec<f32>,
+    dpre: Aligned,
     /// `D` per position: gradient at the input.
-    dx: Vec<f32>,
+    dx: Aligned,
     /// Scratch: one coefficient per position and output of a layer.
-    coef: Vec<f32>,
+    coef: Aligned,
     /// `-ln P(t_p | context)` per position.
     pub nll: Vec<f64>,
 }
