@@ -52,7 +52,7 @@
 //! charging the block choice to syntax instead; sk-tui keeps the per-token
 //! rule so every learner's parts mean the same thing token by token.)
 
-mod aligned;
+pub(crate) mod aligned;
 pub mod kernels;
 pub(crate) mod net;
 

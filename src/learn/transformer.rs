@@ -32,6 +32,7 @@ pub mod net;
 
 use crate::config::LearnerConfig;
 use crate::config::LearnerKind;
+use crate::learn::neural::aligned::Aligned;
 use crate::learn::neural::{avx2_available, best_value, bits_by_role};
 use crate::learn::optim::{Group, Optimizer, Settings};
 use crate::learn::{Answer, Learner, Probe};
@@ -45,7 +46,7 @@ pub struct TransformerLearner {
     net: Net,
     trace: Trace,
     /// The summed gradient of the sentences of the current batch.
-    grad: Vec<f32>,
+    grad: Aligned,
     optimizer: Optimizer,
     /// Sentences in the current batch.
     in_batch: u32,
@@ -77,7 +78,7 @@ impl TransformerLearner {
         let params = net.w.len();
         TransformerLearner {
             name: name.into(),
-            grad: vec![0.0; params],
+            grad: Aligned::zeros(params),
             optimizer: Optimizer::new(Settings::from_config(cfg), params),
             net,
             trace: Trace::default(),

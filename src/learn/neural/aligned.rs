@@ -1,5 +1,6 @@
 //! `Aligned`: a growable array of `f32` whose first element starts a
-//! 64-byte cache line, for the network's weights and activations.
+//! 64-byte cache line, for the networks' weights, gradients and activations
+//! (the MLP's and the transformer's).
 //!
 //! The kernels read whole 512-bit vectors (sixteen floats, one cache line).
 //! A `Vec<f32>` is only guaranteed 4-byte alignment (the allocator gives 16

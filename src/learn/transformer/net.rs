@@ -25,6 +25,7 @@
 
 use std::ops::Range;
 
+use crate::learn::neural::aligned::Aligned;
 use crate::learn::neural::kernels::{axpy, axpy_rows, dot, dots4, softmax, tanh};
 use crate::learn::neural::net::Classes;
 use crate::sk::rng::SkRng;
@@ -163,25 +164,25 @@ fn gelu_grad(x: f32) -> f32 {
 #[derive(Clone, Debug, Default)]
 struct BlockTrace {
     /// The residual stream entering the block.
-    x: Vec<f32>,
-    xhat1: Vec<f32>,
-    rstd1: Vec<f32>,
-    a1: Vec<f32>,
-    q: Vec<f32>,
-    k: Vec<f32>,
-    v: Vec<f32>,
+    x: Aligned,
+    xhat1: Aligned,
+    rstd1: Aligned,
+    a1: Aligned,
+    q: Aligned,
+    k: Aligned,
+    v: Aligned,
     /// `n x heads x context`: attention probabilities over the window.
-    att: Vec<f32>,
+    att: Aligned,
     /// Heads' outputs, concatenated.
-    o: Vec<f32>,
+    o: Aligned,
     /// The stream after attention.
-    mid: Vec<f32>,
-    xhat2: Vec<f32>,
-    rstd2: Vec<f32>,
-    a2: Vec<f32>,
+    mid: Aligned,
+    xhat2: Aligned,
+    rstd2: Aligned,
+    a2: Aligned,
     /// MLP pre-activation and output (`n x 4d`).
-    f: Vec<f32>,
-    u: Vec<f32>,
+    f: Aligned,
+    u: Aligned,
 }
 
 /// Activations and backward scratch of one sentence; buffers grow to the
@@ -194,30 +195,30 @@ pub struct Trace {
     inputs: Vec<u32>,
     blocks: Vec<BlockTrace>,
     /// The stream after the last block.
-    top: Vec<f32>,
-    xhatf: Vec<f32>,
-    rstdf: Vec<f32>,
+    top: Aligned,
+    xhatf: Aligned,
+    rstdf: Aligned,
     /// The final norm's output, the softmax's input.
-    hf: Vec<f32>,
+    hf: Aligned,
     /// `K` per position: class probabilities, then logit gradients.
-    gc: Vec<f32>,
+    gc: Aligned,
     /// `widest` per position: probabilities within the target's class, then
     /// logit gradients.
-    gin: Vec<f32>,
+    gin: Aligned,
     target: Vec<(u32, u32)>,
     /// `-ln P(t_i | t_<i)` per position.
     pub nll: Vec<f64>,
     // Backward scratch.
-    dx: Vec<f32>,
-    dmid: Vec<f32>,
-    da: Vec<f32>,
-    dq: Vec<f32>,
-    dk: Vec<f32>,
-    dv: Vec<f32>,
-    dob: Vec<f32>,
-    du: Vec<f32>,
-    coef: Vec<f32>,
-    window: Vec<f32>,
+    dx: Aligned,
+    dmid: Aligned,
+    da: Aligned,
+    dq: Aligned,
+    dk: Aligned,
+    dv: Aligned,
+    dob: Aligned,
+    du: Aligned,
+    coef: Aligned,
+    window: Aligned,
 }
 
 impl Trace {
@@ -227,7 +228,7 @@ impl Trace {
             return;
         }
         let (d, f, h, c) = (s.width, s.ff(), s.heads, s.context);
-        let z = |len: usize| vec![0f32; len];
+        let z = Aligned::zeros;
         self.inputs = vec![0; n];
         self.blocks = (0..s.layers)
             .map(|_| BlockTrace {
@@ -399,7 +400,7 @@ pub struct Net {
     pub shape: Shape,
     pub classes: Classes,
     pub layout: Layout,
-    pub w: Vec<f32>,
+    pub w: Aligned,
 }
 
 impl Net {
@@ -731,9 +732,9 @@ fn split_mat_bias(g: &mut [f32], m: usize, mlen: usize, b: usize, blen: usize) -
 /// variance of the usual uniform `±1/sqrt(fan_in)`), the two that write into
 /// the residual stream (`wo`, `wpr`) scaled down by `sqrt(2 layers)` so the
 /// stream's variance does not grow with depth.
-fn init(s: Shape, l: &Layout, seed: u64) -> Vec<f32> {
+fn init(s: Shape, l: &Layout, seed: u64) -> Aligned {
     let mut rng = SkRng::new(seed, 0x5452_414e_5346);
-    let mut w = vec![0f32; l.total];
+    let mut w = Aligned::zeros(l.total);
     let (d, f) = (s.width, s.ff());
     let residual = (2.0 * s.layers.max(1) as f64).sqrt().recip();
     let mut fill = |w: &mut [f32], sd: f64| w.iter_mut().for_each(|x| *x = (rng.normal() * sd) as f32);
