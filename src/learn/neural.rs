@@ -132,7 +132,7 @@ impl NeuralLearner {
         let settings = Settings::from_config(cfg);
         NeuralLearner {
             name: name.into(),
-            optimizer: Optimizer::new(settings, net.w.count()),
+            optimizer: Optimizer::new(settings, net.w.stored()),
             grad: (!settings.fused_sgd()).then(|| Box::new(net.w.zeros_like())),
             net,
             trace: Trace::default(),

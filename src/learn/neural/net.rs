@@ -65,6 +65,12 @@ pub struct Classes {
     pub of: Vec<u32>,
     /// The largest class.
     pub widest: usize,
+    /// The column of `Wo` where each class's tokens start: the classes lie
+    /// side by side, each padded to a whole number of 16-float vectors, so
+    /// every class starts a vector (and, in an aligned row, a cache line).
+    pub starts: Vec<usize>,
+    /// The length of a row of `Wo`: every class, padded.
+    pub columns: usize,
 }
 
 impl Classes {
@@ -82,7 +88,22 @@ impl Classes {
             of[s..e].fill(k as u32);
         }
         let widest = ranges.iter().map(|&(s, e)| e - s).max().unwrap_or(0);
-        Classes { ranges, of, widest }
+        let starts: Vec<usize> = ranges
+            .iter()
+            .scan(0, |next, &(s, e)| {
+                let start = *next;
+                *next += padded(e - s);
+                Some(start)
+            })
+            .collect();
+        let columns = ranges.iter().map(|&(s, e)| padded(e - s)).sum();
+        Classes { ranges, of, widest, starts, columns }
+    }
+
+    /// The column of `Wo` that holds `token`'s output vector.
+    pub fn column(&self, token: usize) -> usize {
+        let class = self.of[token] as usize;
+        self.starts[class] + token - self.ranges[class].0
     }
 
     /// `K`, the number of classes.
@@ -158,12 +179,16 @@ pub struct Weights {
     pub wc: Aligned,
     /// `K`.
     pub bc: Aligned,
-    /// `H x V`: token logits within a class; column `t` is token `t`'s output
-    /// vector (stored by hidden unit so a class's logits, a contiguous range
-    /// of columns, are computed without horizontal sums).
+    /// `H x Classes::columns`: token logits within a class; column
+    /// `Classes::column(t)` is token `t`'s output vector (stored by hidden
+    /// unit so a class's logits, a contiguous range of columns, are computed
+    /// without horizontal sums). The columns that pad each class to whole
+    /// vectors stay zero: no gradient reaches them.
     pub wo: Aligned,
     /// `V`.
     pub bo: Aligned,
+    /// How many of `wo`'s weights are padding (not counted as parameters).
+    pub padding: usize,
 }
 
 impl Weights {
@@ -179,8 +204,26 @@ impl Weights {
         let emb = normal((v + 1) * e, 1.0);
         let w1 = normal(h * d, (3.0 * d as f64).sqrt().recip());
         let wc = normal(k * h, (3.0 * h as f64).sqrt().recip());
-        let wo = normal(h * v, (3.0 * h as f64).sqrt().recip());
-        Weights { emb, w1, b1: Aligned::zeros(h), wc, bc: Aligned::zeros(k), wo, bo: Aligned::zeros(v) }
+        // Drawn token by token as in an unpadded `H x V` matrix, then placed.
+        let drawn = normal(h * v, (3.0 * h as f64).sqrt().recip());
+        let columns = classes.columns;
+        let mut wo = Aligned::zeros(h * columns);
+        for j in 0..h {
+            for t in 0..v {
+                wo[j * columns + classes.column(t)] = drawn[j * v + t];
+            }
+        }
+        let padding = h * (columns - v);
+        Weights {
+            emb,
+            w1,
+            b1: Aligned::zeros(h),
+            wc,
+            bc: Aligned::zeros(k),
+            wo,
+            bo: Aligned::zeros(v),
+            padding,
+        }
     }
 
     /// The groups, in a fixed order, with their names.
@@ -208,8 +251,13 @@ impl Weights {
         ]
     }
 
-    /// Parameter count.
+    /// Parameter count (the padding of `wo` left out).
     pub fn count(&self) -> usize {
+        self.stored() - self.padding
+    }
+
+    /// Floats in the groups, padding included (what an optimizer's state covers).
+    pub fn stored(&self) -> usize {
         self.groups().iter().map(|(_, g)| g.len()).sum()
     }
 
@@ -376,29 +424,20 @@ impl Net {
         }
     }
 
-    /// Token logits `Wo h + bo` of the class `[s, e)` into `out` (`e - s`).
+    /// Token logits `Wo h + bo` of the class `[s, e)` into `out` (`e - s`):
+    /// each row of the class's columns read to its padding (`padded(e - s)`
+    /// wide), which the padded kernel reads and ignores.
     #[inline(always)]
     fn token_logits(&self, h: &[f32], (s, e): (usize, usize), out: &mut [f32]) {
-        let v = self.shape.vocab;
+        let (vp, c, wp) =
+            (self.classes.columns, self.classes.starts[self.classes.of[s] as usize], padded(e - s));
         out.copy_from_slice(&self.w.bo[s..e]);
-        let wp = padded(e - s);
-        if (self.shape.hidden.max(1) - 1) * v + s + wp <= self.w.wo.len() {
-            // Each row read `wp` wide runs into the next class's columns (or
-            // the next row), which the padded kernel reads and ignores.
-            axpy_rows_padded(
-                out,
-                h,
-                #[inline(always)]
-                |j| &self.w.wo[j * v + s..j * v + s + wp],
-            );
-        } else {
-            axpy_rows(
-                out,
-                h,
-                #[inline(always)]
-                |j| &self.w.wo[j * v + s..j * v + e],
-            );
-        }
+        axpy_rows_padded(
+            out,
+            h,
+            #[inline(always)]
+            |j| &self.w.wo[j * vp + c..j * vp + c + wp],
+        );
     }
 
     /// Forward pass over a sentence: fills `trace` and `trace.nll`.
@@ -443,7 +482,7 @@ impl Net {
     /// `token_logits`.
     #[inline(always)]
     pub fn forward_output(&self, tokens: &[Token], trace: &mut Trace) {
-        let (v, hw) = (self.shape.vocab, self.shape.hidden);
+        let (vp, hw) = (self.classes.columns, self.shape.hidden);
         let (k, m) = (self.classes.count(), padded(self.classes.widest));
         let n = trace.len;
         let Trace { h, hs, gc, gin, target, order, nll, .. } = trace;
@@ -456,7 +495,7 @@ impl Net {
             hs[i * hw..(i + 1) * hw].copy_from_slice(&h[p * hw..(p + 1) * hw]);
         }
         for (class, slots) in class_runs(order, class_of) {
-            let (s, e) = self.classes.ranges[class as usize];
+            let ((s, e), c) = (self.classes.ranges[class as usize], self.classes.starts[class as usize]);
             for i in slots.clone() {
                 gin[i * m..i * m + (e - s)].copy_from_slice(&self.w.bo[s..e]);
             }
@@ -466,7 +505,7 @@ impl Net {
                 (slots.len(), e - s),
                 &hs[slots.start * hw..slots.end * hw],
                 #[inline(always)]
-                |j| &self.w.wo[j * v + s..],
+                |j| &self.w.wo[j * vp + c..],
             );
         }
         for (i, &p) in order.iter().enumerate() {
@@ -498,7 +537,7 @@ impl Net {
     /// receives the class part, then the token part, then the `tanh` factor.
     #[inline(always)]
     pub fn backward_output(&self, trace: &mut Trace) {
-        let (v, hw) = (self.shape.vocab, self.shape.hidden);
+        let (vp, hw) = (self.classes.columns, self.shape.hidden);
         let (k, m) = (self.classes.count(), padded(self.classes.widest));
         let n = trace.len;
         let Trace { h, gc, gin, dh, target, order, dpre, .. } = trace;
@@ -509,9 +548,9 @@ impl Net {
         }
         let target = &*target;
         for (class, slots) in class_runs(&order[..n], |p| target[p as usize].0) {
-            let (s, e) = self.classes.ranges[class as usize];
+            let ((s, e), c) = (self.classes.ranges[class as usize], self.classes.starts[class as usize]);
             let (first, len) = (slots.start, slots.len());
-            dots_strided(&mut dh[first * hw..], (len, hw), &gin[first * m..], m, e - s, &self.w.wo[s..], v);
+            dots_strided(&mut dh[first * hw..], (len, hw), &gin[first * m..], m, e - s, &self.w.wo[c..], vp);
         }
         for (i, &p) in order[..n].iter().enumerate() {
             let p = p as usize;
@@ -631,13 +670,13 @@ fn copy_row(dst: &mut [f32], src: &[f32]) {
 /// receives its positions' terms in position order.
 #[inline(always)]
 fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Trace, scale: f32) {
-    let (v, hw) = (shape.vocab, shape.hidden);
+    let (vp, hw) = (classes.columns, shape.hidden);
     let (k, m) = (classes.count(), padded(classes.widest));
     let n = trace.len;
     let Trace { h, hs, gc, gin, target, order, coef, .. } = trace;
     add_dense(&mut w.wc, &mut w.bc, &gc[..n * k], &h[..n * hw], coef, scale);
     for (class, slots) in class_runs(&order[..n], |p| target[p as usize].0) {
-        let (s, e) = classes.ranges[class as usize];
+        let ((s, e), c) = (classes.ranges[class as usize], classes.starts[class as usize]);
         let (first, len) = (slots.start, slots.len());
         // The coefficients `scale h_p[j]`, position by position (term by
         // term) as `hs` holds them; each position's gradient read up to the
@@ -650,14 +689,14 @@ fn add_output(shape: &Shape, classes: &Classes, w: &mut Weights, trace: &mut Tra
             #[inline(always)]
             |i: usize| &gin[(first + i) * m..(first + i + 1) * m]
         };
-        if !add_products_strided_by_term(&mut w.wo[s..], v, (hw, e - s), coef, grad) {
+        if !add_products_strided_by_term(&mut w.wo[c..], vp, (hw, e - s), coef, grad) {
             // Without AVX-512: hidden unit by hidden unit.
             for (i, h) in hs[first * hw..(first + len) * hw].chunks_exact(hw).enumerate() {
                 for (j, &hj) in h.iter().enumerate() {
                     coef[j * len + i] = scale * hj;
                 }
             }
-            add_products_strided(&mut w.wo[s..], v, (hw, e - s), coef, grad);
+            add_products_strided(&mut w.wo[c..], vp, (hw, e - s), coef, grad);
         }
         for i in slots {
             axpy(&mut w.bo[s..e], scale, &gin[i * m..i * m + (e - s)]);

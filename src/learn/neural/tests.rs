@@ -35,15 +35,17 @@ fn reference_loss(net: &Net, g: &[Vec<f64>], tokens: &[Token]) -> f64 {
         }
         let h: Vec<f64> =
             (0..hw).map(|j| (b1[j] + (0..d).map(|i| w1[j * d + i] * x[i]).sum::<f64>()).tanh()).collect();
-        // `Wc` is `K x H`, `Wo` is `H x V` (column `r` is token `r`'s vector).
-        let v = net.shape.vocab;
+        // `Wc` is `K x H`, `Wo` is `H x` the padded classes (column
+        // `Classes::column(r)` is token `r`'s vector).
+        let vp = net.classes.columns;
         let class = net.classes.of[t as usize] as usize;
         let (s, end) = net.classes.ranges[class];
         let zc: Vec<f64> = (0..net.classes.count())
             .map(|r| bc[r] + (0..hw).map(|j| wc[r * hw + j] * h[j]).sum::<f64>())
             .collect();
-        let zt: Vec<f64> =
-            (s..end).map(|r| bo[r] + (0..hw).map(|j| wo[j * v + r] * h[j]).sum::<f64>()).collect();
+        let zt: Vec<f64> = (s..end)
+            .map(|r| bo[r] + (0..hw).map(|j| wo[j * vp + net.classes.column(r)] * h[j]).sum::<f64>())
+            .collect();
         loss += lse(&zc) - zc[class] + lse(&zt) - zt[t as usize - s];
     }
     loss
@@ -198,6 +200,7 @@ mod reference {
         let Shape { vocab: v, embedding: e, hidden: hw, context: c } = net.shape;
         let d = net.shape.input();
         let k = net.classes.count();
+        let (classes, vp) = (net.classes.clone(), net.classes.columns);
         let w = &net.w;
         let n = tokens.len();
         let (mut rows, mut xs, mut hs, mut gcs, mut gins, mut nll) =
@@ -213,7 +216,7 @@ mod reference {
             let mut gin: Vec<f32> = w.bo[s..end].to_vec();
             for j in 0..hw {
                 for (i, o) in gin.iter_mut().enumerate() {
-                    *o = h[j].mul_add(w.wo[j * v + s + i], *o);
+                    *o = h[j].mul_add(w.wo[j * vp + net.classes.column(s + i)], *o);
                 }
             }
             let (zc, zt) = (gc[class], gin[t as usize - s]);
@@ -239,7 +242,7 @@ mod reference {
                 }
             }
             for j in 0..hw {
-                let col: Vec<f32> = (0..gin.len()).map(|i| w.wo[j * v + s + i]).collect();
+                let col: Vec<f32> = (0..gin.len()).map(|i| w.wo[j * vp + classes.column(s + i)]).collect();
                 dpre[j] += dot(gin, &col);
                 dpre[j] *= 1.0 - hs[p][j] * hs[p][j];
             }
@@ -266,7 +269,8 @@ mod reference {
             for j in 0..hw {
                 let a = scale * hs[p][j];
                 for (i, g) in gin.iter().enumerate() {
-                    w.wo[j * v + s + i] = a.mul_add(*g, w.wo[j * v + s + i]);
+                    let col = j * vp + classes.column(s + i);
+                    w.wo[col] = a.mul_add(*g, w.wo[col]);
                 }
             }
             for (i, g) in gin.iter().enumerate() {
