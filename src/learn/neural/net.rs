@@ -21,6 +21,9 @@
 //! update. Every result still equals the per-position computation bit for
 //! bit: each weight receives its terms in position order, and each logit and
 //! gradient element its terms in the order of the one-position kernels.
+//! Weights and activations live in cache-line aligned buffers (`Aligned`),
+//! and each class's columns of `Wo` are padded to whole vectors
+//! (`Classes::starts`), so the kernels' 512-bit loads each read one line.
 
 use super::aligned::Aligned;
 use super::kernels::{
