@@ -274,18 +274,6 @@ pub(crate) fn best_value(dist: &[f64], p: &Probe) -> Answer {
     best
 }
 
-/// Whether the CPU has AVX2 and FMA (what a pass compiled for AVX2 needs).
-pub(crate) fn avx2_available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        kernels::avx2_fma()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
 /// Adds the time since the last lap to the phase `slot` of `profile`.
 #[inline(always)]
 fn lap(profile: &mut Option<(&mut StepProfile, Instant)>, slot: fn(&mut StepProfile) -> &mut Duration) {

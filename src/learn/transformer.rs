@@ -33,7 +33,8 @@ pub mod net;
 use crate::config::LearnerConfig;
 use crate::config::LearnerKind;
 use crate::learn::neural::aligned::Aligned;
-use crate::learn::neural::{avx2_available, best_value, bits_by_role};
+use crate::learn::neural::kernels::avx2_fma;
+use crate::learn::neural::{best_value, bits_by_role};
 use crate::learn::optim::{Group, Optimizer, Settings};
 use crate::learn::{Answer, Learner, Probe};
 use crate::sk::{Bits, GeneratorParams, Sentence, Token, Vocab};
@@ -84,7 +85,7 @@ impl TransformerLearner {
             trace: Trace::default(),
             in_batch: 0,
             sentences: 0,
-            avx2: avx2_available(),
+            avx2: avx2_fma(),
         }
     }
 
@@ -155,8 +156,7 @@ unsafe fn pass_avx2(l: &mut TransformerLearner, tokens: &[Token], learn: bool) {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn distribution_avx2(net: &Net, prefix: &[Token]) -> Vec<f64> {
-    let mut t = Trace::default();
-    net.distribution_with(prefix, &mut t)
+    net.distribution(prefix)
 }
 
 /// The optimizer's groups over the flat weights and gradient.

@@ -55,11 +55,18 @@ impl Isa {
     }
 }
 
-/// Whether the CPU has AVX2 and FMA, what the 256-bit builds need.
-#[cfg(target_arch = "x86_64")]
+/// Whether the CPU has AVX2 and FMA, what the 256-bit builds (the kernels'
+/// and the learners' passes) need.
 #[inline(always)]
 pub fn avx2_fma() -> bool {
-    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 /// Independent partial sums of a dot product (two AVX registers, four SSE ones).

@@ -190,8 +190,6 @@ pub struct Weights {
     pub wo: Aligned,
     /// `V`.
     pub bo: Aligned,
-    /// How many of `wo`'s weights are padding (not counted as parameters).
-    pub padding: usize,
 }
 
 impl Weights {
@@ -216,17 +214,7 @@ impl Weights {
                 wo[j * columns + classes.column(t)] = drawn[j * v + t];
             }
         }
-        let padding = h * (columns - v);
-        Weights {
-            emb,
-            w1,
-            b1: Aligned::zeros(h),
-            wc,
-            bc: Aligned::zeros(k),
-            wo,
-            bo: Aligned::zeros(v),
-            padding,
-        }
+        Weights { emb, w1, b1: Aligned::zeros(h), wc, bc: Aligned::zeros(k), wo, bo: Aligned::zeros(v) }
     }
 
     /// The groups, in a fixed order, with their names.
@@ -254,9 +242,10 @@ impl Weights {
         ]
     }
 
-    /// Parameter count (the padding of `wo` left out).
+    /// Parameter count: the padding of `wo` (all of it but its `H x V`
+    /// token columns, `H = b1.len()`, `V = bo.len()`) left out.
     pub fn count(&self) -> usize {
-        self.stored() - self.padding
+        self.stored() - (self.wo.len() - self.b1.len() * self.bo.len())
     }
 
     /// Floats in the groups, padding included (what an optimizer's state covers).

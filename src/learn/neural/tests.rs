@@ -216,7 +216,7 @@ mod reference {
             let mut gin: Vec<f32> = w.bo[s..end].to_vec();
             for j in 0..hw {
                 for (i, o) in gin.iter_mut().enumerate() {
-                    *o = h[j].mul_add(w.wo[j * vp + net.classes.column(s + i)], *o);
+                    *o = h[j].mul_add(w.wo[j * vp + classes.column(s + i)], *o);
                 }
             }
             let (zc, zt) = (gc[class], gin[t as usize - s]);

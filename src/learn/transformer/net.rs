@@ -692,6 +692,7 @@ impl Net {
 
     /// The next-token distribution after `prefix` (a sentence's first
     /// tokens), over the whole vocabulary.
+    #[inline(always)]
     pub fn distribution(&self, prefix: &[Token]) -> Vec<f64> {
         let mut t = Trace::default();
         self.distribution_with(prefix, &mut t)
