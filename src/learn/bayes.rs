@@ -10,12 +10,12 @@
 //! stated more often than the old one.
 
 use crate::config::LearnerKind;
-use rustc_hash::FxHashMap;
 
 use super::odds::{FactPrior, Odds, OddsWindow};
 use super::predictive::{
     FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_odds, knowledge_steps,
 };
+use super::slots::Slots;
 use super::{Answer, Learner, Probe};
 use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
 
@@ -34,7 +34,7 @@ pub struct BayesLearner {
     fact_bits_each: f64,
     attributes: usize,
     /// Each seen entity's record: one lookup per sentence.
-    slot: FxHashMap<EntityId, u32>,
+    slot: Slots,
     /// Sentences about each seen entity, by record.
     counts: Vec<u32>,
     /// The belief about each fact, `record * F + attribute`,
@@ -59,7 +59,7 @@ impl BayesLearner {
             prior,
             fact_bits_each: p.fact_bits(),
             attributes: p.attributes as usize,
-            slot: FxHashMap::default(),
+            slot: Slots::default(),
             counts: Vec::new(),
             values: Vec::new(),
             facts: 0,
@@ -115,7 +115,7 @@ impl KnowledgeCode for BayesLearner {
             Some(i) => i,
             None => {
                 let i = self.counts.len();
-                self.slot.insert(s.entity, i as u32);
+                self.slot.insert(s.entity, i);
                 self.counts.push(0);
                 self.values.extend(std::iter::repeat_n(FactBelief::NONE, self.attributes));
                 i
@@ -135,7 +135,7 @@ impl KnowledgeCode for BayesLearner {
     }
 
     fn record(&self, e: EntityId) -> Option<usize> {
-        self.slot.get(&e).map(|&i| i as usize)
+        self.slot.get(e)
     }
 
     /// Records are only ever added, never moved.
@@ -207,7 +207,7 @@ mod tests {
             g.next(&mut s);
             l.observe(&s);
         }
-        let seen: Vec<EntityId> = l.slot.keys().copied().collect();
+        let seen: Vec<EntityId> = l.slot.ids().collect();
         let all_names = p.name_space() as f64;
         let syntax = g.syntax();
         let mut total = 0.0;

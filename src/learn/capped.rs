@@ -27,6 +27,7 @@ use super::odds::{FactPrior, Odds, OddsWindow};
 use super::predictive::{
     FactBelief, KnowledgeCode, PitmanYorCode, SyntaxModel, ValueMarginal, answer, fact_odds, knowledge_steps,
 };
+use super::slots::Slots;
 use super::{Answer, Learner, Probe};
 use crate::config::Policy;
 use crate::sk::rng::SkRng;
@@ -143,7 +144,7 @@ pub struct CappedLearner {
     /// per attribute.
     prior: FactPrior,
     fact_cost: f64,
-    slot: FxHashMap<EntityId, u32>,
+    slot: Slots,
     records: Vec<Record>,
     /// Stored facts, `records.len() * F`, `FactBelief::NONE` when not stored.
     facts: Vec<FactBelief>,
@@ -188,7 +189,7 @@ impl CappedLearner {
             marginal: ValueMarginal::new(p),
             prior,
             fact_cost: p.fact_bits(),
-            slot: FxHashMap::default(),
+            slot: Slots::default(),
             records: Vec::new(),
             facts: Vec::new(),
             fact_sightings: Vec::new(),
@@ -232,6 +233,11 @@ impl CappedLearner {
         b.is_stored().then_some(b)
     }
 
+    /// The record of a stored entity.
+    fn at(&self, e: EntityId) -> usize {
+        self.slot.get(e).expect("a stored entity has a record")
+    }
+
     /// Frees at least `bits` by evicting entities other than `keep`; the
     /// oracle only evicts entities rarer than `priority`. False if it cannot.
     fn make_room(&mut self, bits: f64, keep: Option<EntityId>, priority: f64) -> bool {
@@ -243,7 +249,7 @@ impl CappedLearner {
                         self.rarest.push(top);
                         return false;
                     }
-                    self.slot[&top.1] as usize
+                    self.at(top.1)
                 }
                 Policy::Lfu | Policy::Lru => {
                     let n = self.records.len();
@@ -280,8 +286,8 @@ impl CappedLearner {
         let mut kept = None;
         let found = loop {
             let top = self.rarest.pop()?;
-            let Some(&i) = self.slot.get(&top.1) else { continue };
-            let current = self.records[i as usize].priority;
+            let Some(i) = self.slot.get(top.1) else { continue };
+            let current = self.records[i].priority;
             if current != top.0 {
                 self.rarest.push(Rarest(current, top.1));
                 continue;
@@ -305,7 +311,7 @@ impl CappedLearner {
         self.stored_facts -= stored as u64;
         self.known_total -= self.records[i].count as u64;
         let last = self.records.len() - 1;
-        self.slot.remove(&self.records[i].id);
+        self.slot.remove(self.records[i].id);
         self.records.swap_remove(i);
         for a in 0..f {
             self.facts.swap(i * f + a, last * f + a);
@@ -314,7 +320,7 @@ impl CappedLearner {
         self.facts.truncate(last * f);
         self.fact_sightings.truncate(last * f);
         if i < last {
-            self.slot.insert(self.records[i].id, i as u32);
+            self.slot.insert(self.records[i].id, i);
         }
         self.evicted += 1;
     }
@@ -326,7 +332,7 @@ impl CappedLearner {
             return;
         }
         // Eviction may have moved the record.
-        let i = self.slot[&id] as usize;
+        let i = self.at(id);
         self.facts[i * self.attributes + attribute as usize] = FactBelief::new(value);
         self.used += self.fact_cost;
         self.stored_facts += 1;
@@ -342,7 +348,7 @@ impl CappedLearner {
         let sightings: Vec<u16> = self.candidates.fact_counts[candidate * f..(candidate + 1) * f].to_vec();
         self.candidates.remove(candidate);
         let i = self.records.len();
-        self.slot.insert(s.entity, i as u32);
+        self.slot.insert(s.entity, i);
         self.records.push(Record {
             id: s.entity,
             count,
@@ -374,7 +380,7 @@ impl KnowledgeCode for CappedLearner {
     /// The stored record of an entity.
     #[inline]
     fn record(&self, e: EntityId) -> Option<usize> {
-        self.slot.get(&e).map(|&i| i as usize)
+        self.slot.get(e)
     }
 
     /// Admissions add records; an eviction moves the last one into the gap.

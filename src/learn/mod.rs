@@ -8,9 +8,9 @@
 //! - `neural`: a small next-token network trained by gradient descent.
 //! - `transformer`: a small decoder-only transformer trained the same way.
 //! - `optim`: the optimizer the two networks share (SGD or Adam, batches).
-//! - `predictive`, `odds`, `log2`: the predictive distributions Bayes and
-//!   capped share, the counts their bits are logarithms of, and the
-//!   logarithm they are computed with.
+//! - `predictive`, `odds`, `log2`, `slots`: the predictive distributions
+//!   Bayes and capped share, the counts their bits are logarithms of, the
+//!   logarithm they are computed with, and where their records are.
 
 pub mod bayes;
 pub mod capped;
@@ -19,6 +19,7 @@ pub mod neural;
 pub mod odds;
 pub mod optim;
 pub mod predictive;
+pub mod slots;
 pub mod transformer;
 
 use crate::config::LearnerKind;

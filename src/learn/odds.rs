@@ -73,6 +73,21 @@ impl Odds {
         let belief = belief_prob(self.stated, self.stated_total, prior.kappa, h);
         (self.entity / self.total, if self.stored { belief } else { h })
     }
+
+    /// The stated value's probability of [`Odds::probs`] as a fraction, for
+    /// a window's product: the stored fact's `(n + κ h) / (N + κ)` with
+    /// `h = (m + 1) / (M + V)` is `(n (M + V) + κ (m + 1)) / ((N + κ) (M + V))`,
+    /// an unknown fact's `h` is `(m + 1) / (M + V)`.
+    #[inline(always)]
+    fn fact_fraction(&self, prior: FactPrior) -> (f64, f64) {
+        let values = self.marginal_total + prior.values;
+        let marginal = self.marginal + 1.0;
+        if self.stored {
+            (self.stated * values + prior.kappa * marginal, (self.stated_total + prior.kappa) * values)
+        } else {
+            (marginal, values)
+        }
+    }
 }
 
 /// Sentences whose probabilities are multiplied together.
@@ -93,11 +108,9 @@ pub struct OddsWindow {
     entity: [f64; RUN],
     total: [f64; RUN],
     name: [f64; RUN],
+    /// The stated value's probability as a fraction ([`Odds::fact_fraction`]).
     stated: [f64; RUN],
-    stated_total: [f64; RUN],
-    stored: [bool; RUN],
-    marginal: [f64; RUN],
-    marginal_total: [f64; RUN],
+    stated_of: [f64; RUN],
 }
 
 impl OddsWindow {
@@ -112,11 +125,8 @@ impl OddsWindow {
             entity: [1.0; RUN],
             total: [1.0; RUN],
             name: [0.0; RUN],
-            stated: [0.0; RUN],
-            stated_total: [0.0; RUN],
-            stored: [false; RUN],
-            marginal: [0.0; RUN],
-            marginal_total: [0.0; RUN],
+            stated: [1.0; RUN],
+            stated_of: [1.0; RUN],
         }
     }
 
@@ -128,11 +138,7 @@ impl OddsWindow {
         self.entity[i] = o.entity;
         self.total[i] = o.total;
         self.name[i] = o.name;
-        self.stated[i] = o.stated;
-        self.stated_total[i] = o.stated_total;
-        self.stored[i] = o.stored;
-        self.marginal[i] = o.marginal;
-        self.marginal_total[i] = o.marginal_total;
+        (self.stated[i], self.stated_of[i]) = o.fact_fraction(self.prior);
         self.len += 1;
         if self.len == RUN {
             (self.identity, self.fact, self.names) = self.with_run();
@@ -167,29 +173,18 @@ impl OddsWindow {
     /// The run's products of identity and fact probabilities, and the sum
     /// of its names' bits, over every slot, used or not (an unused one's
     /// factors are one): loops of fixed length, without branches, are what
-    /// vectorize. A sentence's probabilities are those of [`Odds::probs`]
-    /// as fractions: the fact's `(n + κ h) / (N + κ)` with
-    /// `h = (m + 1) / (M + V)` is `(n (M + V) + κ (m + 1)) / ((N + κ) (M + V))`.
+    /// vectorize.
     #[inline(always)]
     fn run(&self) -> (Log2Product, Log2Product, f64) {
-        let prior = self.prior;
         // Slots past `len` keep an earlier run's odds.
         let used = |i: usize, x: f64, otherwise: f64| if i < self.len { x } else { otherwise };
         let (mut entity, mut total, mut stated, mut of) = ([1.0; RUN], [1.0; RUN], [1.0; RUN], [1.0; RUN]);
         let mut names = [0.0; RUN];
         for i in 0..RUN {
-            let values = self.marginal_total[i] + prior.values;
-            let marginal = self.marginal[i] + 1.0;
-            // Both forms, then one of them: a select, not a branch.
-            let belief = (
-                self.stated[i] * values + prior.kappa * marginal,
-                (self.stated_total[i] + prior.kappa) * values,
-            );
-            let (n, d) = if self.stored[i] { belief } else { (marginal, values) };
             entity[i] = used(i, self.entity[i], 1.0);
             total[i] = used(i, self.total[i], 1.0);
-            stated[i] = used(i, n, 1.0);
-            of[i] = used(i, d, 1.0);
+            stated[i] = used(i, self.stated[i], 1.0);
+            of[i] = used(i, self.stated_of[i], 1.0);
             names[i] = used(i, self.name[i], 0.0);
         }
         // The names' bits in four lanes, then the lanes in a fixed order.
