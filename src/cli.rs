@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sk_tui::config::count::parse_count;
+use sk_tui::config::preset::MAX_SENTENCES;
 use sk_tui::plot::Figure;
 use sk_tui::ui::terminal::{DepthChoice, GlyphChoice};
 use sk_tui::ui::{ColorChoice, MarkerChoice};
@@ -13,10 +14,10 @@ fn count(text: &str) -> Result<u64, String> {
     parse_count(text)
 }
 
-/// Sentences to run (`--sentences`): a count in [1, 10^12].
+/// Sentences to run (`--sentences`): a count in [1, 4e9].
 fn sentences(text: &str) -> Result<u64, String> {
     let n = parse_count(text)?;
-    if (1..=1_000_000_000_000).contains(&n) { Ok(n) } else { Err(format!("{n} is outside [1, 10^12]")) }
+    if (1..=MAX_SENTENCES).contains(&n) { Ok(n) } else { Err(format!("{n} is outside [1, 4e9]")) }
 }
 
 /// A `WIDTHxHEIGHT` size (`--size`).
@@ -119,7 +120,7 @@ pub enum Command {
         /// A preset name or file, or a run file to rerun.
         #[arg(long, default_value = "default")]
         preset: String,
-        /// Sentences of pre-training (overrides [run] sentences), in [1, 10^12];
+        /// Sentences of pre-training (overrides [run] sentences), in [1, 4e9];
         /// 1e8 and 100_000_000 are accepted.
         #[arg(long, value_parser = sentences)]
         sentences: Option<u64>,

@@ -182,6 +182,18 @@ fn a_preset_that_only_sets_pycrp_runs() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("generator.name_length") && err.contains("raise name_length"), "{err}");
+    // The same length asked for with --sentences, of a preset that checks.
+    std::fs::write(&file, "[generator]\nsource = \"pycrp\"\n").unwrap();
+    for command_name in ["run", "stats", "snapshot"] {
+        let out =
+            command().args([command_name, "--sentences", "2e9", "--preset"]).arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command_name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--sentences 2000000000") && err.contains("raise name_length"),
+            "{command_name}: {err}"
+        );
+    }
 }
 
 #[test]
@@ -285,8 +297,18 @@ fn sizes_and_sentence_counts_are_refused_with_their_ranges() {
             vec!["plot", "x.jsonl", "--out", "f.svg", "--size", "50x800"],
             "width 50 is outside [100, 10000] pixels",
         ),
-        (vec!["run", "--sentences", "0"], "0 is outside [1, 10^12]"),
-        (vec!["stats", "--sentences", "2e12"], "2000000000000 is outside [1, 10^12]"),
+        (vec!["run", "--sentences", "0"], "0 is outside [1, 4e9]"),
+        (vec!["stats", "--sentences", "5e9"], "5000000000 is outside [1, 4e9]"),
+        // A count the flag accepts but the preset does not: checked as the
+        // file's own value would be.
+        (
+            vec!["run", "--preset", "finetune", "--sentences", "4e9"],
+            "--sentences 4000000000 does not suit the preset: run.sentences: run.sentences plus every phase's sentences",
+        ),
+        (
+            vec!["snapshot", "--preset", "finetune", "--sentences", "4e9"],
+            "--sentences 4000000000 does not suit the preset",
+        ),
     ] {
         let out = command().args(&args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);

@@ -51,7 +51,10 @@ pub fn snapshot(
 ) -> Result<(), Failure> {
     // `--size` is bounded by its parser (`cli::frame_size`), so it fits a u16.
     let (width, height) = (size.width as u16, size.height as u16);
-    let preset = resolve_preset(preset)?;
+    let mut preset = resolve_preset(preset)?;
+    if let Some(n) = sentences {
+        preset.preset = preset.preset.with_sentences(n).map_err(Failure::input)?;
+    }
     let frame = ui::snapshot(SnapshotArgs { preset, sentences, width, height, theme, ansi })?;
     super::print_out(&frame)
 }

@@ -46,7 +46,10 @@ pub fn run(
         return Err(Failure::input(format!("--threads {t} is outside [1, {MAX_THREADS}]")));
     }
     let threads = threads.unwrap_or_else(|| default_threads(false));
-    let loaded = load_preset(preset)?;
+    let mut loaded = load_preset(preset)?;
+    if let Some(n) = sentences {
+        loaded.preset = loaded.preset.with_sentences(n).map_err(Failure::input)?;
+    }
     let signal = Arc::new(AtomicUsize::new(0));
     let _handlers = catch_signals(&signal)?;
     let mut sink = Sink::open(out, format)?;

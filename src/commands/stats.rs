@@ -26,7 +26,8 @@ struct Report {
 }
 
 pub fn run(preset: &str, sentences: u64, seed: Option<u64>, json: bool) -> Result<(), Failure> {
-    let loaded = resolve_preset(preset)?;
+    let mut loaded = resolve_preset(preset)?;
+    loaded.preset = loaded.preset.with_sentences(sentences).map_err(Failure::input)?;
     let seed = seed.unwrap_or(loaded.preset.run.seed);
     let mut g = Generator::new(&loaded.preset.generator, seed);
     let start = Instant::now();

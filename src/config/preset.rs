@@ -425,7 +425,7 @@ pub fn valid_range(path: &str) -> Option<Cow<'static, str>> {
         ("learner", "warmup") => "an integer in [0, 10^9]",
         ("learner", "weight_decay") => "a number in [0, 1]",
         ("phase", "name") => "a string",
-        ("phase", "sentences") => "an integer in [1, 10^12]",
+        ("phase", "sentences") => "an integer in [1, 4e9]",
         ("phase", "new_entities") => "an integer in [1, 10^12]",
         ("phase", "mix") => "a number in [0, 1]",
         ("phase", "syntax_seed") => "an integer in [0, 2^64)",
@@ -441,7 +441,24 @@ pub struct Problem {
     pub message: String,
 }
 
+/// The most sentences of a run, phases included: counters are 32-bit.
+pub const MAX_SENTENCES: u64 = 4_000_000_000;
+
 impl Preset {
+    /// The preset with `[run] sentences` set to a `--sentences` flag's `n`,
+    /// checked as the file's own value would be (a pycrp source's name space,
+    /// the run's total): the error names the flag and every problem.
+    pub fn with_sentences(&self, n: u64) -> Result<Preset, String> {
+        let mut p = self.clone();
+        p.run.sentences = n;
+        let problems = p.check();
+        if problems.is_empty() {
+            return Ok(p);
+        }
+        let list: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+        Err(format!("--sentences {n} does not suit the preset: {}", list.join("; ")))
+    }
+
     /// Every problem, in file order of sections.
     pub fn check(&self) -> Vec<Problem> {
         // A pycrp source's name space is sized by every sentence of the run.
@@ -459,9 +476,9 @@ impl Preset {
         };
         let r = &self.run;
         need(
-            (1..=1_000_000_000_000).contains(&r.sentences),
+            (1..=MAX_SENTENCES).contains(&r.sentences),
             "run.sentences".into(),
-            format!("sentences = {} is outside [1, 10^12]", r.sentences),
+            format!("sentences = {} is outside [1, 4e9]", r.sentences),
         );
         need(
             (1..=100).contains(&r.checkpoints_per_decade),
@@ -571,10 +588,9 @@ impl Preset {
                 format!("weight_decay = {wd} is outside [0, 1]"),
             );
         }
-        // Counters are 32-bit: a run stays below 2^32 sentences.
         let total = self.phases.iter().fold(r.sentences, |t, p| t.saturating_add(p.sentences));
         need(
-            total <= 4_000_000_000,
+            total <= MAX_SENTENCES,
             "run.sentences".into(),
             format!("run.sentences plus every phase's sentences = {total} exceeds 4e9"),
         );
@@ -596,9 +612,9 @@ impl Preset {
         for (i, p) in self.phases.iter().enumerate() {
             let at = |key: &str| format!("phase[{i}].{key}");
             need(
-                (1..=1_000_000_000_000).contains(&p.sentences),
+                (1..=MAX_SENTENCES).contains(&p.sentences),
                 at("sentences"),
-                format!("sentences = {} is outside [1, 10^12]", p.sentences),
+                format!("sentences = {} is outside [1, 4e9]", p.sentences),
             );
             if let Some(k) = p.new_entities {
                 let ok = (1..=1_000_000_000_000).contains(&k)
