@@ -1,7 +1,8 @@
 //! The project's documents against the code: every `*.md` path named in the
 //! sources and the README exists in the repository, and the keys table of
 //! `docs/reference.md` is the one generated from the key table in
-//! `src/ui/keys.rs` (run with `UPDATE_DOCS=1` to rewrite it).
+//! `src/ui/keys.rs` (run with `UPDATE_DOCS=1` to rewrite it), and every
+//! theme and preset example in them is accepted.
 
 use std::path::{Path, PathBuf};
 
@@ -112,4 +113,46 @@ fn reference_keys_table_is_the_key_table() {
         table,
         "docs/reference.md's keys table differs from src/ui/keys.rs (UPDATE_DOCS=1 rewrites it)"
     );
+}
+
+/// The ```toml blocks of a markdown text.
+fn toml_blocks(text: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("```toml\n") {
+        let body = &rest[start + "```toml\n".len()..];
+        let end = body.find("```").expect("a ```toml block is closed");
+        blocks.push(body[..end].to_string());
+        rest = &body[end + 3..];
+    }
+    blocks
+}
+
+/// Every theme and preset example in the docs and the README is one that
+/// sk-tui accepts: a block with a `[style]` or `[glyphs]` table is parsed as
+/// a theme, one with `[generator]`, `[run]` or `[[learner]]` as a preset.
+#[test]
+fn theme_and_preset_examples_in_the_docs_are_accepted() {
+    use sk_tui::config::library::parse_preset;
+    use sk_tui::config::theme::parse_theme;
+    let mut files = vec![root().join("README.md")];
+    for entry in std::fs::read_dir(root().join("docs")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    let mut checked = 0;
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (i, block) in toml_blocks(&text).iter().enumerate() {
+            let name = format!("{} block {}", file.display(), i + 1);
+            let has = |table: &str| block.lines().any(|l| l.trim_start().starts_with(table));
+            if has("[style]") || has("[glyphs]") {
+                parse_theme(&name, block).unwrap_or_else(|e| panic!("{e}"));
+                checked += 1;
+            } else if has("[generator]") || has("[run]") || has("[[learner]]") {
+                parse_preset(&name, block).unwrap_or_else(|e| panic!("{e}"));
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 2, "only {checked} examples found");
 }

@@ -159,6 +159,18 @@ fn exponents_need_runs_that_differ() {
 }
 
 #[test]
+fn a_figure_into_a_missing_directory_is_refused_before_drawing() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = record(dir.path(), "0.5");
+    let missing = dir.path().join("nodir");
+    let o = command().arg("plot").arg(&a).arg("--out").arg(missing.join("f.svg")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("the directory {} does not exist", missing.display())), "{err}");
+    assert!(!missing.exists());
+}
+
+#[test]
 fn truncated_and_garbage_lines_are_located_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let a = record(dir.path(), "0.5");

@@ -28,6 +28,17 @@ impl From<ReadError> for Failure {
 
 pub fn run(paths: &[PathBuf], out: PathBuf, figure: Figure, size: Size) -> Result<(), Failure> {
     let (width, height) = (size.width, size.height);
+    // Said before the runs are read and drawn, not as the drawing
+    // backend's failure to create the file.
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(Failure::input(format!(
+            "--out {}: the directory {} does not exist",
+            out.display(),
+            dir.display()
+        )));
+    }
     let files = run_files_in(paths)?;
     let runs = files.iter().map(|f| read_run_file(f)).collect::<Result<Vec<_>, _>>()?;
     plot(&runs, figure, &PlotTarget { out: out.clone(), width, height })?;
