@@ -178,6 +178,20 @@ impl Grid {
             };
             collect_axes(de, values, "", &mut axes)
                 .map_err(|(offset, key, message)| at(offset, &key, message))?;
+            // TOML hands the keys over sorted; the axes go in file order.
+            axes.sort_by_key(|a| a.key_span.start);
+            // `"generator.alpha"` and `generator.alpha` are two TOML keys
+            // but one preset key: a second axis on it would replace the first.
+            for (i, axis) in axes.iter().enumerate() {
+                if let Some(first) = axes[..i].iter().find(|a| a.key == axis.key) {
+                    let line = text[..first.key_span.start].matches('\n').count() + 1;
+                    return Err(at(
+                        axis.key_span.start,
+                        &axis.key,
+                        format!("{} is already set on line {line}; a key takes one list of values", axis.key),
+                    ));
+                }
+            }
         }
         let grid = Grid {
             file: file.into(),
@@ -465,6 +479,10 @@ mod tests {
         assert_eq!(points[4].preset.generator.alpha, 0.7);
         assert_eq!(points[4].preset.run.seed, 2);
         assert!(points.iter().all(|p| p.preset.run.sentences == 1000));
+        // File order, not the keys' alphabetical order.
+        let g = parse("preset = \"default\"\n[sweep]\n\"run.seed\" = [1, 2]\ngenerator.alpha = [0.5, 0.7]\n")
+            .unwrap();
+        assert_eq!(g.points().unwrap()[1].label(), "run.seed = 1, generator.alpha = 0.7");
     }
 
     #[test]
@@ -498,6 +516,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("g.toml:3:18: run.seed:") && e.contains("valid: an integer"), "{e}");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_at_the_second() {
+        for text in [
+            "preset = \"default\"\n[sweep]\n\"generator.alpha\" = [0.5, 0.6]\ngenerator.alpha = [0.7]\n",
+            "preset = \"default\"\n[sweep]\n\"generator.alpha\" = [0.5, 0.6]\ngenerator.alpha = 0.7\n",
+        ] {
+            let e = parse(text).err().expect("refused").to_string();
+            assert!(
+                e.starts_with("g.toml:4:11: generator.alpha: generator.alpha is already set on line 3"),
+                "{e}"
+            );
+        }
     }
 
     #[test]
