@@ -143,6 +143,34 @@ fn presets_lists_every_embedded_preset() {
     }
 }
 
+/// A user preset or theme named like an embedded one is what the name
+/// loads: the list shows it once, in the embedded one's place, saying so.
+#[test]
+fn a_user_file_named_like_an_embedded_one_is_listed_as_replacing_it() {
+    let config = tempfile::tempdir().unwrap();
+    for (folder, name, kind) in [("presets", "default", "preset"), ("themes", "dark", "theme")] {
+        let dir = config.path().join("sk-tui").join(folder);
+        std::fs::create_dir_all(&dir).unwrap();
+        let shown = command().args([folder, "--show", name]).output().unwrap().stdout;
+        let mut mine = b"# Mine: a copy.\n".to_vec();
+        mine.extend(shown);
+        std::fs::write(dir.join(format!("{name}.toml")), mine).unwrap();
+        let out = command().arg(folder).env("XDG_CONFIG_HOME", config.path()).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = text.lines().filter(|l| l.split_whitespace().next() == Some(name)).collect();
+        assert_eq!(lines.len(), 1, "{folder}:\n{text}");
+        assert!(
+            lines[0].contains("Mine: a copy.")
+                && lines[0].contains(&format!("replacing the embedded {kind}")),
+            "{text}"
+        );
+        assert!(
+            text.lines().next().unwrap().starts_with(name),
+            "{folder}: not in the embedded one's place:\n{text}"
+        );
+    }
+}
+
 #[test]
 fn counts_take_exponents_and_separators() {
     for (flag, value) in [("--sentences", "2e4"), ("--sentences", "20_000"), ("--sentences", "20000")] {

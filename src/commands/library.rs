@@ -3,20 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
-use sk_tui::config::library::{EMBEDDED_PRESETS, description, parse_preset, user_presets};
+use sk_tui::config::library::{EMBEDDED_PRESETS, parse_preset, user_presets};
 use sk_tui::config::tables::{FileKind, file_kind};
 use sk_tui::config::theme::{EMBEDDED_THEMES, user_themes};
 
 use super::{Failure, outln, print_out};
 
 pub fn list_presets() -> Result<(), Failure> {
-    for (name, text) in EMBEDDED_PRESETS {
-        outln!("{name:<22} {}", first_sentence(&description(text)))?;
-    }
-    for (name, path) in user_presets() {
-        let about =
-            std::fs::read_to_string(&path).map(|t| first_sentence(&description(&t))).unwrap_or_default();
-        outln!("{name:<22} {about} [{}]", path.display())?;
+    for (name, origin, about) in sk_tui::config::library::list_presets() {
+        let origin = if origin == "<embedded>" { String::new() } else { format!(" [{origin}]") };
+        outln!("{name:<22} {}{origin}", first_sentence(&about))?;
     }
     Ok(())
 }

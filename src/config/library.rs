@@ -53,6 +53,34 @@ pub fn description(text: &str) -> String {
         .join(" ")
 }
 
+/// The embedded files, then the user's, as `(name, origin, description)`:
+/// a user file named like an embedded one takes that one's place in the
+/// list, as it does when the name is loaded, and its origin says so.
+pub fn listing(
+    embedded: &[(&str, &str)],
+    user: Vec<(String, PathBuf)>,
+    what: &str,
+) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = embedded
+        .iter()
+        .map(|(n, text)| ((*n).to_string(), "<embedded>".to_string(), description(text)))
+        .collect();
+    for (name, path) in user {
+        let about = std::fs::read_to_string(&path).map(|t| description(&t)).unwrap_or_default();
+        let origin = path.display().to_string();
+        match out.iter_mut().find(|(n, origin, _)| *n == name && origin == "<embedded>") {
+            Some(entry) => *entry = (name, format!("{origin}, replacing the embedded {what}"), about),
+            None => out.push((name, origin, about)),
+        }
+    }
+    out
+}
+
+/// Every preset `--preset NAME` finds ([`listing`]).
+pub fn list_presets() -> Vec<(String, String, String)> {
+    listing(&EMBEDDED_PRESETS, user_presets(), "preset")
+}
+
 /// Parses and checks a preset's text; `file` names it in messages.
 pub fn parse_preset(file: &str, text: &str) -> Result<Preset, ConfigError> {
     let preset: Preset = toml::from_str(text).map_err(|e| {

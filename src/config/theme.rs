@@ -27,7 +27,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::error::{ConfigError, Located};
-use super::library::{description, names_a_path, user_files};
+use super::library::{description, listing, names_a_path, user_files};
 use super::source_map::{line_column, locate};
 
 /// The themes shipped inside the binary, in the order `sk-tui themes` lists them.
@@ -556,18 +556,10 @@ pub fn resolve_theme(spec: &str) -> Result<Theme, ConfigError> {
     })
 }
 
-/// Every theme: `(name, origin, one-line description)`, embedded first, then
-/// the user's (a user theme with an embedded name shadows it when resolved).
+/// Every theme `--theme NAME` finds ([`listing`]): `(name, origin,
+/// description)`.
 pub fn list_themes() -> Vec<(String, String, String)> {
-    let mut out: Vec<(String, String, String)> = EMBEDDED_THEMES
-        .iter()
-        .map(|(n, text)| ((*n).to_string(), "<embedded>".to_string(), description(text)))
-        .collect();
-    for (name, path) in user_themes() {
-        let desc = std::fs::read_to_string(&path).map(|t| description(&t)).unwrap_or_default();
-        out.push((name, path.display().to_string(), desc));
-    }
-    out
+    listing(&EMBEDDED_THEMES, user_themes(), "theme")
 }
 
 #[cfg(test)]

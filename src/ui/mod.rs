@@ -156,21 +156,10 @@ pub fn load_theme(spec: Option<&str>) -> Result<crate::config::theme::Theme, Con
 
 /// The preset picker's entries: embedded presets, then the user's.
 pub fn preset_choices() -> Vec<model::Choice> {
-    let mut out: Vec<model::Choice> = crate::config::library::EMBEDDED_PRESETS
-        .iter()
-        .map(|(name, text)| model::Choice {
-            name: (*name).into(),
-            origin: "<embedded>".into(),
-            description: crate::config::library::description(text),
-        })
-        .collect();
-    for (name, path) in crate::config::library::user_presets() {
-        let description = std::fs::read_to_string(&path)
-            .map(|t| crate::config::library::description(&t))
-            .unwrap_or_default();
-        out.push(model::Choice { name, origin: path.display().to_string(), description });
-    }
-    out
+    crate::config::library::list_presets()
+        .into_iter()
+        .map(|(name, origin, description)| model::Choice { name, origin, description })
+        .collect()
 }
 
 /// The theme picker's entries.
