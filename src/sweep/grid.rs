@@ -524,7 +524,7 @@ mod tests {
             "preset = \"default\"\n[sweep]\n\"generator.alpha\" = [0.5, 0.6]\ngenerator.alpha = [0.7]\n",
             "preset = \"default\"\n[sweep]\n\"generator.alpha\" = [0.5, 0.6]\ngenerator.alpha = 0.7\n",
         ] {
-            let e = parse(text).err().expect("refused").to_string();
+            let e = parse(text).expect_err("refused").to_string();
             assert!(
                 e.starts_with("g.toml:4:11: generator.alpha: generator.alpha is already set on line 3"),
                 "{e}"
