@@ -74,7 +74,7 @@ fn the_data_figure_is_a_valid_svg_with_a_line_and_a_legend_per_series() {
     // (with the exponent fitted to the plotted series, when it has one).
     for want in ["alpha=0.5 · bayes", "alpha=0.5 · cap", "alpha=0.8 · bayes", "alpha=0.8 · cap"] {
         assert!(
-            t.iter().any(|s| s == want || s.starts_with(&format!("{want} "))),
+            t.iter().any(|s| s == want || s.starts_with(&format!("{want}: exponent "))),
             "no legend {want:?} in {t:?}"
         );
     }
@@ -83,6 +83,36 @@ fn the_data_figure_is_a_valid_svg_with_a_line_and_a_legend_per_series() {
     for colour in ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728"] {
         assert_eq!(polylines_with(&doc, colour), 1, "series in {colour}");
     }
+}
+
+/// Several runs: a series per run, each point labelled with its learners'
+/// names; the title gives each run's last `n` as a range when they differ.
+#[test]
+fn the_model_figure_names_its_points_and_the_runs_lengths() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (record(dir.path(), "0.5"), record(dir.path(), "0.8"));
+    let short = dir.path().join("short.jsonl");
+    let run = command()
+        .args(["run", "--sentences", "2e4", "--preset"])
+        .arg(&b)
+        .arg("--out")
+        .arg(&short)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = svg(&["--pane", "model"], &[&a, &b], &dir.path().join("m.svg"));
+    let t = texts(&roxmltree::Document::parse(&text).unwrap());
+    assert!(t.iter().any(|s| s == "Model scaling at n = 6.0e4"), "{t:?}");
+    for name in ["bayes", "cap"] {
+        let labels = t.iter().filter(|s| s.split(", ").any(|n| n == name)).count();
+        assert_eq!(labels, 2, "{name}: one label per run in {t:?}");
+    }
+    let text = svg(&["--pane", "model"], &[&a, &short], &dir.path().join("m2.svg"));
+    let t = texts(&roxmltree::Document::parse(&text).unwrap());
+    assert!(
+        t.iter().any(|s| s == "Model scaling at each run's last checkpoint, n = 2.0e4 to 6.0e4"),
+        "{t:?}"
+    );
 }
 
 #[test]

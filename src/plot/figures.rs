@@ -202,7 +202,7 @@ fn data<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile], labels: &[String]
                 .map(|l| (l.sentences_seen as f64, l.excess_by_part.fact))
                 .collect();
             let fit = crate::engine::fits::data_exponent(&eligible)
-                .map_or(String::new(), |f| format!(" {:.2}±{:.2}", f.value, f.stderr));
+                .map_or(String::new(), |f| format!(": exponent {:.2}±{:.2}", f.value, f.stderr));
             let pts = to_log(ls.iter().map(|l| (l.sentences_seen as f64, l.excess_by_part.fact)));
             series.push((format!("{}{fit}", series_name(label, name, runs.len())), pts));
         }
@@ -245,6 +245,8 @@ fn data<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile], labels: &[String]
 /// Model scaling: the fact part of the excess (bits per sentence) against
 /// each learner's knowledge in bits (facts known beyond chance, from its
 /// probes) at the last checkpoint, as the dashboard's model pane shows it.
+/// With several runs, a series is a run and each point is labelled with its
+/// learner's name.
 fn model<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile], labels: &[String]) -> Result<(), PlotError> {
     let last: Vec<&Checkpoint> = runs.iter().filter_map(|r| r.last()).collect();
     let point = |l: &LearnerPoint| (l.knowledge_bits, l.excess_by_part.fact);
@@ -253,8 +255,16 @@ fn model<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile], labels: &[String
         return Err(PlotError::Usage("no learner knows anything beyond chance yet".into()));
     }
     let (x, y) = (decade_bounds(all.iter().map(|p| p.0)), decade_bounds(all.iter().map(|p| p.1)));
-    let n = last.iter().map(|c| c.sentences).max().unwrap_or(0);
-    let title = format!("Model scaling at n = {}", crate::ui::plot::short(n as f64));
+    let short = |n: u64| crate::ui::plot::short(n as f64);
+    let (first, most) = (
+        last.iter().map(|c| c.sentences).min().unwrap_or(0),
+        last.iter().map(|c| c.sentences).max().unwrap_or(0),
+    );
+    let title = if first == most {
+        format!("Model scaling at n = {}", short(most))
+    } else {
+        format!("Model scaling at each run's last checkpoint, n = {} to {}", short(first), short(most))
+    };
     let mut chart = log_log_chart(root, &title, (x, y), ("knowledge bits", "fact excess bits per sentence"))?;
     let mut k = 0;
     for (run, label) in runs.iter().zip(labels) {
@@ -274,6 +284,22 @@ fn model<DB: DrawingBackend>(root: &Area<DB>, runs: &[RunFile], labels: &[String
                 .map_err(fail)?
                 .label(name)
                 .legend(move |(a, b)| Circle::new((a + 10, b), 5, col.filled()));
+            if runs.len() > 1 {
+                // Learners at the same point share one label.
+                let mut texts: Vec<((f64, f64), String)> = Vec::new();
+                for l in &ls {
+                    let Some(&p) = to_log([point(l)]).first() else { continue };
+                    match texts.iter_mut().find(|(q, _)| *q == p) {
+                        Some((_, names)) => *names = format!("{names}, {}", l.name),
+                        None => texts.push((p, l.name.clone())),
+                    }
+                }
+                chart
+                    .draw_series(texts.into_iter().map(|(p, names)| {
+                        EmptyElement::at(p) + Text::new(names, (8, -6), (FONT, 13).into_font())
+                    }))
+                    .map_err(fail)?;
+            }
         }
     }
     legend(&mut chart)
