@@ -25,7 +25,15 @@ const INVALID: &[(&str, &[&str])] = &[
     ("unknown_policy.toml", &[":5:10", "learner[0].policy", "fifo"]),
     ("duplicate_table.toml", &[":3:"]),
     ("broken_syntax.toml", &[":1:"]),
+    ("alpha_negative.toml", &["alpha_negative.toml:2:9", "generator.alpha", "[0, 1)"]),
+    ("learner_without_name.toml", &[":3:1", "learner[0].name", "a learner needs a name"]),
+    ("phase_unknown_key.toml", &[":6:1", "phase[0].generator.entities", "unknown field `entities`"]),
 ];
+
+/// Files with one mistake, which must get one message: no second message
+/// derived from the first, and no range for a key that does not belong.
+const ONE_PROBLEM: &[&str] =
+    &["alpha_negative.toml", "alpha_nan.toml", "learner_without_name.toml", "phase_unknown_key.toml"];
 
 #[test]
 fn every_invalid_preset_is_rejected_with_its_place_and_range() {
@@ -53,6 +61,17 @@ fn every_invalid_preset_is_rejected_with_its_place_and_range() {
                 assert!(err.contains(f), "{file} {args:?}: {err:?} lacks {f:?}");
             }
         }
+    }
+}
+
+#[test]
+fn one_mistake_gets_one_message() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invalid_presets");
+    for file in ONE_PROBLEM {
+        let out = command().arg("check").arg(dir.join(file)).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.matches(&format!("{file}:")).count(), 1, "{err}");
+        assert!(!err.contains("(valid:"), "{err}");
     }
 }
 

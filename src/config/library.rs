@@ -89,8 +89,12 @@ pub fn parse_preset(file: &str, text: &str) -> Result<Preset, ConfigError> {
         let offset = e.span().map_or(0, |s| s.start);
         let key = super::source_map::path_at(text, offset).unwrap_or_default();
         let range = super::preset::valid_range(&key).map(|r| format!(" (valid: {r})")).unwrap_or_default();
-        let message = if !key.contains('.') && e.message().contains("unknown field") {
+        let unknown = e.message().contains("unknown field");
+        let message = if !key.contains('.') && unknown {
             super::tables::unknown_table(&key, Some(super::tables::FileKind::Preset))
+        } else if unknown {
+            // A key that does not belong here has no range here.
+            e.message().trim().to_string()
         } else {
             format!("{}{range}", e.message().trim())
         };

@@ -505,7 +505,11 @@ impl Preset {
             need(
                 !l.name.is_empty() && l.name.chars().count() <= 24,
                 at("name"),
-                format!("name {:?} must be 1 to 24 characters", l.name),
+                if l.name.is_empty() {
+                    "a learner needs a name: name = \"...\", 1 to 24 characters".into()
+                } else {
+                    format!("name {:?} must be 1 to 24 characters", l.name)
+                },
             );
             need(
                 !self.learners[..i].iter().any(|o| o.name == l.name),

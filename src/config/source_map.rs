@@ -28,11 +28,11 @@ pub fn find_span(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
             Some((k, rest)) => (k, rest.trim_end_matches(']').parse::<usize>().ok()),
             None => (part, None),
         };
-        let (k, v) = table.iter().find(|(k, _)| k.get_ref() == key)?;
+        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == key) else { break };
         span = Some(if parts.peek().is_none() && index.is_none() { v.span() } else { k.span() });
         let mut value = v.get_ref();
         if let (Some(i), DeValue::Array(items)) = (index, value) {
-            let item = items.get(i)?;
+            let Some(item) = items.get(i) else { break };
             span = Some(item.span());
             value = item.get_ref();
         }
@@ -98,5 +98,8 @@ mod tests {
         assert_eq!(l.source_line, "budget_bits = -1");
         let l = locate("f.toml", text, "run.seed", "missing");
         assert_eq!((l.line, l.column), (1, 1));
+        // A missing key of a table that exists: at the table.
+        let l = locate("f.toml", text, "learner[1].type", "missing");
+        assert_eq!(l.line, 7, "{l:?}");
     }
 }

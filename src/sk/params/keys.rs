@@ -292,7 +292,9 @@ impl ParamKey {
                 let above = match lo {
                     Low::Closed(l) => x >= l,
                     Low::Open(l) => x > l,
-                    Low::AboveMinusAlpha => x > -p.alpha,
+                    // Against an alpha that is itself invalid (reported at
+                    // alpha), only the upper bound is checked.
+                    Low::AboveMinusAlpha => x > -p.alpha || !(0.0..1.0).contains(&p.alpha),
                 };
                 let below = match hi {
                     High::Closed(h) => x <= h,

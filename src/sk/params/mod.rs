@@ -164,8 +164,8 @@ impl GeneratorParams {
             }
         }
         let a = self.alpha;
-        if self.source == SourceKind::Zipf && self.zipf_exponent.is_none() && a.is_finite() {
-            need(a > 0.0, "alpha", "alpha = 0 gives the zipf source an infinite exponent s = 1/alpha: use alpha in (0, 1) or set zipf_exponent".into());
+        if self.source == SourceKind::Zipf && self.zipf_exponent.is_none() {
+            need(a != 0.0, "alpha", "alpha = 0 gives the zipf source an infinite exponent s = 1/alpha: use alpha in (0, 1) or set zipf_exponent".into());
         }
         let q = self.zipf_offset;
         if self.source == SourceKind::Zipf {
