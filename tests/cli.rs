@@ -364,3 +364,24 @@ fn sizes_and_sentence_counts_are_refused_with_their_ranges() {
         assert!(err.contains(if args.contains(&"--size") { "--size" } else { "--sentences" }), "{err}");
     }
 }
+
+/// A run file is also a preset (its header's, with its seed) for every
+/// command that takes `--preset`.
+#[test]
+fn every_preset_taking_command_takes_a_run_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.jsonl");
+    let out =
+        command().args(["run", "--sentences", "2e4", "--seed", "7", "--out"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for args in [
+        vec!["stats", "--sentences", "1e4"],
+        vec!["sample"],
+        vec!["snapshot", "--sentences", "1e4", "--size", "80x24"],
+    ] {
+        let out = command().args(&args).arg("--preset").arg(&file).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = command().args(["stats", "--sentences", "1e4", "--preset"]).arg(&file).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(seed 7)"));
+}

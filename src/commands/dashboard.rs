@@ -3,7 +3,6 @@
 //! directory); each flag overrides its setting.
 
 use clap::ValueEnum;
-use sk_tui::config::resolve_preset;
 use sk_tui::config::settings::{config_file, load_settings};
 use sk_tui::ui::{self, MarkerChoice, SnapshotArgs, UiArgs, UiError};
 
@@ -22,7 +21,8 @@ pub fn run(args: DashboardArgs) -> Result<(), Failure> {
         Some(path) => load_settings(path)?,
         None => Default::default(),
     };
-    let preset = resolve_preset(args.preset.as_deref().or(settings.preset.as_deref()).unwrap_or("default"))?;
+    let preset =
+        super::load_preset(args.preset.as_deref().or(settings.preset.as_deref()).unwrap_or("default"))?;
     // The file's marker was checked against the names `--marker` takes.
     let marker = args
         .marker
@@ -51,7 +51,7 @@ pub fn snapshot(
 ) -> Result<(), Failure> {
     // `--size` is bounded by its parser (`cli::frame_size`), so it fits a u16.
     let (width, height) = (size.width as u16, size.height as u16);
-    let mut preset = resolve_preset(preset)?;
+    let mut preset = super::load_preset(preset)?;
     if let Some(n) = sentences {
         preset.preset = preset.preset.with_sentences(n).map_err(Failure::input)?;
     }

@@ -10,9 +10,11 @@ pub mod sweep;
 pub mod view;
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
-use sk_tui::config::ConfigError;
+use sk_tui::config::{ConfigError, LoadedPreset, resolve_preset};
+use sk_tui::record::line::Record;
 
 /// Why a command did not finish, and so the exit code: 2 for bad input,
 /// 1 for runtime failures, 128 + n for signal n, 0 when the reader of
@@ -102,4 +104,41 @@ pub(crate) use outln;
 pub fn stdout_wants_color() -> bool {
     use std::io::IsTerminal;
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `--preset`: a preset name or file, or a run file (`.jsonl`/`.csv` whose
+/// first line is a `run` header), whose preset and seed are rerun; for every
+/// command that takes `--preset`.
+pub fn load_preset(spec: &str) -> Result<LoadedPreset, Failure> {
+    let path = Path::new(spec);
+    if path.is_file() && !spec.ends_with(".toml") {
+        let text = std::fs::read(path).map_err(|e| Failure::input(format!("cannot read {spec}: {e}")))?;
+        let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
+        let first = String::from_utf8_lossy(first);
+        let json = first.strip_prefix("# ").unwrap_or(&first);
+        if json.starts_with('{') {
+            let header = match sk_tui::record::parse_record(json) {
+                Ok(Record::Run(h)) => h,
+                Ok(_) => {
+                    return Err(Failure::input(format!(
+                        "{spec}:1:1: a run file starts with its {{\"kind\":\"run\",…}} header"
+                    )));
+                }
+                Err((col, message)) => return Err(Failure::input(format!("{spec}:1:{col}: {message}"))),
+            };
+            let problems = header.preset.check();
+            if !problems.is_empty() {
+                let list: Vec<String> =
+                    problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+                return Err(Failure::input(format!("{spec}:1: the header's preset: {}", list.join("; "))));
+            }
+            return Ok(LoadedPreset {
+                name: header.preset_name.clone(),
+                origin: spec.into(),
+                description: format!("rerun of {spec}"),
+                preset: header.preset,
+            });
+        }
+    }
+    Ok(resolve_preset(spec)?)
 }

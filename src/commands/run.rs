@@ -18,7 +18,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use sk_tui::config::{LoadedPreset, resolve_preset};
 use sk_tui::engine::DriverOptions;
 use sk_tui::engine::driver::default_threads;
 use sk_tui::record::csv_row;
@@ -46,7 +45,7 @@ pub fn run(
         return Err(Failure::input(format!("--threads {t} is outside [1, {MAX_THREADS}]")));
     }
     let threads = threads.unwrap_or_else(|| default_threads(false));
-    let mut loaded = load_preset(preset)?;
+    let mut loaded = super::load_preset(preset)?;
     if let Some(n) = sentences {
         loaded.preset = loaded.preset.with_sentences(n).map_err(Failure::input)?;
     }
@@ -109,42 +108,6 @@ pub fn run(
         }
         Outcome::SinkStopped => Ok(()),
     }
-}
-
-/// `--preset`: a preset name or file, or a run file (`.jsonl`/`.csv` whose
-/// first line is a `run` header), whose preset and seed are rerun.
-fn load_preset(spec: &str) -> Result<LoadedPreset, Failure> {
-    let path = Path::new(spec);
-    if path.is_file() && !spec.ends_with(".toml") {
-        let text = std::fs::read(path).map_err(|e| Failure::input(format!("cannot read {spec}: {e}")))?;
-        let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
-        let first = String::from_utf8_lossy(first);
-        let json = first.strip_prefix("# ").unwrap_or(&first);
-        if json.starts_with('{') {
-            let header = match sk_tui::record::parse_record(json) {
-                Ok(Record::Run(h)) => h,
-                Ok(_) => {
-                    return Err(Failure::input(format!(
-                        "{spec}:1:1: a run file starts with its {{\"kind\":\"run\",…}} header"
-                    )));
-                }
-                Err((col, message)) => return Err(Failure::input(format!("{spec}:1:{col}: {message}"))),
-            };
-            let problems = header.preset.check();
-            if !problems.is_empty() {
-                let list: Vec<String> =
-                    problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
-                return Err(Failure::input(format!("{spec}:1: the header's preset: {}", list.join("; "))));
-            }
-            return Ok(LoadedPreset {
-                name: header.preset_name.clone(),
-                origin: spec.into(),
-                description: format!("rerun of {spec}"),
-                preset: header.preset,
-            });
-        }
-    }
-    Ok(resolve_preset(spec)?)
 }
 
 /// SIGINT, SIGTERM and SIGHUP set `signal` to their number; a second one

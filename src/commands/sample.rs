@@ -3,13 +3,12 @@
 
 use std::io::Write;
 
-use sk_tui::config::resolve_preset;
 use sk_tui::sk::{Generator, Role, Sentence};
 
 use super::{Failure, stdout_wants_color};
 
 pub fn run(preset: &str, count: u64, seed: Option<u64>) -> Result<(), Failure> {
-    let loaded = resolve_preset(preset)?;
+    let loaded = super::load_preset(preset)?;
     let seed = seed.unwrap_or(loaded.preset.run.seed);
     let mut g = Generator::new(&loaded.preset.generator, seed);
     let color = stdout_wants_color();

@@ -3,7 +3,6 @@
 use std::time::Instant;
 
 use serde::Serialize;
-use sk_tui::config::resolve_preset;
 use sk_tui::sk::{Generator, SourceKind, stats, theory};
 
 use super::{Failure, outln};
@@ -26,7 +25,7 @@ struct Report {
 }
 
 pub fn run(preset: &str, sentences: u64, seed: Option<u64>, json: bool) -> Result<(), Failure> {
-    let mut loaded = resolve_preset(preset)?;
+    let mut loaded = super::load_preset(preset)?;
     loaded.preset = loaded.preset.with_sentences(sentences).map_err(Failure::input)?;
     let seed = seed.unwrap_or(loaded.preset.run.seed);
     let mut g = Generator::new(&loaded.preset.generator, seed);
