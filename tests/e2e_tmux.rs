@@ -204,6 +204,34 @@ fn sigterm_restores_the_terminal() {
     assert!(!t.alternate_on(), "SIGTERM left the alternate screen on");
 }
 
+/// A window that grew while the dashboard ran: quitting leaves the screen
+/// as it was, not with the dashboard's top rows on it (tmux keeps rows of
+/// the alternate screen that were not cleared before leaving it).
+#[test]
+fn quitting_after_the_window_grew_leaves_no_dashboard_behind() {
+    require_tmux();
+    let t = Dashboard::start("grown", &[]);
+    t.wait_for("the dashboard", |s| t.alternate_on() && s.contains("Data scaling"));
+    t.cmd(&["resize-window", "-t", &t.session, "-x", "160", "-y", "50"]);
+    t.wait_for("the dashboard at 160x50", |s| {
+        s.lines().count() >= 50 && s.lines().nth(45).is_some_and(|l| l.contains('│'))
+    });
+    t.keys(&["q"]);
+    let rc_path = t.dir.join("rc");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !rc_path.exists() {
+        assert!(Instant::now() < deadline, "sk-tui did not exit on q");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!t.alternate_on());
+    let screen = t.screen();
+    assert!(
+        !screen.contains('│') && !screen.contains('╭'),
+        "the dashboard was left on the screen:\n{screen}"
+    );
+}
+
 /// Starts the dashboard with `env`, waits for it, and returns the screen as
 /// text and with escapes; quits it.
 fn frame_with(variant: &str, env: &[(&str, &str)]) -> (String, String) {

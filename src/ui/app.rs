@@ -23,7 +23,9 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, never, select, tick, unbounded};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::crossterm::cursor::MoveTo;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
+use ratatui::crossterm::terminal::{Clear, ClearType};
 use ratatui::layout::Rect;
 
 use super::engine_link;
@@ -64,6 +66,9 @@ impl Drop for Guard {
         if self.mouse {
             release_mouse();
         }
+        // A blank alternate screen first: tmux keeps on the main screen the
+        // rows a window gained while the alternate one was up.
+        let _ = ratatui::crossterm::execute!(std::io::stdout(), Clear(ClearType::All), MoveTo(0, 0));
         ratatui::restore();
     }
 }
