@@ -187,7 +187,10 @@ pub fn parse_record(text: &str) -> Result<Record, (usize, String)> {
     }
     let json = |e: serde_json::Error| {
         let what = if e.is_eof() { "truncated line" } else { "not a run-file line" };
-        (e.column().max(1), format!("{what}: {e}"))
+        // The place is the caller's `file:line:column`, not serde's own.
+        let text = e.to_string();
+        let message = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]);
+        (e.column().max(1), format!("{what}: {message}"))
     };
     let Kind { kind } = serde_json::from_str(text).map_err(json)?;
     let record = match kind.as_str() {

@@ -100,6 +100,10 @@ impl LineSplitter {
 
 /// Parses a numbered line of `file`, locating any problem.
 pub fn parse_line(file: &str, number: usize, text: &str) -> Result<Record, BadLine> {
+    if number == 1 && text.starts_with("# {") {
+        let message = "a CSV run file (its header is a `# ` comment): view and plot read the JSONL form (`sk-tui run --format jsonl`)";
+        return Err(BadLine { file: file.into(), line: 1, column: 1, message: message.into() });
+    }
     parse_record(text).map_err(|(column, message)| BadLine {
         file: file.into(),
         line: number,
@@ -189,5 +193,16 @@ mod tests {
         assert_eq!(s.rest(), Some((3, "f".to_string())));
         assert_eq!(s.push(b"\n"), vec![(3, "f".to_string())]);
         assert_eq!(s.rest(), None);
+    }
+
+    /// A bad line is placed once, at `file:line:column`, and a CSV run
+    /// file is named as such.
+    #[test]
+    fn bad_lines_say_where_once_and_csv_says_what_it_is() {
+        let e = parse_line("r.jsonl", 3, "{\"kind\":\"run\" \"x\"}").unwrap_err().to_string();
+        assert!(e.starts_with("r.jsonl:3:15: not a run-file line: expected `,` or `}`"), "{e}");
+        assert!(!e.contains(" at line "), "{e}");
+        let e = parse_line("r.csv", 1, "# {\"kind\":\"run\"}").unwrap_err().to_string();
+        assert!(e.contains("a CSV run file") && e.contains("--format jsonl"), "{e}");
     }
 }
