@@ -28,6 +28,8 @@ const INVALID: &[(&str, &[&str])] = &[
     ("alpha_negative.toml", &["alpha_negative.toml:2:9", "generator.alpha", "[0, 1)"]),
     ("learner_without_name.toml", &[":3:1", "learner[0].name", "a learner needs a name"]),
     ("phase_unknown_key.toml", &[":6:1", "phase[0].generator.entities", "unknown field `entities`"]),
+    ("learner_single_table.toml", &[":3:1", "write [[learner]], not [learner]"]),
+    ("generator_array_of_tables.toml", &["write [generator], not [[generator]]"]),
 ];
 
 /// Files with one mistake, which must get one message: no second message

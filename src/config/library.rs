@@ -90,14 +90,20 @@ pub fn parse_preset(file: &str, text: &str) -> Result<Preset, ConfigError> {
         let key = super::source_map::path_at(text, offset).unwrap_or_default();
         let range = super::preset::valid_range(&key).map(|r| format!(" (valid: {r})")).unwrap_or_default();
         let unknown = e.message().contains("unknown field");
-        let message = if !key.contains('.') && unknown {
-            super::tables::unknown_table(&key, Some(super::tables::FileKind::Preset))
-        } else if unknown {
-            // A key that does not belong here has no range here.
-            e.message().trim().to_string()
-        } else {
-            format!("{}{range}", e.message().trim())
-        };
+        let header = source_line.trim();
+        let message =
+            if let Some(table) = ["generator", "run"].iter().find(|t| key.starts_with(&format!("{t}["))) {
+                format!("[{table}] is one table: write [{table}], not [[{table}]]")
+            } else if let Some(list) = ["learner", "phase"].iter().find(|t| header == format!("[{t}]")) {
+                format!("[[{list}]] is a list of tables, one per {list}: write [[{list}]], not [{list}]")
+            } else if !key.contains('.') && unknown {
+                super::tables::unknown_table(&key, Some(super::tables::FileKind::Preset))
+            } else if unknown {
+                // A key that does not belong here has no range here.
+                e.message().trim().to_string()
+            } else {
+                format!("{}{range}", e.message().trim())
+            };
         ConfigError::Invalid(vec![Located { file: file.into(), line, column, key, message, source_line }])
     })?;
     let problems = preset.check();

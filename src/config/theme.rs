@@ -387,12 +387,13 @@ struct GlyphTable {
 /// values); `file` names it in messages.
 fn parse_over(file: &str, text: &str, base: &Theme) -> Result<Theme, ConfigError> {
     let raw: ThemeFile = toml::from_str(text).map_err(|e| {
-        let (line, column, source_line) = line_column(text, e.span().map_or(0, |s| s.start));
+        let offset = e.span().map_or(0, |s| s.start);
+        let (line, column, source_line) = line_column(text, offset);
         ConfigError::Invalid(vec![Located {
             file: file.into(),
             line,
             column,
-            key: String::new(),
+            key: super::source_map::path_at(text, offset).unwrap_or_default(),
             message: e.message().trim().to_string(),
             source_line,
         }])
@@ -610,9 +611,9 @@ mod tests {
         let e = parse_theme("t.toml", "[style]\nseries = [\"red\", \"bluish\"]\n").unwrap_err().to_string();
         assert!(e.starts_with("t.toml:2:18: style.series[1]:"), "{e}");
         let e = parse_theme("t.toml", "[glyphs]\nmarker = \"sparkle\"\n").unwrap_err().to_string();
-        assert!(e.starts_with("t.toml:2:10:") && e.contains("braille"), "{e}");
+        assert!(e.starts_with("t.toml:2:10: glyphs.marker:") && e.contains("braille"), "{e}");
         let e = parse_theme("t.toml", "[style]\ntxt = \"red\"\n").unwrap_err().to_string();
-        assert!(e.starts_with("t.toml:2:1:") && e.contains("txt"), "{e}");
+        assert!(e.starts_with("t.toml:2:1: style.txt:") && e.contains("txt"), "{e}");
         let e = parse_theme("t.toml", "[glyphs]\nseries = [\"ab\"]\n").unwrap_err().to_string();
         assert!(e.contains("glyphs.series[0]"), "{e}");
         let e = parse_theme("t.toml", "[style]\nheat = [\"red\"]\n").unwrap_err().to_string();
