@@ -239,6 +239,44 @@ fn progress_and_finish_set_the_state_and_stop_the_clock() {
     assert!(press(&mut m, KeyCode::Char(' ')).is_none(), "nothing to pause");
 }
 
+/// The status bar's clock and the restart confirmation count training
+/// time: the clock stops while paused and once finished, and goes on from
+/// where it stopped when training resumes (space, or `f` on a finished run).
+#[test]
+fn the_clock_counts_training_time_only() {
+    let tick = |m: &mut Model, s: u64| update(m, Msg::Tick(Duration::from_secs(s)));
+    let mut m = model();
+    assert_eq!(m.elapsed(), Duration::from_secs(83), "the fixture has trained 1:23");
+    press(&mut m, KeyCode::Char(' '));
+    tick(&mut m, 200);
+    assert_eq!(m.elapsed(), Duration::from_secs(83), "paused");
+    assert!(text_of(&m).contains("0:01:23"), "{}", text_of(&m));
+    press(&mut m, KeyCode::Char(' '));
+    tick(&mut m, 210);
+    assert_eq!(m.elapsed(), Duration::from_secs(93), "resumed");
+    // Finished, then fine-tuned two minutes later: the clock goes on from 1:33.
+    finish(&mut m);
+    tick(&mut m, 330);
+    assert_eq!(m.elapsed(), Duration::from_secs(93), "finished");
+    press(&mut m, KeyCode::Char('4'));
+    assert!(matches!(press(&mut m, KeyCode::Char('f')), Some(Command::Engine(Control::FineTune(_)))));
+    update(&mut m, Msg::Engine(Update::Phase { index: 1, name: "fine-tune".into() }));
+    tick(&mut m, 335);
+    assert_eq!(m.elapsed(), Duration::from_secs(98), "fine-tuning");
+    // The confirmation names that time "of training".
+    edit_alpha(&mut m, "0.5");
+    press(&mut m, KeyCode::Char('a'));
+    assert_eq!(m.overlay, Some(Overlay::Confirm));
+    assert!(text_of(&m).contains("0:01:38 of training"), "{}", text_of(&m));
+    // A run paused before 30 s of training restarts without asking, however long the pause.
+    let mut m = model();
+    m.started_at = m.now - Duration::from_secs(10);
+    press(&mut m, KeyCode::Char(' '));
+    tick(&mut m, 1000);
+    press(&mut m, KeyCode::Char('p'));
+    assert!(matches!(press(&mut m, KeyCode::Enter), Some(Command::LoadPreset(_))));
+}
+
 #[test]
 fn ticks_dirty_the_screen_only_when_the_second_changes() {
     let mut m = model();
