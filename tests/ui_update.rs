@@ -277,6 +277,49 @@ fn the_clock_counts_training_time_only() {
     assert!(matches!(press(&mut m, KeyCode::Enter), Some(Command::LoadPreset(_))));
 }
 
+/// The restart confirmation shows every line, its keys last, at every
+/// size: a long run's numbers and a long preset path included.
+#[test]
+fn the_restart_confirmation_fits_its_lines() {
+    let mut m = model();
+    edit_alpha(&mut m, "0.5");
+    press(&mut m, KeyCode::Char('a'));
+    assert_eq!(m.overlay, Some(Overlay::Confirm));
+    let keys = "y, Enter: restart   n, Esc: keep the run";
+    let path = "/home/researcher/.config/sk-tui/presets/a-rather-long-preset-name-for-a-sweep.toml";
+    for pending in [Pending::Apply, Pending::LoadPreset(path.into())] {
+        m.confirm = Some(pending.clone());
+        for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+            let screen = sk_tui::ui::buffer_to_text(&sk_tui::ui::snapshot::render(&m, w, h).unwrap());
+            let inside = boxed_text(&screen, "╭ Throw away this run? ");
+            let lines = "This throws away the current run:\n1,000,000 sentences, 0:01:23 of training.\n\n";
+            assert!(inside.ends_with(&format!("{lines}{keys}\n")), "{pending:?} at {w}x{h}:\n{screen}");
+            // The question, wrapped (compared without the spaces it breaks at).
+            let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+            let asked = match &pending {
+                Pending::Apply => "Restart on the edited parameters?".to_string(),
+                Pending::LoadPreset(_) => format!("Restart with the preset {path}?"),
+            };
+            assert!(squeeze(&inside).starts_with(&squeeze(&asked)), "{pending:?} at {w}x{h}:\n{screen}");
+        }
+    }
+}
+
+/// The lines inside the box whose top border starts with `top`, trimmed.
+fn boxed_text(screen: &str, top: &str) -> String {
+    let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let top: Vec<char> = top.chars().collect();
+    let (y, x) = (0..rows.len())
+        .find_map(|y| Some((y, rows[y].windows(top.len()).position(|w| w == top.as_slice())?)))
+        .unwrap_or_else(|| panic!("no box in\n{screen}"));
+    let right = x + rows[y][x..].iter().position(|c| *c == '╮').unwrap();
+    rows[y + 1..]
+        .iter()
+        .take_while(|r| r[x] == '│')
+        .map(|r| r[x + 1..right].iter().collect::<String>().trim().to_string() + "\n")
+        .collect()
+}
+
 #[test]
 fn ticks_dirty_the_screen_only_when_the_second_changes() {
     let mut m = model();
