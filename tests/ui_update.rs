@@ -320,6 +320,25 @@ fn boxed_text(screen: &str, top: &str) -> String {
         .collect()
 }
 
+/// `e` on the samples pane says that pane cannot be exported, not that a
+/// checkpoint is missing; on panes 1-3 it exports once there is one.
+#[test]
+fn export_says_which_panes_it_exports() {
+    let mut m = model();
+    assert!(m.latest().is_some());
+    press(&mut m, KeyCode::Char('5'));
+    assert!(press(&mut m, KeyCode::Char('e')).is_none());
+    assert_eq!(m.note.as_deref(), Some("pane 5 (Samples) cannot be exported; e exports pane 1, 2 or 3"));
+    assert!(text_of(&m).contains("pane 5 (Samples) cannot be exported"), "{}", text_of(&m));
+    press(&mut m, KeyCode::Char('3'));
+    assert!(matches!(press(&mut m, KeyCode::Char('e')), Some(Command::Export(Pane::Heatmap))));
+    // Before the first checkpoint, panes 1-3 have nothing to export yet.
+    let started = fixture::updates("default", 1000, 1).remove(0);
+    update(&mut m, Msg::Engine(started));
+    assert!(press(&mut m, KeyCode::Char('e')).is_none());
+    assert_eq!(m.note.as_deref(), Some("e exports pane 1, 2 or 3 once there is a checkpoint"));
+}
+
 #[test]
 fn ticks_dirty_the_screen_only_when_the_second_changes() {
     let mut m = model();

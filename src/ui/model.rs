@@ -748,8 +748,17 @@ fn act_run(model: &mut Model, action: Action) -> Option<Command> {
             Pane::DataScaling | Pane::ModelScaling | Pane::Heatmap if model.latest().is_some() => {
                 Some(Command::Export(model.focus))
             }
-            _ => {
+            Pane::DataScaling | Pane::ModelScaling | Pane::Heatmap => {
                 model.note = Some("e exports pane 1, 2 or 3 once there is a checkpoint".into());
+                None
+            }
+            Pane::Params | Pane::Samples => {
+                let pane = model.focus;
+                model.note = Some(format!(
+                    "pane {} ({}) cannot be exported; e exports pane 1, 2 or 3",
+                    pane.index() + 1,
+                    pane.title()
+                ));
                 None
             }
         },
