@@ -36,15 +36,21 @@ fn frame(model: &Model, w: u16, h: u16) -> String {
     buffer_to_text(&render(model, w, h).unwrap())
 }
 
+/// A 20,000-sentence default run recorded in `dir` and viewed to its end.
+fn viewed_to_the_end(dir: &Path) -> (Model, Recorded) {
+    let file = dir.join("run.jsonl");
+    record(&file, &["--sentences", "20000"]);
+    let mut m = view_model();
+    let rec = watch(vec![file], &mut m, |m, r| {
+        r.runs[0].end.is_some() && m.state == sk_tui::ui::model::RunState::Finished
+    });
+    (m, rec)
+}
+
 #[test]
 fn a_finished_file_draws_the_live_runs_final_panes() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("run.jsonl");
-    record(&file, &["--sentences", "20000"]);
-    let mut m = view_model();
-    watch(vec![file], &mut m, |m, r| {
-        r.runs[0].end.is_some() && m.state == sk_tui::ui::model::RunState::Finished
-    });
+    let (m, _) = viewed_to_the_end(dir.path());
     let viewed = frame(&m, 120, 40);
     let live = snapshot(SnapshotArgs {
         preset: embedded_preset("default").unwrap(),
@@ -203,12 +209,7 @@ fn last_checkpoint_sentences(lines: &[String]) -> u64 {
 #[test]
 fn an_edit_of_a_recorded_runs_parameters_is_refused_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("run.jsonl");
-    record(&file, &["--sentences", "20000"]);
-    let mut m = view_model();
-    let mut rec = watch(vec![file], &mut m, |m, r| {
-        r.runs[0].end.is_some() && m.state == sk_tui::ui::model::RunState::Finished
-    });
+    let (mut m, mut rec) = viewed_to_the_end(dir.path());
     type_keys(&mut rec, &mut m, &[KeyCode::Char('4'), KeyCode::Char('j')]);
     let (params, law, before) = (m.params.clone(), format!("{:?}", m.zipf_law), frame(&m, 120, 40));
     assert_eq!((params.running.alpha, params.selected), (0.6, 1));
