@@ -239,6 +239,106 @@ fn progress_and_finish_set_the_state_and_stop_the_clock() {
     assert!(press(&mut m, KeyCode::Char(' ')).is_none(), "nothing to pause");
 }
 
+/// The status bar's clock and the restart confirmation count training
+/// time: the clock stops while paused and once finished, and goes on from
+/// where it stopped when training resumes (space, or `f` on a finished run).
+#[test]
+fn the_clock_counts_training_time_only() {
+    let tick = |m: &mut Model, s: u64| update(m, Msg::Tick(Duration::from_secs(s)));
+    let mut m = model();
+    assert_eq!(m.elapsed(), Duration::from_secs(83), "the fixture has trained 1:23");
+    press(&mut m, KeyCode::Char(' '));
+    tick(&mut m, 200);
+    assert_eq!(m.elapsed(), Duration::from_secs(83), "paused");
+    assert!(text_of(&m).contains("0:01:23"), "{}", text_of(&m));
+    press(&mut m, KeyCode::Char(' '));
+    tick(&mut m, 210);
+    assert_eq!(m.elapsed(), Duration::from_secs(93), "resumed");
+    // Finished, then fine-tuned two minutes later: the clock goes on from 1:33.
+    finish(&mut m);
+    tick(&mut m, 330);
+    assert_eq!(m.elapsed(), Duration::from_secs(93), "finished");
+    press(&mut m, KeyCode::Char('4'));
+    assert!(matches!(press(&mut m, KeyCode::Char('f')), Some(Command::Engine(Control::FineTune(_)))));
+    update(&mut m, Msg::Engine(Update::Phase { index: 1, name: "fine-tune".into() }));
+    tick(&mut m, 335);
+    assert_eq!(m.elapsed(), Duration::from_secs(98), "fine-tuning");
+    // The confirmation names that time "of training".
+    edit_alpha(&mut m, "0.5");
+    press(&mut m, KeyCode::Char('a'));
+    assert_eq!(m.overlay, Some(Overlay::Confirm));
+    assert!(text_of(&m).contains("0:01:38 of training"), "{}", text_of(&m));
+    // A run paused before 30 s of training restarts without asking, however long the pause.
+    let mut m = model();
+    m.started_at = m.now - Duration::from_secs(10);
+    press(&mut m, KeyCode::Char(' '));
+    tick(&mut m, 1000);
+    press(&mut m, KeyCode::Char('p'));
+    assert!(matches!(press(&mut m, KeyCode::Enter), Some(Command::LoadPreset(_))));
+}
+
+/// The restart confirmation shows every line, its keys last, at every
+/// size: a long run's numbers and a long preset path included.
+#[test]
+fn the_restart_confirmation_fits_its_lines() {
+    let mut m = model();
+    edit_alpha(&mut m, "0.5");
+    press(&mut m, KeyCode::Char('a'));
+    assert_eq!(m.overlay, Some(Overlay::Confirm));
+    let keys = "y, Enter: restart   n, Esc: keep the run";
+    let path = "/home/researcher/.config/sk-tui/presets/a-rather-long-preset-name-for-a-sweep.toml";
+    for pending in [Pending::Apply, Pending::LoadPreset(path.into())] {
+        m.confirm = Some(pending.clone());
+        for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+            let screen = sk_tui::ui::buffer_to_text(&sk_tui::ui::snapshot::render(&m, w, h).unwrap());
+            let inside = boxed_text(&screen, "╭ Throw away this run? ");
+            let lines = "This throws away the current run:\n1,000,000 sentences, 0:01:23 of training.\n\n";
+            assert!(inside.ends_with(&format!("{lines}{keys}\n")), "{pending:?} at {w}x{h}:\n{screen}");
+            // The question, wrapped (compared without the spaces it breaks at).
+            let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+            let asked = match &pending {
+                Pending::Apply => "Restart on the edited parameters?".to_string(),
+                Pending::LoadPreset(_) => format!("Restart with the preset {path}?"),
+            };
+            assert!(squeeze(&inside).starts_with(&squeeze(&asked)), "{pending:?} at {w}x{h}:\n{screen}");
+        }
+    }
+}
+
+/// The lines inside the box whose top border starts with `top`, trimmed.
+fn boxed_text(screen: &str, top: &str) -> String {
+    let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let top: Vec<char> = top.chars().collect();
+    let (y, x) = (0..rows.len())
+        .find_map(|y| Some((y, rows[y].windows(top.len()).position(|w| w == top.as_slice())?)))
+        .unwrap_or_else(|| panic!("no box in\n{screen}"));
+    let right = x + rows[y][x..].iter().position(|c| *c == '╮').unwrap();
+    rows[y + 1..]
+        .iter()
+        .take_while(|r| r[x] == '│')
+        .map(|r| r[x + 1..right].iter().collect::<String>().trim().to_string() + "\n")
+        .collect()
+}
+
+/// `e` on the samples pane says that pane cannot be exported, not that a
+/// checkpoint is missing; on panes 1-3 it exports once there is one.
+#[test]
+fn export_says_which_panes_it_exports() {
+    let mut m = model();
+    assert!(m.latest().is_some());
+    press(&mut m, KeyCode::Char('5'));
+    assert!(press(&mut m, KeyCode::Char('e')).is_none());
+    assert_eq!(m.note.as_deref(), Some("pane 5 (Samples) cannot be exported; e exports pane 1, 2 or 3"));
+    assert!(text_of(&m).contains("pane 5 (Samples) cannot be exported"), "{}", text_of(&m));
+    press(&mut m, KeyCode::Char('3'));
+    assert!(matches!(press(&mut m, KeyCode::Char('e')), Some(Command::Export(Pane::Heatmap))));
+    // Before the first checkpoint, panes 1-3 have nothing to export yet.
+    let started = fixture::updates("default", 1000, 1).remove(0);
+    update(&mut m, Msg::Engine(started));
+    assert!(press(&mut m, KeyCode::Char('e')).is_none());
+    assert_eq!(m.note.as_deref(), Some("e exports pane 1, 2 or 3 once there is a checkpoint"));
+}
+
 #[test]
 fn ticks_dirty_the_screen_only_when_the_second_changes() {
     let mut m = model();

@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use ratatui::crossterm::event::KeyCode;
 use sk_tui::config::library::embedded_preset;
 use sk_tui::record::follow::follow_every;
 use sk_tui::ui::model::Model;
@@ -17,7 +18,7 @@ use sk_tui::ui::recorded::Recorded;
 use sk_tui::ui::snapshot::{buffer_to_text, render};
 use sk_tui::ui::{SnapshotArgs, snapshot};
 use support::binary::command;
-use support::recorded::{pump, view_model};
+use support::recorded::{pump, type_keys, view_model};
 
 fn record(path: &Path, args: &[&str]) {
     let out = command().arg("run").args(args).arg("--out").arg(path).output().unwrap();
@@ -35,15 +36,21 @@ fn frame(model: &Model, w: u16, h: u16) -> String {
     buffer_to_text(&render(model, w, h).unwrap())
 }
 
+/// A 20,000-sentence default run recorded in `dir` and viewed to its end.
+fn viewed_to_the_end(dir: &Path) -> (Model, Recorded) {
+    let file = dir.join("run.jsonl");
+    record(&file, &["--sentences", "20000"]);
+    let mut m = view_model();
+    let rec = watch(vec![file], &mut m, |m, r| {
+        r.runs[0].end.is_some() && m.state == sk_tui::ui::model::RunState::Finished
+    });
+    (m, rec)
+}
+
 #[test]
 fn a_finished_file_draws_the_live_runs_final_panes() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("run.jsonl");
-    record(&file, &["--sentences", "20000"]);
-    let mut m = view_model();
-    watch(vec![file], &mut m, |m, r| {
-        r.runs[0].end.is_some() && m.state == sk_tui::ui::model::RunState::Finished
-    });
+    let (m, _) = viewed_to_the_end(dir.path());
     let viewed = frame(&m, 120, 40);
     let live = snapshot(SnapshotArgs {
         preset: embedded_preset("default").unwrap(),
@@ -193,4 +200,29 @@ fn last_checkpoint_sentences(lines: &[String]) -> u64 {
         })
         .next_back()
         .unwrap()
+}
+
+/// In the view, the generator pane's edit keys are refused up front: a
+/// recorded run's parameters are what it ran on, and an edit could never be
+/// applied. `4 j + a` (step alpha up, apply) says so and leaves the
+/// parameters, the theory drawn and the edit state as recorded.
+#[test]
+fn an_edit_of_a_recorded_runs_parameters_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut m, mut rec) = viewed_to_the_end(dir.path());
+    type_keys(&mut rec, &mut m, &[KeyCode::Char('4'), KeyCode::Char('j')]);
+    let (params, law, before) = (m.params.clone(), format!("{:?}", m.zipf_law), frame(&m, 120, 40));
+    assert_eq!((params.running.alpha, params.selected), (0.6, 1));
+    type_keys(&mut rec, &mut m, &[KeyCode::Char('+')]);
+    assert_eq!(m.errors, [sk_tui::ui::recorded::REFUSED], "the first edit key is refused");
+    type_keys(&mut rec, &mut m, &[KeyCode::Char('a'), KeyCode::Esc, KeyCode::Char('f'), KeyCode::Esc]);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(m.params.running, params.running, "the parameters the run used");
+    assert_eq!(m.params.draft, params.running, "no edit is pending");
+    assert_eq!(m.params.message, None);
+    assert_eq!(format!("{:?}", m.zipf_law), law, "the theory drawn is the run's");
+    assert_eq!(m.pending_preset, None);
+    assert_eq!(m.state, sk_tui::ui::model::RunState::Finished);
+    // Every pane as before: alpha 0.6 unmarked, the same frontier and theory.
+    assert_eq!(frame(&m, 120, 40), before);
 }

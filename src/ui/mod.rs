@@ -136,6 +136,14 @@ pub enum UiError {
     Engine(String),
 }
 
+/// A backend that cannot fail (ratatui's `TestBackend`), so tests can drive
+/// [`app::event_loop`].
+impl From<std::convert::Infallible> for UiError {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
 impl UiError {
     /// The process exit code (docs/design.md: 1 runtime failure, 2 bad input).
     pub fn exit_code(&self) -> i32 {

@@ -280,11 +280,15 @@ pub struct Model {
     pub progress: Progress,
     pub phase: (u32, String),
     pub state: RunState,
-    /// Clock time of the run's start and now (from the injected clock).
+    /// The run's training time is `trained` plus the current stretch of
+    /// training, from `started_at` to `stopped_at` or `now` (clock times
+    /// from the injected clock): the clock stops while paused or finished.
+    pub trained: Duration,
+    /// Clock time the current stretch of training began.
     pub started_at: Duration,
     pub now: Duration,
-    /// Set when the run finished: elapsed stops.
-    pub finished_at: Option<Duration>,
+    /// Set while training is stopped (paused or finished): elapsed stops.
+    pub stopped_at: Option<Duration>,
     pub focus: Pane,
     pub zoom: bool,
     pub selected_learner: usize,
@@ -340,9 +344,10 @@ impl Model {
             progress: Progress::default(),
             phase: (0, "pre-training".into()),
             state: RunState::Starting,
+            trained: Duration::ZERO,
             started_at: Duration::ZERO,
             now: Duration::ZERO,
-            finished_at: None,
+            stopped_at: None,
             focus: Pane::DataScaling,
             zoom: false,
             selected_learner: 0,
@@ -385,8 +390,24 @@ impl Model {
         self.progress.sentences.max(self.latest().map_or(0, |c| c.sentences))
     }
 
+    /// Training time: pauses and the time after finishing left out.
     pub fn elapsed(&self) -> Duration {
-        self.finished_at.unwrap_or(self.now).saturating_sub(self.started_at)
+        self.trained + self.stopped_at.unwrap_or(self.now).saturating_sub(self.started_at)
+    }
+
+    /// Stops or restarts the training clock to match the run's state, as of
+    /// the latest tick.
+    fn sync_clock(&mut self) {
+        let training = matches!(self.state, RunState::Starting | RunState::Running);
+        match (training, self.stopped_at) {
+            (true, Some(at)) => {
+                self.trained += at.saturating_sub(self.started_at);
+                self.started_at = self.now;
+                self.stopped_at = None;
+            }
+            (false, None) => self.stopped_at = Some(self.now),
+            _ => {}
+        }
     }
 
     /// Adds a checkpoint, replacing the last one if both fall in the same
@@ -498,6 +519,12 @@ pub const EDITED_MARK: &str = " (edited)";
 
 /// Applies `msg` to `model`; returns what the run loop must do.
 pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
+    let out = apply(model, msg);
+    model.sync_clock();
+    out
+}
+
+fn apply(model: &mut Model, msg: Msg) -> Option<Command> {
     match msg {
         Msg::Tick(now) => {
             let before = model.elapsed().as_secs();
@@ -588,8 +615,9 @@ fn engine_update(model: &mut Model, u: Update) {
             model.progress = Progress::default();
             model.phase = (0, "pre-training".into());
             model.state = RunState::Running;
+            model.trained = Duration::ZERO;
             model.started_at = model.now;
-            model.finished_at = None;
+            model.stopped_at = None;
             model.selected_learner = model.selected_learner.min(model.learners.len().saturating_sub(1));
         }
         Update::Checkpoint(c) => {
@@ -617,7 +645,6 @@ fn engine_update(model: &mut Model, u: Update) {
             model.phase = (index, name);
             if model.state == RunState::Finished {
                 model.state = RunState::Running;
-                model.finished_at = None;
             }
         }
         Update::Error(e) => model.errors.push(e),
@@ -625,7 +652,6 @@ fn engine_update(model: &mut Model, u: Update) {
             model.progress.sentences = model.progress.sentences.max(sentences);
             model.progress.sentences_per_second = 0.0;
             model.state = RunState::Finished;
-            model.finished_at = Some(model.now);
         }
     }
 }
@@ -722,8 +748,17 @@ fn act_run(model: &mut Model, action: Action) -> Option<Command> {
             Pane::DataScaling | Pane::ModelScaling | Pane::Heatmap if model.latest().is_some() => {
                 Some(Command::Export(model.focus))
             }
-            _ => {
+            Pane::DataScaling | Pane::ModelScaling | Pane::Heatmap => {
                 model.note = Some("e exports pane 1, 2 or 3 once there is a checkpoint".into());
+                None
+            }
+            Pane::Params | Pane::Samples => {
+                let pane = model.focus;
+                model.note = Some(format!(
+                    "pane {} ({}) cannot be exported; e exports pane 1, 2 or 3",
+                    pane.index() + 1,
+                    pane.title()
+                ));
                 None
             }
         },

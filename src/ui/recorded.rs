@@ -30,6 +30,9 @@ use crate::record::{Record, RunHeader, run_labels};
 const BAD_SHOWN: usize = 3;
 /// Samples kept per run (the model keeps its own window).
 const SAMPLES_PER_RUN: usize = 64;
+/// Why an engine command, or an edit of the generator parameters, does
+/// nothing here.
+pub const REFUSED: &str = "these are recorded runs: `sk-tui view` cannot pause, restart, edit, apply or fine-tune them (start a run with `sk-tui run`)";
 
 /// One recorded run as read so far.
 #[derive(Clone, Debug, Default)]
@@ -377,17 +380,13 @@ impl Recorded {
     pub fn refuse(&self, model: &mut Model) {
         let ended = self.runs.iter().all(|r| r.end.is_some());
         model.state = if ended { RunState::Finished } else { RunState::Running };
-        update(
-            model,
-            Msg::Error(
-                "these are recorded runs: `sk-tui view` cannot pause, restart, apply or fine-tune them (start a run with `sk-tui run`)"
-                    .into(),
-            ),
-        );
+        update(model, Msg::Error(REFUSED.into()));
     }
 
     /// `sk-tui view`'s own keys (the key table's `View` and `RunsList`
-    /// scopes); true when the key was taken. `r` opens the runs list
+    /// scopes); true when the key was taken. In the parameters pane, the
+    /// keys that edit, apply or fine-tune are refused with [`REFUSED`] and
+    /// change nothing. `r` opens the runs list
     /// (outside the parameters pane, whose `r` reverts edits); `x`, or Esc
     /// on the exponents chart, switches between a sweep's chart and the
     /// runs' panes. The open list takes every key but Ctrl-C.
@@ -401,6 +400,17 @@ impl Recorded {
             let params = model.focus == super::model::Pane::Params && !on_chart;
             let scopes: &[Scope] = if params { &[Scope::Params, Scope::View] } else { &[Scope::View] };
             match (keys::lookup(key, scopes), self.sweep.as_mut()) {
+                // A recorded run's parameters are what it ran on: an edit
+                // could never be applied, so it is refused before it starts.
+                (
+                    Some(
+                        Action::Increase | Action::Decrease | Action::Edit | Action::Apply | Action::FineTune,
+                    ),
+                    _,
+                ) if params => {
+                    update(model, Msg::Error(REFUSED.into()));
+                    return true;
+                }
                 (Some(Action::SweepChart), Some(chart)) => chart.shown = !chart.shown,
                 (Some(Action::Close), Some(chart)) if chart.shown => chart.shown = false,
                 (Some(Action::RunsList), _) => {

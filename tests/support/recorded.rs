@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use ratatui::crossterm::event::KeyCode;
+
 use sk_tui::config::Preset;
 use sk_tui::config::theme::Theme;
 use sk_tui::ui::MarkerChoice;
@@ -27,4 +29,38 @@ pub fn pump(rec: &mut Recorded, m: &mut Model, done: impl Fn(&Model, &Recorded) 
             rec.handle(m, ev);
         }
     }
+}
+
+/// Types `keys` into `sk-tui view`'s run loop (`app::event_loop` on a
+/// `TestBackend`, `rec` answering the engine commands as it does for the
+/// real view), then Ctrl-C.
+pub fn type_keys(rec: &mut Recorded, m: &mut Model, keys: &[KeyCode]) {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+    use sk_tui::ui::app::{Channels, Clock, event_loop};
+
+    struct Stopped;
+    impl Clock for Stopped {
+        fn now(&self) -> Duration {
+            Duration::from_secs(1)
+        }
+    }
+    let (input_tx, input) = crossbeam_channel::unbounded();
+    for k in keys {
+        input_tx.send(Event::Key(KeyEvent::from(*k))).unwrap();
+    }
+    input_tx.send(Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))).unwrap();
+    let (control, _control_rx) = crossbeam_channel::bounded(1);
+    let (_updates_tx, updates) = crossbeam_channel::bounded(1);
+    let (_signals_tx, signals) = crossbeam_channel::bounded(1);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let ch = Channels {
+        control: &control,
+        updates: &updates,
+        input: &input,
+        signals: &signals,
+        recorded: Some(rec),
+    };
+    event_loop(&mut terminal, m, ch, &Stopped, 60, None).unwrap();
 }

@@ -1,14 +1,18 @@
 //! The confirmation before `p` (a preset) or `a` (apply) throws away a run
 //! that has trained for a while: y or Enter goes ahead, n or Esc keeps it.
+//! The box is sized to its lines (a long preset path is wrapped to the
+//! screen), so the key line is always shown.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Padding, Paragraph};
 
 use super::centered;
 use crate::ui::model::{Model, Pending};
 use crate::ui::panes::status::{clock, count};
+
+const TITLE: &str = " Throw away this run? ";
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let p = &model.palette;
@@ -17,30 +21,69 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         Some(Pending::Apply) => "Restart on the edited parameters?".to_string(),
         None => return,
     };
-    let text = vec![
-        Line::styled(what, p.title),
-        Line::styled(
-            format!(
-                "This throws away the current run: {} sentences, {} of training.",
-                count(model.sentences()),
-                clock(model.elapsed())
-            ),
-            p.text,
-        ),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("y", p.key),
-            Span::styled(", Enter: restart   ", p.text),
-            Span::styled("n", p.key),
-            Span::styled(", Esc: keep the run", p.text),
-        ]),
+    let lost = [
+        "This throws away the current run:".to_string(),
+        format!("{} sentences, {} of training.", count(model.sentences()), clock(model.elapsed())),
     ];
-    let rect = centered(area, 64, 6);
+    let keys = Line::from(vec![
+        Span::styled("y", p.key),
+        Span::styled(", Enter: restart   ", p.text),
+        Span::styled("n", p.key),
+        Span::styled(", Esc: keep the run", p.text),
+    ]);
+    // Borders and a column of padding on each side.
+    let frame_w = 4;
+    let longest = lost.iter().chain([&what]).map(|l| l.chars().count()).max().unwrap_or(0);
+    let longest = longest.max(keys.width()).max(TITLE.len());
+    let inner = longest.min(area.width.saturating_sub(frame_w) as usize).max(1);
+    let mut text: Vec<Line> = wrap(&what, inner).into_iter().map(|l| Line::styled(l, p.title)).collect();
+    text.extend(lost.iter().flat_map(|l| wrap(l, inner)).map(|l| Line::styled(l, p.text)));
+    text.push(Line::raw(""));
+    text.push(keys);
+    let rect = centered(area, inner as u16 + frame_w, text.len() as u16 + 2);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(p.border_set)
         .border_style(p.warn)
-        .title(Span::styled(" Throw away this run? ", p.warn));
+        .padding(Padding::horizontal(1))
+        .title(Span::styled(TITLE, p.warn));
     frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(text).block(block).wrap(Wrap { trim: true }), rect);
+    frame.render_widget(Paragraph::new(text).block(block), rect);
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a word
+/// longer than a line, such as a path, is broken where the line ends).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        let used = line.chars().count();
+        if used > 0 && used + 1 + word.len() <= width {
+            line.push(' ');
+        } else if used > 0 {
+            out.push(std::mem::take(&mut line));
+        }
+        while line.is_empty() && word.len() > width {
+            out.push(word.drain(..width).collect());
+        }
+        line.extend(word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_long_words_at_the_width() {
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("go /a/long/path?", 6), ["go", "/a/lon", "g/path", "?"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert!(wrap("Restart with the preset kaplan?", 12).iter().all(|l| l.chars().count() <= 12));
+    }
 }

@@ -3,7 +3,10 @@
 //! over log-spaced checkpoints of the selected learner or over learners at
 //! the current checkpoint, with the predicted frontier `r*(n) ∝ (n/r)^alpha`
 //! drawn over it. After a fine-tuning phase the old and the new entities get
-//! a grid each. Colour themes draw two rows per line with half blocks; the
+//! a grid each. Colour themes draw two checkpoints per line with half blocks
+//! when there are more checkpoints than lines (one per line otherwise): a
+//! line's label and frontier are its upper half's, and the newest checkpoint
+//! is always an upper half, so it is labelled and has its frontier. The
 //! shade style draws one row per line with an ASCII ramp.
 
 use ratatui::Frame;
@@ -153,14 +156,15 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                 let name = &latest.learners[sel].name;
                 let thr = threshold(model, name);
                 let lines = grid.height.saturating_sub(1) as usize;
-                let count = if half { lines * 2 } else { lines };
+                // Paired, an odd number of rows puts the newest in an upper half.
+                let count = if half { (lines * 2).saturating_sub(1) } else { lines };
                 let history: Vec<&Checkpoint> = model
                     .history
                     .iter()
                     .filter(|c| c.learners.get(sel).is_some_and(|l| !new || l.memorized_new.is_some()))
                     .collect();
                 let picked = pick_rows_ref(&history, count);
-                let rows: Vec<Row> = picked
+                let mut rows: Vec<Row> = picked
                     .iter()
                     .filter_map(|c| {
                         let l = c.learners.get(sel)?;
@@ -173,7 +177,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                         Some(Row { label: short(c.sentences as f64), values, frontier })
                     })
                     .collect();
-                draw_grid(buf, grid, &rows, bins, p, half, 6);
+                if half && rows.len() > lines && rows.len().is_multiple_of(2) {
+                    // Paired, the second oldest goes: the oldest and the
+                    // newest stay, and the newest is an upper half.
+                    rows.remove(1);
+                }
+                let paired = half && rows.len() > lines;
+                draw_grid(buf, grid, &rows, bins, p, paired, 6);
             }
             HeatRows::Learners => {
                 let rows: Vec<Row> = latest
@@ -271,7 +281,8 @@ fn legend_line(p: &Palette, legend: Legend) -> Line<'static> {
 }
 
 /// Draws rows of cells (two per line in half-block mode) with labels on the
-/// left, rank labels on the last line, and the frontier over the cells.
+/// left, rank labels on the last line, and the frontier over the cells. In
+/// half-block mode, a line's label and frontier are its upper row's.
 fn draw_grid(
     buf: &mut Buffer,
     area: Rect,
@@ -375,6 +386,34 @@ mod tests {
         t.draw(|f| render(f, f.area(), model)).expect("draw");
         let buf = t.backend().buffer();
         (0..width).map(|x| buf[(x, 0)].symbol()).collect()
+    }
+
+    /// The pane at `width` x `height`, one string per line.
+    fn pane_lines(model: &Model, width: u16, height: u16) -> Vec<Vec<String>> {
+        let mut t = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+        t.draw(|f| render(f, f.area(), model)).expect("draw");
+        let buf = t.backend().buffer();
+        (0..height).map(|y| (0..width).map(|x| buf[(x, y)].symbol().to_string()).collect()).collect()
+    }
+
+    /// At every height, the newest checkpoint has a row label and its
+    /// frontier: with two checkpoints per line it is an upper half, whose
+    /// label and frontier the line shows. So does the oldest.
+    #[test]
+    fn the_newest_checkpoint_is_labelled_with_its_frontier() {
+        let model = fixture::model("default", 20_000_000, "dark", true);
+        let (oldest, newest) = (model.history[0].sentences, model.latest().unwrap().sentences);
+        assert_eq!(newest, 20_000_000);
+        let width = 90;
+        for height in 5..40 {
+            let lines = pane_lines(&model, width, height);
+            let text = |l: &[String], from: usize, to: usize| l[from..to].concat().trim().to_string();
+            let axis = lines.iter().position(|l| text(l, 1, 6) == "rank").expect("a rank axis");
+            let (first, last) = (&lines[1], &lines[axis - 1]);
+            assert_eq!(text(last, 1, 6), short(newest as f64), "height {height}: the last line's label");
+            assert!(last[7..width as usize - 1].contains(&"│".to_string()), "height {height}: no frontier");
+            assert_eq!(text(first, 1, 6), short(oldest as f64), "height {height}: the first line's label");
+        }
     }
 
     /// At every width the legend fits beside the whole title, or the title

@@ -121,13 +121,17 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let ladder = ladder(model, c, view);
     let fit = plotted_fit(&ladder);
     let exact = if view == ModelView::Scaling(DataY::Fact) { exact_points(model, c) } else { Vec::new() };
+    let exact_log = to_log(exact.iter().map(|e| (e.1, e.2)));
 
     let mut header = Vec::new();
     let mut theory_text = String::new();
-    if fit.is_some()
-        && let Some(e) = exact_exponent(&exact, &ladder)
-    {
-        theory_text.push_str(&format!("exact {} · ", format_exponent(e)));
+    // The exact curve is named whenever it is drawn; its exponent only
+    // over the fit's window.
+    if exact_log.len() >= 2 {
+        match exact_exponent(&exact, &ladder).filter(|_| fit.is_some()) {
+            Some(e) => theory_text.push_str(&format!("exact {} · ", format_exponent(e))),
+            None => theory_text.push_str("exact curve · "),
+        }
     }
     match view {
         ModelView::Scaling(_) => {
@@ -161,7 +165,6 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         .collect();
     let (chart_area, legend) = chart_with_legend(inner, model, &header, &items, sel);
 
-    let exact_log = to_log(exact.iter().map(|e| (e.1, e.2)));
     let xs = points.iter().flatten().map(|p| p.0).chain(exact_log.iter().map(|p| p.0));
     let x_axis = log_axis(xs, (chart_area.width as usize / 8).clamp(2, 10));
     let ys = points.iter().flatten().map(|p| p.1).chain(exact_log.iter().map(|p| p.1));
@@ -182,6 +185,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         );
     }
     for (line, style) in [(&exact_log, p.theory), (&trace, p.muted)] {
+        // At least two points: a line (the exact curve is then named above).
         if line.len() >= 2 {
             datasets.push(
                 Dataset::default().marker(line_marker(p)).graph_type(GraphType::Line).style(style).data(line),
@@ -217,5 +221,37 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
             height: 1,
         };
         frame.render_widget(Paragraph::new(Line::styled(fit_width(&text, row.width as usize), p.text)), row);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::fixture;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn pane_text(model: &Model) -> String {
+        let mut t = Terminal::new(TestBackend::new(60, 24)).expect("test backend");
+        t.draw(|f| render(f, f.area(), model)).expect("draw");
+        crate::ui::buffer_to_text(t.backend().buffer())
+    }
+
+    /// The default preset has two capped oracle learners: no fit, but the
+    /// exact curve through their budgets is drawn, and the legend names it.
+    #[test]
+    fn the_exact_curve_is_named_whenever_it_is_drawn() {
+        let mut m = fixture::model("default", 2_000_000, "dark", true);
+        assert!(!pane_text(&m).contains("exact"), "no exact values: no curve, no name");
+        let c = m.history.last_mut().unwrap();
+        c.fits.model_exponent = None;
+        for l in &mut c.learners {
+            l.expected_fact_excess = Some(1e4 / l.knowledge_bits.max(1.0));
+        }
+        let c = m.latest().unwrap();
+        assert!(plotted_fit(&ladder(&m, c, m.model_view)).is_none());
+        assert_eq!(to_log(exact_points(&m, c).iter().map(|e| (e.1, e.2))).len(), 2, "a curve is drawn");
+        let text = pane_text(&m);
+        assert!(text.contains("exact curve · limit 0.67 (1/alpha-1)"), "{text}");
     }
 }

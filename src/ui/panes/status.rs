@@ -1,5 +1,5 @@
-//! The status bar: preset, phase, sentences, rate, elapsed time (from the
-//! injected clock), run state, how neural learners are paced (each one's
+//! The status bar: preset, phase, sentences, rate, training time (from the
+//! injected clock; it stops while paused or finished), run state, how neural learners are paced (each one's
 //! share of the stream when sampled) and key hints from the key table. When the
 //! bar is too narrow for all of it, the least important pieces go first:
 //! the preset, state, sentences, `? help` and `q quit` stay longest.
