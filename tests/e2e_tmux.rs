@@ -42,6 +42,20 @@ impl Dashboard {
     }
 }
 
+impl Dashboard {
+    /// Waits until sk-tui has exited (its script wrote `rc`), after `what`.
+    fn wait_for_exit(&self, what: &str) {
+        let rc_path = self.dir.join("rc");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !rc_path.exists() {
+            assert!(Instant::now() < deadline, "sk-tui did not exit on {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // The terminal's last bytes reach tmux after the exit code.
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 impl std::ops::Deref for Dashboard {
     type Target = Tmux;
     fn deref(&self) -> &Tmux {
@@ -194,13 +208,7 @@ fn sigterm_restores_the_terminal() {
     let child = String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").trim().to_string();
     assert!(!child.is_empty(), "cannot find the sk-tui process under the pane's shell (pid {pid})");
     assert!(Command::new("kill").args(["-TERM", &child]).status().unwrap().success());
-    let rc_path = t.dir.join("rc");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !rc_path.exists() {
-        assert!(Instant::now() < deadline, "sk-tui did not exit on SIGTERM");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(100));
+    t.wait_for_exit("SIGTERM");
     assert!(!t.alternate_on(), "SIGTERM left the alternate screen on");
 }
 
@@ -217,13 +225,7 @@ fn quitting_after_the_window_grew_leaves_no_dashboard_behind() {
         s.lines().count() >= 50 && s.lines().nth(45).is_some_and(|l| l.contains('│'))
     });
     t.keys(&["q"]);
-    let rc_path = t.dir.join("rc");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !rc_path.exists() {
-        assert!(Instant::now() < deadline, "sk-tui did not exit on q");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(200));
+    t.wait_for_exit("q");
     assert!(!t.alternate_on());
     let screen = t.screen();
     assert!(
