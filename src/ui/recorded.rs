@@ -230,6 +230,7 @@ impl Recorded {
                 if !passthrough {
                     self.send_progress(model);
                 }
+                self.say_interrupted(model);
             }
         }
     }
@@ -343,6 +344,16 @@ impl Recorded {
         Self::feed(model, updates);
     }
 
+    /// When the followed run's file ends in an interrupted line, the status
+    /// bar says so where it would say finished.
+    fn say_interrupted(&self, model: &mut Model) {
+        model.interrupted = self
+            .runs
+            .get(self.followed)
+            .filter(|r| matches!(r.end, Some(Record::Interrupted(_))))
+            .map(RunView::state);
+    }
+
     /// Replays the merged stream from the start.
     pub fn rebuild(&mut self, model: &mut Model) {
         self.stale = false;
@@ -373,6 +384,7 @@ impl Recorded {
             Self::feed(model, updates);
         }
         self.send_progress(model);
+        self.say_interrupted(model);
     }
 
     /// The engine's commands have no recorded counterpart: say so, and

@@ -122,12 +122,12 @@ const HINTS: [(Action, &str, u8); 6] = [
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let p = &model.palette;
-    let (state, state_style) = match model.state {
-        RunState::Starting => ("starting", p.warn),
-        RunState::Running => ("running", p.good),
-        RunState::Paused => ("paused", p.warn),
-        RunState::Finished => ("finished", p.good),
+    let state_style = match model.state {
+        RunState::Starting | RunState::Paused => p.warn,
+        RunState::Finished if model.interrupted.is_some() => p.warn,
+        RunState::Running | RunState::Finished => p.good,
     };
+    let state = model.state_name().to_string();
     let n = model.sentences();
     let pct = if model.total_sentences > 0 { 100.0 * n as f64 / model.total_sentences as f64 } else { 0.0 };
     let rate = model.progress.sentences_per_second;
