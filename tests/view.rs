@@ -249,3 +249,25 @@ fn an_interrupted_file_says_interrupted_not_finished() {
     assert!(status.contains("interrupted (SIGINT)"), "{status}");
     assert!(!text.contains("finished"), "{text}");
 }
+
+/// A file that is not a run file at all is refused before the dashboard
+/// opens, at its place, with exit 2, as `sk-tui plot` refuses it.
+#[test]
+fn a_file_that_is_not_a_run_file_is_refused_before_the_dashboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("g.jsonl");
+    std::fs::write(&garbage, "garbage\n").unwrap();
+    let checkpoint_first = dir.path().join("c.jsonl");
+    let lines = lines_of_a_run(dir.path());
+    std::fs::write(&checkpoint_first, lines[1..].join("\n") + "\n").unwrap();
+    for (file, want) in [(&garbage, "g.jsonl:1:1: not a run-file line"), (&checkpoint_first, "c.jsonl:1:1: ")]
+    {
+        let out = command().arg("view").arg(file).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(want) && !stderr.contains("needs a terminal"), "{stderr}");
+    }
+    let plot =
+        command().arg("plot").arg(&garbage).arg("--out").arg(dir.path().join("g.svg")).output().unwrap();
+    assert!(String::from_utf8_lossy(&plot.stderr).contains("g.jsonl:1:1: not a run-file line"));
+}

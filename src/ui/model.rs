@@ -586,6 +586,11 @@ fn apply(model: &mut Model, msg: Msg) -> Option<Command> {
             if model.note.take().is_some() {
                 model.dirty = true;
             }
+            // The error popup's footer says `q quit`: the quit keys quit
+            // there, over any overlay (in the overlay scope q closes).
+            if !model.errors.is_empty() && keys::lookup(&ev, &[Scope::Global]) == Some(Action::Quit) {
+                return Some(Command::Quit);
+            }
             let scopes = model.scopes();
             let action = keys::lookup(&ev, &scopes);
             if let Some(a) = action {

@@ -12,7 +12,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{fit_width, pane_block};
 use crate::ui::fields::{self, FIELDS};
-use crate::ui::model::{Model, Pane, RunState};
+use crate::ui::model::{Model, Pane};
 
 /// The footer's height for a pane whose inside is `inner_h` rows.
 fn footer_height(inner_h: u16) -> u16 {
