@@ -200,6 +200,22 @@ fn errors_take_the_keyboard_until_dismissed() {
     assert!(matches!(press(&mut m, KeyCode::Char(' ')), Some(Command::Engine(Control::Pause))));
 }
 
+/// The error popup's footer says `q quit`: q quits, over a picker too.
+#[test]
+fn q_in_the_error_popup_quits_as_its_footer_says() {
+    let mut m = model();
+    update(&mut m, Msg::Error("a bad line".into()));
+    assert!(matches!(press(&mut m, KeyCode::Char('q')), Some(Command::Quit)));
+    assert_eq!(m.errors, ["a bad line"], "quitting, not dismissing");
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Char('t'));
+    assert!(m.overlay.is_some());
+    update(&mut m, Msg::Error("a theme that does not load".into()));
+    assert!(matches!(press(&mut m, KeyCode::Char('q')), Some(Command::Quit)));
+    update(&mut m, Msg::Key(KeyEvent::from(KeyCode::Esc)));
+    assert!(m.errors.is_empty() && m.overlay.is_some(), "Esc dismisses the popup only");
+}
+
 #[test]
 fn history_stays_bounded_and_restarts_clear_it() {
     let mut m = model();

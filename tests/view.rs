@@ -226,3 +226,48 @@ fn an_edit_of_a_recorded_runs_parameters_is_refused_and_changes_nothing() {
     // Every pane as before: alpha 0.6 unmarked, the same frontier and theory.
     assert_eq!(frame(&m, 120, 40), before);
 }
+
+/// A run stopped by a signal: its file ends in an interrupted line, and the
+/// status bar and the parameters pane say so, not "finished".
+#[test]
+fn an_interrupted_file_says_interrupted_not_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = lines_of_a_run(dir.path());
+    let file = dir.path().join("stopped.jsonl.partial");
+    let at = last_checkpoint_sentences(&lines[..6]);
+    let interrupted = format!(
+        "{{\"kind\":\"interrupted\",\"signal\":\"SIGINT\",\"sentences\":{at},\"tokens\":0,\"checkpoints\":5}}"
+    );
+    std::fs::write(&file, lines[..6].join("\n") + "\n" + &interrupted + "\n").unwrap();
+    let mut m = view_model();
+    let rec = watch(vec![file], &mut m, |m, r| {
+        r.runs[0].end.is_some() && m.state == sk_tui::ui::model::RunState::Finished
+    });
+    assert_eq!(rec.runs[0].state(), "interrupted (SIGINT)");
+    let text = frame(&m, 120, 40);
+    let status = text.lines().last().unwrap();
+    assert!(status.contains("interrupted (SIGINT)"), "{status}");
+    assert!(!text.contains("finished"), "{text}");
+}
+
+/// A file that is not a run file at all is refused before the dashboard
+/// opens, at its place, with exit 2, as `sk-tui plot` refuses it.
+#[test]
+fn a_file_that_is_not_a_run_file_is_refused_before_the_dashboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("g.jsonl");
+    std::fs::write(&garbage, "garbage\n").unwrap();
+    let checkpoint_first = dir.path().join("c.jsonl");
+    let lines = lines_of_a_run(dir.path());
+    std::fs::write(&checkpoint_first, lines[1..].join("\n") + "\n").unwrap();
+    for (file, want) in [(&garbage, "g.jsonl:1:1: not a run-file line"), (&checkpoint_first, "c.jsonl:1:1: ")]
+    {
+        let out = command().arg("view").arg(file).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(want) && !stderr.contains("needs a terminal"), "{stderr}");
+    }
+    let plot =
+        command().arg("plot").arg(&garbage).arg("--out").arg(dir.path().join("g.svg")).output().unwrap();
+    assert!(String::from_utf8_lossy(&plot.stderr).contains("g.jsonl:1:1: not a run-file line"));
+}

@@ -166,6 +166,7 @@ pub fn run(args: UiArgs) -> Result<(), UiError> {
 /// The dashboard on recorded runs (`sk-tui view`): no engine; the runs'
 /// lines arrive from `recorded`'s follower.
 pub fn run_recorded(mut model: Model, recorded: &mut Recorded, fps: u32) -> Result<(), UiError> {
+    super::recorded::refuse_non_run_files(recorded.runs.iter().map(|r| r.path.as_path()))?;
     if !std::io::stdout().is_terminal() {
         return Err(UiError::NotATerminal);
     }

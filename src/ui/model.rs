@@ -326,6 +326,9 @@ pub struct Model {
     pub pending_theme_save: Option<String>,
     /// A note for the status bar, until the next key.
     pub note: Option<String>,
+    /// How a recorded run that ended by a signal ended (`interrupted
+    /// (SIGINT)`): said instead of `finished` while the state is finished.
+    pub interrupted: Option<String>,
 }
 
 impl Model {
@@ -372,6 +375,7 @@ impl Model {
             confirm: None,
             pending_theme_save: None,
             note: None,
+            interrupted: None,
         }
         .with_norm()
     }
@@ -388,6 +392,17 @@ impl Model {
     /// Sentences so far: the freshest of progress and checkpoints.
     pub fn sentences(&self) -> u64 {
         self.progress.sentences.max(self.latest().map_or(0, |c| c.sentences))
+    }
+
+    /// The run state in words (`running`, `finished`); a recorded run that
+    /// ended by a signal says `interrupted (SIGINT)` instead of `finished`.
+    pub fn state_name(&self) -> &str {
+        match self.state {
+            RunState::Starting => "starting",
+            RunState::Running => "running",
+            RunState::Paused => "paused",
+            RunState::Finished => self.interrupted.as_deref().unwrap_or("finished"),
+        }
     }
 
     /// Training time: pauses and the time after finishing left out.
@@ -571,6 +586,11 @@ fn apply(model: &mut Model, msg: Msg) -> Option<Command> {
             if model.note.take().is_some() {
                 model.dirty = true;
             }
+            // The error popup's footer says `q quit`: the quit keys quit
+            // there, over any overlay (in the overlay scope q closes).
+            if !model.errors.is_empty() && keys::lookup(&ev, &[Scope::Global]) == Some(Action::Quit) {
+                return Some(Command::Quit);
+            }
             let scopes = model.scopes();
             let action = keys::lookup(&ev, &scopes);
             if let Some(a) = action {
@@ -618,6 +638,7 @@ fn engine_update(model: &mut Model, u: Update) {
             model.trained = Duration::ZERO;
             model.started_at = model.now;
             model.stopped_at = None;
+            model.interrupted = None;
             model.selected_learner = model.selected_learner.min(model.learners.len().saturating_sub(1));
         }
         Update::Checkpoint(c) => {

@@ -13,18 +13,20 @@
 //! learner: the heatmap's bins, the theory, phases, samples, the parameters.
 
 use crate::config::LearnerKind;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 
+use super::UiError;
 use super::keys::{self, Action, Scope};
 use super::model::{Model, Msg, RunState, update};
 use super::sweep_chart::SweepChart;
 use crate::config::{LearnerConfig, Preset};
 use crate::engine::{Checkpoint, LearnerPoint, Progress, RunInfo, Sample, Update};
 use crate::record::follow::{Followed, Follower};
-use crate::record::{Record, RunHeader, run_labels};
+use crate::record::reader::parse_line;
+use crate::record::{BadLine, Record, RunHeader, run_labels};
 
 /// Bad lines shown per run; later ones are counted.
 const BAD_SHOWN: usize = 3;
@@ -63,6 +65,37 @@ impl RunView {
         let i = self.checkpoints.partition_point(|c| c.sentences <= n);
         i.checked_sub(1).map(|i| &self.checkpoints[i])
     }
+}
+
+/// Refuses, before the dashboard opens, a file that is not a run file at
+/// all: its first line is complete and is not a run header (a line still
+/// being written is let through, to be followed). The error is at the
+/// line's `file:line:column`, as `sk-tui plot` gives it (exit 2).
+pub fn refuse_non_run_files<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Result<(), UiError> {
+    use std::io::BufRead;
+    for path in paths {
+        let file = path.display().to_string();
+        let cannot = |e: std::io::Error| UiError::Usage(format!("cannot read {file}: {e}"));
+        let mut first = Vec::new();
+        std::io::BufReader::new(std::fs::File::open(path).map_err(cannot)?)
+            .read_until(b'\n', &mut first)
+            .map_err(cannot)?;
+        let Some(line) = first.strip_suffix(b"\n") else { continue };
+        let text = String::from_utf8_lossy(line);
+        let text = text.trim_end_matches('\r');
+        let bad = match parse_line(&file, 1, text) {
+            Ok(Record::Run(_)) => continue,
+            Ok(_) => BadLine {
+                file,
+                line: 1,
+                column: 1,
+                message: "not a run file: one starts with its {\"kind\":\"run\",…} header".into(),
+            },
+            Err(bad) => bad,
+        };
+        return Err(UiError::Usage(bad.to_string()));
+    }
+    Ok(())
 }
 
 /// The runs list overlay (`r`): which runs are shown, which is followed.
@@ -230,6 +263,7 @@ impl Recorded {
                 if !passthrough {
                     self.send_progress(model);
                 }
+                self.say_interrupted(model);
             }
         }
     }
@@ -343,6 +377,16 @@ impl Recorded {
         Self::feed(model, updates);
     }
 
+    /// When the followed run's file ends in an interrupted line, the status
+    /// bar says so where it would say finished.
+    fn say_interrupted(&self, model: &mut Model) {
+        model.interrupted = self
+            .runs
+            .get(self.followed)
+            .filter(|r| matches!(r.end, Some(Record::Interrupted(_))))
+            .map(RunView::state);
+    }
+
     /// Replays the merged stream from the start.
     pub fn rebuild(&mut self, model: &mut Model) {
         self.stale = false;
@@ -373,6 +417,7 @@ impl Recorded {
             Self::feed(model, updates);
         }
         self.send_progress(model);
+        self.say_interrupted(model);
     }
 
     /// The engine's commands have no recorded counterpart: say so, and

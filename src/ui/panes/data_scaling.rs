@@ -14,8 +14,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Dataset, GraphType, Paragraph};
 
 use super::{
-    LegendItem, chart_with_legend, fit_width, format_exponent, format_fit, line_marker, log_log_chart,
-    pane_block, placeholder, window_marks,
+    LegendItem, chart_with_legend, fit_width, format_exponent, format_fit, line_marker, pane_block,
+    placeholder, render_log_log_chart, window_marks,
 };
 use crate::engine::fits::data_exponent;
 use crate::engine::{Checkpoint, ExponentFit, LearnerPoint};
@@ -179,8 +179,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                 .data(&series[i]),
         );
     }
-    let chart = log_log_chart(datasets, x_axis, y_axis, p, ("sentences", y.label()));
-    frame.render_widget(chart, chart_area);
+    render_log_log_chart(frame, chart_area, datasets, (x_axis, y_axis), p, ("sentences", y.label()));
     if let Some((area, lines)) = legend {
         frame.render_widget(Paragraph::new(lines), area);
     } else if let Some(l) = latest.learners.get(sel) {

@@ -168,23 +168,51 @@ pub fn chart_with_legend<'a>(
 }
 
 /// A log–log chart of `datasets` on the two axes (values already in log10),
-/// the axes titled with their quantity and unit.
+/// without titles: [`render_log_log_chart`] puts them outside the plot.
 pub fn log_log_chart<'a>(
     datasets: Vec<ratatui::widgets::Dataset<'a>>,
     x: super::plot::LogAxis,
     y: super::plot::LogAxis,
     p: &Palette,
-    (x_title, y_title): (&str, &str),
 ) -> ratatui::widgets::Chart<'a> {
     use ratatui::widgets::{Axis, Chart};
-    let axis = |a: super::plot::LogAxis, title: &str| {
+    let axis = |a: super::plot::LogAxis| {
         Axis::default()
-            .title(Span::styled(title.to_string(), p.muted))
             .bounds(a.bounds)
             .labels(a.labels.into_iter().map(Span::from).collect::<Vec<_>>())
             .style(p.muted)
     };
-    Chart::new(datasets).x_axis(axis(x, x_title)).y_axis(axis(y, y_title)).style(p.text)
+    Chart::new(datasets).x_axis(axis(x)).y_axis(axis(y)).style(p.text)
+}
+
+/// Draws the log–log chart of `datasets` with its axes titled by quantity
+/// and unit, the titles outside the plot so they never hide a point: the y
+/// title on a row of its own above the plot (over the y labels), the x title
+/// over the right end of the x axis line (where nothing is plotted).
+/// ratatui would write them inside the plot (its top and bottom rows),
+/// over the points there.
+pub fn render_log_log_chart<'a>(
+    frame: &mut ratatui::Frame,
+    area: Rect,
+    datasets: Vec<ratatui::widgets::Dataset<'a>>,
+    (x, y): (super::plot::LogAxis, super::plot::LogAxis),
+    p: &Palette,
+    (x_title, y_title): (&str, &str),
+) {
+    if area.height < 5 {
+        frame.render_widget(log_log_chart(datasets, x, y, p), area);
+        return;
+    }
+    let chart = Rect { y: area.y + 1, height: area.height - 1, ..area };
+    frame.render_widget(log_log_chart(datasets, x, y, p), chart);
+    let buf = frame.buffer_mut();
+    buf.set_stringn(area.x, area.y, y_title, area.width as usize, p.muted);
+    // The axis line is the row above the x labels, the chart's last.
+    let title = format!(" {x_title} ");
+    let w = title.chars().count() as u16;
+    if w + 10 <= area.width {
+        buf.set_stringn(area.right() - w - 1, chart.bottom() - 2, &title, w as usize, p.muted);
+    }
 }
 
 /// A message centred in `area` (an empty pane says why it is empty).
@@ -208,5 +236,48 @@ pub fn fit_width(s: &str, w: usize) -> String {
         let mut t: String = s.chars().take(w - 1).collect();
         t.push('~');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::fixture;
+    use crate::ui::plot::LogAxis;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::widgets::{Dataset, GraphType};
+
+    /// Points in the corners where ratatui writes the axis titles (top-left
+    /// for y, bottom-right for x) are still drawn.
+    #[test]
+    fn axis_titles_never_hide_a_point() {
+        let m = fixture::model("default", 1_000_000, "dark", true);
+        let p = &m.palette;
+        let axis = || LogAxis { bounds: [0.0, 4.0], labels: vec!["1".into(), "1e4".into()] };
+        const TOP_LEFT: [(f64, f64); 1] = [(0.0, 4.0)];
+        const BOTTOM_RIGHT: [(f64, f64); 1] = [(4.0, 0.0)];
+        let mut t = Terminal::new(TestBackend::new(40, 12)).unwrap();
+        t.draw(|f| {
+            let dot = |d: &'static [(f64, f64)], glyph| {
+                Dataset::default()
+                    .marker(ratatui::symbols::Marker::Custom(glyph))
+                    .graph_type(GraphType::Scatter)
+                    .data(d)
+            };
+            let points = vec![dot(&TOP_LEFT, '#'), dot(&BOTTOM_RIGHT, '@')];
+            render_log_log_chart(
+                f,
+                f.area(),
+                points,
+                (axis(), axis()),
+                p,
+                ("knowledge bits", "bits/sentence"),
+            );
+        })
+        .unwrap();
+        let text = crate::ui::buffer_to_text(t.backend().buffer());
+        assert!(text.contains('#') && text.contains('@'), "{text}");
+        assert!(text.contains("ts/sentence") && text.contains("knowledge bit"), "the titles stay:\n{text}");
     }
 }

@@ -18,8 +18,8 @@ use ratatui::widgets::{Dataset, GraphType, Paragraph};
 
 use super::data_scaling::quantity;
 use super::{
-    LegendItem, chart_with_legend, fit_width, format_exponent, format_fit, line_marker, log_log_chart,
-    pane_block, placeholder, window_marks,
+    LegendItem, chart_with_legend, fit_width, format_exponent, format_fit, line_marker, pane_block,
+    placeholder, render_log_log_chart, window_marks,
 };
 use crate::config::{LearnerKind, Policy};
 use crate::engine::fits::SATURATED_FRACTION;
@@ -205,8 +205,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
                 .data(pts),
         );
     }
-    let chart = log_log_chart(datasets, x_axis, y_axis, p, ("knowledge bits", y_label(view)));
-    frame.render_widget(chart, chart_area);
+    render_log_log_chart(frame, chart_area, datasets, (x_axis, y_axis), p, ("knowledge bits", y_label(view)));
     if let Some((area, lines)) = legend {
         frame.render_widget(Paragraph::new(lines), area);
     } else {

@@ -12,7 +12,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{fit_width, pane_block};
 use crate::ui::fields::{self, FIELDS};
-use crate::ui::model::{Model, Pane, RunState};
+use crate::ui::model::{Model, Pane};
 
 /// The footer's height for a pane whose inside is `inner_h` rows.
 fn footer_height(inner_h: u16) -> u16 {
@@ -50,16 +50,7 @@ pub fn more_fields(top: usize, shown: usize) -> Option<String> {
 pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let p = &model.palette;
     let e = &model.params;
-    let detail = if e.edited() {
-        "edited, not applied"
-    } else {
-        match model.state {
-            RunState::Starting => "starting",
-            RunState::Running => "running",
-            RunState::Paused => "paused",
-            RunState::Finished => "finished",
-        }
-    };
+    let detail = if e.edited() { "edited, not applied" } else { model.state_name() };
     let mut block = pane_block(model, Pane::Params, detail.to_string());
     let inner = block.inner(area);
     let (list, top) = list_layout(inner, e.selected);

@@ -83,6 +83,7 @@ fn pace_text(model: &Model) -> Option<String> {
 /// One piece of the status bar: its spans, whether it is a key hint (hints
 /// sit on the right), and its rank (0 is kept longest when the bar is too
 /// narrow for everything).
+#[derive(Clone)]
 struct Item<'a> {
     rank: u8,
     hint: bool,
@@ -109,25 +110,43 @@ fn fit(mut items: Vec<Item>, max: usize) -> Vec<Item> {
     items
 }
 
+/// The cells a status-bar note asks for before the others are placed, and
+/// its rank: kept after the preset, state, `? help` and `q quit`, before
+/// the rest (the only item of that rank).
+const NOTE_MIN: usize = 16;
+const NOTE_RANK: u8 = 45;
+
+/// `s` in at most `w` characters, cut with `…`.
+fn cut(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(w.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
 /// The hints with their ranks: help and quit outrank everything but the
-/// preset, state and sentences; the rest come as width allows.
+/// preset, state and sentences (a note outranks the sentences); the rest
+/// come as width allows.
 const HINTS: [(Action, &str, u8); 6] = [
-    (Action::Help, "help", 2),
-    (Action::Quit, "quit", 4),
-    (Action::Presets, "presets", 8),
-    (Action::Themes, "themes", 9),
-    (Action::Pause, "pause", 10),
-    (Action::Zoom, "zoom", 11),
+    (Action::Help, "help", 20),
+    (Action::Quit, "quit", 40),
+    (Action::Presets, "presets", 80),
+    (Action::Themes, "themes", 90),
+    (Action::Pause, "pause", 100),
+    (Action::Zoom, "zoom", 110),
 ];
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
+pub fn render<'a>(frame: &mut Frame, area: Rect, model: &'a Model) {
     let p = &model.palette;
-    let (state, state_style) = match model.state {
-        RunState::Starting => ("starting", p.warn),
-        RunState::Running => ("running", p.good),
-        RunState::Paused => ("paused", p.warn),
-        RunState::Finished => ("finished", p.good),
+    let state_style = match model.state {
+        RunState::Starting | RunState::Paused => p.warn,
+        RunState::Finished if model.interrupted.is_some() => p.warn,
+        RunState::Running | RunState::Finished => p.good,
     };
+    let state = model.state_name().to_string();
     let n = model.sentences();
     let pct = if model.total_sentences > 0 { 100.0 * n as f64 / model.total_sentences as f64 } else { 0.0 };
     let rate = model.progress.sentences_per_second;
@@ -138,23 +157,22 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         format!("phase {}: {}", model.phase.0, model.phase.1)
     };
     let item = |rank: u8, span: Span<'static>| Item { rank, hint: false, spans: vec![span] };
+    // While a note is shown, it outranks the sentence count and the pace.
+    let count_rank = if model.note.is_some() { NOTE_RANK + 1 } else { 30 };
     let bold = p.status.add_modifier(ratatui::style::Modifier::BOLD);
     let mut items = vec![
         item(0, Span::styled(format!(" {} ", model.preset_name), bold)),
-        item(5, Span::styled(phase, p.status)),
-        item(3, Span::styled(format!("{} sentences ({pct:.0}%)", count(n)), p.status)),
-        item(7, Span::styled(rate, p.status)),
-        item(6, Span::styled(clock(model.elapsed()), p.status)),
-        item(1, Span::styled(state, state_style.patch(p.status).patch(state_style))),
+        item(50, Span::styled(phase, p.status)),
+        item(count_rank, Span::styled(format!("{} sentences ({pct:.0}%)", count(n)), p.status)),
+        item(70, Span::styled(rate, p.status)),
+        item(60, Span::styled(clock(model.elapsed()), p.status)),
+        item(10, Span::styled(state, state_style.patch(p.status).patch(state_style))),
     ];
     if let Some(pace) = pace_text(model) {
-        items.push(item(3, Span::styled(pace, p.status)));
+        items.push(item(count_rank, Span::styled(pace, p.status)));
     }
     if model.progress.dropped > 0 {
-        items.push(item(12, Span::styled(format!("{} updates dropped", model.progress.dropped), p.status)));
-    }
-    if let Some(note) = &model.note {
-        items.push(item(1, Span::styled(note.clone(), p.status)));
+        items.push(item(120, Span::styled(format!("{} updates dropped", model.progress.dropped), p.status)));
     }
     items.extend(HINTS.iter().map(|(a, text, rank)| Item {
         rank: *rank,
@@ -164,7 +182,31 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
             Span::styled(format!(" {text} "), p.status),
         ],
     }));
-    let kept = fit(items, area.width as usize);
+    // The note answers the last key: shown whole if the items it outranks
+    // can make room, else given the room left once the others it is ranked
+    // after are placed (at least a few cells), cut with `…`.
+    let kept = match &model.note {
+        None => fit(items, area.width as usize),
+        Some(note) => {
+            let with = |text: String, mut items: Vec<Item<'a>>| {
+                items.push(item(NOTE_RANK, Span::styled(text, p.status)));
+                fit(items, area.width as usize)
+            };
+            let is_note = |i: &Item| !i.hint && i.rank == NOTE_RANK;
+            let whole = with(note.clone(), items.clone());
+            if whole.iter().any(is_note) {
+                whole
+            } else {
+                let min = note.chars().count().min(NOTE_MIN);
+                let mut kept = with(cut(note, min), items);
+                let room = min + (area.width as usize).saturating_sub(width(&kept));
+                if let Some(kept_note) = kept.iter_mut().find(|i| is_note(i)) {
+                    kept_note.spans[0].content = cut(note, room).into();
+                }
+                kept
+            }
+        }
+    };
     let pad = (area.width as usize).saturating_sub(width(&kept));
     let (left, right): (Vec<Item>, Vec<Item>) = kept.into_iter().partition(|i| !i.hint);
     let mut spans: Vec<Span> = Vec::new();
@@ -177,4 +219,37 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     spans.push(Span::styled(" ".repeat(pad), p.status));
     spans.extend(right.into_iter().flat_map(|i| i.spans));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(p.status), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::fixture;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn bar(model: &Model, width: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(width, 1)).unwrap();
+        t.draw(|f| render(f, f.area(), model)).unwrap();
+        crate::ui::buffer_to_text(t.backend().buffer())
+    }
+
+    /// A long note (a theme saved as the default) is shown, cut with `…`,
+    /// and `? help`, `q quit` and the state stay (the sentence count may give way until the next key).
+    #[test]
+    fn a_long_note_is_cut_and_the_key_hints_stay() {
+        let mut m = fixture::model("neural", 1_000_000, "dark", true);
+        let long = "theme high-contrast saved as the default in /tmp/v/cfg/sk-tui/config.toml (theme = \"high-contrast\")";
+        m.note = Some(long.into());
+        let text = bar(&m, 80);
+        for want in ["? help", "q quit", "running", "theme high-contrast saved", "…"] {
+            assert!(text.contains(want), "no {want:?} in {text:?}");
+        }
+        // A wide bar shows the note whole.
+        let text = bar(&m, 250);
+        assert!(text.contains(long) && !text.contains('…'), "{text:?}");
+        // A short note is not cut.
+        m.note = Some("saved".into());
+        assert!(bar(&m, 80).contains("| saved"), "{:?}", bar(&m, 80));
+    }
 }
