@@ -126,11 +126,8 @@ pub fn load_preset(spec: &str) -> Result<LoadedPreset, Failure> {
                 }
                 Err((col, message)) => return Err(Failure::input(format!("{spec}:1:{col}: {message}"))),
             };
-            let problems = header.preset.check();
-            if !problems.is_empty() {
-                let list: Vec<String> =
-                    problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
-                return Err(Failure::input(format!("{spec}:1: the header's preset: {}", list.join("; "))));
+            if let Err(list) = header.preset.checked() {
+                return Err(Failure::input(format!("{spec}:1: the header's preset: {list}")));
             }
             return Ok(LoadedPreset {
                 name: header.preset_name.clone(),

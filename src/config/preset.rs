@@ -451,12 +451,18 @@ impl Preset {
     pub fn with_sentences(&self, n: u64) -> Result<Preset, String> {
         let mut p = self.clone();
         p.run.sentences = n;
-        let problems = p.check();
+        p.checked().map_err(|list| format!("--sentences {n} does not suit the preset: {list}"))?;
+        Ok(p)
+    }
+
+    /// [`Preset::check`] on one line: `Err("path: message; …")`.
+    pub fn checked(&self) -> Result<(), String> {
+        let problems = self.check();
         if problems.is_empty() {
-            return Ok(p);
+            return Ok(());
         }
         let list: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
-        Err(format!("--sentences {n} does not suit the preset: {}", list.join("; ")))
+        Err(list.join("; "))
     }
 
     /// Every problem, in file order of sections.

@@ -297,10 +297,8 @@ impl EngineThread {
 
     /// Builds an engine for a preset, or reports why it cannot.
     fn start(&mut self, preset: &Preset) -> Option<Engine> {
-        let problems = preset.check();
-        if !problems.is_empty() {
-            let list: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
-            self.post(Update::Error(format!("not started: {}", list.join("; "))));
+        if let Err(list) = preset.checked() {
+            self.post(Update::Error(format!("not started: {list}")));
             return None;
         }
         self.current = Some(preset.clone());
