@@ -120,9 +120,7 @@ pub fn load_preset(spec: &str) -> Result<LoadedPreset, Failure> {
             let header = match sk_tui::record::parse_record(json) {
                 Ok(Record::Run(h)) => h,
                 Ok(_) => {
-                    return Err(Failure::input(format!(
-                        "{spec}:1:1: a run file starts with its {{\"kind\":\"run\",…}} header"
-                    )));
+                    return Err(Failure::input(format!("{spec}:1:1: {}", sk_tui::record::reader::NO_HEADER)));
                 }
                 Err((col, message)) => return Err(Failure::input(format!("{spec}:1:{col}: {message}"))),
             };

@@ -134,9 +134,7 @@ impl Tail {
                         file: name.clone(),
                         line: n,
                         column: 1,
-                        message:
-                            "the first line of a run file is its {\"kind\":\"run\",…} header; line skipped"
-                                .into(),
+                        message: format!("{}; line skipped", super::reader::NO_HEADER),
                     },
                 },
                 Ok(record) => {

@@ -98,6 +98,9 @@ impl LineSplitter {
     }
 }
 
+/// What a file whose first line is not a run header is told.
+pub const NO_HEADER: &str = "the first line of a run file is its {\"kind\":\"run\",…} header";
+
 /// Parses a numbered line of `file`, locating any problem.
 pub fn parse_line(file: &str, number: usize, text: &str) -> Result<Record, BadLine> {
     if number == 1 && text.starts_with("# {") {
@@ -153,13 +156,7 @@ pub fn read_run_file(path: &Path) -> Result<RunFile, ReadError> {
         match record {
             Record::Run(h) if header.is_none() && n == 1 => header = Some(*h),
             _ if header.is_none() => {
-                return Err(BadLine {
-                    file,
-                    line: n,
-                    column: 1,
-                    message: "the first line of a run file is its {\"kind\":\"run\",…} header".into(),
-                }
-                .into());
+                return Err(BadLine { file, line: n, column: 1, message: NO_HEADER.into() }.into());
             }
             Record::Run(_) => {
                 return Err(

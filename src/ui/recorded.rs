@@ -25,7 +25,7 @@ use super::sweep_chart::SweepChart;
 use crate::config::{LearnerConfig, Preset};
 use crate::engine::{Checkpoint, LearnerPoint, Progress, RunInfo, Sample, Update};
 use crate::record::follow::{Followed, Follower};
-use crate::record::reader::parse_line;
+use crate::record::reader::{NO_HEADER, parse_line};
 use crate::record::{BadLine, Record, RunHeader, run_labels};
 
 /// Bad lines shown per run; later ones are counted.
@@ -85,12 +85,7 @@ pub fn refuse_non_run_files<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Re
         let text = text.trim_end_matches('\r');
         let bad = match parse_line(&file, 1, text) {
             Ok(Record::Run(_)) => continue,
-            Ok(_) => BadLine {
-                file,
-                line: 1,
-                column: 1,
-                message: "not a run file: one starts with its {\"kind\":\"run\",…} header".into(),
-            },
+            Ok(_) => BadLine { file, line: 1, column: 1, message: NO_HEADER.into() },
             Err(bad) => bad,
         };
         return Err(UiError::Usage(bad.to_string()));
