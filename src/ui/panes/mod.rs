@@ -228,13 +228,18 @@ pub fn placeholder(buf: &mut ratatui::buffer::Buffer, area: Rect, text: &str, st
 
 /// Truncates to `w` characters, marking the cut with `~`.
 pub fn fit_width(s: &str, w: usize) -> String {
+    cut_with(s, w, '~')
+}
+
+/// Truncates to `w` characters, the last one `mark` when it cuts.
+pub fn cut_with(s: &str, w: usize, mark: char) -> String {
     if s.chars().count() <= w {
         s.to_string()
     } else if w == 0 {
         String::new()
     } else {
         let mut t: String = s.chars().take(w - 1).collect();
-        t.push('~');
+        t.push(mark);
         t
     }
 }

@@ -118,13 +118,7 @@ const NOTE_RANK: u8 = 45;
 
 /// `s` in at most `w` characters, cut with `…`.
 fn cut(s: &str, w: usize) -> String {
-    if s.chars().count() <= w {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(w.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
+    super::cut_with(s, w, '…')
 }
 
 /// The hints with their ranks: help and quit outrank everything but the
