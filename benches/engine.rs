@@ -15,7 +15,7 @@ use sk_tui::config::library::embedded_preset;
 use sk_tui::engine::parallel::{BATCH, SharedWindow};
 use sk_tui::engine::run::build_learner;
 use sk_tui::engine::{Engine, Step};
-use sk_tui::sk::{Generator, Sentence};
+use sk_tui::sk::{Generator, Sentence, Statement};
 use support::median_best;
 
 const N: u64 = 10_000_000;
@@ -129,12 +129,13 @@ fn breakdown(preset: &sk_tui::config::Preset, repeats: u64) {
         let mut secs = vec![0.0; parts];
         for _ in 0..M / BATCH {
             batch.iter_mut().for_each(|s| g.next(s));
+            let statements: Vec<Statement> = batch.iter().map(Sentence::statement).collect();
             let start = Instant::now();
             batch.iter().for_each(|s| shared.observe(s));
             secs[0] += start.elapsed().as_secs_f64();
             for (l, t) in learners.iter_mut().zip(&mut secs[1..]) {
                 let start = Instant::now();
-                std::hint::black_box(l.observe_run_shared(&batch));
+                std::hint::black_box(l.observe_run_shared(&batch, &statements));
                 *t += start.elapsed().as_secs_f64();
             }
         }

@@ -19,7 +19,7 @@ use sk_tui::learn::capped::CappedLearner;
 use sk_tui::learn::log2::log2;
 use sk_tui::learn::predictive::SyntaxModel;
 use sk_tui::learn::{Answer, Learner, Probe};
-use sk_tui::sk::{Bits, Generator, GeneratorParams, Parts, Sentence};
+use sk_tui::sk::{Bits, Generator, GeneratorParams, Parts, Sentence, Statement};
 use support::binary::command;
 
 /// Checkpoint lines of `sk-tui run` (the header, which holds the command
@@ -142,7 +142,7 @@ impl Learner for Recorder {
     fn shares_syntax(&self) -> bool {
         true
     }
-    fn observe_run_shared(&mut self, sentences: &[Sentence]) -> Bits {
+    fn observe_run_shared(&mut self, sentences: &[Sentence], _: &[Statement]) -> Bits {
         if self.fail_at.is_some_and(|at| (self.sentences..self.sentences + sentences.len()).contains(&at)) {
             panic!("recorder fault");
         }

@@ -3,6 +3,7 @@
 //! computes the theory's predictions (`run`). `driver` runs it on its own
 //! thread behind two channels, or headless.
 
+pub mod barrier;
 pub mod checkpoint;
 pub mod distinct;
 pub mod driver;

@@ -2,7 +2,11 @@
 //! independent given the sentence stream, so the engine's thread draws the
 //! sentences in batches and the learners on the engine's thread (the
 //! "lanes": Bayes and capped) observe each batch on up to `threads` threads,
-//! one learner per task, while the next batch is drawn.
+//! one learner per task, while the next batch is drawn. The helper threads
+//! are started once and kept (a rayon pool), and meet at a barrier that
+//! waits awake before it sleeps (`engine/barrier.rs`): a batch takes a few
+//! hundred microseconds, and a thread's start or wake-up is a good share of
+//! that.
 //!
 //! Determinism: every lane sees every sentence in stream order and sums its
 //! own window, whichever thread runs it, so the output is the same byte for
@@ -18,14 +22,15 @@
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Barrier, Mutex, RwLock};
+use std::sync::{Mutex, RwLock};
 
 use crate::learn::Learner;
 use crate::learn::log2::Log2Product;
 use crate::learn::odds::RUN;
 use crate::learn::predictive::SyntaxModel;
-use crate::sk::{Bits, GeneratorParams, Sentence};
+use crate::sk::{Bits, GeneratorParams, Sentence, Statement};
 
+use super::barrier::Barrier;
 use super::worker::Window;
 
 /// Sentences per batch: large enough that a step's synchronisation is a
@@ -38,10 +43,15 @@ pub struct Lane<'a> {
     pub window: &'a mut Window,
 }
 
-/// Sentences drawn.
+/// Sentences drawn, and what they state: the lanes of Bayes and capped
+/// learners read only the statements, 24 bytes a sentence, so the lines of
+/// the sentences, which the next draw overwrites, stay in the drawing
+/// thread's cache (on two threads the draw ran 1.5 x slower while another
+/// core read the sentences).
 #[derive(Default)]
 struct Batch {
     sentences: Vec<Sentence>,
+    statements: Vec<Statement>,
     len: usize,
     /// Whether the crew's shared window summed them (some lane shares the
     /// syntax model).
@@ -103,19 +113,21 @@ impl SharedWindow {
     }
 }
 
-/// Runs the lanes over the stream; owns the shared syntax model and the
-/// batch buffers (reused from call to call).
+/// Runs the lanes over the stream; owns the shared syntax model, the batch
+/// buffers and the helper threads (kept from call to call: a call is a few
+/// milliseconds, and starting a thread costs a good share of one).
 #[derive(Default)]
 pub struct Crew {
     threads: usize,
     shared: Option<SharedWindow>,
     batches: [Batch; 2],
+    helpers: Option<rayon::ThreadPool>,
 }
 
 impl Crew {
     /// A crew on one thread for learners built from `p`.
     pub fn new(p: &GeneratorParams) -> Self {
-        Crew { threads: 1, shared: Some(SharedWindow::new(p)), batches: Default::default() }
+        Crew { threads: 1, shared: Some(SharedWindow::new(p)), ..Default::default() }
     }
 
     /// The shared window so far (see [`SharedWindow`]), left open: what a
@@ -147,26 +159,39 @@ impl Crew {
     pub fn run(&mut self, n: u64, lanes: &mut [Lane], produce: &mut dyn FnMut(&mut Sentence)) {
         let threads = self.threads().min(lanes.len() + 1);
         let shared = lanes.iter().any(|l| l.learner.shares_syntax());
-        let syntax = if shared { self.shared.as_mut() } else { None };
+        let mut syntax = if shared { self.shared.as_mut() } else { None };
         let steps = n.div_ceil(BATCH as u64) as usize;
         // One batch has no drawing to overlap: run it here (a paced live
-        // run goes one sentence at a time).
-        if threads <= 1 || steps <= 1 {
-            let mut syntax = syntax;
-            let batch = &mut self.batches[0];
-            let mut left = n;
-            while left > 0 {
-                let len = left.min(BATCH as u64) as usize;
-                fill(batch, len, produce, syntax.as_deref_mut());
-                for lane in lanes.iter_mut() {
-                    observe(lane, batch);
-                }
-                left -= len as u64;
-            }
-            return;
+        // run goes one sentence at a time). So does a crew whose helper
+        // threads the system refused.
+        let helpers = if threads > 1 && steps > 1 { helpers(&mut self.helpers, threads - 1) } else { None };
+        if let Some(helpers) = helpers {
+            return run_parallel(&mut self.batches, helpers, n, lanes, produce, syntax);
         }
-        run_parallel(&mut self.batches, threads, n, lanes, produce, syntax);
+        let batch = &mut self.batches[0];
+        let mut left = n;
+        while left > 0 {
+            let len = left.min(BATCH as u64) as usize;
+            fill(batch, len, produce, syntax.as_deref_mut());
+            for lane in lanes.iter_mut() {
+                observe(lane, batch);
+            }
+            left -= len as u64;
+        }
     }
+}
+
+/// The pool of `count` helper threads, started at first need and again
+/// when the count changes; none if the system refuses a thread.
+fn helpers(pool: &mut Option<rayon::ThreadPool>, count: usize) -> Option<&rayon::ThreadPool> {
+    if pool.as_ref().is_none_or(|p| p.current_num_threads() != count) {
+        *pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(count)
+            .thread_name(|i| format!("sk-tui learners {}", i + 1))
+            .build()
+            .ok();
+    }
+    pool.as_ref()
 }
 
 /// Draws `len` sentences into `batch`, and adds them to the shared window
@@ -180,8 +205,10 @@ fn fill(
     if batch.sentences.len() < len {
         batch.sentences.resize_with(len, Sentence::default);
     }
+    batch.statements.clear();
     for s in &mut batch.sentences[..len] {
         produce(s);
+        batch.statements.push(s.statement());
     }
     batch.shared = shared.is_some();
     if let Some(shared) = shared {
@@ -196,7 +223,7 @@ fn observe(lane: &mut Lane, batch: &Batch) {
     if lane.learner.shares_syntax() && batch.shared {
         // Only the learner's identity and fact bits: the rest is in the
         // shared window.
-        lane.window.bits += lane.learner.observe_run_shared(sentences);
+        lane.window.bits += lane.learner.observe_run_shared(sentences, &batch.statements);
     } else {
         for s in sentences {
             let bits = lane.learner.observe(s);
@@ -212,7 +239,7 @@ fn observe(lane: &mut Lane, batch: &Batch) {
 /// would wait for it forever); it is then raised again on the calling thread.
 fn run_parallel(
     batches: &mut [Batch; 2],
-    threads: usize,
+    helpers: &rayon::ThreadPool,
     n: u64,
     lanes: &mut [Lane],
     produce: &mut dyn FnMut(&mut Sentence),
@@ -223,7 +250,7 @@ fn run_parallel(
     let [a, b] = batches;
     let buffers = [RwLock::new(a), RwLock::new(b)];
     let cells: Vec<Mutex<&mut Lane>> = lanes.iter_mut().map(Mutex::new).collect();
-    let barrier = Barrier::new(threads);
+    let barrier = Barrier::new(helpers.current_num_threads() + 1);
     // Lanes of step j claimed so far, in slot j % 2: the low half counts
     // lanes taken from the front (0, 1, …), the high half from the back
     // (L-1, L-2, …). The spawned threads take from the front as soon as a
@@ -266,9 +293,9 @@ fn run_parallel(
             }
         }
     };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(|| {
+    helpers.in_place_scope(|scope| {
+        for _ in 0..helpers.current_num_threads() {
+            scope.spawn(|_| {
                 for step in 0..=steps {
                     if step > 0 && !failed.load(Ordering::SeqCst) {
                         work(step, false);

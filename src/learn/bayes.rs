@@ -17,7 +17,7 @@ use super::predictive::{
 };
 use super::slots::Slots;
 use super::{Answer, Learner, Probe};
-use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
+use crate::sk::{Bits, EntityId, GeneratorParams, Sentence, Statement};
 
 #[derive(Clone, Debug)]
 pub struct BayesLearner {
@@ -102,7 +102,7 @@ impl KnowledgeCode for BayesLearner {
         &self.pending
     }
 
-    fn odds(&self, s: &Sentence, record: Option<usize>) -> Odds {
+    fn odds(&self, s: &Statement, record: Option<usize>) -> Odds {
         let k = self.counts.len() as u64;
         let count = record.map(|i| self.counts[i]);
         let mut odds = self.identity.odds(count, self.sentences, k, self.sentences);
@@ -110,7 +110,7 @@ impl KnowledgeCode for BayesLearner {
         odds
     }
 
-    fn train_knowledge(&mut self, s: &Sentence, record: Option<usize>) {
+    fn train_knowledge(&mut self, s: &Statement, record: Option<usize>) {
         let i = match record {
             Some(i) => i,
             None => {

@@ -31,7 +31,7 @@ use super::slots::Slots;
 use super::{Answer, Learner, Probe};
 use crate::config::Policy;
 use crate::sk::rng::SkRng;
-use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
+use crate::sk::{Bits, EntityId, GeneratorParams, Sentence, Statement};
 
 const SAMPLE: usize = 8;
 
@@ -339,8 +339,8 @@ impl CappedLearner {
         self.marginal.add(attribute, value);
     }
 
-    fn admit(&mut self, s: &Sentence, candidate: usize) {
-        if !self.make_room(self.identity.name_bits, None, s.oracle.identity) {
+    fn admit(&mut self, s: &Statement, candidate: usize) {
+        if !self.make_room(self.identity.name_bits, None, s.identity) {
             return;
         }
         let f = self.attributes;
@@ -349,19 +349,14 @@ impl CappedLearner {
         self.candidates.remove(candidate);
         let i = self.records.len();
         self.slot.insert(s.entity, i);
-        self.records.push(Record {
-            id: s.entity,
-            count,
-            last_seen: self.sentences,
-            priority: s.oracle.identity,
-        });
+        self.records.push(Record { id: s.entity, count, last_seen: self.sentences, priority: s.identity });
         self.facts.extend(std::iter::repeat_n(FactBelief::NONE, f));
         self.fact_sightings.extend_from_slice(&sightings);
         self.used += self.identity.name_bits;
         self.known_total += count as u64;
         self.admitted += 1;
         if self.policy == Policy::Oracle {
-            self.rarest.push(Rarest(s.oracle.identity, s.entity));
+            self.rarest.push(Rarest(s.identity, s.entity));
         }
         // Only the fact of this sentence has a value to store now: the
         // other attributes' values were seen while the entity was a
@@ -400,7 +395,7 @@ impl KnowledgeCode for CappedLearner {
         &self.pending
     }
 
-    fn odds(&self, s: &Sentence, slot: Option<usize>) -> Odds {
+    fn odds(&self, s: &Statement, slot: Option<usize>) -> Odds {
         let count = slot.map(|i| self.records[i].count);
         let stored = self.records.len() as u64;
         let mut odds = self.identity.odds(count, self.sentences, stored, self.known_total);
@@ -412,13 +407,13 @@ impl KnowledgeCode for CappedLearner {
     /// (sightings of what is not stored yet, admissions, evictions) in
     /// `train_unstored`.
     #[inline]
-    fn train_knowledge(&mut self, s: &Sentence, slot: Option<usize>) {
+    fn train_knowledge(&mut self, s: &Statement, slot: Option<usize>) {
         self.sentences += 1;
         if let Some(i) = slot {
             let r = &mut self.records[i];
             r.count += 1;
             r.last_seen = self.sentences;
-            r.priority = s.oracle.identity;
+            r.priority = s.identity;
             self.known_total += 1;
             let fact = &mut self.facts[i * self.attributes + s.attribute as usize];
             if fact.is_stored() {
@@ -436,7 +431,7 @@ impl CappedLearner {
     /// `train_knowledge` of a sentence whose fact is not stored, its entity
     /// (`slot`) stored or not, after the entity's record was updated.
     #[inline(never)]
-    fn train_unstored(&mut self, s: &Sentence, slot: Option<usize>) {
+    fn train_unstored(&mut self, s: &Statement, slot: Option<usize>) {
         match slot {
             Some(i) => {
                 let seen = &mut self.fact_sightings[i * self.attributes + s.attribute as usize];

@@ -24,7 +24,7 @@ pub mod transformer;
 
 use crate::config::LearnerKind;
 use crate::sk::knowledge::entity_id;
-use crate::sk::{Bits, EntityId, Generator, Sentence, Token};
+use crate::sk::{Bits, EntityId, Generator, Sentence, Statement, Token};
 
 /// A question about one fact: what is `attribute` of `entity`?
 #[derive(Clone, Debug, PartialEq)]
@@ -123,12 +123,15 @@ pub trait Learner: Send {
 
     /// `observe_with_syntax` over consecutive sentences, their syntax bits
     /// left to the shared model: the sums of their identity and fact bits
-    /// (`syntax` zero). A learner may hold bits back until its window
+    /// (`syntax` zero). `statements` are the sentences' own
+    /// (`Sentence::statement`): a learner that needs no more of a sentence
+    /// reads them alone (Bayes and capped). A learner may hold bits back until its window
     /// closes (Bayes and capped hold back all of them, as one product of
     /// probabilities per part): it returns them from `close_window` (and shows
     /// them in `pending_bits`). The default takes sentences one at a time
     /// and holds nothing back.
-    fn observe_run_shared(&mut self, sentences: &[Sentence]) -> Bits {
+    fn observe_run_shared(&mut self, sentences: &[Sentence], statements: &[Statement]) -> Bits {
+        let _ = statements;
         let mut sum = Bits::default();
         for s in sentences {
             sum += self.observe_with_syntax(s, 0.0);

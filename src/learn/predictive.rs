@@ -5,7 +5,7 @@
 use super::Answer;
 use super::log2::{Log2Product, log2, vectorized};
 use super::odds::{FactPrior, Odds, OddsWindow, RUN};
-use crate::sk::{Bits, EntityId, GeneratorParams, Sentence};
+use crate::sk::{Bits, EntityId, GeneratorParams, Sentence, Statement};
 
 /// Dirichlet–multinomial predictive over `k` outcomes with concentration `gamma`:
 /// `P(i) = (n_i + gamma) / (n + k gamma)`.
@@ -292,7 +292,7 @@ impl FactBelief {
 /// The fact part of a sentence's odds for a learner that holds `belief`
 /// about the fact (or nothing: then the learned marginal codes the value).
 #[inline]
-pub fn fact_odds(belief: Option<&FactBelief>, s: &Sentence, marginal: &ValueMarginal, odds: &mut Odds) {
+pub fn fact_odds(belief: Option<&FactBelief>, s: &Statement, marginal: &ValueMarginal, odds: &mut Odds) {
     if let Some(b) = belief {
         let (n, total) = b.counts(s.value);
         odds.stated = n;
@@ -368,22 +368,22 @@ pub trait KnowledgeCode {
     /// The constants of the learner's fact code.
     fn fact_prior(&self) -> FactPrior;
 
-    /// The counts behind the identity and fact bits of `s` before training
-    /// on it.
-    fn odds(&self, s: &Sentence, record: Option<usize>) -> Odds;
+    /// The counts behind the identity and fact bits of a sentence that
+    /// states `s`, before training on it.
+    fn odds(&self, s: &Statement, record: Option<usize>) -> Odds;
 
-    /// Trains identity and facts on `s`.
-    fn train_knowledge(&mut self, s: &Sentence, record: Option<usize>);
+    /// Trains identity and facts on a sentence that states `s`.
+    fn train_knowledge(&mut self, s: &Statement, record: Option<usize>);
 
     fn score_sentence(&mut self, s: &Sentence) -> Bits {
-        let (identity, fact) = self.odds(s, self.record(s.entity)).bits(self.fact_prior());
+        let (identity, fact) = self.odds(&s.statement(), self.record(s.entity)).bits(self.fact_prior());
         Bits { syntax: self.syntax_model().bits(s), identity, fact }
     }
 
     fn train_sentence(&mut self, s: &Sentence) {
         self.syntax_model().train(s);
         let record = self.record(s.entity);
-        self.train_knowledge(s, record);
+        self.train_knowledge(&s.statement(), record);
     }
 
     /// The prequential step with the learner's own syntax model.
@@ -394,9 +394,9 @@ pub trait KnowledgeCode {
 
     /// The prequential step with syntax bits from the shared model.
     fn observe_knowledge(&mut self, s: &Sentence, syntax: f64) -> Bits {
-        let record = self.record(s.entity);
-        let (identity, fact) = self.odds(s, record).bits(self.fact_prior());
-        self.train_knowledge(s, record);
+        let (s, record) = (s.statement(), self.record(s.entity));
+        let (identity, fact) = self.odds(&s, record).bits(self.fact_prior());
+        self.train_knowledge(&s, record);
         Bits { syntax, identity, fact }
     }
 
@@ -419,8 +419,8 @@ pub trait KnowledgeCode {
     ///
     /// Same records as one sentence at a time; the same sums up to rounding
     /// (docs/benchmarks.md, "Engine").
-    fn observe_knowledge_run(&mut self, sentences: &[Sentence]) {
-        for chunk in sentences.chunks(RUN) {
+    fn observe_knowledge_run(&mut self, statements: &[Statement]) {
+        for chunk in statements.chunks(RUN) {
             let mut found = [None; RUN];
             for (f, s) in found.iter_mut().zip(chunk) {
                 *f = self.record(s.entity);
@@ -481,9 +481,9 @@ macro_rules! knowledge_steps {
             self.observe_knowledge(s, syntax)
         }
 
-        fn observe_run_shared(&mut self, sentences: &[Sentence]) -> Bits {
+        fn observe_run_shared(&mut self, _: &[Sentence], statements: &[Statement]) -> Bits {
             // Every bit is held back until the window closes.
-            self.observe_knowledge_run(sentences);
+            self.observe_knowledge_run(statements);
             Bits::default()
         }
 

@@ -28,5 +28,5 @@ pub mod zipf;
 pub use generator::{Generator, Parts};
 pub use knowledge::EntityId;
 pub use params::{GeneratorParams, SourceKind};
-pub use sentence::{Bits, Role, Sentence};
+pub use sentence::{Bits, Role, Sentence, Statement};
 pub use vocab::{Token, Vocab};

@@ -47,6 +47,21 @@ impl std::ops::Sub for Bits {
     }
 }
 
+/// What a sentence states about knowledge, without its words: all that the
+/// identity and fact code of a Bayes or capped learner reads of it. A batch
+/// of these is 24 bytes a sentence, where its sentences take several cache
+/// lines each: the learners on other threads read these, so the thread
+/// that draws the next batch into the sentences' lines does not wait for
+/// them to be taken back from the other cores' caches.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Statement {
+    pub entity: EntityId,
+    pub attribute: u32,
+    pub value: u32,
+    /// The oracle's identity bits: how rare the entity is.
+    pub identity: f64,
+}
+
 /// One sentence. Reused across draws: `Generator::next` overwrites it without
 /// allocating once its buffers have grown.
 #[derive(Clone, Debug, Default)]
@@ -79,6 +94,17 @@ pub struct Sentence {
 }
 
 impl Sentence {
+    /// What the sentence states ([`Statement`]).
+    #[inline]
+    pub fn statement(&self) -> Statement {
+        Statement {
+            entity: self.entity,
+            attribute: self.attribute,
+            value: self.value,
+            identity: self.oracle.identity,
+        }
+    }
+
     /// Copies `other` into `self`, reusing `self`'s buffers (no allocation
     /// once they are large enough; the derived `clone_from` would allocate).
     pub fn copy_from(&mut self, other: &Sentence) {
