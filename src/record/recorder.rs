@@ -4,7 +4,7 @@
 //! `interrupted` line instead. Progress goes to the sink too (not a line).
 
 use std::ops::ControlFlow;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::config::Preset;
 use crate::engine::driver::default_threads;
@@ -20,9 +20,13 @@ pub enum Event<'a> {
     Progress { sentences: u64, total: u64 },
 }
 
-/// Sentences per batch: between two looks at `stop` (about 15 ms at 1 M
-/// sentences/s; longer with neural learners).
-const BATCH: u64 = 1 << 14;
+/// Sentences in the first batch between two looks at `stop`; the batch then
+/// doubles while it takes under [`BATCH_TIME`] / 4 and halves while it
+/// takes over [`BATCH_TIME`], so a fast run makes few calls (each call
+/// starts and ends the learner threads' pipeline) and a slow one still
+/// answers a signal promptly.
+const FIRST_BATCH: u64 = 1 << 14;
+const BATCH_TIME: Duration = Duration::from_millis(100);
 
 /// How a recording ended.
 #[derive(Debug, PartialEq)]
@@ -52,6 +56,7 @@ pub fn record(
     let total = engine.total_sentences();
     let mut checkpoints = 0u64;
     let mut last_sample: Option<Sample> = None;
+    let mut batch = FIRST_BATCH;
     let line = |r: Record, sink: &mut dyn FnMut(Event) -> ControlFlow<()>| sink(Event::Line(&r));
     if line(Record::Run(Box::new(RunHeader::new(preset_name, engine.preset(), command))), sink).is_break() {
         return Outcome::SinkStopped;
@@ -68,7 +73,8 @@ pub fn record(
             let _ = line(Record::Interrupted(i.clone()), sink);
             return Outcome::Interrupted(i);
         }
-        let flow = match engine.advance(BATCH) {
+        let began = Instant::now();
+        let flow = match engine.advance(batch) {
             Step::Running => ControlFlow::Continue(()),
             Step::Checkpoint(c) => {
                 checkpoints += 1;
@@ -87,6 +93,12 @@ pub fn record(
             ),
             Step::Finished => break,
         };
+        let took = began.elapsed();
+        if took < BATCH_TIME / 4 && batch < 1 << 20 {
+            batch *= 2;
+        } else if took > BATCH_TIME && batch > 64 {
+            batch /= 2;
+        }
         if flow.is_break() || sink(Event::Progress { sentences: engine.sentences(), total }).is_break() {
             return Outcome::SinkStopped;
         }
