@@ -142,14 +142,17 @@ pub enum Command {
         /// Run files, or directories of them.
         #[arg(required = true)]
         runs: Vec<PathBuf>,
+        /// Theme [default: the config file's, else dark].
         #[arg(long)]
         theme: Option<String>,
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
-        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=60))]
-        fps: u32,
-        #[arg(long, value_enum, default_value_t = MarkerChoice::Theme)]
-        marker: MarkerChoice,
+        /// Most frames per second, 1 to 60 [default: the config file's, else 30].
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=60))]
+        fps: Option<u32>,
+        /// Chart points [default: the config file's, else theme].
+        #[arg(long, value_enum)]
+        marker: Option<MarkerChoice>,
     },
     /// Draw a figure of recorded runs as SVG or PNG.
     Plot {

@@ -303,11 +303,14 @@ fn a_bad_config_file_is_refused_with_its_place() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("sk-tui")).unwrap();
     std::fs::write(dir.path().join("sk-tui/config.toml"), "theme = \"dark\"\nfps = 500\n").unwrap();
-    // The file is read before the terminal is needed.
-    let out = command().env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("config.toml:2:7: fps: fps = 500 is outside [1, 60]"), "{err}");
+    // The file is read before the terminal is needed, by the dashboard and
+    // by `view`, which takes its defaults too.
+    for args in [vec![], vec!["view", "run.jsonl"]] {
+        let out = command().args(&args).env("XDG_CONFIG_HOME", dir.path()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("config.toml:2:7: fps: fps = 500 is outside [1, 60]"), "{args:?}: {err}");
+    }
 }
 
 /// A reader that goes away (`sk-tui run | head -1`) ends the run quietly

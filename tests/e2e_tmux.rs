@@ -26,6 +26,15 @@ struct Dashboard {
 
 impl Dashboard {
     fn start(variant: &str, env: &[(&str, &str)]) -> Dashboard {
+        Dashboard::start_with(variant, env, |_| "--preset default".into())
+    }
+
+    /// sk-tui with the arguments `args` gives for the scratch directory.
+    fn start_with(
+        variant: &str,
+        env: &[(&str, &str)],
+        args: impl Fn(&std::path::Path) -> String,
+    ) -> Dashboard {
         let socket = format!("sk-tui-e2e-{}-{variant}", std::process::id());
         let dir = std::env::temp_dir().join(&socket);
         let _ = std::fs::remove_dir_all(&dir);
@@ -33,9 +42,10 @@ impl Dashboard {
         let envs: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
         // An empty config home: only embedded presets and themes are listed.
         let script = format!(
-            "env XDG_CONFIG_HOME={dir} {envs} '{BIN}' --preset default; echo $? > {dir}/rc; sleep 30",
+            "env XDG_CONFIG_HOME={dir} {envs} '{BIN}' {args}; echo $? > {dir}/rc; sleep 30",
             dir = dir.display(),
             envs = envs.join(" "),
+            args = args(&dir),
         );
         let tmux = Tmux::start(socket, "e2e", (120, 40), &script, Duration::from_secs(30));
         Dashboard { tmux, dir }
@@ -232,6 +242,35 @@ fn quitting_after_the_window_grew_leaves_no_dashboard_behind() {
         !screen.contains('│') && !screen.contains('╭'),
         "the dashboard was left on the screen:\n{screen}"
     );
+}
+
+/// `view` of a recorded run: the theme picker lists the themes, and `s`
+/// saves the chosen one into the config file, as in the live dashboard
+/// (it listed nothing and had no file to save into).
+#[test]
+fn view_saves_a_theme_from_its_picker() {
+    require_tmux();
+    let t = Dashboard::start_with("view-theme", &[], |dir| {
+        let run = dir.join("run.jsonl");
+        let out = Command::new(BIN)
+            .args(["run", "--preset", "default", "--sentences", "20000", "--out"])
+            .arg(&run)
+            .output()
+            .expect("sk-tui run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        format!("view {}", run.display())
+    });
+    t.wait_for("the recorded run", |s| t.alternate_on() && s.contains("finished"));
+    t.keys(&["t"]);
+    t.wait_for("the theme picker", |s| s.contains("Themes:") && s.contains("high-contrast"));
+    // The first entry is dark; the one below it is light.
+    t.keys(&["Down", "s"]);
+    t.wait_for("the saved note", |s| s.contains("theme light saved"));
+    let config = std::fs::read_to_string(t.dir.join("sk-tui/config.toml")).expect("config.toml written");
+    assert_eq!(config.trim(), "theme = \"light\"");
+    t.keys(&["q"]);
+    t.wait_for_exit("q");
+    assert_eq!(std::fs::read_to_string(t.dir.join("rc")).unwrap().trim(), "0");
 }
 
 /// Starts the dashboard with `env`, waits for it, and returns the screen as

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
+use clap::ValueEnum;
 use sk_tui::config::Preset;
+use sk_tui::config::settings::{config_file, load_settings};
 use sk_tui::record::follow::{POLL, follow, follow_discovering};
 use sk_tui::record::run_files_in;
 use sk_tui::ui::model::Model;
@@ -14,29 +16,45 @@ use sk_tui::ui::{ColorChoice, MarkerChoice, UiError, load_theme};
 
 use super::Failure;
 
+/// `theme`, `fps` and `marker` default to the config file's, as the live
+/// dashboard's do, and the theme picker saves there.
 pub fn run(
     paths: &[PathBuf],
     theme: Option<String>,
     color: ColorChoice,
-    fps: u32,
-    marker: MarkerChoice,
+    fps: Option<u32>,
+    marker: Option<MarkerChoice>,
 ) -> Result<(), Failure> {
-    let theme = load_theme(theme.as_deref()).map_err(UiError::from)?;
+    let file = config_file();
+    let settings = match &file {
+        Some(path) => load_settings(path)?,
+        None => Default::default(),
+    };
+    let theme = load_theme(theme.or(settings.theme).as_deref()).map_err(UiError::from)?;
+    let fps = fps.or(settings.fps).unwrap_or(30);
+    // The file's marker was checked against the names `--marker` takes.
+    let marker = marker
+        .or_else(|| settings.marker.as_deref().and_then(|m| MarkerChoice::from_str(m, true).ok()))
+        .unwrap_or_default();
+    let model = |name: &str| {
+        let mut model = Model::new(name, Preset::default(), theme.clone(), color.enabled(), marker);
+        model.mouse = settings.mouse.unwrap_or(true);
+        model.theme_choices = sk_tui::ui::theme_choices();
+        model
+    };
     if let [dir] = paths
         && sk_tui::sweep::view::is_sweep_dir(dir)
     {
         let sweep = sk_tui::sweep::view::open(dir)?;
-        let name = sk_tui::ui::sweep_chart::hint(&sweep.chart);
-        let model = Model::new(&name, Preset::default(), theme, color.enabled(), marker);
+        let model = model(&sk_tui::ui::sweep_chart::hint(&sweep.chart));
         let follower = follow_discovering(sweep.files.clone(), Some(sweep.discover), POLL);
         let mut recorded = Recorded::new(sweep.files, Some(follower)).with_sweep(sweep.chart);
-        sk_tui::ui::app::run_recorded(model, &mut recorded, fps)?;
+        sk_tui::ui::app::run_recorded(model, &mut recorded, fps, file.as_deref())?;
         return Ok(());
     }
     let files = run_files_in(paths)?;
     let name = files[0].file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let model = Model::new(&name, Preset::default(), theme, color.enabled(), marker);
     let mut recorded = Recorded::new(files.clone(), Some(follow(files)));
-    sk_tui::ui::app::run_recorded(model, &mut recorded, fps)?;
+    sk_tui::ui::app::run_recorded(model(&name), &mut recorded, fps, file.as_deref())?;
     Ok(())
 }

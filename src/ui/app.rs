@@ -164,8 +164,14 @@ pub fn run(args: UiArgs) -> Result<(), UiError> {
 }
 
 /// The dashboard on recorded runs (`sk-tui view`): no engine; the runs'
-/// lines arrive from `recorded`'s follower.
-pub fn run_recorded(mut model: Model, recorded: &mut Recorded, fps: u32) -> Result<(), UiError> {
+/// lines arrive from `recorded`'s follower. The theme picker saves into
+/// `config_file`.
+pub fn run_recorded(
+    mut model: Model,
+    recorded: &mut Recorded,
+    fps: u32,
+    config_file: Option<&std::path::Path>,
+) -> Result<(), UiError> {
     super::recorded::refuse_non_run_files(recorded.runs.iter().map(|r| r.path.as_path()))?;
     if !std::io::stdout().is_terminal() {
         return Err(UiError::NotATerminal);
@@ -174,7 +180,7 @@ pub fn run_recorded(mut model: Model, recorded: &mut Recorded, fps: u32) -> Resu
     let (control, _control_rx) = crossbeam_channel::bounded(1);
     let (_updates_tx, updates) = crossbeam_channel::bounded(1);
     let mouse = model.mouse;
-    on_terminal(&mut model, &control, &updates, Some(recorded), (fps, mouse, None))
+    on_terminal(&mut model, &control, &updates, Some(recorded), (fps, mouse, config_file))
 }
 
 /// Takes the terminal, runs the loop, and restores it.
