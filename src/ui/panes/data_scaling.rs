@@ -15,7 +15,7 @@ use ratatui::widgets::{Dataset, GraphType, Paragraph};
 
 use super::{
     LegendItem, chart_with_legend, fit_width, format_exponent, format_fit, line_marker, pane_block,
-    placeholder, render_log_log_chart, window_marks,
+    placeholder, plus_minus, render_log_log_chart, window_marks,
 };
 use crate::engine::fits::data_exponent;
 use crate::engine::{Checkpoint, ExponentFit, LearnerPoint};
@@ -124,15 +124,20 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     if let Some(f) = selected_fit
         && let Some(e) = exact_exponent(&exact, &f)
     {
-        theory_text.push_str(&format!("exact {e:.2} · "));
+        theory_text.push_str(&format!("exponent exact {e:.2} · "));
     }
     match limit(latest, y) {
-        Some((v, formula)) => theory_text.push_str(&format!("limit {} ({formula})", format_exponent(v))),
+        Some((v, formula)) => {
+            let name = if theory_text.is_empty() { "exponent limit" } else { "limit" };
+            theory_text.push_str(&format!("{name} {} ({formula})", format_exponent(v)))
+        }
         None => theory_text.push_str("no theory line"),
     }
     header.push((theory_text, p.theory));
     let why_no_fit = match selected_fit {
-        Some(f) => format!("fit {}..{} of plotted points", short(f.from), short(f.to)),
+        Some(f) => {
+            format!("exponents{}s.e., fit to plotted {}..{}", plus_minus(p), short(f.from), short(f.to))
+        }
         None => "fit - : needs 4 points over 1.5 decades".into(),
     };
     header.push((why_no_fit, p.muted));
@@ -184,7 +189,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         frame.render_widget(Paragraph::new(lines), area);
     } else if let Some(l) = latest.learners.get(sel) {
         // No room for a legend: the selected learner's fit on the bottom border.
-        let text = format!(" {} {} ", l.name, format_fit(selected_fit, p));
+        let text = format!(" {} exponent {} ", l.name, format_fit(selected_fit, p));
         let row = Rect {
             x: area.x + 2,
             y: area.bottom().saturating_sub(1),
