@@ -598,7 +598,7 @@ fn a_missing_model_fit_says_why() {
         c.fits.model_exponent = None;
     }
     let why = m.model_fit_absence().unwrap();
-    assert!(why.contains("3 capped oracle learners") && why.contains("has 2"), "{why}");
+    assert!(why.contains("2 capped oracle learners, needs 3"), "{why}");
     // model-scaling has them: only "yet" while no budget is full.
     let mut m = fixture::model("model-scaling", 1_000_000, "dark", true);
     assert!(m.model_fit_absence().is_none());

@@ -517,12 +517,14 @@ impl Model {
             .filter(|l| l.kind == LearnerKind::Capped && l.policy == Policy::Oracle)
             .count();
         Some(if oracles < 3 {
-            format!("no fit: it needs 3 capped oracle learners, this preset has {oracles}")
+            format!("no fit: {oracles} capped oracle learners, needs 3")
         } else if latest.is_none() {
             "no fit yet: no checkpoint".into()
         } else {
+            // A budget counts as full when it is at most this share of the
+            // knowledge seen so far (`fits::SATURATED_FRACTION`).
             format!(
-                "no fit yet: fewer than 3 oracle budgets are full (<= {:.0}% of the knowledge seen)",
+                "no fit yet: < 3 oracle budgets full (<={:.0}% of seen)",
                 100.0 * crate::engine::fits::SATURATED_FRACTION
             )
         })
