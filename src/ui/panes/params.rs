@@ -78,13 +78,17 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     } else if !problems.is_empty() && refused.is_none() {
         status.push(Line::styled(format!("{} invalid: {}", problems.len(), problems[0].0), p.error));
     }
-    let hints = Line::from(vec![
-        Span::styled(format!("{selected_key} in {}  ", fields::range(&FIELDS[e.selected])), p.muted),
-        Span::styled("a", p.key),
-        Span::styled(" apply ", p.muted),
-        Span::styled("f", p.key),
-        Span::styled(" fine-tune", p.muted),
-    ]);
+    // The hints that fit on the line, a key never without its word.
+    let mut hints = vec![
+        vec![Span::styled(format!("{selected_key} in {}  ", fields::range(&FIELDS[e.selected])), p.muted)],
+        vec![Span::styled("a", p.key), Span::styled(" apply ", p.muted)],
+        vec![Span::styled("f", p.key), Span::styled(" fine-tune", p.muted)],
+    ];
+    let width = |h: &[Vec<Span>]| h.iter().flatten().map(Span::width).sum::<usize>();
+    while hints.len() > 1 && width(&hints) > inner.width as usize {
+        hints.pop();
+    }
+    let hints = Line::from(hints.concat());
     let rows = footer_height(inner.height) as usize;
     let mut footer: Vec<Line> = status.into_iter().take(rows).collect();
     if footer.len() < rows {
