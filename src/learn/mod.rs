@@ -125,11 +125,11 @@ pub trait Learner: Send {
     /// left to the shared model: the sums of their identity and fact bits
     /// (`syntax` zero). `statements` are the sentences' own
     /// (`Sentence::statement`): a learner that needs no more of a sentence
-    /// reads them alone (Bayes and capped). A learner may hold bits back until its window
-    /// closes (Bayes and capped hold back all of them, as one product of
-    /// probabilities per part): it returns them from `close_window` (and shows
-    /// them in `pending_bits`). The default takes sentences one at a time
-    /// and holds nothing back.
+    /// reads only them (Bayes and capped). A learner may hold bits back
+    /// until its window closes (Bayes and capped hold back all of them, as
+    /// one product of probabilities per part): it returns them from
+    /// `close_window` (and shows them in `pending_bits`). The default takes
+    /// sentences one at a time and holds nothing back.
     fn observe_run_shared(&mut self, sentences: &[Sentence], statements: &[Statement]) -> Bits {
         let _ = statements;
         let mut sum = Bits::default();
