@@ -426,7 +426,8 @@ pub trait KnowledgeCode {
                 *f = self.record(s.entity);
             }
             let (added, moved) = self.record_changes();
-            for (s, found) in chunk.iter().zip(found) {
+            // By reference: moving the array into the iterator copied it.
+            for (s, &found) in chunk.iter().zip(&found) {
                 let (added_now, moved_now) = self.record_changes();
                 let still = match found {
                     Some(_) => moved_now == moved,
