@@ -25,6 +25,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError, bounde
 
 use crate::config::{LoadedPreset, Preset};
 
+use super::batch_size::BatchSize;
 use super::checkpoint::Summary;
 use super::messages::{Control, Progress, Update};
 use super::run::{Engine, Step};
@@ -231,10 +232,10 @@ impl EngineThread {
         let want_samples = live && clock.last_samples.elapsed() >= SAMPLES_EVERY;
         // Everything that touches the engine runs under catch_unwind.
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            if panic_at.is_some_and(|n| e.sentences() + clock.batch >= n) {
+            if panic_at.is_some_and(|n| e.sentences() + clock.batch.get() >= n) {
                 panic!("injected engine fault at {} sentences", e.sentences());
             }
-            let step = e.advance(clock.batch);
+            let step = e.advance(clock.batch.get());
             // Not while a paced checkpoint waits: its window is not closed yet.
             let timed = (want_timed && step == Step::Running && !e.checkpoint_due()).then(|| e.peek());
             let samples = (want_samples || step == Step::Finished).then(|| e.samples());
@@ -250,16 +251,10 @@ impl EngineThread {
                     .unwrap_or_else(|| "unknown panic".into()));
             }
         };
-        // Aim for batches of ~5 ms (judged on batches that were not cut
-        // short by a learner catching up).
-        let took = started.elapsed();
-        let whole = e.sentences() - before == clock.batch;
-        let cut_short = step == Step::Running && !whole;
-        if whole && took < BATCH_TARGET / 2 && clock.batch < 1 << 20 {
-            clock.batch *= 2;
-        } else if took > BATCH_TARGET * 2 && clock.batch > 16 {
-            clock.batch /= 2;
-        }
+        // Aim for batches of ~5 ms.
+        let done = e.sentences() - before;
+        let cut_short = step == Step::Running && done != clock.batch.get();
+        clock.batch.adapt(done, started.elapsed());
         if let Some(c) = timed {
             clock.last_timed = Instant::now();
             self.post(Update::Checkpoint(Box::new(c)));
@@ -370,7 +365,7 @@ impl EngineThread {
 /// Sentences per second over the last few seconds.
 /// The live loop's batch size and clocks, kept from step to step.
 struct Clock {
-    batch: u64,
+    batch: BatchSize,
     last_progress: Instant,
     last_timed: Instant,
     last_samples: Instant,
@@ -380,7 +375,13 @@ struct Clock {
 impl Clock {
     fn new() -> Self {
         let now = Instant::now();
-        Clock { batch: 1024, last_progress: now, last_timed: now, last_samples: now, rate: RateMeter::new(0) }
+        Clock {
+            batch: BatchSize::new(1024, BATCH_TARGET),
+            last_progress: now,
+            last_timed: now,
+            last_samples: now,
+            rate: RateMeter::new(0),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! thread behind two channels, or headless.
 
 pub mod barrier;
+pub mod batch_size;
 pub mod checkpoint;
 pub mod distinct;
 pub mod driver;

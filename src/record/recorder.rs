@@ -7,6 +7,7 @@ use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use crate::config::Preset;
+use crate::engine::batch_size::BatchSize;
 use crate::engine::driver::default_threads;
 use crate::engine::{DriverOptions, Engine, Sample, Step, Summary};
 
@@ -20,13 +21,10 @@ pub enum Event<'a> {
     Progress { sentences: u64, total: u64 },
 }
 
-/// Sentences in the first batch between two looks at `stop`; the batch then
-/// doubles while it takes under [`BATCH_TIME`] / 4 and halves while it
-/// takes over [`BATCH_TIME`], so a fast run makes few calls (each call
-/// starts and ends the learner threads' pipeline) and a slow one still
-/// answers a signal promptly.
+/// Sentences in the first batch between two looks at `stop`, and the time a
+/// batch aims at (`BatchSize`: 25 to 100 ms).
 const FIRST_BATCH: u64 = 1 << 14;
-const BATCH_TIME: Duration = Duration::from_millis(100);
+const BATCH_TIME: Duration = Duration::from_millis(50);
 
 /// How a recording ended.
 #[derive(Debug, PartialEq)]
@@ -56,7 +54,7 @@ pub fn record(
     let total = engine.total_sentences();
     let mut checkpoints = 0u64;
     let mut last_sample: Option<Sample> = None;
-    let mut batch = FIRST_BATCH;
+    let mut batch = BatchSize::new(FIRST_BATCH, BATCH_TIME);
     let line = |r: Record, sink: &mut dyn FnMut(Event) -> ControlFlow<()>| sink(Event::Line(&r));
     if line(Record::Run(Box::new(RunHeader::new(preset_name, engine.preset(), command))), sink).is_break() {
         return Outcome::SinkStopped;
@@ -73,8 +71,8 @@ pub fn record(
             let _ = line(Record::Interrupted(i.clone()), sink);
             return Outcome::Interrupted(i);
         }
-        let began = Instant::now();
-        let flow = match engine.advance(batch) {
+        let (began, before) = (Instant::now(), engine.sentences());
+        let flow = match engine.advance(batch.get()) {
             Step::Running => ControlFlow::Continue(()),
             Step::Checkpoint(c) => {
                 checkpoints += 1;
@@ -93,12 +91,7 @@ pub fn record(
             ),
             Step::Finished => break,
         };
-        let took = began.elapsed();
-        if took < BATCH_TIME / 4 && batch < 1 << 20 {
-            batch *= 2;
-        } else if took > BATCH_TIME && batch > 64 {
-            batch /= 2;
-        }
+        batch.adapt(engine.sentences() - before, began.elapsed());
         if flow.is_break() || sink(Event::Progress { sentences: engine.sentences(), total }).is_break() {
             return Outcome::SinkStopped;
         }
