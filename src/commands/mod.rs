@@ -112,9 +112,8 @@ pub fn stdout_wants_color() -> bool {
 pub fn load_preset(spec: &str) -> Result<LoadedPreset, Failure> {
     let path = Path::new(spec);
     if path.is_file() && !spec.ends_with(".toml") {
-        let text = std::fs::read(path).map_err(|e| Failure::input(format!("cannot read {spec}: {e}")))?;
-        let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
-        let first = String::from_utf8_lossy(first);
+        let (first, _) = sk_tui::record::reader::first_line(path)
+            .map_err(|e| Failure::input(format!("cannot read {spec}: {e}")))?;
         let json = first.strip_prefix("# ").unwrap_or(&first);
         if json.starts_with('{') {
             let header = match sk_tui::record::parse_record(json) {

@@ -98,6 +98,18 @@ impl LineSplitter {
     }
 }
 
+/// The first line of the file at `path`, without its line ending, and
+/// whether it is complete (a line still being written has no newline yet).
+/// Reads no further: a run file can be large.
+pub fn first_line(path: &Path) -> std::io::Result<(String, bool)> {
+    use std::io::BufRead;
+    let mut first = Vec::new();
+    std::io::BufReader::new(std::fs::File::open(path)?).read_until(b'\n', &mut first)?;
+    let complete = first.ends_with(b"\n");
+    let text = String::from_utf8_lossy(&first);
+    Ok((text.trim_end_matches(['\n', '\r']).to_string(), complete))
+}
+
 /// What a file whose first line is not a run header is told.
 pub const NO_HEADER: &str = "the first line of a run file is its {\"kind\":\"run\",…} header";
 

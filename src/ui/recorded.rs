@@ -25,7 +25,7 @@ use super::sweep_chart::SweepChart;
 use crate::config::{LearnerConfig, Preset};
 use crate::engine::{Checkpoint, LearnerPoint, Progress, RunInfo, Sample, Update};
 use crate::record::follow::{Followed, Follower};
-use crate::record::reader::{NO_HEADER, parse_line};
+use crate::record::reader::{NO_HEADER, first_line, parse_line};
 use crate::record::{BadLine, Record, RunHeader, run_labels};
 
 /// Bad lines shown per run; later ones are counted.
@@ -72,18 +72,14 @@ impl RunView {
 /// being written is let through, to be followed). The error is at the
 /// line's `file:line:column`, as `sk-tui plot` gives it (exit 2).
 pub fn refuse_non_run_files<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Result<(), UiError> {
-    use std::io::BufRead;
     for path in paths {
         let file = path.display().to_string();
-        let cannot = |e: std::io::Error| UiError::Usage(format!("cannot read {file}: {e}"));
-        let mut first = Vec::new();
-        std::io::BufReader::new(std::fs::File::open(path).map_err(cannot)?)
-            .read_until(b'\n', &mut first)
-            .map_err(cannot)?;
-        let Some(line) = first.strip_suffix(b"\n") else { continue };
-        let text = String::from_utf8_lossy(line);
-        let text = text.trim_end_matches('\r');
-        let bad = match parse_line(&file, 1, text) {
+        let (text, complete) =
+            first_line(path).map_err(|e| UiError::Usage(format!("cannot read {file}: {e}")))?;
+        if !complete {
+            continue;
+        }
+        let bad = match parse_line(&file, 1, &text) {
             Ok(Record::Run(_)) => continue,
             Ok(_) => BadLine { file, line: 1, column: 1, message: NO_HEADER.into() },
             Err(bad) => bad,
