@@ -3,7 +3,9 @@
 //! directory); each flag overrides its setting.
 
 use clap::ValueEnum;
-use sk_tui::config::settings::{config_file, load_settings};
+use std::path::PathBuf;
+
+use sk_tui::config::settings::{Settings, config_file, load_settings};
 use sk_tui::ui::{self, MarkerChoice, SnapshotArgs, UiArgs, UiError};
 
 use super::Failure;
@@ -15,19 +17,29 @@ impl From<UiError> for Failure {
     }
 }
 
-pub fn run(args: DashboardArgs) -> Result<(), Failure> {
+/// The config file, if there is a config directory, and its settings (the
+/// defaults without one); for the dashboard and `view`.
+pub fn user_settings() -> Result<(Option<PathBuf>, Settings), Failure> {
     let file = config_file();
     let settings = match &file {
         Some(path) => load_settings(path)?,
         None => Default::default(),
     };
+    Ok((file, settings))
+}
+
+/// `--marker`, else the config file's, else the theme's.
+pub fn marker_or_setting(flag: Option<MarkerChoice>, settings: &Settings) -> MarkerChoice {
+    // The file's marker was checked against the names `--marker` takes.
+    flag.or_else(|| settings.marker.as_deref().and_then(|m| MarkerChoice::from_str(m, true).ok()))
+        .unwrap_or_default()
+}
+
+pub fn run(args: DashboardArgs) -> Result<(), Failure> {
+    let (file, settings) = user_settings()?;
     let preset =
         super::load_preset(args.preset.as_deref().or(settings.preset.as_deref()).unwrap_or("default"))?;
-    // The file's marker was checked against the names `--marker` takes.
-    let marker = args
-        .marker
-        .or_else(|| settings.marker.as_deref().and_then(|m| MarkerChoice::from_str(m, true).ok()))
-        .unwrap_or_default();
+    let marker = marker_or_setting(args.marker, &settings);
     ui::run(UiArgs {
         preset,
         theme: args.theme.or(settings.theme),

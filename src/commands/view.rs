@@ -5,9 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::ValueEnum;
 use sk_tui::config::Preset;
-use sk_tui::config::settings::{config_file, load_settings};
 use sk_tui::record::follow::{POLL, follow, follow_discovering};
 use sk_tui::record::run_files_in;
 use sk_tui::ui::model::Model;
@@ -25,17 +23,10 @@ pub fn run(
     fps: Option<u32>,
     marker: Option<MarkerChoice>,
 ) -> Result<(), Failure> {
-    let file = config_file();
-    let settings = match &file {
-        Some(path) => load_settings(path)?,
-        None => Default::default(),
-    };
-    let theme = load_theme(theme.or(settings.theme).as_deref()).map_err(UiError::from)?;
+    let (file, settings) = super::dashboard::user_settings()?;
+    let marker = super::dashboard::marker_or_setting(marker, &settings);
     let fps = fps.or(settings.fps).unwrap_or(30);
-    // The file's marker was checked against the names `--marker` takes.
-    let marker = marker
-        .or_else(|| settings.marker.as_deref().and_then(|m| MarkerChoice::from_str(m, true).ok()))
-        .unwrap_or_default();
+    let theme = load_theme(theme.or(settings.theme).as_deref()).map_err(UiError::from)?;
     let model = |name: &str| {
         let mut model = Model::new(name, Preset::default(), theme.clone(), color.enabled(), marker);
         model.mouse = settings.mouse.unwrap_or(true);
