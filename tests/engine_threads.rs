@@ -287,7 +287,9 @@ fn the_shared_syntax_model_gives_each_learner_the_bits_of_its_own() {
         let mut next = stream.iter();
         // Two calls, as the engine makes one per span between checkpoints.
         for part in [1000, n as u64 - 1000] {
-            crew.run(part, &mut lanes, &mut |s| s.copy_from(next.next().unwrap()));
+            crew.run(part, &mut lanes, &mut |batch| {
+                batch.iter_mut().for_each(|s| s.copy_from(next.next().unwrap()))
+            });
         }
         // The windows close: each learner's last, partial run is summed,
         // and the crew's shared window (with its own partial run) joins
@@ -324,7 +326,7 @@ fn a_learner_that_panics_on_a_worker_thread_panics_the_caller_instead_of_hanging
                 Lane { learner: &mut bayes, window: &mut w1 },
                 Lane { learner: &mut faulty, window: &mut w2 },
             ];
-            crew.run(20 * BATCH as u64, &mut lanes, &mut |s| g.next(s));
+            crew.run(20 * BATCH as u64, &mut lanes, &mut |batch| batch.iter_mut().for_each(|s| g.next(s)));
         }));
         let message = outcome.err().and_then(|e| e.downcast_ref::<&str>().map(|s| s.to_string()));
         let _ = tx.send(message);

@@ -151,12 +151,13 @@ impl Crew {
         self.threads.max(1)
     }
 
-    /// Runs `n` sentences: `produce` writes each next sentence of the stream
-    /// (always on the calling thread, in order), then every lane observes
+    /// Runs `n` sentences: `produce` writes the next sentences of the
+    /// stream into each slice it is given, in order (always on the calling
+    /// thread, a batch at a time), then every lane observes
     /// each of them in order. The lanes must be the same learners, in the
     /// same order, at every call (the shared syntax model follows the stream
     /// from the first call on).
-    pub fn run(&mut self, n: u64, lanes: &mut [Lane], produce: &mut dyn FnMut(&mut Sentence)) {
+    pub fn run(&mut self, n: u64, lanes: &mut [Lane], produce: &mut dyn FnMut(&mut [Sentence])) {
         let threads = self.threads().min(lanes.len() + 1);
         let shared = lanes.iter().any(|l| l.learner.shares_syntax());
         let mut syntax = if shared { self.shared.as_mut() } else { None };
@@ -199,17 +200,15 @@ fn helpers(pool: &mut Option<rayon::ThreadPool>, count: usize) -> Option<&rayon:
 fn fill(
     batch: &mut Batch,
     len: usize,
-    produce: &mut dyn FnMut(&mut Sentence),
+    produce: &mut dyn FnMut(&mut [Sentence]),
     shared: Option<&mut SharedWindow>,
 ) {
     if batch.sentences.len() < len {
         batch.sentences.resize_with(len, Sentence::default);
     }
+    produce(&mut batch.sentences[..len]);
     batch.statements.clear();
-    for s in &mut batch.sentences[..len] {
-        produce(s);
-        batch.statements.push(s.statement());
-    }
+    batch.statements.extend(batch.sentences[..len].iter().map(Sentence::statement));
     batch.shared = shared.is_some();
     if let Some(shared) = shared {
         batch.sentences[..len].iter().for_each(|s| shared.observe(s));
@@ -242,7 +241,7 @@ fn run_parallel(
     helpers: &rayon::ThreadPool,
     n: u64,
     lanes: &mut [Lane],
-    produce: &mut dyn FnMut(&mut Sentence),
+    produce: &mut dyn FnMut(&mut [Sentence]),
     mut syntax: Option<&mut SharedWindow>,
 ) {
     let steps = n.div_ceil(BATCH as u64) as usize;

@@ -367,25 +367,27 @@ impl Engine {
                 Runner::Remote(w) => remotes.push(w),
             }
         }
-        crew.run(n, &mut lanes, &mut |s| {
-            // Every 61st sentence is kept for the samples, spelled.
-            let kept = (self.sentences + 1).is_multiple_of(61);
-            self.draw(s, kept);
-            for w in remotes.iter_mut() {
-                w.offer(s);
-            }
-            self.sentences += 1;
-            self.tokens += s.token_count as u64;
-            self.seen.insert(s.entity);
-            if kept {
-                // Reuse the oldest sample's buffers once the ring is full.
-                let mut kept = if self.recent.len() == SAMPLES_KEPT {
-                    self.recent.pop_front().unwrap_or_default()
-                } else {
-                    Sentence::default()
-                };
-                kept.copy_from(s);
-                self.recent.push_back(kept);
+        crew.run(n, &mut lanes, &mut |batch| {
+            for s in batch {
+                // Every 61st sentence is kept for the samples, spelled.
+                let kept = (self.sentences + 1).is_multiple_of(61);
+                self.draw(s, kept);
+                for w in remotes.iter_mut() {
+                    w.offer(s);
+                }
+                self.sentences += 1;
+                self.tokens += s.token_count as u64;
+                self.seen.insert(s.entity);
+                if kept {
+                    // Reuse the oldest sample's buffers once the ring is full.
+                    let mut kept = if self.recent.len() == SAMPLES_KEPT {
+                        self.recent.pop_front().unwrap_or_default()
+                    } else {
+                        Sentence::default()
+                    };
+                    kept.copy_from(s);
+                    self.recent.push_back(kept);
+                }
             }
         });
         drop(lanes);

@@ -78,6 +78,33 @@ impl BayesLearner {
         self.facts
     }
 
+    /// `train_knowledge` of a sentence whose entity (`record`) or fact is
+    /// new; true when it gave the entity a record.
+    #[inline(never)]
+    fn train_new(&mut self, s: &Statement, record: Option<usize>) -> bool {
+        let (i, added) = match record {
+            Some(i) => (i, false),
+            None => {
+                let i = self.counts.len();
+                self.slot.insert(s.entity, i);
+                self.counts.push(0);
+                self.values.extend(std::iter::repeat_n(FactBelief::NONE, self.attributes));
+                (i, true)
+            }
+        };
+        self.counts[i] += 1;
+        let belief = &mut self.values[i * self.attributes + s.attribute as usize];
+        if !belief.is_stored() {
+            *belief = FactBelief::new(s.value);
+            self.facts += 1;
+            self.marginal.add(s.attribute, s.value);
+        } else if let Some(old) = belief.observe(s.value) {
+            self.marginal.replace(s.attribute, old, s.value);
+        }
+        self.sentences += 1;
+        added
+    }
+
     /// The belief about a stored fact of the entity with `record`.
     fn belief(&self, record: Option<usize>, attribute: u32) -> Option<&FactBelief> {
         let b = &self.values[record? * self.attributes + attribute as usize];
@@ -110,37 +137,27 @@ impl KnowledgeCode for BayesLearner {
         odds
     }
 
-    fn train_knowledge(&mut self, s: &Statement, record: Option<usize>) {
-        let i = match record {
-            Some(i) => i,
-            None => {
-                let i = self.counts.len();
-                self.slot.insert(s.entity, i);
-                self.counts.push(0);
-                self.values.extend(std::iter::repeat_n(FactBelief::NONE, self.attributes));
-                i
+    /// Records are only ever added, never moved. The common case, a
+    /// stored fact of a seen entity stated again, inline; the rest in
+    /// `train_new`.
+    #[inline]
+    fn train_knowledge(&mut self, s: &Statement, record: Option<usize>) -> bool {
+        if let Some(i) = record {
+            let belief = &mut self.values[i * self.attributes + s.attribute as usize];
+            if belief.is_stored() {
+                if let Some(old) = belief.observe(s.value) {
+                    self.marginal.replace(s.attribute, old, s.value);
+                }
+                self.counts[i] += 1;
+                self.sentences += 1;
+                return false;
             }
-        };
-        self.counts[i] += 1;
-        let at = i * self.attributes + s.attribute as usize;
-        let belief = &mut self.values[at];
-        if !belief.is_stored() {
-            *belief = FactBelief::new(s.value);
-            self.facts += 1;
-            self.marginal.add(s.attribute, s.value);
-        } else if let Some(old) = belief.observe(s.value) {
-            self.marginal.replace(s.attribute, old, s.value);
         }
-        self.sentences += 1;
+        self.train_new(s, record)
     }
 
     fn record(&self, e: EntityId) -> Option<usize> {
         self.slot.get(e)
-    }
-
-    /// Records are only ever added, never moved.
-    fn record_changes(&self) -> (u64, u64) {
-        (self.counts.len() as u64, 0)
     }
 }
 

@@ -157,9 +157,8 @@ pub struct CappedLearner {
     rarest: BinaryHeap<Rarest>,
     rng: SkRng,
     sentences: u64,
-    /// Entities admitted and evicted so far (`record_changes`).
-    admitted: u64,
-    evicted: u64,
+    /// Records added, moved or dropped so far (admissions and evictions).
+    record_changes: u64,
     /// The window's sentences whose bits are held back until it closes
     /// (`KnowledgeCode::observe_knowledge_run`).
     pending: OddsWindow,
@@ -199,8 +198,7 @@ impl CappedLearner {
             rarest: BinaryHeap::new(),
             rng: SkRng::new(seed, 0xCA99ED),
             sentences: 0,
-            admitted: 0,
-            evicted: 0,
+            record_changes: 0,
             pending: OddsWindow::new(prior),
         }
     }
@@ -322,7 +320,7 @@ impl CappedLearner {
         if i < last {
             self.slot.insert(self.records[i].id, i);
         }
-        self.evicted += 1;
+        self.record_changes += 1;
     }
 
     fn store_fact(&mut self, i: usize, attribute: u32, value: u32) {
@@ -354,7 +352,7 @@ impl CappedLearner {
         self.fact_sightings.extend_from_slice(&sightings);
         self.used += self.identity.name_bits;
         self.known_total += count as u64;
-        self.admitted += 1;
+        self.record_changes += 1;
         if self.policy == Policy::Oracle {
             self.rarest.push(Rarest(s.identity, s.entity));
         }
@@ -376,11 +374,6 @@ impl KnowledgeCode for CappedLearner {
     #[inline]
     fn record(&self, e: EntityId) -> Option<usize> {
         self.slot.get(e)
-    }
-
-    /// Admissions add records; an eviction moves the last one into the gap.
-    fn record_changes(&self) -> (u64, u64) {
-        (self.admitted, self.evicted)
     }
 
     fn fact_prior(&self) -> FactPrior {
@@ -407,7 +400,7 @@ impl KnowledgeCode for CappedLearner {
     /// (sightings of what is not stored yet, admissions, evictions) in
     /// `train_unstored`.
     #[inline]
-    fn train_knowledge(&mut self, s: &Statement, slot: Option<usize>) {
+    fn train_knowledge(&mut self, s: &Statement, slot: Option<usize>) -> bool {
         self.sentences += 1;
         if let Some(i) = slot {
             let r = &mut self.records[i];
@@ -420,18 +413,20 @@ impl KnowledgeCode for CappedLearner {
                 if let Some(old) = fact.observe(s.value) {
                     self.marginal.replace(s.attribute, old, s.value);
                 }
-                return;
+                return false;
             }
         }
-        self.train_unstored(s, slot);
+        self.train_unstored(s, slot)
     }
 }
 
 impl CappedLearner {
     /// `train_knowledge` of a sentence whose fact is not stored, its entity
-    /// (`slot`) stored or not, after the entity's record was updated.
+    /// (`slot`) stored or not, after the entity's record was updated; true
+    /// when it admitted or evicted an entity.
     #[inline(never)]
-    fn train_unstored(&mut self, s: &Statement, slot: Option<usize>) {
+    fn train_unstored(&mut self, s: &Statement, slot: Option<usize>) -> bool {
+        let changes = self.record_changes;
         match slot {
             Some(i) => {
                 let seen = &mut self.fact_sightings[i * self.attributes + s.attribute as usize];
@@ -447,6 +442,7 @@ impl CappedLearner {
                 }
             }
         }
+        self.record_changes != changes
     }
 }
 

@@ -359,12 +359,6 @@ pub trait KnowledgeCode {
     /// The learner's record of an entity, if it keeps one.
     fn record(&self, e: EntityId) -> Option<usize>;
 
-    /// Counts of the changes to the record table so far: entities given a
-    /// record, and records moved or dropped. A record looked up earlier is
-    /// still the entity's while the second count is unchanged; a missing
-    /// one is still missing while the first is.
-    fn record_changes(&self) -> (u64, u64);
-
     /// The constants of the learner's fact code.
     fn fact_prior(&self) -> FactPrior;
 
@@ -372,8 +366,10 @@ pub trait KnowledgeCode {
     /// states `s`, before training on it.
     fn odds(&self, s: &Statement, record: Option<usize>) -> Odds;
 
-    /// Trains identity and facts on a sentence that states `s`.
-    fn train_knowledge(&mut self, s: &Statement, record: Option<usize>);
+    /// Trains identity and facts on a sentence that states `s`; true when
+    /// that changed the record table (an entity given a record, a record
+    /// moved or dropped), so records looked up before may be stale.
+    fn train_knowledge(&mut self, s: &Statement, record: Option<usize>) -> bool;
 
     fn score_sentence(&mut self, s: &Sentence) -> Bits {
         let (identity, fact) = self.odds(&s.statement(), self.record(s.entity)).bits(self.fact_prior());
@@ -413,9 +409,9 @@ pub trait KnowledgeCode {
     /// stream is cut into calls; one logarithm per part when read).
     /// - The records of a chunk of sentences are looked up before any of
     ///   them is observed: the lookups are independent, so their cache
-    ///   misses overlap instead of coming one after another. A lookup is
-    ///   used only if no change to the record table since could have
-    ///   altered it (`record_changes`); otherwise it is repeated.
+    ///   misses overlap instead of coming one after another. When training
+    ///   changes the record table, the chunk's remaining lookups are done
+    ///   again.
     ///
     /// Same records as one sentence at a time; the same sums up to rounding
     /// (docs/benchmarks.md, "Engine").
@@ -425,18 +421,14 @@ pub trait KnowledgeCode {
             for (f, s) in found.iter_mut().zip(chunk) {
                 *f = self.record(s.entity);
             }
-            let (added, moved) = self.record_changes();
-            // By reference: moving the array into the iterator copied it.
-            for (s, &found) in chunk.iter().zip(&found) {
-                let (added_now, moved_now) = self.record_changes();
-                let still = match found {
-                    Some(_) => moved_now == moved,
-                    None => added_now == added,
-                };
-                let record = if still { found } else { self.record(s.entity) };
-                let odds = self.odds(s, record);
+            for (i, s) in chunk.iter().enumerate() {
+                let odds = self.odds(s, found[i]);
                 self.pending().push(odds);
-                self.train_knowledge(s, record);
+                if self.train_knowledge(s, found[i]) {
+                    for (f, s) in found[i + 1..].iter_mut().zip(&chunk[i + 1..]) {
+                        *f = self.record(s.entity);
+                    }
+                }
             }
         }
     }
