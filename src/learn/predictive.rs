@@ -123,10 +123,17 @@ impl SyntaxModel {
 /// Increments `counts[i]`, growing the table when a new format appears.
 #[inline]
 fn bump(counts: &mut Vec<u32>, i: usize) {
-    if i >= counts.len() {
-        counts.resize(i + 1, 0);
+    match counts.get_mut(i) {
+        Some(c) => *c += 1,
+        None => grow(counts, i),
     }
-    counts[i] += 1;
+}
+
+/// `bump` of an index past the table.
+#[cold]
+fn grow(counts: &mut Vec<u32>, i: usize) {
+    counts.resize(i + 1, 0);
+    counts[i] = 1;
 }
 
 /// The learned value marginal of each attribute: a Dirichlet(1)–multinomial
