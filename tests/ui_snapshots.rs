@@ -88,6 +88,29 @@ fn params_invalid_value_is_marked() {
     assert_snapshot!(text(&m, 120, 40));
 }
 
+/// A problem too long for the pane's footer takes rows from the field list
+/// (the selected field stays in view): at 80x24 every word of it is shown.
+#[test]
+fn a_long_problem_is_shown_whole_at_80x24() {
+    let mut m = base();
+    key(&mut m, KeyCode::Char('4'));
+    while sk_tui::ui::fields::FIELDS[m.params.selected].key != "name_length" {
+        key(&mut m, KeyCode::Down);
+    }
+    key(&mut m, KeyCode::Enter);
+    update(&mut m, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    key(&mut m, KeyCode::Char('2'));
+    key(&mut m, KeyCode::Enter);
+    let (_, why) = m.params.problems().into_iter().find(|(k, _)| *k == "name_length").expect("a problem");
+    let screen = text(&m, 80, 24);
+    let shown: Vec<&str> =
+        screen.split(|c: char| c.is_whitespace() || c == '│').filter(|w| !w.is_empty()).collect();
+    for word in why.split_whitespace() {
+        assert!(shown.contains(&word), "{word:?} of {why:?} not on screen:\n{screen}");
+    }
+    assert!(screen.contains("!name_length"), "the selected field left the list:\n{screen}");
+}
+
 #[test]
 fn zoomed_heatmap_by_learner() {
     let mut m = base();

@@ -597,13 +597,17 @@ fn a_missing_model_fit_says_why() {
     for c in &mut m.history {
         c.fits.model_exponent = None;
     }
-    let why = m.model_fit_absence().unwrap();
+    let why = m.model_fit_absence(false).unwrap();
     assert!(why.contains("2 capped oracle learners, needs 3"), "{why}");
+    let short = m.model_fit_absence(true).unwrap();
+    assert!(short.contains("2 oracles, needs 3") && short.len() <= 30, "{short}");
     // model-scaling has them: only "yet" while no budget is full.
     let mut m = fixture::model("model-scaling", 1_000_000, "dark", true);
-    assert!(m.model_fit_absence().is_none());
+    assert!(m.model_fit_absence(false).is_none());
     for c in &mut m.history {
         c.fits.model_exponent = None;
     }
-    assert!(m.model_fit_absence().unwrap().starts_with("no fit yet"));
+    for short in [false, true] {
+        assert!(m.model_fit_absence(short).unwrap().starts_with("no fit yet"));
+    }
 }

@@ -501,10 +501,11 @@ impl Model {
 
 impl Model {
     /// Why the model-scaling pane has no fitted exponent ("fit -"), or
-    /// `None` when it has one. The fit needs at least 3 capped `oracle`
-    /// learners whose budgets are full (at most `SATURATED_FRACTION` of the
-    /// knowledge seen), so some presets never have one and others only later.
-    pub fn model_fit_absence(&self) -> Option<String> {
+    /// `None` when it has one; `short`: in a few words, for a pane's
+    /// border. The fit needs at least 3 capped `oracle` learners whose
+    /// budgets are full (at most `SATURATED_FRACTION` of the knowledge seen),
+    /// so some presets never have one and others only later.
+    pub fn model_fit_absence(&self, short: bool) -> Option<String> {
         use crate::config::{LearnerKind, Policy};
         let latest = self.latest();
         if latest.is_some_and(|c| c.fits.model_exponent.is_some()) {
@@ -516,17 +517,17 @@ impl Model {
             .iter()
             .filter(|l| l.kind == LearnerKind::Capped && l.policy == Policy::Oracle)
             .count();
-        Some(if oracles < 3 {
-            format!("no fit: {oracles} capped oracle learners, needs 3")
-        } else if latest.is_none() {
-            "no fit yet: no checkpoint".into()
-        } else {
+        Some(match (oracles < 3, latest.is_none(), short) {
+            (true, _, false) => format!("no fit: {oracles} capped oracle learners, needs 3"),
+            (true, _, true) => format!("no fit: {oracles} oracles, needs 3"),
+            (false, true, _) => "no fit yet: no checkpoint".into(),
             // A budget counts as full when it is at most this share of the
             // knowledge seen so far (`fits::SATURATED_FRACTION`).
-            format!(
+            (false, false, false) => format!(
                 "no fit yet: < 3 oracle budgets full (<={:.0}% of seen)",
                 100.0 * crate::engine::fits::SATURATED_FRACTION
-            )
+            ),
+            (false, false, true) => "no fit yet: < 3 budgets full".into(),
         })
     }
 }

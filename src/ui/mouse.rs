@@ -81,7 +81,7 @@ fn select_field(model: &mut Model, rect: Rect, at: Position) {
         width: rect.width.saturating_sub(2),
         height: rect.height.saturating_sub(2),
     };
-    let (list, top) = super::panes::params::list_layout(inner, model.params.selected);
+    let (list, top) = super::panes::params::list_layout(inner, model);
     if list.contains(at) {
         let i = top + (at.y - list.y) as usize;
         if i < FIELDS.len() && model.params.input.is_none() {

@@ -145,9 +145,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
             Some(f) => {
                 format!("oracle fit {} over {}..{} b", format_fit(Some(f), p), short(f.from), short(f.to))
             }
-            None => {
-                model.model_fit_absence().unwrap_or_else(|| "no fit yet: needs 3 full oracle budgets".into())
-            }
+            None => model
+                .model_fit_absence(false)
+                .unwrap_or_else(|| "no fit yet: needs 3 full oracle budgets".into()),
         },
         p.muted,
     ));
@@ -209,15 +209,18 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     if let Some((area, lines)) = legend {
         frame.render_widget(Paragraph::new(lines), area);
     } else {
-        let text = match fit {
-            Some(_) => format!(" oracle fit {} ", format_fit(fit, p)),
-            None => format!(" {} ", model.model_fit_absence().unwrap_or_else(|| "no fit yet".into())),
-        };
         let row = Rect {
             x: area.x + 2,
             y: area.bottom().saturating_sub(1),
             width: area.width.saturating_sub(4),
             height: 1,
+        };
+        let absence =
+            |short| format!(" {} ", model.model_fit_absence(short).unwrap_or_else(|| "no fit yet".into()));
+        let text = match fit {
+            Some(_) => format!(" oracle fit {} ", format_fit(fit, p)),
+            None if absence(false).chars().count() <= row.width as usize => absence(false),
+            None => absence(true),
         };
         frame.render_widget(Paragraph::new(Line::styled(fit_width(&text, row.width as usize), p.text)), row);
     }

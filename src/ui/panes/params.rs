@@ -14,17 +14,68 @@ use super::{fit_width, pane_block};
 use crate::ui::fields::{self, FIELDS};
 use crate::ui::model::{Model, Pane};
 
-/// The footer's height for a pane whose inside is `inner_h` rows.
-fn footer_height(inner_h: u16) -> u16 {
-    if inner_h >= 8 { 2 } else { 1 }
+/// The footer's height inside a pane whose inside is `inner`: two rows
+/// from 8 rows up, one below, or as many as `status` needs to be read
+/// whole, leaving at least two rows of fields.
+fn footer_height(inner: Rect, status: &[Line]) -> u16 {
+    let base = if inner.height >= 8 { 2 } else { 1 };
+    let needed: usize = status.iter().map(|l| wrapped_rows(&line_text(l), inner.width as usize)).sum();
+    let room = inner.height.saturating_sub(2).max(base);
+    (needed as u16).clamp(base, room)
+}
+
+fn line_text(l: &Line) -> String {
+    l.spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+/// Rows `text` takes when wrapped at word boundaries to `width` columns
+/// (as `Paragraph`'s wrap does; a word longer than a row is split).
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let (mut rows, mut used) = (1, 0);
+    for word in text.split_whitespace() {
+        let w = word.chars().count();
+        let gap = usize::from(used > 0);
+        if used + gap + w <= width {
+            used += gap + w;
+        } else {
+            rows += usize::from(used > 0) + (w.saturating_sub(1)) / width;
+            used = (w - 1) % width + 1;
+        }
+    }
+    rows
 }
 
 /// The rows of the field list inside the pane's `inner` area, and the first
-/// field shown when `selected` is selected (the selection stays in view).
-pub fn list_layout(inner: Rect, selected: usize) -> (Rect, usize) {
-    let list_h = inner.height.saturating_sub(footer_height(inner.height)) as usize;
+/// field shown (the selection stays in view): what is left above the
+/// footer the model's status needs.
+pub fn list_layout(inner: Rect, model: &Model) -> (Rect, usize) {
+    let list_h = inner.height.saturating_sub(footer_height(inner, &status(model))) as usize;
+    let selected = model.params.selected;
     let top = if selected >= list_h { selected + 1 - list_h } else { 0 };
     (Rect { height: list_h as u16, ..inner }, top)
+}
+
+/// The footer's message lines: a refusal first (it answers the key just
+/// pressed), then the selected field's problem, or the pane's message, or
+/// the count of problems elsewhere.
+fn status(model: &Model) -> Vec<Line<'static>> {
+    let (p, e) = (&model.palette, &model.params);
+    let problems = e.problems();
+    let selected_key = FIELDS[e.selected].key;
+    let mut status = Vec::new();
+    let refused = e.message.as_deref().filter(|m| m.starts_with("not"));
+    if let Some(m) = refused {
+        status.push(Line::styled(m.to_string(), p.error));
+    }
+    if let Some((_, why)) = problems.iter().find(|(k, _)| *k == selected_key) {
+        status.push(Line::styled(why.clone(), p.error));
+    } else if let (Some(m), None) = (&e.message, refused) {
+        status.push(Line::styled(m.clone(), p.good));
+    } else if !problems.is_empty() && refused.is_none() {
+        status.push(Line::styled(format!("{} invalid: {}", problems.len(), problems[0].0), p.error));
+    }
+    status
 }
 
 /// The bottom border's note when not every field fits: which are shown and
@@ -53,7 +104,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let detail = if e.edited() { "edited, not applied" } else { model.state_name() };
     let mut block = pane_block(model, Pane::Params, detail.to_string());
     let inner = block.inner(area);
-    let (list, top) = list_layout(inner, e.selected);
+    let (list, top) = list_layout(inner, model);
     if let Some(note) = more_fields(top, list.height as usize) {
         block = block.title_bottom(Line::styled(note, p.muted).right_aligned());
     }
@@ -63,21 +114,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     }
     let problems = e.problems();
     let focused = model.focus == Pane::Params;
-    // The footer: a refusal first (it answers the key just pressed), then the
-    // selected field's problem, or the pane's message, or hints.
     let selected_key = FIELDS[e.selected].key;
-    let mut status: Vec<Line> = Vec::new();
-    let refused = e.message.as_deref().filter(|m| m.starts_with("not"));
-    if let Some(m) = refused {
-        status.push(Line::styled(m.to_string(), p.error));
-    }
-    if let Some((_, why)) = problems.iter().find(|(k, _)| *k == selected_key) {
-        status.push(Line::styled(why.clone(), p.error));
-    } else if let (Some(m), None) = (&e.message, refused) {
-        status.push(Line::styled(m.clone(), p.good));
-    } else if !problems.is_empty() && refused.is_none() {
-        status.push(Line::styled(format!("{} invalid: {}", problems.len(), problems[0].0), p.error));
-    }
+    let status = status(model);
     // The hints that fit on the line, a key never without its word.
     let mut hints = vec![
         vec![Span::styled(format!("{selected_key} in {}  ", fields::range(&FIELDS[e.selected])), p.muted)],
@@ -89,15 +127,23 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         hints.pop();
     }
     let hints = Line::from(hints.concat());
-    let rows = footer_height(inner.height) as usize;
-    let mut footer: Vec<Line> = status.into_iter().take(rows).collect();
-    if footer.len() < rows {
-        while footer.len() + 1 < rows {
-            footer.push(Line::raw(""));
+    // The status lines whole, as they wrap; the hints on the last row when
+    // a row is left.
+    let footer_h = inner.height - list.height;
+    let rows = footer_h as usize;
+    let (mut footer, mut used) = (Vec::new(), 0);
+    for line in status {
+        let r = wrapped_rows(&line_text(&line), inner.width as usize);
+        if used + r > rows && !footer.is_empty() {
+            break;
         }
+        used += r;
+        footer.push(line);
+    }
+    if used < rows {
+        footer.extend((used + 1..rows).map(|_| Line::raw("")));
         footer.push(hints);
     }
-    let footer_h = footer_height(inner.height);
     let list_h = list.height as usize;
     let w = inner.width as usize;
     let show_range = w >= 44;
@@ -149,4 +195,20 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     frame.render_widget(Paragraph::new(lines), list);
     let foot = Rect { y: inner.y + list_h as u16, height: footer_h, ..inner };
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: true }), foot);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_rows;
+
+    #[test]
+    fn rows_of_wrapped_text() {
+        assert_eq!(wrapped_rows("", 5), 1);
+        assert_eq!(wrapped_rows("aaa bbb", 7), 1);
+        assert_eq!(wrapped_rows("aaa bbb", 6), 2);
+        assert_eq!(wrapped_rows("aaa bbb cc", 7), 2);
+        // A word longer than a row is split: abc / def / g x.
+        assert_eq!(wrapped_rows("abcdefg x", 3), 3);
+        assert_eq!(wrapped_rows("x abcdefg", 3), 4);
+    }
 }
