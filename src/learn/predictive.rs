@@ -252,20 +252,21 @@ impl FactBelief {
     }
 
     /// Adds a statement of `value`; returns the previous leading value when
-    /// the lead changed.
+    /// the lead changed. A count reaching `u16::MAX` halves both.
     pub fn observe(&mut self, value: u32) -> Option<u32> {
         if value == self.value {
+            // The leader stays ahead (the rival's count is never above its).
             self.count = self.count.saturating_add(1);
-        } else if value == self.rival {
+            self.halve_at_max();
+            return None;
+        }
+        if value == self.rival {
             self.rival_count = self.rival_count.saturating_add(1);
         } else {
             self.rival = value;
             self.rival_count = 1;
         }
-        if self.count == u16::MAX || self.rival_count == u16::MAX {
-            self.count = self.count.div_ceil(2);
-            self.rival_count = self.rival_count.div_ceil(2);
-        }
+        self.halve_at_max();
         if self.rival_count > self.count {
             let old = self.value;
             std::mem::swap(&mut self.value, &mut self.rival);
@@ -273,6 +274,14 @@ impl FactBelief {
             return Some(old);
         }
         None
+    }
+
+    #[inline(always)]
+    fn halve_at_max(&mut self) {
+        if self.count == u16::MAX || self.rival_count == u16::MAX {
+            self.count = self.count.div_ceil(2);
+            self.rival_count = self.rival_count.div_ceil(2);
+        }
     }
 
     /// The statements of `value` counted, and of all values.
@@ -324,6 +333,15 @@ pub fn answer(belief: Option<&FactBelief>, attribute: u32, kappa: f64, marginal:
     }
 }
 
+/// A count as a float: the same value as `n as f64` for the counts a run
+/// reaches (below 2^63), in one conversion (`u64` takes several on x86-64
+/// without AVX-512).
+#[inline(always)]
+fn exact(n: u64) -> f64 {
+    debug_assert!(n < 1 << 63);
+    n as i64 as f64
+}
+
 /// The Pitman–Yor predictive of identity (docs/theory.md, "The learners"): a seen entity
 /// with count `c` costs `-log2((c - alpha)/(n + beta))`; a new one
 /// `-log2 p_new + L_name log2 V_name` with `p_new` the remaining mass.
@@ -346,11 +364,11 @@ impl PitmanYorCode {
     /// fewer (a capped learner), unknown entities share the rest.
     #[inline]
     pub fn odds(&self, count: Option<u32>, n: u64, known: u64, known_total: u64) -> Odds {
-        let total = n as f64 + self.beta;
+        let total = exact(n) + self.beta;
         let (entity, total, name) = match count {
             _ if n == 0 => (1.0, 1.0, self.name_bits),
             Some(c) => (c as f64 - self.alpha, total, 0.0),
-            None => (total - known_total as f64 + self.alpha * known as f64, total, self.name_bits),
+            None => (total - exact(known_total) + self.alpha * exact(known), total, self.name_bits),
         };
         Odds { entity, total, name, ..Odds::default() }
     }
@@ -425,19 +443,31 @@ pub trait KnowledgeCode {
     fn observe_knowledge_run(&mut self, statements: &[Statement]) {
         for chunk in statements.chunks(RUN) {
             let mut found = [None; RUN];
-            for (f, s) in found.iter_mut().zip(chunk) {
-                *f = self.record(s.entity);
-            }
+            self.look_up(chunk, &mut found);
             for (i, s) in chunk.iter().enumerate() {
                 let odds = self.odds(s, found[i]);
                 self.pending().push(odds);
                 if self.train_knowledge(s, found[i]) {
-                    for (f, s) in found[i + 1..].iter_mut().zip(&chunk[i + 1..]) {
-                        *f = self.record(s.entity);
-                    }
+                    self.look_up_again(&chunk[i + 1..], &mut found[i + 1..]);
                 }
             }
         }
+    }
+
+    /// The records of `statements`' entities, into `found`.
+    #[inline(always)]
+    fn look_up(&self, statements: &[Statement], found: &mut [Option<usize>]) {
+        for (f, s) in found.iter_mut().zip(statements) {
+            *f = self.record(s.entity);
+        }
+    }
+
+    /// `look_up` after the record table changed: out of the common step's
+    /// loop, so its bookkeeping stays out too.
+    #[cold]
+    #[inline(never)]
+    fn look_up_again(&self, statements: &[Statement], found: &mut [Option<usize>]) {
+        self.look_up(statements, found);
     }
 
     /// The sums of the pending window's bits, which stays pending.
