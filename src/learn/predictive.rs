@@ -374,6 +374,10 @@ impl PitmanYorCode {
     }
 }
 
+/// `KnowledgeCode::look_up`'s mark of an entity without a record (record
+/// indices are below 2^32: `Slots` keeps them as `u32`).
+const NO_RECORD: u32 = u32::MAX;
+
 /// A Bayes-family learner (Bayes, capped): the syntax model plus its own
 /// code for identity and facts, which needs the learner's record of the
 /// sentence's entity, looked up once per sentence. The provided methods are
@@ -442,23 +446,25 @@ pub trait KnowledgeCode {
     /// (docs/benchmarks.md, "Engine").
     fn observe_knowledge_run(&mut self, statements: &[Statement]) {
         for chunk in statements.chunks(RUN) {
-            let mut found = [None; RUN];
+            let mut found = [NO_RECORD; RUN];
             self.look_up(chunk, &mut found);
             for (i, s) in chunk.iter().enumerate() {
-                let odds = self.odds(s, found[i]);
+                let record = (found[i] != NO_RECORD).then_some(found[i] as usize);
+                let odds = self.odds(s, record);
                 self.pending().push(odds);
-                if self.train_knowledge(s, found[i]) {
+                if self.train_knowledge(s, record) {
                     self.look_up_again(&chunk[i + 1..], &mut found[i + 1..]);
                 }
             }
         }
     }
 
-    /// The records of `statements`' entities, into `found`.
+    /// The records of `statements`' entities, into `found` ([`NO_RECORD`]
+    /// for none: half the size of an `Option<usize>`).
     #[inline(always)]
-    fn look_up(&self, statements: &[Statement], found: &mut [Option<usize>]) {
+    fn look_up(&self, statements: &[Statement], found: &mut [u32]) {
         for (f, s) in found.iter_mut().zip(statements) {
-            *f = self.record(s.entity);
+            *f = self.record(s.entity).map_or(NO_RECORD, |i| i as u32);
         }
     }
 
@@ -466,7 +472,7 @@ pub trait KnowledgeCode {
     /// loop, so its bookkeeping stays out too.
     #[cold]
     #[inline(never)]
-    fn look_up_again(&self, statements: &[Statement], found: &mut [Option<usize>]) {
+    fn look_up_again(&self, statements: &[Statement], found: &mut [u32]) {
         self.look_up(statements, found);
     }
 
