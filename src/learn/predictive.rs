@@ -257,7 +257,9 @@ impl FactBelief {
         if value == self.value {
             // The leader stays ahead (the rival's count is never above its).
             self.count = self.count.saturating_add(1);
-            self.halve_at_max();
+            if self.count == u16::MAX {
+                self.halve();
+            }
             return None;
         }
         if value == self.rival {
@@ -266,7 +268,9 @@ impl FactBelief {
             self.rival = value;
             self.rival_count = 1;
         }
-        self.halve_at_max();
+        if self.count == u16::MAX || self.rival_count == u16::MAX {
+            self.halve();
+        }
         if self.rival_count > self.count {
             let old = self.value;
             std::mem::swap(&mut self.value, &mut self.rival);
@@ -276,12 +280,9 @@ impl FactBelief {
         None
     }
 
-    #[inline(always)]
-    fn halve_at_max(&mut self) {
-        if self.count == u16::MAX || self.rival_count == u16::MAX {
-            self.count = self.count.div_ceil(2);
-            self.rival_count = self.rival_count.div_ceil(2);
-        }
+    fn halve(&mut self) {
+        self.count = self.count.div_ceil(2);
+        self.rival_count = self.rival_count.div_ceil(2);
     }
 
     /// The statements of `value` counted, and of all values.
