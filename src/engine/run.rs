@@ -368,9 +368,15 @@ impl Engine {
             }
         }
         crew.run(n, &mut lanes, &mut |batch| {
+            // Every 61st sentence is kept for the samples, spelled: a
+            // countdown to the next, from the batch's start.
+            let mut until_kept = 61 - self.sentences % 61;
             for s in batch {
-                // Every 61st sentence is kept for the samples, spelled.
-                let kept = (self.sentences + 1).is_multiple_of(61);
+                until_kept -= 1;
+                let kept = until_kept == 0;
+                if kept {
+                    until_kept = 61;
+                }
                 self.draw(s, kept);
                 for w in remotes.iter_mut() {
                     w.offer(s);
