@@ -452,8 +452,9 @@ pub trait KnowledgeCode {
             for (i, s) in chunk.iter().enumerate() {
                 let record = (found[i] != NO_RECORD).then_some(found[i] as usize);
                 let odds = self.odds(s, record);
+                let changed = self.train_knowledge(s, record);
                 self.pending().push(odds);
-                if self.train_knowledge(s, record) {
+                if changed {
                     self.look_up_again(&chunk[i + 1..], &mut found[i + 1..]);
                 }
             }
