@@ -295,7 +295,8 @@ impl FactBelief {
         } else {
             0
         };
-        (n as f64, self.count as f64 + self.rival_count as f64)
+        // The total summed as integers: exact, and one conversion.
+        (n as f64, (self.count as u32 + self.rival_count as u32) as f64)
     }
 
     /// `P(v)` under the belief.
