@@ -141,17 +141,19 @@ impl OddsWindow {
         (self.stated[i], self.stated_of[i]) = o.fact_fraction(self.prior);
         self.len += 1;
         if self.len == RUN {
-            (self.identity, self.fact, self.names) = self.with_run();
+            (self.identity, self.fact, self.names) = self.with_run::<true>();
             self.len = 0;
         }
     }
 
-    /// The window's products and names with the run's multiplied in.
+    /// The window's products and names with the run's multiplied in;
+    /// `FULL`: every slot of the run is used (as `push` finds it), so the
+    /// slots are read in place, with no mask.
     #[inline]
-    fn with_run(&self) -> (Log2Product, Log2Product, f64) {
+    fn with_run<const FULL: bool>(&self) -> (Log2Product, Log2Product, f64) {
         let (identity, fact, names) = vectorized(
             #[inline(always)]
-            || self.run(),
+            || if FULL { self.full_run() } else { self.run() },
         );
         (self.identity.times(identity), self.fact.times(fact), self.names + names)
     }
@@ -166,7 +168,7 @@ impl OddsWindow {
 
     /// The sums `finish` would give, leaving the window as it is.
     pub fn peek(&self) -> (f64, f64) {
-        let (identity, fact, names) = self.with_run();
+        let (identity, fact, names) = self.with_run::<false>();
         (names - identity.log2(), -fact.log2())
     }
 
@@ -187,16 +189,35 @@ impl OddsWindow {
             of[i] = used(i, self.stated_of[i], 1.0);
             names[i] = used(i, self.name[i], 0.0);
         }
-        // The names' bits in four lanes, then the lanes in a fixed order.
-        let mut lanes = [0.0; 4];
-        for chunk in names.chunks_exact(4) {
-            for j in 0..4 {
-                lanes[j] += chunk[j];
-            }
-        }
-        let names = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-        (Log2Product::ratio(&entity, &total), Log2Product::ratio(&stated, &of), names)
+        products(&entity, &total, &stated, &of, &names)
     }
+
+    /// `run` of a full run: the same products, of the slots in place.
+    #[inline(always)]
+    fn full_run(&self) -> (Log2Product, Log2Product, f64) {
+        products(&self.entity, &self.total, &self.stated, &self.stated_of, &self.name)
+    }
+}
+
+/// The products of a run's identity ratios (`entity / total`) and fact
+/// ratios (`stated / of`), and the sum of its names' bits.
+#[inline(always)]
+fn products(
+    entity: &[f64; RUN],
+    total: &[f64; RUN],
+    stated: &[f64; RUN],
+    of: &[f64; RUN],
+    names: &[f64; RUN],
+) -> (Log2Product, Log2Product, f64) {
+    // The names' bits in four lanes, then the lanes in a fixed order.
+    let mut lanes = [0.0; 4];
+    for chunk in names.chunks_exact(4) {
+        for j in 0..4 {
+            lanes[j] += chunk[j];
+        }
+    }
+    let names = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    (Log2Product::ratio(entity, total), Log2Product::ratio(stated, of), names)
 }
 
 #[cfg(test)]
