@@ -79,7 +79,7 @@ impl BayesLearner {
     }
 
     /// `train_knowledge` of a sentence whose entity (`record`) or fact is
-    /// new; true when it gave the entity a record.
+    /// new: the fact is stored; true when the entity was given a record.
     #[inline(never)]
     fn train_new(&mut self, s: &Statement, record: Option<usize>) -> bool {
         let (i, added) = match record {
@@ -94,13 +94,10 @@ impl BayesLearner {
         };
         self.counts[i] += 1;
         let belief = &mut self.values[i * self.attributes + s.attribute as usize];
-        if !belief.is_stored() {
-            *belief = FactBelief::new(s.value);
-            self.facts += 1;
-            self.marginal.add(s.attribute, s.value);
-        } else if let Some(old) = belief.observe(s.value) {
-            self.marginal.replace(s.attribute, old, s.value);
-        }
+        debug_assert!(!belief.is_stored(), "a stated fact already stored is trained inline");
+        *belief = FactBelief::new(s.value);
+        self.facts += 1;
+        self.marginal.add(s.attribute, s.value);
         self.sentences += 1;
         added
     }

@@ -452,6 +452,9 @@ pub trait KnowledgeCode {
             self.look_up(chunk, &mut found);
             for (i, s) in chunk.iter().enumerate() {
                 let record = (found[i] != NO_RECORD).then_some(found[i] as usize);
+                // Pushed after training: with no store into the window
+                // between them, reading and updating the tables share
+                // their lookups and bounds checks.
                 let odds = self.odds(s, record);
                 let changed = self.train_knowledge(s, record);
                 self.pending().push(odds);
