@@ -601,6 +601,13 @@ fn a_missing_model_fit_says_why() {
     assert!(why.contains("2 capped oracle learners, needs 3"), "{why}");
     let short = m.model_fit_absence(true).unwrap();
     assert!(short.contains("2 oracles, needs 3") && short.len() <= 30, "{short}");
+    // One is one learner.
+    let mut m = fixture::model("neural", 100_000, "dark", true);
+    for c in &mut m.history {
+        c.fits.model_exponent = None;
+    }
+    assert_eq!(m.model_fit_absence(false).unwrap(), "no fit: 1 capped oracle learner, needs 3");
+    assert_eq!(m.model_fit_absence(true).unwrap(), "no fit: 1 oracle, needs 3");
     // model-scaling has them: only "yet" while no budget is full.
     let mut m = fixture::model("model-scaling", 1_000_000, "dark", true);
     assert!(m.model_fit_absence(false).is_none());

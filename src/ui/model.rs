@@ -517,9 +517,10 @@ impl Model {
             .iter()
             .filter(|l| l.kind == LearnerKind::Capped && l.policy == Policy::Oracle)
             .count();
+        let plural = if oracles == 1 { "" } else { "s" };
         Some(match (oracles < 3, latest.is_none(), short) {
-            (true, _, false) => format!("no fit: {oracles} capped oracle learners, needs 3"),
-            (true, _, true) => format!("no fit: {oracles} oracles, needs 3"),
+            (true, _, false) => format!("no fit: {oracles} capped oracle learner{plural}, needs 3"),
+            (true, _, true) => format!("no fit: {oracles} oracle{plural}, needs 3"),
             (false, true, _) => "no fit yet: no checkpoint".into(),
             // A budget counts as full when it is at most this share of the
             // knowledge seen so far (`fits::SATURATED_FRACTION`).
