@@ -122,6 +122,9 @@ pub struct Engine {
 /// Recent sentences kept for the samples pane.
 pub const SAMPLES_KEPT: usize = 12;
 
+/// The samples are every this many-th sentence of the stream.
+const SAMPLE_EVERY: u64 = 61;
+
 impl Engine {
     /// An engine for a valid preset (see `Preset::check`). `sentences` and
     /// `seed` override `[run]`.
@@ -368,14 +371,14 @@ impl Engine {
             }
         }
         crew.run(n, &mut lanes, &mut |batch| {
-            // Every 61st sentence is kept for the samples, spelled: a
-            // countdown to the next, from the batch's start.
-            let mut until_kept = 61 - self.sentences % 61;
+            // Every SAMPLE_EVERY-th sentence is kept for the samples,
+            // spelled: a countdown to the next, from the batch's start.
+            let mut until_kept = SAMPLE_EVERY - self.sentences % SAMPLE_EVERY;
             for s in batch {
                 until_kept -= 1;
                 let kept = until_kept == 0;
                 if kept {
-                    until_kept = 61;
+                    until_kept = SAMPLE_EVERY;
                 }
                 self.draw(s, kept);
                 for w in remotes.iter_mut() {

@@ -50,18 +50,21 @@ fn wrapped_rows(text: &str, width: usize) -> usize {
 /// field shown (the selection stays in view): what is left above the
 /// footer the model's status needs.
 pub fn list_layout(inner: Rect, model: &Model) -> (Rect, usize) {
-    let list_h = inner.height.saturating_sub(footer_height(inner, &status(model))) as usize;
-    let selected = model.params.selected;
+    layout(inner, model.params.selected, &status(model, &model.params.problems()))
+}
+
+/// `list_layout` with the footer's `status` lines.
+fn layout(inner: Rect, selected: usize, status: &[Line]) -> (Rect, usize) {
+    let list_h = inner.height.saturating_sub(footer_height(inner, status)) as usize;
     let top = if selected >= list_h { selected + 1 - list_h } else { 0 };
     (Rect { height: list_h as u16, ..inner }, top)
 }
 
 /// The footer's message lines: a refusal first (it answers the key just
 /// pressed), then the selected field's problem, or the pane's message, or
-/// the count of problems elsewhere.
-fn status(model: &Model) -> Vec<Line<'static>> {
+/// the count of `problems` elsewhere.
+fn status(model: &Model, problems: &[(&'static str, String)]) -> Vec<Line<'static>> {
     let (p, e) = (&model.palette, &model.params);
-    let problems = e.problems();
     let selected_key = FIELDS[e.selected].key;
     let mut status = Vec::new();
     let refused = e.message.as_deref().filter(|m| m.starts_with("not"));
@@ -104,7 +107,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let detail = if e.edited() { "edited, not applied" } else { model.state_name() };
     let mut block = pane_block(model, Pane::Params, detail.to_string());
     let inner = block.inner(area);
-    let (list, top) = list_layout(inner, model);
+    let problems = e.problems();
+    let status = status(model, &problems);
+    let (list, top) = layout(inner, e.selected, &status);
     if let Some(note) = more_fields(top, list.height as usize) {
         block = block.title_bottom(Line::styled(note, p.muted).right_aligned());
     }
@@ -112,10 +117,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     if inner.height < 2 || inner.width < 10 {
         return;
     }
-    let problems = e.problems();
     let focused = model.focus == Pane::Params;
     let selected_key = FIELDS[e.selected].key;
-    let status = status(model);
     // The hints that fit on the line, a key never without its word.
     let mut hints = vec![
         vec![Span::styled(format!("{selected_key} in {}  ", fields::range(&FIELDS[e.selected])), p.muted)],
