@@ -334,3 +334,28 @@ fn a_learner_that_panics_on_a_worker_thread_panics_the_caller_instead_of_hanging
     let message = rx.recv_timeout(Duration::from_secs(60)).expect("the crew hung after a learner panicked");
     assert_eq!(message.as_deref(), Some("recorder fault"));
 }
+
+/// A checkpoint's theory sums run on the crew's threads (`Crew::map`): the
+/// results come back in the items' order, each computed once, whatever the
+/// thread count, with items of very unequal cost (so threads finish out of
+/// order).
+#[test]
+fn the_crew_maps_items_in_order_on_any_thread_count() {
+    let items: Vec<u64> = (0..23).map(|i| (i * 7919) % 23).collect();
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let f = |&i: &u64| {
+        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        std::thread::sleep(Duration::from_micros(50 * (i % 5)));
+        (0..=i * 1000).map(|k| k as f64).sum::<f64>()
+    };
+    let want: Vec<f64> = items.iter().map(|&i| (0..=i * 1000).map(|k| k as f64).sum()).collect();
+    let p = GeneratorParams::default();
+    for threads in [1, 2, 3, 8] {
+        let mut crew = Crew::new(&p);
+        crew.set_threads(threads);
+        calls.store(0, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(crew.map(&items, f), want, "{threads} threads");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), items.len(), "{threads} threads");
+        assert!(crew.map(&[] as &[u64], f).is_empty());
+    }
+}

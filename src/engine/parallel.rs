@@ -21,7 +21,7 @@
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use crate::learn::Learner;
@@ -179,6 +179,38 @@ impl Crew {
             }
             left -= len as u64;
         }
+    }
+}
+
+impl Crew {
+    /// `f` of each of `items`, in order, computed on up to the crew's
+    /// threads (the caller's included): for a checkpoint's independent
+    /// sums, which the lanes' threads would otherwise wait out idle. Each
+    /// result is the same whichever thread computes it.
+    pub fn map<T: Sync, R: Send>(&mut self, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+        let threads = self.threads().min(items.len());
+        let Some(helpers) = (if threads > 1 { helpers(&mut self.helpers, threads - 1) } else { None }) else {
+            return items.iter().map(f).collect();
+        };
+        let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+        // Every thread takes the next item not yet taken, until none is left.
+        let next = AtomicUsize::new(0);
+        let work = || loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let (Some(item), Some(result)) = (items.get(i), results.get(i)) else { return };
+            let r = f(item);
+            *result.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        };
+        helpers.in_place_scope(|scope| {
+            for _ in 0..helpers.current_num_threads() {
+                scope.spawn(|_| work());
+            }
+            work();
+        });
+        results
+            .into_iter()
+            .map(|r| r.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every item was computed"))
+            .collect()
     }
 }
 

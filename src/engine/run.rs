@@ -58,6 +58,15 @@ enum Runner {
     Remote(Worker),
 }
 
+/// A value of the theory a checkpoint reports (`Engine::expected`).
+enum Expectation {
+    /// `E[K_n]`, the distinct entities after the run's sentences.
+    Distinct,
+    /// The exact fact excess per sentence of a learner holding the top
+    /// `held` ranks, over the base stream's window `(start, length)`.
+    FactExcess(f64, (u64, u64)),
+}
+
 struct Trainee {
     runner: Runner,
     /// Sums since the last checkpoint (local learners).
@@ -552,15 +561,29 @@ impl Engine {
             self.new_probes.as_ref().zip(self.fresh.as_ref()).map(|(p, f)| self.facts_per_bin(p, f));
         let probes_per_bin = self.probes.probes_per_bin();
         let new_probes_per_bin = self.new_probes.as_ref().map(|p| p.probes_per_bin());
-        let expected: Vec<Option<f64>> = self
+        // The theory's expectations (sums over every rank of the universe,
+        // most of a checkpoint's time) on the crew's threads: the distinct
+        // entities, the fact excess of a learner holding every rank over the
+        // window and at n, and that of each capped oracle learner.
+        let all = f64::INFINITY;
+        let mut expectations = vec![
+            Expectation::Distinct,
+            Expectation::FactExcess(all, window_base),
+            Expectation::FactExcess(all, (self.base_sentences, 0)),
+        ];
+        let expected_of: Vec<Option<usize>> = self
             .trainees
             .iter()
             .map(|t| match (t.runner.kind(), t.oracle_budget) {
-                (LearnerKind::Bayes, _) => self.expected_fact_excess(f64::INFINITY, window_base),
-                (_, Some(budget)) => self.expected_fact_excess(self.held_ranks(budget), window_base),
+                (LearnerKind::Bayes, _) => Some(1),
+                (_, Some(budget)) => {
+                    expectations.push(Expectation::FactExcess(self.held_ranks(budget), window_base));
+                    Some(expectations.len() - 1)
+                }
                 _ => None,
             })
             .collect();
+        let expected = self.expected(&expectations);
         for t in &mut self.trainees {
             if let Runner::Remote(w) = &mut t.runner {
                 w.request_report(&request);
@@ -604,7 +627,7 @@ impl Engine {
             if let (Some(s), Some(f), Some(p)) = (&new_score, &new_facts_per_bin, &new_probes_per_bin) {
                 knowledge += knowledge_bits(s, p, c, f, h);
             }
-            let expected_fact_excess = expected[i];
+            let expected_fact_excess = expected_of[i].and_then(|j| expected[j]);
             let rank = law.and(frontier::frontier_rank(&self.probes.bins, &score.memorized));
             if let (true, Some(r)) = (record, rank) {
                 t.frontier.push((seen as f64, r));
@@ -676,9 +699,9 @@ impl Engine {
                 data_exponent: theory::data_exponent(alpha),
                 model_exponent: theory::model_exponent(alpha),
                 heaps_exponent: theory::heaps_exponent(alpha),
-                expected_distinct_entities: self.expected_distinct(),
-                expected_fact_excess: self.expected_fact_excess(f64::INFINITY, window_base),
-                expected_fact_excess_at_n: self.expected_fact_excess(f64::INFINITY, (self.base_sentences, 0)),
+                expected_distinct_entities: expected[0].unwrap_or(f64::NAN),
+                expected_fact_excess: expected[1],
+                expected_fact_excess_at_n: expected[2],
                 chance_accuracy: self.chance,
                 expected_syntax_excess: theory::syntax_excess(g.syntax_dimension(), n.max(1.0)),
             },
@@ -692,26 +715,29 @@ impl Engine {
         self.seen.len() as f64 * (g.name_bits() + g.attributes as f64 * g.fact_bits())
     }
 
-    fn expected_distinct(&self) -> f64 {
-        let base = theory::expected_distinct(&self.base, self.base_sentences as f64);
-        match &self.fresh {
-            Some(f) if f.parts().universe != 0 => {
-                base + theory::expected_distinct(f, self.fresh_sentences as f64)
+    /// The theory's `expectations` at this point of the run, in order, on
+    /// the crew's threads; `None` where the theory has no such value.
+    fn expected(&mut self, expectations: &[Expectation]) -> Vec<Option<f64>> {
+        let (base, base_sentences) = (&self.base, self.base_sentences as f64);
+        // A fresh universe's entities are new (a fresh draw of the same
+        // universe, as fine-tuning on changed facts draws, is not).
+        let fresh = self.fresh.as_ref().filter(|f| f.parts().universe != 0);
+        let fresh_sentences = self.fresh_sentences as f64;
+        // The exact fact excess: zipf pre-training without fact noise.
+        let law = match (base.source(), &self.fresh) {
+            (Source::Zipf(law), None) if self.preset.generator.fact_noise <= 0.0 => Some(law),
+            _ => None,
+        };
+        let (f, h) = (self.preset.generator.attributes, self.value_entropy);
+        self.crew.map(expectations, |e| match *e {
+            Expectation::Distinct => Some(
+                theory::expected_distinct(base, base_sentences)
+                    + fresh.map_or(0.0, |g| theory::expected_distinct(g, fresh_sentences)),
+            ),
+            Expectation::FactExcess(held, (start, length)) => {
+                law.map(|law| theory::expected_fact_excess_zipf(law, f, h, held, start as f64, length as f64))
             }
-            _ => base,
-        }
-    }
-
-    /// The exact expected fact excess per sentence of a learner holding the
-    /// top `held` ranks, over the base-stream window `(start, length)`: zipf,
-    /// no fact noise, pre-training.
-    fn expected_fact_excess(&self, held: f64, (start, length): (u64, u64)) -> Option<f64> {
-        let Source::Zipf(law) = self.base.source() else { return None };
-        if self.fresh.is_some() || self.preset.generator.fact_noise > 0.0 {
-            return None;
-        }
-        let f = self.preset.generator.attributes;
-        Some(theory::expected_fact_excess_zipf(law, f, self.value_entropy, held, start as f64, length as f64))
+        })
     }
 
     /// Ranks a capped `oracle` learner with `budget` bits holds when full:
