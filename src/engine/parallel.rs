@@ -87,8 +87,7 @@ impl SharedWindow {
     /// Scores `s` under the shared syntax model, trains the model on it and
     /// adds it to the window.
     pub fn observe(&mut self, s: &Sentence) {
-        self.pending.push(self.model.prob(s));
-        self.model.train(s);
+        self.pending.push(self.model.prob_then_train(s));
         self.window.add(s, Bits::default());
         if self.pending.len() == RUN {
             self.product = self.product.times(SyntaxModel::product_of_run(&self.pending));
