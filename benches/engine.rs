@@ -12,9 +12,11 @@ mod support;
 use std::time::Instant;
 
 use sk_tui::config::library::embedded_preset;
+use sk_tui::engine::batch_size::BatchSize;
 use sk_tui::engine::parallel::{BATCH, SharedWindow};
 use sk_tui::engine::run::build_learner;
 use sk_tui::engine::{Engine, Step};
+use sk_tui::record::recorder::{BATCH_TIME, FIRST_BATCH};
 use sk_tui::sk::{Generator, Sentence, Statement};
 use support::median_best;
 
@@ -28,14 +30,20 @@ fn repeats() -> u64 {
 }
 
 /// Sentences per second of the engine, and the share of time in metrics.
+/// The engine advances by batches of `run`'s own size (`BatchSize`, as the
+/// recorder sizes them: about 50 ms each), so the learner threads' pipeline
+/// fills and drains as often as in `run`.
 fn engine_pace(preset: &sk_tui::config::Preset, seed: u64, threads: usize) -> (f64, f64) {
     let mut e = Engine::new(preset, Some(N), Some(seed));
     e.set_threads(threads);
+    let mut batch = BatchSize::new(FIRST_BATCH, BATCH_TIME);
     let start = Instant::now();
     loop {
-        if e.advance(1 << 16) == Step::Finished {
+        let (began, before) = (Instant::now(), e.sentences());
+        if e.advance(batch.get()) == Step::Finished {
             break;
         }
+        batch.adapt(e.sentences() - before, began.elapsed());
     }
     let secs = start.elapsed().as_secs_f64();
     (N as f64 / secs, e.metrics_seconds() / secs)
