@@ -82,6 +82,9 @@ fn main() {
         share.push(metrics);
         two.push(engine_pace(&preset, seed, 2).0);
     }
+    // Each repeat's two-thread pace over its one-thread pace, measured
+    // seconds apart: the machine's slower swings cancel in it.
+    let ratios: Vec<f64> = two.iter().zip(&one).map(|(t, o)| t / o).collect();
     let ((g, g_best), (b, b_best), (e1, e1_best), (e2, e2_best)) =
         (median_best(generator), median_best(bare), median_best(one), median_best(two));
     println!("  paces in M sentences/s, median (best)");
@@ -99,11 +102,14 @@ fn main() {
         median_best(share).0 * 100.0
     );
     println!(
-        "  engine, 2 learner threads       {:>6.2} ({:.2})  = {:.2} x the generator, {:.2} x one thread",
+        "  engine, 2 learner threads       {:>6.2} ({:.2})  = {:.2} x the generator, {:.2} x one thread (per repeat: median {:.2}, range {:.2}-{:.2})",
         e2 / 1e6,
         e2_best / 1e6,
         e2 / g,
-        e2 / e1
+        e2 / e1,
+        median_best(ratios.clone()).0,
+        ratios.iter().copied().fold(f64::INFINITY, f64::min),
+        ratios.iter().copied().fold(0.0, f64::max),
     );
     let learners = preset.learners.len() as f64;
     println!(
