@@ -9,6 +9,7 @@ mod support;
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use sk_tui::config::Policy;
@@ -342,9 +343,9 @@ fn a_learner_that_panics_on_a_worker_thread_panics_the_caller_instead_of_hanging
 #[test]
 fn the_crew_maps_items_in_order_on_any_thread_count() {
     let items: Vec<u64> = (0..23).map(|i| (i * 7919) % 23).collect();
-    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let calls = AtomicUsize::new(0);
     let f = |&i: &u64| {
-        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        calls.fetch_add(1, Ordering::Relaxed);
         std::thread::sleep(Duration::from_micros(50 * (i % 5)));
         (0..=i * 1000).map(|k| k as f64).sum::<f64>()
     };
@@ -353,9 +354,9 @@ fn the_crew_maps_items_in_order_on_any_thread_count() {
     for threads in [1, 2, 3, 8] {
         let mut crew = Crew::new(&p);
         crew.set_threads(threads);
-        calls.store(0, std::sync::atomic::Ordering::Relaxed);
+        calls.store(0, Ordering::Relaxed);
         assert_eq!(crew.map(&items, f), want, "{threads} threads");
-        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), items.len(), "{threads} threads");
+        assert_eq!(calls.load(Ordering::Relaxed), items.len(), "{threads} threads");
         assert!(crew.map(&[] as &[u64], f).is_empty());
     }
 }

@@ -179,16 +179,24 @@ impl Crew {
             left -= len as u64;
         }
     }
-}
 
-impl Crew {
     /// `f` of each of `items`, in order, computed on up to the crew's
     /// threads (the caller's included): for a checkpoint's independent
     /// sums, which the lanes' threads would otherwise wait out idle. Each
     /// result is the same whichever thread computes it.
     pub fn map<T: Sync, R: Send>(&mut self, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-        let threads = self.threads().min(items.len());
-        let Some(helpers) = (if threads > 1 { helpers(&mut self.helpers, threads - 1) } else { None }) else {
+        let threads = self.threads();
+        let wanted = threads.min(items.len()).saturating_sub(1);
+        // The lanes' pool as it is (rebuilding it for another count would
+        // start threads at every checkpoint), or one for the crew's threads.
+        let pool = if wanted == 0 {
+            None
+        } else if self.helpers.is_some() {
+            self.helpers.as_ref()
+        } else {
+            helpers(&mut self.helpers, threads - 1)
+        };
+        let Some(pool) = pool else {
             return items.iter().map(f).collect();
         };
         let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
@@ -200,8 +208,8 @@ impl Crew {
             let r = f(item);
             *result.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
         };
-        helpers.in_place_scope(|scope| {
-            for _ in 0..helpers.current_num_threads() {
+        pool.in_place_scope(|scope| {
+            for _ in 0..wanted.min(pool.current_num_threads()) {
                 scope.spawn(|_| work());
             }
             work();
