@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Padding, Paragraph};
 use super::centered;
 use crate::ui::model::{Model, Pending};
 use crate::ui::panes::status::{clock, count};
+use crate::ui::panes::wrap;
 
 const TITLE: &str = " Throw away this run? ";
 
@@ -49,41 +50,4 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
         .title(Span::styled(TITLE, p.warn));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(text).block(block), rect);
-}
-
-/// `text` in lines of at most `width` characters, broken at spaces (a word
-/// longer than a line, such as a path, is broken where the line ends).
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let mut word: Vec<char> = word.chars().collect();
-        let used = line.chars().count();
-        if used > 0 && used + 1 + word.len() <= width {
-            line.push(' ');
-        } else if used > 0 {
-            out.push(std::mem::take(&mut line));
-        }
-        while line.is_empty() && word.len() > width {
-            out.push(word.drain(..width).collect());
-        }
-        line.extend(word);
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wrap_breaks_at_spaces_and_long_words_at_the_width() {
-        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
-        assert_eq!(wrap("go /a/long/path?", 6), ["go", "/a/lon", "g/path", "?"]);
-        assert_eq!(wrap("", 5), [""]);
-        assert!(wrap("Restart with the preset kaplan?", 12).iter().all(|l| l.chars().count() <= 12));
-    }
 }

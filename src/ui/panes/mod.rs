@@ -226,6 +226,30 @@ pub fn placeholder(buf: &mut ratatui::buffer::Buffer, area: Rect, text: &str, st
     buf.set_stringn(x, y, text, w as usize, style);
 }
 
+/// `text` in lines of at most `width` characters, broken at spaces (a word
+/// longer than a line, such as a path, is broken where the line ends).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        let used = line.chars().count();
+        if used > 0 && used + 1 + word.len() <= width {
+            line.push(' ');
+        } else if used > 0 {
+            out.push(std::mem::take(&mut line));
+        }
+        while line.is_empty() && word.len() > width {
+            out.push(word.drain(..width).collect());
+        }
+        line.extend(word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 /// Truncates to `w` characters, marking the cut with `~`.
 pub fn fit_width(s: &str, w: usize) -> String {
     cut_with(s, w, '~')
@@ -248,6 +272,20 @@ pub fn cut_with(s: &str, w: usize, mark: char) -> String {
 mod tests {
     use super::*;
     use crate::ui::fixture;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_long_words_at_the_width() {
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("go /a/long/path?", 6), ["go", "/a/lon", "g/path", "?"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert!(wrap("Restart with the preset kaplan?", 12).iter().all(|l| l.chars().count() <= 12));
+        // Rows, as the parameters pane counts its footer's: abc / def / g x.
+        assert_eq!(wrap("aaa bbb", 7).len(), 1);
+        assert_eq!(wrap("aaa bbb", 6).len(), 2);
+        assert_eq!(wrap("aaa bbb cc", 7).len(), 2);
+        assert_eq!(wrap("abcdefg x", 3).len(), 3);
+        assert_eq!(wrap("x abcdefg", 3).len(), 4);
+    }
     use crate::ui::plot::LogAxis;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;

@@ -10,7 +10,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{fit_width, pane_block};
+use super::{fit_width, pane_block, wrap};
 use crate::ui::fields::{self, FIELDS};
 use crate::ui::model::{Model, Pane};
 
@@ -19,31 +19,15 @@ use crate::ui::model::{Model, Pane};
 /// whole, leaving at least two rows of fields.
 fn footer_height(inner: Rect, status: &[Line]) -> u16 {
     let base = if inner.height >= 8 { 2 } else { 1 };
-    let needed: usize = status.iter().map(|l| wrapped_rows(&line_text(l), inner.width as usize)).sum();
+    let needed: usize = status.iter().map(|l| wrapped_rows(l, inner.width as usize)).sum();
     let room = inner.height.saturating_sub(2).max(base);
     (needed as u16).clamp(base, room)
 }
 
-fn line_text(l: &Line) -> String {
-    l.spans.iter().map(|s| s.content.as_ref()).collect()
-}
-
-/// Rows `text` takes when wrapped at word boundaries to `width` columns
-/// (as `Paragraph`'s wrap does; a word longer than a row is split).
-fn wrapped_rows(text: &str, width: usize) -> usize {
-    let width = width.max(1);
-    let (mut rows, mut used) = (1, 0);
-    for word in text.split_whitespace() {
-        let w = word.chars().count();
-        let gap = usize::from(used > 0);
-        if used + gap + w <= width {
-            used += gap + w;
-        } else {
-            rows += usize::from(used > 0) + (w.saturating_sub(1)) / width;
-            used = (w - 1) % width + 1;
-        }
-    }
-    rows
+/// Rows `line` takes when wrapped to `width` columns (as the footer's
+/// `Paragraph` wraps it: at spaces, a word longer than a row split).
+fn wrapped_rows(line: &Line, width: usize) -> usize {
+    wrap(&line.to_string(), width).len()
 }
 
 /// The rows of the field list inside the pane's `inner` area, and the first
@@ -136,7 +120,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     let rows = footer_h as usize;
     let (mut footer, mut used) = (Vec::new(), 0);
     for line in status {
-        let r = wrapped_rows(&line_text(&line), inner.width as usize);
+        let r = wrapped_rows(&line, inner.width as usize);
         if used + r > rows && !footer.is_empty() {
             break;
         }
@@ -198,20 +182,4 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model) {
     frame.render_widget(Paragraph::new(lines), list);
     let foot = Rect { y: inner.y + list_h as u16, height: footer_h, ..inner };
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: true }), foot);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrapped_rows;
-
-    #[test]
-    fn rows_of_wrapped_text() {
-        assert_eq!(wrapped_rows("", 5), 1);
-        assert_eq!(wrapped_rows("aaa bbb", 7), 1);
-        assert_eq!(wrapped_rows("aaa bbb", 6), 2);
-        assert_eq!(wrapped_rows("aaa bbb cc", 7), 2);
-        // A word longer than a row is split: abc / def / g x.
-        assert_eq!(wrapped_rows("abcdefg x", 3), 3);
-        assert_eq!(wrapped_rows("x abcdefg", 3), 4);
-    }
 }
